@@ -1,0 +1,103 @@
+# rtprelay top-level build. `make` builds, `make test` runs every suite, `make run` starts a
+# relay on loopback. Out-of-tree objects go to $(BUILD); a sanitizer build is the same rules
+# with BUILD=build/asan SANITIZE=address,undefined.
+
+BUILD    ?= build
+CXX      ?= g++
+CLANGXX  ?= clang++
+PKGS     := libevent json-c
+SANITIZE ?=
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wcast-qual \
+            -Wold-style-cast -Wuseless-cast -Wnull-dereference
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++20 $(WARNINGS) -Idaemon -MMD -MP $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+ifneq ($(SANITIZE),)
+CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRCS  := $(filter-out daemon/main.cc,$(wildcard daemon/*.cc daemon/*/*.cc))
+LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard t/unit/*.cc t/unit/*/*.cc)
+UNIT_OBJS := $(UNIT_SRCS:%.cc=$(BUILD)/%.o)
+LIB       := $(BUILD)/librtprelay.a
+
+.PHONY: all deps run test unit check-asan fuzz docs docs-check style format size-report clean
+all: $(BUILD)/rtprelayd $(BUILD)/gen-options-doc
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/rtprelayd: $(BUILD)/daemon/main.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cppunit)
+
+$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags cppunit) -Wno-useless-cast
+
+# The relay on loopback with the built-in defaults: ng on 127.0.0.1:2223, media on 127.0.0.1.
+run:
+	@scripts/install-deps.sh --quiet
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/rtprelayd --config-file=none --table=-1 --foreground --log-stderr $(RUN_ARGS)
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+# Every suite; ends with one "N passed, N failed" line.
+test:
+	@scripts/install-deps.sh --quiet
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
+		build/asan/rtprelayd build/asan/unit-tests
+	@$(MAKE) --no-print-directory fuzz
+	@t/run-tests.sh
+
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
+		build/asan/rtprelayd build/asan/unit-tests
+	build/asan/unit-tests
+	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
+
+# libFuzzer targets with ASan+UBSan (clang); t/run-tests.sh runs each for a bounded time.
+FUZZ_SRCS    := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc \
+                daemon/ng/value.cc daemon/ng/sip_options.cc daemon/util/strings.cc
+FUZZ_FLAGS   := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all $(shell pkg-config --cflags json-c)
+FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
+fuzz: $(FUZZ_TARGETS)
+build/fuzz/%: t/fuzz/%.cc $(FUZZ_SRCS)
+	@mkdir -p $(@D)
+	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c)
+
+docs: $(BUILD)/gen-options-doc
+	$(BUILD)/gen-options-doc > docs/configuration.md
+
+style:
+	clang-format --dry-run --Werror $(shell git ls-files '*.cc' '*.h')
+
+format:
+	clang-format -i $(shell git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d

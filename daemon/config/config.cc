@@ -1,0 +1,13 @@
+#include "config/config.h"
+
+namespace rtprelay {
+
+std::string InterfaceSpec::to_string() const
+{
+	std::string s = name + "/" + address.to_string();
+	if (advertised)
+		s += "!" + advertised->to_string();
+	return s;
+}
+
+} // namespace rtprelay

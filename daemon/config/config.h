@@ -1,0 +1,48 @@
+// The immutable run-time configuration, produced once at start-up by config/loader and passed
+// by const reference from then on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/address.h"
+#include "util/log.h"
+
+namespace rtprelay {
+
+// One address of a logical media interface: --interface=[NAME/]ADDR[!ADVERTISED].
+struct InterfaceSpec {
+	std::string name = "default";
+	net::IpAddress address;
+	std::optional<net::IpAddress> advertised; // written into SDP instead of address
+
+	std::string to_string() const;
+};
+
+struct Config {
+	std::vector<InterfaceSpec> interfaces;
+	std::vector<net::Endpoint> listen_ng;
+
+	int table = 0; // kernel forwarding table; -1 = userspace only
+	bool no_fallback = false;
+
+	uint16_t port_min = 30000;
+	uint16_t port_max = 40000;
+	int tos = 184; // DSCP EF
+
+	int timeout = 60;
+	int silent_timeout = 3600;
+	int final_timeout = 0; // 0 = no absolute limit
+	int offer_timeout = 3600;
+	int delete_delay = 30;
+
+	int num_threads = 0; // 0 = one media loop per CPU core
+
+	log::Settings log;
+	bool foreground = false;
+	std::string pidfile;
+};
+
+} // namespace rtprelay

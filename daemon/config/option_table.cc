@@ -1,0 +1,307 @@
+#include "config/option_table.h"
+
+#include <array>
+#include <cctype>
+
+#include "util/strings.h"
+
+namespace rtprelay::config {
+namespace {
+
+Result<int64_t> in_range(std::string_view value, int64_t lo, int64_t hi)
+{
+	auto v = parse_int(trim(value));
+	if (!v || *v < lo || *v > hi)
+		return Error{strprintf("expected an integer from %lld to %lld",
+		                       static_cast<long long>(lo), static_cast<long long>(hi))};
+	return *v;
+}
+
+template <auto Member, int64_t Lo, int64_t Hi>
+Result<void> set_int(Config& c, std::string_view value)
+{
+	auto v = in_range(value, Lo, Hi);
+	if (!v)
+		return v.error();
+	c.*Member = static_cast<std::remove_reference_t<decltype(c.*Member)>>(*v);
+	return {};
+}
+
+template <auto Member>
+Result<void> set_bool(Config& c, std::string_view value)
+{
+	auto v = parse_bool(trim(value));
+	if (!v)
+		return Error{"expected true or false"};
+	c.*Member = *v;
+	return {};
+}
+
+template <log::Subsystem Sub>
+Result<void> set_log_level(Config& c, std::string_view value)
+{
+	auto v = in_range(value, 0, 7);
+	if (!v)
+		return v.error();
+	c.log.levels[static_cast<size_t>(Sub)] = static_cast<int>(*v);
+	return {};
+}
+
+Result<void> set_all_log_levels(Config& c, std::string_view value)
+{
+	auto v = in_range(value, 0, 7);
+	if (!v)
+		return v.error();
+	c.log.levels.fill(static_cast<int>(*v));
+	return {};
+}
+
+Result<void> set_log_stderr(Config& c, std::string_view value)
+{
+	auto v = parse_bool(trim(value));
+	if (!v)
+		return Error{"expected true or false"};
+	c.log.to_stderr = *v;
+	return {};
+}
+
+Result<void> set_log_facility(Config& c, std::string_view value)
+{
+	int f = log::facility_from_name(trim(value));
+	if (f < 0)
+		return Error{"expected daemon, user or local0..local7"};
+	c.log.facility = f;
+	return {};
+}
+
+Result<void> set_pidfile(Config& c, std::string_view value)
+{
+	if (value.empty())
+		return Error{"expected a file path"};
+	c.pidfile = value;
+	return {};
+}
+
+Result<void> add_listen_ng(Config& c, std::string_view value)
+{
+	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
+	if (!ep)
+		return ep.error();
+	c.listen_ng.push_back(*ep);
+	return {};
+}
+
+bool valid_interface_name(std::string_view name)
+{
+	if (name.empty() || name.size() > 64)
+		return false;
+	for (char ch : name)
+		if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+		      ch == '.'))
+			return false;
+	return true;
+}
+
+Result<void> add_interface(Config& c, std::string_view value)
+{
+	value = trim(value);
+	InterfaceSpec spec;
+	if (size_t slash = value.find('/'); slash != std::string_view::npos) {
+		spec.name = value.substr(0, slash);
+		if (!valid_interface_name(spec.name))
+			return Error{strprintf(
+			        "'%s' is not a valid interface name (letters, digits, - _ .)",
+			        printable(spec.name).c_str())};
+		value.remove_prefix(slash + 1);
+	}
+	std::string_view addr = value;
+	if (size_t bang = value.find('!'); bang != std::string_view::npos) {
+		addr = value.substr(0, bang);
+		auto adv = net::IpAddress::parse(value.substr(bang + 1));
+		if (!adv)
+			return Error{"advertised address " + adv.error().reason};
+		spec.advertised = *adv;
+	}
+	auto ip = net::IpAddress::parse(addr);
+	if (!ip)
+		return ip.error();
+	spec.address = *ip;
+	c.interfaces.push_back(std::move(spec));
+	return {};
+}
+
+Result<void> set_num_threads(Config& c, std::string_view value)
+{
+	auto v = in_range(value, 0, 256);
+	if (!v)
+		return v.error();
+	c.num_threads = static_cast<int>(*v);
+	return {};
+}
+
+using K = OptionKind;
+using C = Config;
+
+const std::array kOptions = {
+        OptionSpec{"help", 'h', K::kLoader, "", "", "Print this help and exit.", nullptr},
+        OptionSpec{"version", 'v', K::kLoader, "", "", "Print the version and exit.", nullptr},
+        OptionSpec{"config-file", 0, K::kLoader, "FILE", "/etc/rtprelay/rtprelay.conf if it exists",
+                   "Read options from this INI file; 'none' reads no file. Command-line options "
+                   "override the file.",
+                   nullptr},
+        OptionSpec{"config-section", 0, K::kLoader, "NAME", "rtprelay, else rtpengine",
+                   "INI section to read options from.", nullptr},
+        OptionSpec{
+                "interface", 'i', K::kList, "[NAME/]ADDR[!ADVERTISED]", "127.0.0.1",
+                "Local media address of a logical interface (name 'default' if omitted). "
+                "ADVERTISED is written into SDP instead of ADDR (for 1:1 NAT). Repeat for several "
+                "addresses or interfaces.",
+                add_interface},
+        OptionSpec{"listen-ng", 'n', K::kList, "[ADDR:]PORT", "127.0.0.1:2223",
+                   "UDP address for the ng control protocol; IPv6 as [ADDR]:PORT. A bare port "
+                   "listens on 127.0.0.1 only. Repeat to listen on several addresses.",
+                   add_listen_ng},
+        OptionSpec{"table", 't', K::kValue, "N", "0",
+                   "Kernel forwarding table; -1 forwards in userspace only.",
+                   set_int<&C::table, -1, 255>},
+        OptionSpec{
+                "no-fallback", 'F', K::kFlag, "", "false",
+                "Exit instead of falling back to userspace when kernel forwarding is unavailable.",
+                set_bool<&C::no_fallback>},
+        OptionSpec{"port-min", 'm', K::kValue, "PORT", "30000",
+                   "Lowest local UDP port used for media.", set_int<&C::port_min, 1024, 65535>},
+        OptionSpec{"port-max", 'M', K::kValue, "PORT", "40000",
+                   "Highest local UDP port used for media.", set_int<&C::port_max, 1024, 65535>},
+        OptionSpec{"tos", 'T', K::kValue, "N", "184", "IP TOS byte of relayed media (184 = EF).",
+                   set_int<&C::tos, 0, 255>},
+        OptionSpec{"timeout", 'o', K::kValue, "SECS", "60",
+                   "End a call after this long without media.", set_int<&C::timeout, 1, 86400>},
+        OptionSpec{"silent-timeout", 's', K::kValue, "SECS", "3600",
+                   "End a call on hold after this long without media.",
+                   set_int<&C::silent_timeout, 1, 86400 * 7>},
+        OptionSpec{"final-timeout", 'a', K::kValue, "SECS", "0",
+                   "End any call this long after it started; 0 = never.",
+                   set_int<&C::final_timeout, 0, 86400 * 365>},
+        OptionSpec{"offer-timeout", 0, K::kValue, "SECS", "3600",
+                   "End a call whose offer was never answered after this long.",
+                   set_int<&C::offer_timeout, 1, 86400 * 7>},
+        OptionSpec{"delete-delay", 'd', K::kValue, "SECS", "30",
+                   "Keep a deleted call this long (for late retransmissions); 0 = delete at once.",
+                   set_int<&C::delete_delay, 0, 3600>},
+        OptionSpec{"num-threads", 0, K::kValue, "N", "0",
+                   "Number of media threads; 0 = one per CPU core.", set_num_threads},
+        OptionSpec{"log-level", 'L', K::kValue, "N", "6",
+                   "Syslog level for all subsystems: 3 err, 4 warning, 5 notice, 6 info, 7 debug.",
+                   set_all_log_levels},
+        OptionSpec{"log-level-core", 0, K::kValue, "N", "6",
+                   "Log level of the core subsystem (start-up, signals, configuration).",
+                   set_log_level<log::Subsystem::kCore>},
+        OptionSpec{"log-level-control", 0, K::kValue, "N", "6",
+                   "Log level of the control subsystem (ng protocol).",
+                   set_log_level<log::Subsystem::kControl>},
+        OptionSpec{"log-stderr", 'E', K::kFlag, "", "false", "Log to stderr instead of syslog.",
+                   set_log_stderr},
+        OptionSpec{"log-facility", 0, K::kValue, "NAME", "daemon", "Syslog facility.",
+                   set_log_facility},
+        OptionSpec{"foreground", 'f', K::kFlag, "", "false", "Do not daemonize.",
+                   set_bool<&C::foreground>},
+        OptionSpec{"pidfile", 'p', K::kValue, "FILE", "none", "Write the daemon's PID to FILE.",
+                   set_pidfile},
+};
+
+static_assert(static_cast<size_t>(log::Subsystem::kCount) == 2,
+              "add a log-level-<subsystem> option for each subsystem");
+
+} // namespace
+
+std::span<const OptionSpec> option_table()
+{
+	return kOptions;
+}
+
+const OptionSpec* find_option(std::string_view name)
+{
+	for (const auto& o : kOptions)
+		if (o.name == name)
+			return &o;
+	return nullptr;
+}
+
+const OptionSpec* find_short_option(char c)
+{
+	for (const auto& o : kOptions)
+		if (c != 0 && o.short_name == c)
+			return &o;
+	return nullptr;
+}
+
+bool is_unimplemented_rtpengine_option(std::string_view name)
+{
+	static constexpr std::string_view kNames[] = {
+	        "listen-tcp",
+	        "listen-udp",
+	        "listen-cli",
+	        "listen-http",
+	        "listen-https",
+	        "listen-tcp-ng",
+	        "control-tos",
+	        "redis",
+	        "redis-write",
+	        "redis-num-threads",
+	        "redis-expires",
+	        "b2b-url",
+	        "xmlrpc-format",
+	        "max-sessions",
+	        "max-load",
+	        "max-cpu",
+	        "max-bandwidth",
+	        "homer",
+	        "homer-protocol",
+	        "homer-id",
+	        "recording-dir",
+	        "recording-method",
+	        "recording-format",
+	        "iptables-chain",
+	        "nftables-chain",
+	        "nftables-base-chain",
+	        "nftables-start",
+	        "nftables-stop",
+	        "dtls-passive",
+	        "dtls-cert-cipher",
+	        "dtls-rsa-key-size",
+	        "dtls-signature",
+	        "endpoint-learning",
+	        "graphite",
+	        "graphite-interval",
+	        "graphite-prefix",
+	        "log-format",
+	        "log-srtp-keys",
+	        "num-threads-media",
+	        "media-num-threads",
+	        "codec-num-threads",
+	        "poller-per-thread",
+	        "dtx-delay",
+	        "mqtt-host",
+	        "janus-secret",
+	        "jitter-buffer",
+	        "sip-source",
+	        "dtmf-log-dest",
+	        "measure-rtp",
+	        "mos",
+	        "scheduling",
+	        "priority",
+	        "idle-scheduling",
+	        "idle-priority",
+	        "user",
+	        "group",
+	        "mysql-host",
+	        "http-threads",
+	        "log-mark-prefix",
+	};
+	for (auto n : kNames)
+		if (n == name)
+			return true;
+	return false;
+}
+
+} // namespace rtprelay::config

@@ -1,0 +1,130 @@
+// rtprelayd start-up: load the configuration, detach, start the control loop with the ng
+// server, run until SIGTERM/SIGINT.
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "config/help.h"
+#include "config/loader.h"
+#include "event/loop.h"
+#include "ng/command.h"
+#include "ng/server.h"
+#include "util/daemon.h"
+#include "util/log.h"
+#include "version.h"
+
+using namespace rtprelay;
+
+namespace {
+
+constexpr auto kLog = log::Subsystem::kCore;
+
+void log_config(const Config& config, const std::string& file)
+{
+	log::notice(kLog, "rtprelayd %s starting (config file: %s)", RTPRELAY_VERSION,
+	            file.empty() ? "none" : file.c_str());
+	for (const auto& i : config.interfaces)
+		log::info(kLog, "media interface %s", i.to_string().c_str());
+	log::info(kLog, "media ports %u-%u", config.port_min, config.port_max);
+}
+
+// Kernel forwarding arrives with the xt_RTPRELAY module; until then every table request falls
+// back to userspace, visibly, and --no-fallback refuses to start.
+Result<void> check_forwarding(const Config& config)
+{
+	if (config.table < 0) {
+		log::info(kLog, "forwarding in userspace (table=-1)");
+		return {};
+	}
+	if (config.no_fallback)
+		return Error{"kernel forwarding (table " + std::to_string(config.table) +
+		             ") is not available in this build and --no-fallback is set; use "
+		             "--table=-1 to forward in userspace"};
+	log::warn(kLog,
+	          "kernel forwarding (table %d) is not available in this build; forwarding "
+	          "in userspace (use --table=-1 to silence this)",
+	          config.table);
+	return {};
+}
+
+int run(const Config& config, const std::string& config_file)
+{
+	std::optional<UniqueFd> ready_pipe;
+	if (!config.foreground) {
+		auto pipe = daemonize();
+		if (!pipe) {
+			log::err(kLog, "cannot daemonize: %s", pipe.error().reason.c_str());
+			return 1;
+		}
+		ready_pipe = std::move(pipe).value();
+	}
+	auto fail = [&](const std::string& message) {
+		log::err(kLog, "%s", message.c_str());
+		if (ready_pipe)
+			report_failure(*ready_pipe, message);
+		else
+			fprintf(stderr, "rtprelayd: %s\n", message.c_str());
+		return 1;
+	};
+
+	log_config(config, config_file);
+	if (auto r = check_forwarding(config); !r)
+		return fail(r.error().reason);
+
+	std::optional<PidFile> pidfile;
+	if (!config.pidfile.empty()) {
+		auto p = PidFile::create(config.pidfile);
+		if (!p)
+			return fail(p.error().reason);
+		pidfile.emplace(std::move(p).value());
+	}
+
+	auto loop = event::Loop::create();
+	if (!loop)
+		return fail(loop.error().reason);
+	event::Loop& l = **loop;
+	for (int sig : {SIGTERM, SIGINT}) {
+		auto r = l.on_signal(sig, [&l, sig] {
+			log::notice(kLog, "received %s, shutting down",
+			            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			l.stop();
+		});
+		if (!r)
+			return fail(r.error().reason);
+	}
+	if (auto r = l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); }); !r)
+		return fail(r.error().reason);
+
+	auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands());
+	if (!ng)
+		return fail(ng.error().reason);
+
+	log::notice(kLog, "ready");
+	if (ready_pipe)
+		report_ready(*ready_pipe);
+	l.run();
+	log::notice(kLog, "stopped");
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	auto loaded = config::load(argc, argv);
+	if (!loaded) {
+		fprintf(stderr, "rtprelayd: %s\n", loaded.error().reason.c_str());
+		return 2;
+	}
+	switch (loaded->action) {
+	case config::Loaded::Action::kHelp: fputs(config::help_text().c_str(), stdout); return 0;
+	case config::Loaded::Action::kVersion: printf("rtprelayd %s\n", RTPRELAY_VERSION); return 0;
+	case config::Loaded::Action::kRun: break;
+	}
+	log::init(loaded->config.log);
+	int rc = run(loaded->config, loaded->config_file);
+	log::shutdown();
+	return rc;
+}

@@ -1,0 +1,21 @@
+// Bencode (BEP 3) as the ng protocol uses it: decoded in place into Values whose strings point
+// into the input, and encoded from Values. Control thread only.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ng/value.h"
+#include "util/arena.h"
+#include "util/result.h"
+
+namespace rtprelay::ng {
+
+// Decodes exactly one value spanning all of `in`. Strings borrow from `in`; containers are
+// built in `arena`. Rejects nesting deeper than kMaxDepth, malformed integers and lengths,
+// truncation and trailing bytes, with the offset of the problem in the reason.
+Result<Value> bencode_decode(std::string_view in, Arena& arena);
+
+void bencode_encode(const Value& v, std::string& out);
+
+} // namespace rtprelay::ng

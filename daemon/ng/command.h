@@ -1,0 +1,48 @@
+// What an ng command handler sees and how it answers. Handlers run on the control thread and
+// answer exactly once through their Completion, at once or later (after work on a media loop).
+#pragma once
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "net/address.h"
+#include "ng/value.h"
+#include "util/arena.h"
+#include "util/result.h"
+
+namespace rtprelay::ng {
+
+struct Request {
+	std::string_view cookie;
+	std::string_view command;
+	const Value& params; // the whole request dictionary
+	Arena& arena;        // lives until the reply is sent; build the reply here
+	net::Endpoint peer;
+};
+
+// The reply dictionary, or an Error whose reason becomes `error-reason`. A reply without a
+// `result` key gets `result: ok`.
+using Completion = std::function<void(Result<Value>)>;
+using Handler = void (*)(Request& request, Completion done);
+
+struct CommandEntry {
+	std::string_view name;
+	Handler handler;
+};
+
+class CommandTable {
+public:
+	void add(std::string_view name, Handler handler) { entries_.push_back({name, handler}); }
+	Handler find(std::string_view name) const;
+
+private:
+	std::vector<CommandEntry> entries_;
+};
+
+// The commands rtprelayd serves; one cmd_<name>.cc file per handler.
+CommandTable builtin_commands();
+
+void cmd_ping(Request& request, Completion done);
+
+} // namespace rtprelay::ng

@@ -1,0 +1,20 @@
+#include "ng/command.h"
+
+namespace rtprelay::ng {
+
+Handler CommandTable::find(std::string_view name) const
+{
+	for (const auto& e : entries_)
+		if (e.name == name)
+			return e.handler;
+	return nullptr;
+}
+
+CommandTable builtin_commands()
+{
+	CommandTable table;
+	table.add("ping", cmd_ping);
+	return table;
+}
+
+} // namespace rtprelay::ng

@@ -1,0 +1,77 @@
+#include "ng/dispatch.h"
+
+#include <exception>
+#include <memory>
+
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace rtprelay::ng {
+
+Value error_reply(Arena& arena, std::string_view reason)
+{
+	Value reply = Value::dict(arena);
+	reply.set("result", Value::string("error"));
+	reply.set("error-reason", Value::string(arena.copy(reason)));
+	return reply;
+}
+
+namespace {
+
+Value finalize(Arena& arena, Result<Value> outcome)
+{
+	if (!outcome)
+		return error_reply(arena, outcome.error().reason);
+	Value reply = *outcome;
+	if (!reply.is_dict())
+		return error_reply(arena, "internal error: handler returned no dictionary");
+	if (!reply.find("result")) {
+		// `result` goes first, as clients reading the reply by eye expect.
+		Value ordered = Value::dict(arena);
+		ordered.append("result", Value::string("ok"));
+		for (const auto& m : reply.as_dict())
+			ordered.append(m.key, m.value);
+		return ordered;
+	}
+	return reply;
+}
+
+} // namespace
+
+void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
+              const net::Endpoint& peer, std::function<void(Value reply)> done)
+{
+	auto command = params.get_string("command");
+	if (!command) {
+		done(error_reply(arena, command.error().reason));
+		return;
+	}
+	Handler handler = table.find(*command);
+	if (!handler) {
+		done(error_reply(arena,
+		                 strprintf("unknown command '%s'", printable(*command).c_str())));
+		return;
+	}
+	// Guards against a handler answering twice or, after throwing, not at all.
+	auto answered = std::make_shared<bool>(false);
+	Completion completion = [&arena, done, answered](Result<Value> outcome) {
+		if (*answered)
+			return;
+		*answered = true;
+		done(finalize(arena, std::move(outcome)));
+	};
+	Request request{cookie, *command, params, arena, peer};
+	try {
+		handler(request, completion);
+	} catch (const std::exception& e) {
+		log::err(log::Subsystem::kControl, "command '%s' failed: %s",
+		         printable(*command).c_str(), e.what());
+		completion(Error{strprintf("internal error: %s", e.what())});
+	} catch (...) {
+		log::err(log::Subsystem::kControl, "command '%s' failed with an unknown exception",
+		         printable(*command).c_str());
+		completion(Error{"internal error"});
+	}
+}
+
+} // namespace rtprelay::ng

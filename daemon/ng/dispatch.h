@@ -1,0 +1,18 @@
+// Runs one decoded ng request through the command table and turns every outcome (reply,
+// Error, unknown command, exception) into the reply dictionary. Control thread only.
+#pragma once
+
+#include <functional>
+
+#include "ng/command.h"
+
+namespace rtprelay::ng {
+
+// `done` receives the final reply dictionary (with `result`), exactly once.
+void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
+              const net::Endpoint& peer, std::function<void(Value reply)> done);
+
+// {result: error, error-reason: reason}
+Value error_reply(Arena& arena, std::string_view reason);
+
+} // namespace rtprelay::ng

@@ -1,0 +1,19 @@
+// SIP on the ng port: dispatcher-style health probes send OPTIONS to the relay's ng address;
+// answering them means no extra port is needed for health checks. Control thread only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rtprelay::ng {
+
+enum class SipKind { kNotSip, kOptions, kOtherRequest, kResponse };
+
+SipKind classify_sip(std::string_view datagram);
+
+// The "200 OK" for an OPTIONS request, echoing its Via headers (all, in order), From, To (with
+// a tag added if it has none), Call-ID and CSeq. nullopt if a mandatory header is missing.
+std::optional<std::string> answer_options(std::string_view request);
+
+} // namespace rtprelay::ng

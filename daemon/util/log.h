@@ -1,0 +1,52 @@
+// Logging with syslog levels (0 emerg .. 7 debug) per subsystem, to stderr or syslog.
+// Any thread may log. A CallScope on the current thread tags every line with the call-id,
+// so call-related lines carry it without each call site repeating it.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace rtprelay::log {
+
+enum class Subsystem : unsigned { kCore, kControl, kCount };
+
+inline constexpr std::array<std::string_view, static_cast<size_t>(Subsystem::kCount)>
+        kSubsystemNames = {"core", "control"};
+
+inline constexpr int kDefaultLevel = 6; // LOG_INFO
+
+struct Settings {
+	bool to_stderr = true;
+	int facility = 3 << 3; // LOG_DAEMON
+	std::array<int, static_cast<size_t>(Subsystem::kCount)> levels{kDefaultLevel,
+	                                                               kDefaultLevel};
+};
+
+void init(const Settings& settings);
+void shutdown();
+
+bool enabled(Subsystem sub, int level);
+
+void err(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void warn(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void notice(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void info(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void debug(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// Tags log lines from this thread with a call-id until destroyed. Nests: the inner scope wins.
+class CallScope {
+public:
+	explicit CallScope(std::string_view call_id);
+	~CallScope();
+	CallScope(const CallScope&) = delete;
+	CallScope& operator=(const CallScope&) = delete;
+
+private:
+	std::string previous_;
+};
+
+// Name of a syslog facility ("daemon", "local0".."local7", "user") → its value, or -1.
+int facility_from_name(std::string_view name);
+
+} // namespace rtprelay::log

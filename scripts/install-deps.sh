@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs every Debian package that building and testing rtprelay needs.
+# Idempotent: packages already present are skipped, apt runs only when something is missing.
+set -eu
+
+PACKAGES="
+build-essential g++ make pkg-config git
+libevent-dev libjson-c-dev libssl-dev libsrtp2-dev libhiredis-dev
+libnftnl-dev libmnl-dev libinih-dev
+libcppunit-dev
+clang libclang-rt-14-dev clang-format
+python3 netcat-openbsd procps
+"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	[ "${1:-}" = "--quiet" ] || echo "install-deps: all packages present"
+	exit 0
+fi
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install:$missing" >&2; exit 1; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
