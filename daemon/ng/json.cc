@@ -3,7 +3,6 @@
 #include <json-c/json.h>
 
 #include <cctype>
-#include <cerrno>
 #include <limits>
 #include <memory>
 
@@ -22,10 +21,13 @@ Result<Value> convert(json_object* obj, Arena& arena)
 	case json_type_boolean: return Value::integer(json_object_get_boolean(obj) ? 1 : 0);
 	case json_type_double: return Error{"JSON numbers must be integers"};
 	case json_type_int: {
-		errno = 0;
+		// json-c clamps out-of-range numbers silently: a positive one shows as INT64_MAX with
+		// a larger uint64 value; a negative one is indistinguishable from INT64_MIN, so that
+		// value is refused as well (no ng value comes near it).
 		int64_t v = json_object_get_int64(obj);
-		// json-c clamps out-of-range values to INT64_MIN/MAX and sets errno.
-		if (errno == EINVAL || errno == ERANGE)
+		if (v == std::numeric_limits<int64_t>::min() ||
+		    (v == std::numeric_limits<int64_t>::max() &&
+		     json_object_get_uint64(obj) != static_cast<uint64_t>(v)))
 			return Error{"JSON integer out of range"};
 		return Value::integer(v);
 	}
