@@ -16,6 +16,7 @@ int main(int argc, char** argv)
 {
 	// Quiet by default; RTPRELAY_TEST_LOG=7 shows the daemon's debug lines.
 	rtprelay::log::Settings settings;
+	settings.to_stderr = true;
 	const char* level = getenv("RTPRELAY_TEST_LOG");
 	settings.levels.fill(level ? atoi(level) : 2);
 	rtprelay::log::init(settings);
