@@ -78,8 +78,10 @@ check-asan:
 	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
 
 # libFuzzer targets with ASan+UBSan (clang); t/run-tests.sh runs each for a bounded time.
-FUZZ_SRCS    := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc \
-                daemon/ng/value.cc daemon/ng/sip_options.cc daemon/util/strings.cc
+FUZZ_SRCS    := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc daemon/ng/value.cc \
+                daemon/ng/sip_options.cc daemon/ng/dispatch.cc daemon/ng/command_table.cc \
+                daemon/ng/cmd_ping.cc daemon/util/strings.cc daemon/util/log.cc \
+                daemon/net/address.cc
 FUZZ_FLAGS   := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all $(shell pkg-config --cflags json-c)
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))

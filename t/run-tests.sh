@@ -1,0 +1,76 @@
+#!/bin/bash
+# Runs every test suite against the binaries `make test` built and ends with one line
+# "N passed, N failed" summing them all. Each suite prints "<suite>: N passed, N failed";
+# a suite that dies without that line counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+total_pass=0
+total_fail=0
+failed_suites=()
+
+# run_suite NAME COMMAND...: runs it, echoes its output, adds its counts.
+run_suite() {
+	local name=$1
+	shift
+	echo "=== $name: $*"
+	local log
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	local line
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	rm -f "$log"
+	local p=0 f=0
+	if [ -n "$line" ]; then
+		p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	[ "$f" -ne 0 ] && failed_suites+=("$name")
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+# fuzz TARGET: one bounded libFuzzer run over the committed corpus; new inputs go to a
+# scratch directory so the repo corpus only grows by hand.
+fuzz() {
+	local target=$1 scratch
+	scratch=$(mktemp -d)
+	if build/fuzz/"$target" -max_total_time="$FUZZ_SECONDS" -max_len=8192 -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/"$target"- "$scratch" t/fuzz/corpus/"$target" 2>&1 | tail -n 12; then
+		echo "fuzz-$target: 1 passed, 0 failed"
+	else
+		echo "fuzz-$target: 0 passed, 1 failed (crash input saved as build/fuzz/$target-*)"
+	fi
+	rm -rf "$scratch"
+}
+
+docs_current() {
+	if build/gen-options-doc | diff -u docs/configuration.md -; then
+		echo "docs: 1 passed, 0 failed"
+	else
+		echo "docs: 0 passed, 1 failed (run 'make docs' and commit docs/configuration.md)"
+	fi
+}
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+run_suite unit build/unit-tests
+run_suite unit-asan build/asan/unit-tests
+run_suite integration env RTPRELAYD=build/rtprelayd python3 t/integration/run.py
+run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
+for src in t/fuzz/*.cc; do
+	t=$(basename "$src" .cc)
+	run_suite "fuzz-$t" fuzz "$t"
+done
+run_suite docs docs_current
+
+echo
+[ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
