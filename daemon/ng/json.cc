@@ -93,6 +93,8 @@ Result<Value> json_decode(std::string_view in, Arena& arena)
 	TokenerPtr tok(json_tokener_new_ex(kMaxDepth), json_tokener_free);
 	if (!tok)
 		return Error{"out of memory"};
+	// Plain JSON only (no comments, single quotes, trailing commas), valid UTF-8.
+	json_tokener_set_flags(tok.get(), JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	if (in.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
 		return Error{"message too large"};
 	JsonPtr root(json_tokener_parse_ex(tok.get(), in.data(), static_cast<int>(in.size())),

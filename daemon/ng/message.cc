@@ -2,6 +2,7 @@
 
 #include "ng/bencode.h"
 #include "ng/json.h"
+#include "util/strings.h"
 
 namespace rtprelay::ng {
 
@@ -18,8 +19,8 @@ std::optional<Framing> split_message(std::string_view datagram)
 	Framing f;
 	f.cookie = datagram.substr(0, space);
 	f.body = datagram.substr(space + 1);
-	while (!f.body.empty() && (f.body.front() == ' ' || f.body.front() == '\t'))
-		f.body.remove_prefix(1);
+	// Whitespace around the dictionary is tolerated: `echo ... | nc -u` appends a newline.
+	f.body = trim(f.body);
 	f.encoding =
 	        !f.body.empty() && f.body.front() == '{' ? Encoding::kJson : Encoding::kBencode;
 	return f;

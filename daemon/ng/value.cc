@@ -36,9 +36,10 @@ const Value* Value::find(std::string_view key) const
 {
 	if (!is_dict())
 		return nullptr;
-	for (const auto& m : as_dict())
-		if (m.key == key)
-			return &m.value;
+	const Dict& d = as_dict();
+	for (auto it = d.rbegin(); it != d.rend(); ++it)
+		if (it->key == key)
+			return &it->value;
 	return nullptr;
 }
 

@@ -50,7 +50,7 @@ public:
 	// Dict: append without looking for an existing key (decoders; keeps decoding linear).
 	void append(std::string_view key, Value v);
 
-	// Dict lookups; the first occurrence of a key wins.
+	// Dict lookups; the last occurrence of a key wins, as json-c decides for JSON.
 	const Value* find(std::string_view key) const;
 	// The string at key; the error says whether it is missing or of the wrong type.
 	Result<std::string_view> get_string(std::string_view key) const;

@@ -21,7 +21,7 @@ class BencodeTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(rejects_type_confusion);
 	CPPUNIT_TEST(depth_limit);
 	CPPUNIT_TEST(huge_string_length_is_an_error);
-	CPPUNIT_TEST(first_duplicate_key_wins);
+	CPPUNIT_TEST(last_duplicate_key_wins);
 	CPPUNIT_TEST_SUITE_END();
 
 	static std::string encode(const Value& v)
@@ -189,12 +189,12 @@ public:
 		CPPUNIT_ASSERT(contains(error_of("99999999999999999999:x"), "out of range"));
 	}
 
-	void first_duplicate_key_wins()
+	void last_duplicate_key_wins()
 	{
 		Arena arena;
 		auto v = bencode_decode("d1:ai1e1:ai2ee", arena);
 		CPPUNIT_ASSERT(v);
-		CPPUNIT_ASSERT_EQUAL(int64_t(1), v->find("a")->as_int());
+		CPPUNIT_ASSERT_EQUAL(int64_t(2), v->find("a")->as_int());
 	}
 };
 

@@ -119,10 +119,16 @@ public:
 
 	void rejects_malformed()
 	{
-		CPPUNIT_ASSERT(contains(error_of(R"({"a":1}x)"), "trailing data"));
-		CPPUNIT_ASSERT(contains(error_of(R"({"a":1}{})"), "trailing data"));
+		CPPUNIT_ASSERT(contains(error_of(R"({"a":1}x)"), "malformed JSON"));
+		CPPUNIT_ASSERT(contains(error_of(R"({"a":1}{})"), "malformed JSON"));
+		Arena arena;
+		CPPUNIT_ASSERT(json_decode("{\"a\":1} \r\n", arena));
 		CPPUNIT_ASSERT(contains(error_of(R"({"a" 1})"), "malformed JSON"));
 		CPPUNIT_ASSERT(contains(error_of(R"({a:1})"), "malformed JSON"));
+		CPPUNIT_ASSERT(contains(error_of(R"({"a":1,})"), "malformed JSON"));
+		CPPUNIT_ASSERT(contains(error_of(R"({"a":/* c */1})"), "malformed JSON"));
+		CPPUNIT_ASSERT(contains(error_of(R"({"a":01})"), "malformed JSON"));
+		CPPUNIT_ASSERT(contains(error_of("{\"a\":\"\xff\"}"), "malformed JSON"));
 		CPPUNIT_ASSERT(contains(error_of(std::string("{\"a\":\"x\0\"}", 10)), "malformed JSON"));
 	}
 

@@ -28,6 +28,10 @@ public:
 		CPPUNIT_ASSERT(j->encoding == Encoding::kJson);
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"command\":\"ping\"}"), std::string(j->body));
 
+		auto newline = split_message("c1 d7:command4:pinge\r\n");
+		CPPUNIT_ASSERT(newline);
+		CPPUNIT_ASSERT_EQUAL(std::string("d7:command4:pinge"), std::string(newline->body));
+
 		auto empty_body = split_message("c ");
 		CPPUNIT_ASSERT(empty_body && empty_body->body.empty());
 		Arena arena;
