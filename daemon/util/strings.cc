@@ -76,7 +76,7 @@ std::string printable(std::string_view s, size_t max_len)
 			out += "...";
 			break;
 		}
-		if (c >= 0x20 && c < 0x7f && c != '\\')
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"')
 			out += static_cast<char>(c);
 		else
 			out += strprintf("\\x%02x", c);

@@ -21,8 +21,8 @@ std::optional<bool> parse_bool(std::string_view s);
 
 bool iequals(std::string_view a, std::string_view b);
 
-// Printable form of untrusted bytes for log lines and error reasons: non-printable bytes are
-// shown as \xNN and the result is cut at max_len with "...".
+// Printable form of untrusted bytes for log lines and error reasons: non-printable bytes,
+// backslash and double quote are shown as \xNN; the result is cut at max_len with "...".
 std::string printable(std::string_view s, size_t max_len = 64);
 
 } // namespace rtprelay
