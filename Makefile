@@ -94,10 +94,10 @@ docs: $(BUILD)/gen-options-doc
 	$(BUILD)/gen-options-doc > docs/configuration.md
 
 style:
-	clang-format --dry-run --Werror $(shell git ls-files '*.cc' '*.h')
+	@clang-format --dry-run --Werror $(shell git ls-files '*.cc' '*.h')
 
 format:
-	clang-format -i $(shell git ls-files '*.cc' '*.h')
+	@clang-format -i $(shell git ls-files '*.cc' '*.h')
 
 clean:
 	rm -rf build

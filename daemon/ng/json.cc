@@ -21,9 +21,9 @@ Result<Value> convert(json_object* obj, Arena& arena)
 	case json_type_boolean: return Value::integer(json_object_get_boolean(obj) ? 1 : 0);
 	case json_type_double: return Error{"JSON numbers must be integers"};
 	case json_type_int: {
-		// json-c clamps out-of-range numbers silently: a positive one shows as INT64_MAX with
-		// a larger uint64 value; a negative one is indistinguishable from INT64_MIN, so that
-		// value is refused as well (no ng value comes near it).
+		// json-c clamps out-of-range numbers silently: a positive one shows as INT64_MAX
+		// with a larger uint64 value; a negative one is indistinguishable from INT64_MIN,
+		// so that value is refused as well (no ng value comes near it).
 		int64_t v = json_object_get_int64(obj);
 		if (v == std::numeric_limits<int64_t>::min() ||
 		    (v == std::numeric_limits<int64_t>::max() &&

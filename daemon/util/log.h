@@ -18,7 +18,7 @@ inline constexpr int kDefaultLevel = 6; // LOG_INFO
 
 struct Settings {
 	bool to_stderr = false; // syslog unless --log-stderr
-	int facility = 3 << 3; // LOG_DAEMON
+	int facility = 3 << 3;  // LOG_DAEMON
 	std::array<int, static_cast<size_t>(Subsystem::kCount)> levels{kDefaultLevel,
 	                                                               kDefaultLevel};
 };

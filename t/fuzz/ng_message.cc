@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		return 0;
 
 	std::string encoded = encode_reply(framing->cookie, *value, framing->encoding);
-	if (framing->encoding == Encoding::kBencode && std::string_view(encoded).substr(framing->cookie.size() + 1) != framing->body)
+	if (framing->encoding == Encoding::kBencode &&
+	    std::string_view(encoded).substr(framing->cookie.size() + 1) != framing->body)
 		__builtin_trap();
 	auto again = split_message(encoded);
 	if (!again)

@@ -34,7 +34,7 @@ class LoaderTest : public CppUnit::TestFixture {
 	std::string tmpfile_;
 
 	Result<Loaded> load_args(std::initializer_list<const char*> args,
-				 const std::string& default_file = "/nonexistent/rtprelay.conf")
+	                         const std::string& default_file = "/nonexistent/rtprelay.conf")
 	{
 		std::vector<const char*> argv{"rtprelayd"};
 		argv.insert(argv.end(), args);
@@ -67,7 +67,10 @@ class LoaderTest : public CppUnit::TestFixture {
 	}
 
 public:
-	void setUp() override { tmpfile_ = "/tmp/rtprelay-loader-test-" + std::to_string(getpid()) + ".conf"; }
+	void setUp() override
+	{
+		tmpfile_ = "/tmp/rtprelay-loader-test-" + std::to_string(getpid()) + ".conf";
+	}
 	void tearDown() override { remove(tmpfile_.c_str()); }
 
 	void defaults()
@@ -86,8 +89,9 @@ public:
 	void long_and_short_forms()
 	{
 		Config c = ok({"--table=-1", "-m", "20000", "-M40000", "--timeout", "30", "-fE",
-			       "--log-level=7", "--log-level-control=3", "--pidfile=/run/x.pid",
-			       "--num-threads=4", "-T", "0", "--delete-delay=0", "--log-facility=local3"});
+		               "--log-level=7", "--log-level-control=3", "--pidfile=/run/x.pid",
+		               "--num-threads=4", "-T", "0", "--delete-delay=0",
+		               "--log-facility=local3"});
 		CPPUNIT_ASSERT_EQUAL(-1, c.table);
 		CPPUNIT_ASSERT_EQUAL(uint16_t(20000), c.port_min);
 		CPPUNIT_ASSERT_EQUAL(uint16_t(40000), c.port_max);
@@ -95,7 +99,8 @@ public:
 		CPPUNIT_ASSERT(c.foreground);
 		CPPUNIT_ASSERT(c.log.to_stderr);
 		CPPUNIT_ASSERT_EQUAL(7, c.log.levels[static_cast<size_t>(log::Subsystem::kCore)]);
-		CPPUNIT_ASSERT_EQUAL(3, c.log.levels[static_cast<size_t>(log::Subsystem::kControl)]);
+		CPPUNIT_ASSERT_EQUAL(3,
+		                     c.log.levels[static_cast<size_t>(log::Subsystem::kControl)]);
 		CPPUNIT_ASSERT_EQUAL(std::string("/run/x.pid"), c.pidfile);
 		CPPUNIT_ASSERT_EQUAL(4, c.num_threads);
 		CPPUNIT_ASSERT_EQUAL(0, c.tos);
@@ -107,21 +112,27 @@ public:
 
 	void interfaces()
 	{
-		Config c = ok({"--interface=external/203.0.113.5!198.51.100.5", "-i", "internal/10.0.0.1",
-			       "--interface=2001:db8::1", "--interface=internal/10.0.0.2"});
+		Config c = ok({"--interface=external/203.0.113.5!198.51.100.5", "-i",
+		               "internal/10.0.0.1", "--interface=2001:db8::1",
+		               "--interface=internal/10.0.0.2"});
 		CPPUNIT_ASSERT_EQUAL(size_t(4), c.interfaces.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("external/203.0.113.5!198.51.100.5"),
-				     c.interfaces[0].to_string());
+		                     c.interfaces[0].to_string());
 		CPPUNIT_ASSERT_EQUAL(std::string("internal/10.0.0.1"), c.interfaces[1].to_string());
-		CPPUNIT_ASSERT_EQUAL(std::string("default/2001:db8::1"), c.interfaces[2].to_string());
-		CPPUNIT_ASSERT(contains(error({"--interface=eth0"}), "'eth0' is not an IP address"));
-		CPPUNIT_ASSERT(contains(error({"--interface=a b/1.2.3.4"}), "not a valid interface name"));
-		CPPUNIT_ASSERT(contains(error({"--interface=x/1.2.3.4!nope"}), "advertised address"));
+		CPPUNIT_ASSERT_EQUAL(std::string("default/2001:db8::1"),
+		                     c.interfaces[2].to_string());
+		CPPUNIT_ASSERT(
+		        contains(error({"--interface=eth0"}), "'eth0' is not an IP address"));
+		CPPUNIT_ASSERT(
+		        contains(error({"--interface=a b/1.2.3.4"}), "not a valid interface name"));
+		CPPUNIT_ASSERT(
+		        contains(error({"--interface=x/1.2.3.4!nope"}), "advertised address"));
 	}
 
 	void listen_ng_forms()
 	{
-		Config c = ok({"--listen-ng=2224", "-n", "[::1]:2225", "--listen-ng=192.0.2.1:2226"});
+		Config c =
+		        ok({"--listen-ng=2224", "-n", "[::1]:2225", "--listen-ng=192.0.2.1:2226"});
 		CPPUNIT_ASSERT_EQUAL(size_t(3), c.listen_ng.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:2224"), c.listen_ng[0].to_string());
 		CPPUNIT_ASSERT_EQUAL(std::string("[::1]:2225"), c.listen_ng[1].to_string());
@@ -129,14 +140,15 @@ public:
 		CPPUNIT_ASSERT(contains(error({"--listen-ng=::1:2223"}), "[ADDR]:PORT"));
 		CPPUNIT_ASSERT(contains(error({"--listen-ng=127.0.0.1:0"}), "no valid port"));
 		CPPUNIT_ASSERT(contains(error({"--listen-ng=127.0.0.1:70000"}), "no valid port"));
-		CPPUNIT_ASSERT(contains(error({"--listen-ng=1", "--listen-ng=127.0.0.1:1"}), "given twice"));
+		CPPUNIT_ASSERT(contains(error({"--listen-ng=1", "--listen-ng=127.0.0.1:1"}),
+		                        "given twice"));
 	}
 
 	void invalid_values_name_the_option()
 	{
 		std::string e = error({"--port-min=abc"});
 		CPPUNIT_ASSERT_MESSAGE(e, contains(e, "'abc'") && contains(e, "--port-min") &&
-						  contains(e, "from 1024 to 65535"));
+		                                  contains(e, "from 1024 to 65535"));
 		CPPUNIT_ASSERT(contains(error({"-L", "9"}), "-L"));
 		CPPUNIT_ASSERT(contains(error({"--table=-2"}), "--table"));
 		CPPUNIT_ASSERT(contains(error({"--timeout=0"}), "--timeout"));
@@ -165,7 +177,7 @@ public:
 	void cross_checks()
 	{
 		CPPUNIT_ASSERT(contains(error({"--port-min=40000", "--port-max=30000"}),
-					"port-min (40000) must be lower than port-max (30000)"));
+		                        "port-min (40000) must be lower than port-max (30000)"));
 	}
 
 	void help_and_version()
@@ -175,38 +187,46 @@ public:
 		std::string help = help_text();
 		for (const auto& o : option_table())
 			CPPUNIT_ASSERT_MESSAGE(std::string(o.name),
-					       contains(help, "--" + std::string(o.name)));
+			                       contains(help, "--" + std::string(o.name)));
 	}
 
 	void config_file_sections()
 	{
-		std::string f = write_file("# comment\n; other comment\n[other]\nbogus = 1\n"
-					   "[rtpengine]\ninterface = a/10.0.0.1;b/10.0.0.2!1.2.3.4\n"
-					   "listen-ng = 127.0.0.1:5000\ntimeout = 77\nforeground = true\n");
+		std::string f =
+		        write_file("# comment\n; other comment\n[other]\nbogus = 1\n"
+		                   "[rtpengine]\ninterface = a/10.0.0.1;b/10.0.0.2!1.2.3.4\n"
+		                   "listen-ng = 127.0.0.1:5000\ntimeout = 77\nforeground = true\n");
 		auto r = load_args({("--config-file=" + f).c_str()});
 		CPPUNIT_ASSERT_MESSAGE(r ? "" : r.error().reason, r);
 		CPPUNIT_ASSERT_EQUAL(f, r->config_file);
 		CPPUNIT_ASSERT_EQUAL(size_t(2), r->config.interfaces.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("b/10.0.0.2!1.2.3.4"), r->config.interfaces[1].to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("b/10.0.0.2!1.2.3.4"),
+		                     r->config.interfaces[1].to_string());
 		CPPUNIT_ASSERT_EQUAL(77, r->config.timeout);
 		CPPUNIT_ASSERT(r->config.foreground);
 
 		// [rtprelay] wins over [rtpengine]; --config-section picks any.
-		write_file("[rtpengine]\ntimeout = 1\n[rtprelay]\ntimeout = 2\n[custom]\ntimeout = 3\n");
-		CPPUNIT_ASSERT_EQUAL(2, load_args({("--config-file=" + f).c_str()})->config.timeout);
-		CPPUNIT_ASSERT_EQUAL(3, load_args({("--config-file=" + f).c_str(), "--config-section=custom"})
-						->config.timeout);
+		write_file("[rtpengine]\ntimeout = 1\n[rtprelay]\ntimeout = 2\n[custom]\ntimeout = "
+		           "3\n");
+		CPPUNIT_ASSERT_EQUAL(2,
+		                     load_args({("--config-file=" + f).c_str()})->config.timeout);
+		CPPUNIT_ASSERT_EQUAL(
+		        3, load_args({("--config-file=" + f).c_str(), "--config-section=custom"})
+		                   ->config.timeout);
 	}
 
 	void command_line_overrides_file()
 	{
-		std::string f = write_file("[rtprelay]\ntimeout = 10\ninterface = 10.0.0.1;10.0.0.2\n");
-		auto r = load_args({"--timeout=20", ("--config-file=" + f).c_str(), "-i", "10.0.0.9"});
+		std::string f =
+		        write_file("[rtprelay]\ntimeout = 10\ninterface = 10.0.0.1;10.0.0.2\n");
+		auto r = load_args(
+		        {"--timeout=20", ("--config-file=" + f).c_str(), "-i", "10.0.0.9"});
 		CPPUNIT_ASSERT(r);
 		CPPUNIT_ASSERT_EQUAL(20, r->config.timeout);
 		// A list given on the command line replaces the file's list.
 		CPPUNIT_ASSERT_EQUAL(size_t(1), r->config.interfaces.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("default/10.0.0.9"), r->config.interfaces[0].to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("default/10.0.0.9"),
+		                     r->config.interfaces[0].to_string());
 	}
 
 	void config_file_errors()
@@ -235,13 +255,14 @@ public:
 		CPPUNIT_ASSERT(contains(error({arg.c_str()}), "rtpengine option"));
 
 		CPPUNIT_ASSERT(contains(error({"--config-file=/nonexistent/x.conf"}),
-					"cannot read config file /nonexistent/x.conf"));
+		                        "cannot read config file /nonexistent/x.conf"));
 		// Long lines are read whole (the packaged inih would cut them at 200 bytes).
 		std::string many = "[rtprelay]\ninterface = ";
 		for (int i = 1; i <= 40; i++)
 			many += "n" + std::to_string(i) + "/10.0.0." + std::to_string(i) + ";";
 		write_file(many + "\n");
-		CPPUNIT_ASSERT_EQUAL(size_t(40), load_args({arg.c_str()})->config.interfaces.size());
+		CPPUNIT_ASSERT_EQUAL(size_t(40),
+		                     load_args({arg.c_str()})->config.interfaces.size());
 	}
 
 	void default_file_only_if_present()
@@ -259,7 +280,7 @@ public:
 		for (const auto& o : option_table()) {
 			CPPUNIT_ASSERT_MESSAGE(std::string(o.name), !o.help.empty());
 			CPPUNIT_ASSERT_MESSAGE(std::string(o.name),
-					       contains(md, "`--" + std::string(o.name) + "`"));
+			                       contains(md, "`--" + std::string(o.name) + "`"));
 		}
 	}
 };

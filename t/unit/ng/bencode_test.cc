@@ -83,21 +83,29 @@ public:
 
 	void binary_strings_survive()
 	{
-		std::string in("d1:k4:\0\xff" "e:e", 11);
+		std::string in("d1:k4:\0\xff"
+		               "e:e",
+		               11);
 		Arena arena;
 		auto v = bencode_decode(in, arena);
 		CPPUNIT_ASSERT(v);
-		CPPUNIT_ASSERT_EQUAL(std::string("\0\xff" "e:", 4), std::string(v->find("k")->as_string()));
+		CPPUNIT_ASSERT_EQUAL(std::string("\0\xff"
+		                                 "e:",
+		                                 4),
+		                     std::string(v->find("k")->as_string()));
 		CPPUNIT_ASSERT_EQUAL(in, encode(*v));
 	}
 
 	void round_trip_is_byte_identical()
 	{
 		const char* msgs[] = {
-			"d7:command5:offer7:call-id6:abc1238:from-tag3:ft15:flagsl13:trust-addresse"
-			"7:replacel6:origin18:session-connectione3:sdp3:v=0e",
-			"d6:result2:ok7:createdi1700000000e4:tagsd3:ft1d6:mediasl0:eeee",
-			"le", "de", "i-9223372036854775808e", "0:",
+		        "d7:command5:offer7:call-id6:abc1238:from-tag3:ft15:flagsl13:trust-addresse"
+		        "7:replacel6:origin18:session-connectione3:sdp3:v=0e",
+		        "d6:result2:ok7:createdi1700000000e4:tagsd3:ft1d6:mediasl0:eeee",
+		        "le",
+		        "de",
+		        "i-9223372036854775808e",
+		        "0:",
 		};
 		for (const char* m : msgs) {
 			Arena arena;
@@ -166,9 +174,9 @@ public:
 		auto cmd = v->get_string("command");
 		CPPUNIT_ASSERT(!cmd);
 		CPPUNIT_ASSERT_EQUAL(std::string("key 'command' must be a string, not an integer"),
-				     cmd.error().reason);
+		                     cmd.error().reason);
 		CPPUNIT_ASSERT_EQUAL(std::string("missing key 'call-id'"),
-				     v->get_string("call-id").error().reason);
+		                     v->get_string("call-id").error().reason);
 	}
 
 	void depth_limit()
@@ -176,7 +184,8 @@ public:
 		std::string ok = std::string(kMaxDepth, 'l') + std::string(kMaxDepth, 'e');
 		Arena arena;
 		CPPUNIT_ASSERT(bencode_decode(ok, arena));
-		std::string deep = std::string(kMaxDepth + 1, 'l') + std::string(kMaxDepth + 1, 'e');
+		std::string deep =
+		        std::string(kMaxDepth + 1, 'l') + std::string(kMaxDepth + 1, 'e');
 		CPPUNIT_ASSERT(contains(error_of(deep), "deeper than 32"));
 		// Far deeper than the stack could take if recursion were unbounded.
 		std::string abyss(60000, 'l');

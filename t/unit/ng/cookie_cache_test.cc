@@ -100,7 +100,8 @@ public:
 	{
 		for (size_t i = 0; i < 2 * CookieCache::kMaxEntriesPerGeneration + 10; i++) {
 			std::string c = "c" + std::to_string(i);
-			CPPUNIT_ASSERT(cache_.begin(c, waiter(1), &reply_) == CookieCache::Status::kStarted);
+			CPPUNIT_ASSERT(cache_.begin(c, waiter(1), &reply_) ==
+			               CookieCache::Status::kStarted);
 			(void)cache_.finish(c, "r");
 		}
 		CPPUNIT_ASSERT(cache_.size() <= 2 * CookieCache::kMaxEntriesPerGeneration);

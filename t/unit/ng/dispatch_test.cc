@@ -69,7 +69,10 @@ public:
 		table_.add("throws", cmd_throws);
 	}
 
-	void ping_pongs() { CPPUNIT_ASSERT_EQUAL(std::string("d6:result4:ponge"), run("d7:command4:pinge")); }
+	void ping_pongs()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("d6:result4:ponge"), run("d7:command4:pinge"));
+	}
 
 	void ok_is_added_first()
 	{
@@ -79,27 +82,33 @@ public:
 	void handler_error_becomes_error_reason()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason12:no such calle"),
-				     run("d7:command5:failse"));
+		                     run("d7:command5:failse"));
 	}
 
 	void bad_command_key()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason21:missing key 'command'e"),
-				     run("d3:foo3:bare"));
 		CPPUNIT_ASSERT_EQUAL(
-			std::string("d6:result5:error12:error-reason42:key 'command' must be a string, not a liste"),
-			run("d7:commandl4:pingee"));
+		        std::string("d6:result5:error12:error-reason21:missing key 'command'e"),
+		        run("d3:foo3:bare"));
+		CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason42:key 'command' "
+		                                 "must be a string, not a liste"),
+		                     run("d7:commandl4:pingee"));
 		CPPUNIT_ASSERT_EQUAL(
-			std::string("d6:result5:error12:error-reason27:unknown command 'offer\\x00'e"),
-			run(std::string_view("d7:command6:offer\0e", 19)));
+		        std::string(
+		                "d6:result5:error12:error-reason27:unknown command 'offer\\x00'e"),
+		        run(std::string_view("d7:command6:offer\0e", 19)));
 	}
 
-	void answers_once() { CPPUNIT_ASSERT_EQUAL(std::string("d6:result2:oke"), run("d7:command5:twicee")); }
+	void answers_once()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("d6:result2:oke"), run("d7:command5:twicee"));
+	}
 
 	void exception_becomes_error()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason20:internal error: boome"),
-				     run("d7:command6:throwse"));
+		CPPUNIT_ASSERT_EQUAL(
+		        std::string("d6:result5:error12:error-reason20:internal error: boome"),
+		        run("d7:command6:throwse"));
 	}
 };
 

@@ -46,8 +46,9 @@ public:
 	{
 		Arena arena;
 		auto j = json_decode(R"({"command":"offer","flags":["a","b"],"n":-7,"d":{"x":[]}})",
-				     arena);
-		auto b = bencode_decode("d7:command5:offer5:flagsl1:a1:be1:ni-7e1:dd1:xleee", arena);
+		                     arena);
+		auto b =
+		        bencode_decode("d7:command5:offer5:flagsl1:a1:be1:ni-7e1:dd1:xleee", arena);
 		CPPUNIT_ASSERT(j && b);
 		CPPUNIT_ASSERT(*j == *b);
 	}
@@ -65,20 +66,22 @@ public:
 		std::string out;
 		json_encode(v, out);
 		CPPUNIT_ASSERT_EQUAL(
-			std::string(
-				R"({"result":"ok","transport-protocol":"RTP/AVP","created":1700000000,"list":[1]})"),
-			out);
+		        std::string(
+		                R"({"result":"ok","transport-protocol":"RTP/AVP","created":1700000000,"list":[1]})"),
+		        out);
 	}
 
 	void string_escapes_round_trip()
 	{
 		Arena arena;
-		auto v = json_decode(R"({"sdp":"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\n","u":"\u00e9\u0000x"})",
-				     arena);
+		auto v = json_decode(
+		        R"({"sdp":"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\n","u":"\u00e9\u0000x"})",
+		        arena);
 		CPPUNIT_ASSERT(v);
 		CPPUNIT_ASSERT_EQUAL(std::string("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\n"),
-				     std::string(v->find("sdp")->as_string()));
-		CPPUNIT_ASSERT_EQUAL(std::string("\xc3\xa9\0x", 4), std::string(v->find("u")->as_string()));
+		                     std::string(v->find("sdp")->as_string()));
+		CPPUNIT_ASSERT_EQUAL(std::string("\xc3\xa9\0x", 4),
+		                     std::string(v->find("u")->as_string()));
 		std::string out;
 		json_encode(*v, out);
 		Arena arena2;
@@ -109,7 +112,8 @@ public:
 		CPPUNIT_ASSERT(contains(error_of(R"({"a":-9223372036854775809})"), "out of range"));
 		CPPUNIT_ASSERT(contains(error_of(R"({"a":18446744073709551616})"), "out of range"));
 		Arena arena;
-		auto v = json_decode(R"({"a":9223372036854775807,"b":-9223372036854775807})", arena);
+		auto v =
+		        json_decode(R"({"a":9223372036854775807,"b":-9223372036854775807})", arena);
 		CPPUNIT_ASSERT(v);
 		CPPUNIT_ASSERT_EQUAL(INT64_MAX, v->find("a")->as_int());
 		CPPUNIT_ASSERT_EQUAL(INT64_MIN + 1, v->find("b")->as_int());
@@ -129,7 +133,8 @@ public:
 		CPPUNIT_ASSERT(contains(error_of(R"({"a":/* c */1})"), "malformed JSON"));
 		CPPUNIT_ASSERT(contains(error_of(R"({"a":01})"), "malformed JSON"));
 		CPPUNIT_ASSERT(contains(error_of("{\"a\":\"\xff\"}"), "malformed JSON"));
-		CPPUNIT_ASSERT(contains(error_of(std::string("{\"a\":\"x\0\"}", 10)), "malformed JSON"));
+		CPPUNIT_ASSERT(
+		        contains(error_of(std::string("{\"a\":\"x\0\"}", 10)), "malformed JSON"));
 	}
 
 	void rejects_truncation_everywhere()
@@ -147,7 +152,8 @@ public:
 		Arena arena;
 		std::string ok = std::string(kMaxDepth - 1, '[') + std::string(kMaxDepth - 1, ']');
 		CPPUNIT_ASSERT(json_decode("{\"a\":" + ok + "}", arena));
-		std::string deep = std::string(kMaxDepth + 1, '[') + std::string(kMaxDepth + 1, ']');
+		std::string deep =
+		        std::string(kMaxDepth + 1, '[') + std::string(kMaxDepth + 1, ']');
 		CPPUNIT_ASSERT(contains(error_of("{\"a\":" + deep + "}"), "malformed JSON"));
 		CPPUNIT_ASSERT(!json_decode(std::string(60000, '['), arena));
 	}

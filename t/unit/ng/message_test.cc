@@ -58,7 +58,8 @@ public:
 			auto v = decode_body(*f, arena);
 			CPPUNIT_ASSERT_MESSAGE(m, !v);
 			CPPUNIT_ASSERT_MESSAGE(v.error().reason,
-					       v.error().reason.find("dictionary") != std::string::npos);
+			                       v.error().reason.find("dictionary") !=
+			                               std::string::npos);
 		}
 		auto ok = split_message("c d7:command4:pinge");
 		CPPUNIT_ASSERT(decode_body(*ok, arena));
@@ -67,7 +68,7 @@ public:
 	void oversized_body_is_refused()
 	{
 		std::string big = "c d1:x" + std::to_string(kMaxMessageSize) + ":" +
-				  std::string(kMaxMessageSize, 'a') + "e";
+		                  std::string(kMaxMessageSize, 'a') + "e";
 		auto f = split_message(big);
 		CPPUNIT_ASSERT(f);
 		Arena arena;
@@ -82,9 +83,9 @@ public:
 		Value reply = Value::dict(arena);
 		reply.set("result", Value::string("pong"));
 		CPPUNIT_ASSERT_EQUAL(std::string("c1 d6:result4:ponge"),
-				     encode_reply("c1", reply, Encoding::kBencode));
+		                     encode_reply("c1", reply, Encoding::kBencode));
 		CPPUNIT_ASSERT_EQUAL(std::string("c1 {\"result\":\"pong\"}"),
-				     encode_reply("c1", reply, Encoding::kJson));
+		                     encode_reply("c1", reply, Encoding::kJson));
 	}
 };
 

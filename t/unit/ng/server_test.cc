@@ -46,7 +46,8 @@ public:
 		sockaddr_storage ss;
 		socklen_t len = to.to_sockaddr(ss);
 		CPPUNIT_ASSERT(sendto(fd_.get(), data.data(), data.size(), 0,
-				      reinterpret_cast<sockaddr*>(&ss), len) == static_cast<ssize_t>(data.size()));
+		                      reinterpret_cast<sockaddr*>(&ss),
+		                      len) == static_cast<ssize_t>(data.size()));
 	}
 	// A datagram if one is waiting (after the test pumped the server), else nullopt.
 	std::optional<std::string> receive()
@@ -111,7 +112,8 @@ public:
 		CommandTable table = builtin_commands();
 		table.add("count", cmd_count);
 		table.add("slow", cmd_slow);
-		auto s = Server::create(*loop_, {net::Endpoint(net::IpAddress::loopback_v4(), 0)}, table);
+		auto s = Server::create(*loop_, {net::Endpoint(net::IpAddress::loopback_v4(), 0)},
+		                        table);
 		CPPUNIT_ASSERT(s);
 		server_ = std::move(s).value();
 		addr_ = server_->local_endpoints().at(0);
@@ -130,7 +132,8 @@ public:
 		c.send(addr_, "c1 d7:command4:pinge");
 		CPPUNIT_ASSERT_EQUAL(std::string("c1 d6:result4:ponge"), reply(c).value_or(""));
 		c.send(addr_, "c2 {\"command\":\"ping\"}");
-		CPPUNIT_ASSERT_EQUAL(std::string("c2 {\"result\":\"pong\"}"), reply(c).value_or(""));
+		CPPUNIT_ASSERT_EQUAL(std::string("c2 {\"result\":\"pong\"}"),
+		                     reply(c).value_or(""));
 	}
 
 	void retransmission_is_replayed_not_rerun()
@@ -199,7 +202,8 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(r, r.find("malformed bencode") != std::string::npos);
 		c.send(addr_, "m2 {\"command\":");
 		r = reply(c).value_or("");
-		CPPUNIT_ASSERT_MESSAGE(r, r.rfind("m2 {\"result\":\"error\",\"error-reason\":", 0) == 0);
+		CPPUNIT_ASSERT_MESSAGE(
+		        r, r.rfind("m2 {\"result\":\"error\",\"error-reason\":", 0) == 0);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(2), server_->stats().errors);
 	}
 
@@ -207,7 +211,8 @@ public:
 	{
 		Client c;
 		c.send(addr_, "OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-			      "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n");
+		              "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\nCall-ID: c\r\nCSeq: 1 "
+		              "OPTIONS\r\n\r\n");
 		std::string r = reply(c).value_or("");
 		CPPUNIT_ASSERT_MESSAGE(r, r.rfind("SIP/2.0 200 OK\r\n", 0) == 0);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().sip_options);
@@ -221,8 +226,8 @@ public:
 	{
 		auto s = Server::create(*loop_, {addr_}, builtin_commands());
 		CPPUNIT_ASSERT(!s);
-		CPPUNIT_ASSERT_MESSAGE(s.error().reason,
-				       s.error().reason.find(addr_.to_string()) != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(s.error().reason, s.error().reason.find(addr_.to_string()) !=
+		                                                 std::string::npos);
 	}
 };
 

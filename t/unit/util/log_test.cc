@@ -79,8 +79,10 @@ public:
 		log::warn(log::Subsystem::kControl, "control-warn");
 		log::debug(log::Subsystem::kCore, "core-debug");
 		std::string out = cap.text();
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("INFO: [core] core-info 1") != std::string::npos);
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("WARNING: [control] control-warn") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out,
+		                       out.find("INFO: [core] core-info 1") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out, out.find("WARNING: [control] control-warn") !=
+		                                    std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(out, out.find("control-info") == std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(out, out.find("core-debug") == std::string::npos);
 	}
@@ -100,9 +102,13 @@ public:
 		}
 		log::info(log::Subsystem::kControl, "no call");
 		std::string out = cap.text();
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] [ID=\"call-1@host\"] in outer") != std::string::npos);
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] [ID=\"call-2\"] in inner") != std::string::npos);
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] [ID=\"call-1@host\"] outer again") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] [ID=\"call-1@host\"] in outer") !=
+		                                    std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] [ID=\"call-2\"] in inner") !=
+		                                    std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out,
+		                       out.find("[control] [ID=\"call-1@host\"] outer again") !=
+		                               std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(out, out.find("[control] no call") != std::string::npos);
 	}
 
@@ -115,7 +121,8 @@ public:
 			log::info(log::Subsystem::kCore, "x");
 		}
 		std::string out = cap.text();
-		CPPUNIT_ASSERT_MESSAGE(out, out.find("[ID=\"evil\\x0a\\x22id\"] x") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(out, out.find("[ID=\"evil\\x0a\\x22id\"] x") !=
+		                                    std::string::npos);
 	}
 
 	void facility_names()
