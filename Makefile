@@ -16,7 +16,7 @@ endif
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 $(WARNINGS) -Idaemon -MMD -MP $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -pthread
 ifneq ($(SANITIZE),)
 CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=$(SANITIZE)

@@ -1,5 +1,11 @@
 #include "event/loop.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "util/strings.h"
 
 namespace rtprelay::event {
@@ -9,7 +15,23 @@ Result<std::unique_ptr<Loop>> Loop::create()
 	EventBasePtr base(event_base_new(), event_base_free);
 	if (!base)
 		return Error{"cannot create a libevent event base"};
-	return std::unique_ptr<Loop>(new Loop(std::move(base)));
+	std::unique_ptr<Loop> loop(new Loop(std::move(base)));
+	loop->wakeup_.reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+	if (!loop->wakeup_)
+		return Error{strprintf("eventfd: %s", strerror(errno))};
+	auto cb = [](evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->drain_posted(); };
+	loop->wakeup_ev_.reset(event_new(loop->base(), loop->wakeup_.get(), EV_READ | EV_PERSIST, cb,
+					 loop.get()));
+	if (!loop->wakeup_ev_ || event_add(loop->wakeup_ev_.get(), nullptr) != 0)
+		return Error{"cannot watch the loop's eventfd"};
+	return loop;
+}
+
+Loop::~Loop()
+{
+	// Events go before the base they belong to.
+	wakeup_ev_.reset();
+	signals_.clear();
 }
 
 void Loop::run()
@@ -19,7 +41,31 @@ void Loop::run()
 
 void Loop::stop()
 {
-	event_base_loopbreak(base_.get());
+	post([this] { event_base_loopbreak(base_.get()); });
+}
+
+void Loop::post(std::function<void()> fn)
+{
+	{
+		std::lock_guard lock(posted_mutex_);
+		posted_.push_back(std::move(fn));
+	}
+	uint64_t one = 1;
+	// EAGAIN means the counter is already non-zero: the loop will wake anyway.
+	(void)!write(wakeup_.get(), &one, sizeof one);
+}
+
+void Loop::drain_posted()
+{
+	uint64_t n;
+	(void)!read(wakeup_.get(), &n, sizeof n);
+	std::deque<std::function<void()>> batch;
+	{
+		std::lock_guard lock(posted_mutex_);
+		batch.swap(posted_);
+	}
+	for (auto& fn : batch)
+		fn();
 }
 
 Result<void> Loop::on_signal(int signo, std::function<void()> fn)

@@ -1,14 +1,17 @@
 // A libevent event_base with RAII ownership, plus the owning handle types for events. A Loop is
-// used by exactly one thread: the one that calls run().
+// run by exactly one thread; other threads hand it work only through post() and stop().
 #pragma once
 
 #include <event2/event.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "util/result.h"
+#include "util/unique_fd.h"
 
 namespace rtprelay::event {
 
@@ -19,9 +22,18 @@ class Loop {
 public:
 	static Result<std::unique_ptr<Loop>> create();
 
+	~Loop();
+	Loop(const Loop&) = delete;
+	Loop& operator=(const Loop&) = delete;
+
 	event_base* base() const { return base_.get(); }
 	void run();
+	// Any thread: makes run() return once the closures posted before have run.
 	void stop();
+
+	// Any thread: runs fn on this loop's thread, in posting order. Closures still queued when
+	// the Loop is destroyed are dropped without running.
+	void post(std::function<void()> fn);
 
 	// Calls fn on this loop's thread when the signal arrives (libevent's self-pipe).
 	Result<void> on_signal(int signo, std::function<void()> fn);
@@ -35,9 +47,14 @@ private:
 		EventPtr ev{nullptr, event_free};
 	};
 	explicit Loop(EventBasePtr base) : base_(std::move(base)) {}
+	void drain_posted();
 
 	EventBasePtr base_;
 	std::vector<std::unique_ptr<SignalHandler>> signals_;
+	UniqueFd wakeup_; // eventfd: post() writes, the loop reads and runs the queue
+	EventPtr wakeup_ev_{nullptr, event_free};
+	std::mutex posted_mutex_; // guards posted_
+	std::deque<std::function<void()>> posted_;
 };
 
 } // namespace rtprelay::event
