@@ -1,0 +1,54 @@
+#include "media/interfaces.h"
+
+#include "util/strings.h"
+
+namespace rtprelay::media {
+
+Interfaces::Interfaces(const Config& config)
+{
+	for (const auto& spec : config.interfaces) {
+		LogicalInterface* iface = nullptr;
+		for (auto& i : interfaces_)
+			if (i.name == spec.name)
+				iface = &i;
+		if (!iface) {
+			interfaces_.push_back({spec.name, {}});
+			iface = &interfaces_.back();
+		}
+		iface->addresses.push_back({spec, std::make_unique<PortPool>(spec.address, config.port_min,
+									   config.port_max, config.tos)});
+	}
+}
+
+const LogicalInterface* Interfaces::find(std::string_view name) const
+{
+	if (name.empty())
+		return interfaces_.empty() ? nullptr : &interfaces_.front();
+	for (const auto& i : interfaces_)
+		if (i.name == name)
+			return &i;
+	return nullptr;
+}
+
+Result<Allocation> Interfaces::allocate(const LogicalInterface& iface, int family,
+				       bool strict) const
+{
+	std::string last_error = "interface '" + iface.name + "' has no address of that family";
+	// Two passes: the wanted family first, then any other.
+	for (int pass = 0; pass < (strict ? 1 : 2); pass++) {
+		for (const auto& a : iface.addresses) {
+			bool family_ok = family == AF_UNSPEC || a.spec.address.family() == family;
+			if (pass == 0 ? !family_ok : family_ok)
+				continue;
+			auto lease = a.pool->allocate();
+			if (lease)
+				return Allocation{std::move(lease).value(), &a};
+			last_error = lease.error().reason;
+		}
+		if (family == AF_UNSPEC)
+			break;
+	}
+	return Error{last_error};
+}
+
+} // namespace rtprelay::media

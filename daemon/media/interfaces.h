@@ -1,0 +1,54 @@
+// The logical media interfaces from --interface: each name has one or more local addresses,
+// each address its own port pool. Built once at start-up; pools are thread-safe, the rest is
+// read-only after construction. Must outlive every call (leases point into the pools).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "media/port_pool.h"
+
+namespace rtprelay::media {
+
+struct LocalAddress {
+	InterfaceSpec spec;
+	std::unique_ptr<PortPool> pool;
+
+	// What SDP shows for this address.
+	const net::IpAddress& advertised() const { return spec.advertised ? *spec.advertised : spec.address; }
+};
+
+struct LogicalInterface {
+	std::string name;
+	std::vector<LocalAddress> addresses;
+};
+
+// A socket pair on a concrete local address, and the address to advertise for it.
+struct Allocation {
+	PortLease lease;
+	const LocalAddress* address = nullptr;
+};
+
+class Interfaces {
+public:
+	explicit Interfaces(const Config& config);
+
+	// nullptr if unknown; an empty name means the default (the first one configured).
+	const LogicalInterface* find(std::string_view name) const;
+
+	// A port pair on `iface` on an address of `family` (AF_INET/AF_INET6; AF_UNSPEC = any),
+	// trying the next address when a pool is exhausted. Unless `strict`, another family is
+	// used when the interface has no free address of the one asked for.
+	Result<Allocation> allocate(const LogicalInterface& iface, int family, bool strict) const;
+
+	const std::vector<LogicalInterface>& all() const { return interfaces_; }
+
+private:
+	std::vector<LogicalInterface> interfaces_;
+};
+
+} // namespace rtprelay::media
