@@ -1,0 +1,159 @@
+#include "ng/flags.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+#include <sys/socket.h>
+
+#include "ng/bencode.h"
+#include "ng/json.h"
+
+using namespace rtprelay;
+using namespace rtprelay::ng;
+
+class FlagsTest : public CppUnit::TestFixture {
+	CPPUNIT_TEST_SUITE(FlagsTest);
+	CPPUNIT_TEST(kamailio_minimal_request);
+	CPPUNIT_TEST(native_keys);
+	CPPUNIT_TEST(spelling_variants_are_equivalent);
+	CPPUNIT_TEST(rtpp_flags_string);
+	CPPUNIT_TEST(unknown_flags_are_collected);
+	CPPUNIT_TEST(wrong_types_name_the_key);
+	CPPUNIT_TEST(unsupported_ice_mode_is_an_error);
+	CPPUNIT_TEST_SUITE_END();
+
+	Arena arena_;
+
+	SignallingFlags ok_json(const std::string& json)
+	{
+		auto v = json_decode(json, arena_);
+		CPPUNIT_ASSERT_MESSAGE(json, v);
+		auto f = parse_flags(*v);
+		CPPUNIT_ASSERT_MESSAGE(f ? json : f.error().reason, f);
+		return *f;
+	}
+
+	std::string error_json(const std::string& json)
+	{
+		auto v = json_decode(json, arena_);
+		CPPUNIT_ASSERT_MESSAGE(json, v);
+		auto f = parse_flags(*v);
+		CPPUNIT_ASSERT_MESSAGE(json, !f);
+		return f.error().reason;
+	}
+
+public:
+	void kamailio_minimal_request()
+	{
+		auto v = bencode_decode(
+		        "d7:command5:offer7:call-id4:c1@h8:from-tag2:ft3:sdp3:v=0"
+		        "8:supportsl10:load limite16:sip-message-type11:sip requeste",
+		        arena_);
+		CPPUNIT_ASSERT(v);
+		auto f = parse_flags(*v);
+		CPPUNIT_ASSERT(f);
+		CPPUNIT_ASSERT_EQUAL(std::string("c1@h"), f->call_id);
+		CPPUNIT_ASSERT_EQUAL(std::string("ft"), f->from_tag);
+		CPPUNIT_ASSERT(f->to_tag.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("v=0"), f->sdp);
+		CPPUNIT_ASSERT(f->unknown.empty());
+		CPPUNIT_ASSERT(!f->trust_address && f->ice == IceMode::kDefault);
+	}
+
+	void native_keys()
+	{
+		auto f = ok_json(R"({"command":"offer","call-id":"c","from-tag":"a","to-tag":"b",
+			"via-branch":"z9","label":"caller","flags":["trust-address","SIP-source-address",
+			"strict-source","symmetric","fatal"],"replace":["origin","session-connection",
+			"SDP-version"],"direction":["external","internal"],"ICE":"remove",
+			"transport-protocol":"RTP/AVPF","address family":"IP6","media address":"2001:db8::1",
+			"received-from":["IP4","192.0.2.9"],"rtcp-mux":["offer","demux"],"delete-delay":5})");
+		CPPUNIT_ASSERT_EQUAL(std::string("b"), f.to_tag);
+		CPPUNIT_ASSERT_EQUAL(std::string("z9"), f.via_branch);
+		CPPUNIT_ASSERT_EQUAL(std::string("caller"), f.label);
+		CPPUNIT_ASSERT(f.trust_address && f.sip_source_address && f.strict_source &&
+		               f.symmetric && f.fatal);
+		CPPUNIT_ASSERT(f.replace_origin && f.replace_session_connection &&
+		               f.replace_sdp_version);
+		CPPUNIT_ASSERT_EQUAL(size_t(2), f.direction.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("internal"), f.direction[1]);
+		CPPUNIT_ASSERT(f.ice == IceMode::kRemove);
+		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVPF"), f.transport_protocol);
+		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.address_family);
+		CPPUNIT_ASSERT_EQUAL(std::string("2001:db8::1"), f.media_address->to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.9"), f.received_from->to_string());
+		CPPUNIT_ASSERT(f.rtcp_mux_offer && f.rtcp_mux_demux && !f.rtcp_mux_accept);
+		CPPUNIT_ASSERT_EQUAL(5, *f.delete_delay);
+		CPPUNIT_ASSERT(f.unknown.empty());
+	}
+
+	void spelling_variants_are_equivalent()
+	{
+		auto f = ok_json(
+		        R"({"call_id":"c","from tag":"a","FLAGS":["trust_address","Strict Source"],
+			"replace":["session_connection","sdp version"],"address_family":"ip4",
+			"delete_delay":"0"})");
+		CPPUNIT_ASSERT_EQUAL(std::string("c"), f.call_id);
+		CPPUNIT_ASSERT_EQUAL(std::string("a"), f.from_tag);
+		CPPUNIT_ASSERT(f.trust_address && f.strict_source);
+		CPPUNIT_ASSERT(f.replace_session_connection && f.replace_sdp_version);
+		CPPUNIT_ASSERT_EQUAL(AF_INET, f.address_family);
+		CPPUNIT_ASSERT_EQUAL(0, *f.delete_delay);
+	}
+
+	void rtpp_flags_string()
+	{
+		auto f = ok_json(
+		        R"({"rtpp-flags":"trust-address replace-origin replace-session-connection
+			ICE=remove direction=external direction=internal transport-protocol=RTP/AVP
+			address-family=IP6 label=callee rtcp-mux=demux delete-delay=3 media-address=192.0.2.1"})");
+		CPPUNIT_ASSERT(f.trust_address && f.replace_origin && f.replace_session_connection);
+		CPPUNIT_ASSERT(f.ice == IceMode::kRemove);
+		CPPUNIT_ASSERT_EQUAL(size_t(2), f.direction.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("external"), f.direction[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVP"), f.transport_protocol);
+		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.address_family);
+		CPPUNIT_ASSERT_EQUAL(std::string("callee"), f.label);
+		CPPUNIT_ASSERT(f.rtcp_mux_demux);
+		CPPUNIT_ASSERT_EQUAL(3, *f.delete_delay);
+		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.1"), f.media_address->to_string());
+		CPPUNIT_ASSERT(f.unknown.empty());
+	}
+
+	void unknown_flags_are_collected()
+	{
+		auto f = ok_json(R"({"flags":["trust-address","frobnicate"],"replace":["zap"],
+			"rtpp-flags":"wibble x=y"})");
+		CPPUNIT_ASSERT(f.trust_address);
+		CPPUNIT_ASSERT_EQUAL(size_t(4), f.unknown.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("frobnicate"), f.unknown[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("replace=zap"), f.unknown[1]);
+		CPPUNIT_ASSERT_EQUAL(std::string("wibble"), f.unknown[2]);
+		CPPUNIT_ASSERT_EQUAL(std::string("x=y"), f.unknown[3]);
+	}
+
+	void wrong_types_name_the_key()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("key 'call-id' must be a string, not an integer"),
+		                     error_json(R"({"call-id":5})"));
+		CPPUNIT_ASSERT_EQUAL(
+		        std::string("key 'flags' must be a list of strings, not an integer"),
+		        error_json(R"({"flags":["a",1]})"));
+		CPPUNIT_ASSERT(error_json(R"({"media-address":"nope"})").find("media-address") ==
+		               0);
+		CPPUNIT_ASSERT(error_json(R"({"address-family":"IPX"})").find("IPX") !=
+		               std::string::npos);
+		CPPUNIT_ASSERT(error_json(R"({"delete-delay":-1})").find("delete-delay") !=
+		               std::string::npos);
+		CPPUNIT_ASSERT(error_json(R"({"received-from":["IP4"]})").find("received-from") !=
+		               std::string::npos);
+	}
+
+	void unsupported_ice_mode_is_an_error()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("ICE=force is not supported yet (only 'remove')"),
+		                     error_json(R"({"ICE":"force"})"));
+		CPPUNIT_ASSERT(error_json(R"({"rtpp-flags":"ICE=force-relay"})")
+		                       .find("not supported yet") != std::string::npos);
+	}
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(FlagsTest);
