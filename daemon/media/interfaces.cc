@@ -15,8 +15,9 @@ Interfaces::Interfaces(const Config& config)
 			interfaces_.push_back({spec.name, {}});
 			iface = &interfaces_.back();
 		}
-		iface->addresses.push_back({spec, std::make_unique<PortPool>(spec.address, config.port_min,
-									   config.port_max, config.tos)});
+		iface->addresses.push_back(
+		        {spec, std::make_unique<PortPool>(spec.address, config.port_min,
+		                                          config.port_max, config.tos)});
 	}
 }
 
@@ -31,7 +32,7 @@ const LogicalInterface* Interfaces::find(std::string_view name) const
 }
 
 Result<Allocation> Interfaces::allocate(const LogicalInterface& iface, int family,
-				       bool strict) const
+                                        bool strict) const
 {
 	std::string last_error = "interface '" + iface.name + "' has no address of that family";
 	// Two passes: the wanted family first, then any other.

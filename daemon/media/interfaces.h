@@ -19,7 +19,10 @@ struct LocalAddress {
 	std::unique_ptr<PortPool> pool;
 
 	// What SDP shows for this address.
-	const net::IpAddress& advertised() const { return spec.advertised ? *spec.advertised : spec.address; }
+	const net::IpAddress& advertised() const
+	{
+		return spec.advertised ? *spec.advertised : spec.address;
+	}
 };
 
 struct LogicalInterface {

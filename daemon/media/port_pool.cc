@@ -12,8 +12,8 @@
 namespace rtprelay::media {
 
 PortLease::PortLease(PortLease&& other) noexcept
-	: rtp(std::move(other.rtp)), rtcp(std::move(other.rtcp)),
-	  pool_(std::exchange(other.pool_, nullptr))
+    : rtp(std::move(other.rtp)), rtcp(std::move(other.rtcp)),
+      pool_(std::exchange(other.pool_, nullptr))
 {
 }
 
@@ -45,7 +45,7 @@ void PortLease::release()
 }
 
 PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos)
-	: address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos)
+    : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos)
 {
 	size_t pairs = max > first_ ? (max - first_ + 1) / 2 : 0;
 	used_.assign(pairs, false);
@@ -73,7 +73,8 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	sockaddr_storage ss;
 	socklen_t len = s.local.to_sockaddr(ss);
 	if (bind(s.fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
-		return Error{strprintf("bind %s: %s", s.local.to_string().c_str(), strerror(errno))};
+		return Error{
+		        strprintf("bind %s: %s", s.local.to_string().c_str(), strerror(errno))};
 	return s;
 }
 
@@ -86,7 +87,8 @@ Result<PortLease> PortPool::allocate()
 		if (used_[i])
 			continue;
 		auto port = static_cast<uint16_t>(first_ + 2 * i);
-		// Another program may hold one of the ports: skip the pair, it stays free for later.
+		// Another program may hold one of the ports: skip the pair, it stays free for
+		// later.
 		auto rtp = bind_port(port);
 		if (!rtp)
 			continue;
@@ -102,8 +104,8 @@ Result<PortLease> PortPool::allocate()
 		return lease;
 	}
 	return Error{strprintf("no free media port pair on %s in %u-%u (%zu pairs, all in use)",
-			       address_.to_string().c_str(), first_,
-			       static_cast<unsigned>(first_ + 2 * used_.size() - 1), used_.size())};
+	                       address_.to_string().c_str(), first_,
+	                       static_cast<unsigned>(first_ + 2 * used_.size() - 1), used_.size())};
 }
 
 void PortPool::give_back(uint16_t rtp_port)

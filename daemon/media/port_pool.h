@@ -59,7 +59,7 @@ private:
 	int tos_;
 	mutable std::mutex mutex_; // guards used_, cursor_, in_use_
 	std::vector<bool> used_;   // per pair
-	size_t cursor_ = 0;	   // round-robin: a freed port is not reused at once
+	size_t cursor_ = 0;        // round-robin: a freed port is not reused at once
 	size_t in_use_ = 0;
 };
 

@@ -42,8 +42,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.free_pairs());
 		auto none = pool.allocate();
 		CPPUNIT_ASSERT(!none);
-		CPPUNIT_ASSERT_MESSAGE(none.error().reason,
-				       none.error().reason.find("no free media port pair on 127.0.0.1") == 0);
+		CPPUNIT_ASSERT_MESSAGE(
+		        none.error().reason,
+		        none.error().reason.find("no free media port pair on 127.0.0.1") == 0);
 	}
 
 	void released_pairs_come_back()
@@ -69,7 +70,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(size_t(2), pool.total_pairs()); // 36002/3, 36004/5
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
-		CPPUNIT_ASSERT(l->rtp.local.port() >= kBase + 2 && l->rtcp.local.port() <= kBase + 6);
+		CPPUNIT_ASSERT(l->rtp.local.port() >= kBase + 2 &&
+		               l->rtcp.local.port() <= kBase + 6);
 	}
 
 	void skips_ports_held_elsewhere()
@@ -78,7 +80,8 @@ public:
 		// Someone else binds the first pair's RTCP port.
 		UniqueFd other(socket(AF_INET, SOCK_DGRAM, 0));
 		sockaddr_storage ss;
-		socklen_t len = net::Endpoint(net::IpAddress::loopback_v4(), kBase + 1).to_sockaddr(ss);
+		socklen_t len =
+		        net::Endpoint(net::IpAddress::loopback_v4(), kBase + 1).to_sockaddr(ss);
 		CPPUNIT_ASSERT_EQUAL(0, bind(other.get(), reinterpret_cast<sockaddr*>(&ss), len));
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
@@ -91,10 +94,12 @@ public:
 		Config config;
 		config.port_min = kBase;
 		config.port_max = kBase + 1; // one pair per address
-		config.interfaces.push_back({"ext", *net::IpAddress::parse("127.0.0.1"), std::nullopt});
+		config.interfaces.push_back(
+		        {"ext", *net::IpAddress::parse("127.0.0.1"), std::nullopt});
 		config.interfaces.push_back({"ext", *net::IpAddress::parse("127.0.0.2"),
-					     *net::IpAddress::parse("192.0.2.2")});
-		config.interfaces.push_back({"int", *net::IpAddress::parse("127.0.0.3"), std::nullopt});
+		                             *net::IpAddress::parse("192.0.2.2")});
+		config.interfaces.push_back(
+		        {"int", *net::IpAddress::parse("127.0.0.3"), std::nullopt});
 		Interfaces ifs(config);
 		CPPUNIT_ASSERT_EQUAL(std::string("ext"), ifs.find("")->name);
 		CPPUNIT_ASSERT(!ifs.find("nope"));
@@ -102,8 +107,10 @@ public:
 		auto a = ifs.allocate(ext, AF_INET, true);
 		auto b = ifs.allocate(ext, AF_INET, true); // first pool exhausted: second address
 		CPPUNIT_ASSERT(a && b);
-		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), a->address->advertised().to_string());
-		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.2"), b->address->advertised().to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"),
+		                     a->address->advertised().to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.2"),
+		                     b->address->advertised().to_string());
 		CPPUNIT_ASSERT(!ifs.allocate(ext, AF_INET, true));
 		CPPUNIT_ASSERT(!ifs.allocate(*ifs.find("int"), AF_INET6, true));
 		CPPUNIT_ASSERT(ifs.allocate(*ifs.find("int"), AF_INET6, false));
