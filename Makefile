@@ -78,15 +78,18 @@ check-asan:
 	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
 
 # libFuzzer targets with ASan+UBSan (clang); t/run-tests.sh runs each for a bounded time.
-FUZZ_SRCS    := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc daemon/ng/value.cc \
-                daemon/ng/sip_options.cc daemon/ng/dispatch.cc daemon/ng/command_table.cc \
-                daemon/ng/cmd_ping.cc daemon/util/strings.cc daemon/util/log.cc \
-                daemon/net/address.cc
-FUZZ_FLAGS   := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all $(shell pkg-config --cflags json-c)
+# Each target lists the daemon sources it exercises.
+FUZZ_FLAGS := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all $(shell pkg-config --cflags json-c)
+FUZZ_SRCS_ng_message := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc \
+                daemon/ng/value.cc daemon/ng/sip_options.cc daemon/ng/dispatch.cc \
+                daemon/ng/command_table.cc daemon/ng/cmd_ping.cc \
+                daemon/util/strings.cc daemon/util/log.cc daemon/net/address.cc
+FUZZ_SRCS_sdp_roundtrip := $(wildcard daemon/sdp/*.cc) daemon/util/strings.cc daemon/net/address.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)
-build/fuzz/%: t/fuzz/%.cc $(FUZZ_SRCS)
+.SECONDEXPANSION:
+build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
 	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c)
 

@@ -5,9 +5,12 @@
 #include <memory>
 #include <optional>
 
+#include "call/registry.h"
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
+#include "media/interfaces.h"
+#include "media/media_loop.h"
 #include "ng/command.h"
 #include "ng/server.h"
 #include "util/daemon.h"
@@ -96,14 +99,33 @@ int run(const Config& config, const std::string& config_file)
 	if (auto r = l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); }); !r)
 		return fail(r.error().reason);
 
-	auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands());
-	if (!ng)
-		return fail(ng.error().reason);
+	// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
+	// still-running media loops), then the loops, then the port pools the calls used.
+	media::Interfaces interfaces(config);
+	call::Registry* registry = nullptr; // control thread only
+	auto loops = media::MediaLoops::create(
+	        config, [&l, &registry](const std::string& id, const std::string& reason) {
+		        l.post([&registry, id, reason] {
+			        if (registry)
+				        registry->on_timeout(id, reason);
+		        });
+	        });
+	if (!loops)
+		return fail(loops.error().reason);
+	{
+		call::Registry calls(config, interfaces, **loops, l);
+		registry = &calls;
+		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
+		if (!ng)
+			return fail(ng.error().reason);
 
-	log::notice(kLog, "ready");
-	if (ready_pipe)
-		report_ready(*ready_pipe);
-	l.run();
+		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
+		if (ready_pipe)
+			report_ready(*ready_pipe);
+		l.run();
+		registry = nullptr;
+	}
+	(*loops)->stop_and_join();
 	log::notice(kLog, "stopped");
 	return 0;
 }

@@ -139,6 +139,22 @@ Result<void> set_num_threads(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> set_endpoint_learning(Config& c, std::string_view value)
+{
+	static constexpr std::pair<std::string_view, media::LearningMode> kModes[] = {
+	        {"delayed", media::LearningMode::kDelayed},
+	        {"immediate", media::LearningMode::kImmediate},
+	        {"off", media::LearningMode::kOff},
+	        {"heuristic", media::LearningMode::kHeuristic},
+	};
+	for (auto [name, mode] : kModes)
+		if (iequals(trim(value), name)) {
+			c.endpoint_learning = mode;
+			return {};
+		}
+	return Error{"expected delayed, immediate, off or heuristic"};
+}
+
 using K = OptionKind;
 using C = Config;
 
@@ -188,6 +204,12 @@ const std::array kOptions = {
         OptionSpec{"delete-delay", 'd', K::kValue, "SECS", "30",
                    "Keep a deleted call this long (for late retransmissions); 0 = delete at once.",
                    set_int<&C::delete_delay, 0, 3600>},
+        OptionSpec{"endpoint-learning", 0, K::kValue, "MODE", "delayed",
+                   "How a party's media address is learned from its packets: delayed (during 3 s "
+                   "after "
+                   "its first packet, then fixed), immediate (first packet), off (trust SDP only), "
+                   "heuristic (like delayed, preferring sources matching the SDP).",
+                   set_endpoint_learning},
         OptionSpec{"num-threads", 0, K::kValue, "N", "0",
                    "Number of media threads; 0 = one per CPU core.", set_num_threads},
         OptionSpec{"log-level", 'L', K::kValue, "N", "6",

@@ -19,9 +19,11 @@ Result<std::unique_ptr<Loop>> Loop::create()
 	loop->wakeup_.reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
 	if (!loop->wakeup_)
 		return Error{strprintf("eventfd: %s", strerror(errno))};
-	auto cb = [](evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->drain_posted(); };
-	loop->wakeup_ev_.reset(event_new(loop->base(), loop->wakeup_.get(), EV_READ | EV_PERSIST, cb,
-					 loop.get()));
+	auto cb = [](evutil_socket_t, short, void* arg) {
+		static_cast<Loop*>(arg)->drain_posted();
+	};
+	loop->wakeup_ev_.reset(
+	        event_new(loop->base(), loop->wakeup_.get(), EV_READ | EV_PERSIST, cb, loop.get()));
 	if (!loop->wakeup_ev_ || event_add(loop->wakeup_ev_.get(), nullptr) != 0)
 		return Error{"cannot watch the loop's eventfd"};
 	return loop;

@@ -65,11 +65,15 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	if (!s.fd)
 		return Error{strprintf("socket: %s", strerror(errno))};
 	if (address_.is_v6()) {
-		int one = 1;
-		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+		int v6only = 1;
+		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_TCLASS, &tos_, sizeof tos_);
 	} else
 		setsockopt(s.fd.get(), IPPROTO_IP, IP_TOS, &tos_, sizeof tos_);
+	// For jitter and overload accounting on the packet path (see media/forwarder).
+	int one = 1;
+	setsockopt(s.fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+	setsockopt(s.fd.get(), SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
 	sockaddr_storage ss;
 	socklen_t len = s.local.to_sockaddr(ss);
 	if (bind(s.fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)

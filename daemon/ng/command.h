@@ -11,14 +11,21 @@
 #include "util/arena.h"
 #include "util/result.h"
 
+namespace rtprelay::call {
+class Registry;
+}
+
 namespace rtprelay::ng {
 
+// Valid during the handler call; params and arena stay valid until `done` is called, so an
+// asynchronous handler keeps pointers to those, not to the Request.
 struct Request {
 	std::string_view cookie;
 	std::string_view command;
 	const Value& params; // the whole request dictionary
 	Arena& arena;        // lives until the reply is sent; build the reply here
 	net::Endpoint peer;
+	call::Registry* calls; // null only in tests that need no calls
 };
 
 // The reply dictionary, or an Error whose reason becomes `error-reason`. A reply without a
@@ -44,5 +51,11 @@ private:
 CommandTable builtin_commands();
 
 void cmd_ping(Request& request, Completion done);
+void cmd_offer(Request& request, Completion done);
+void cmd_answer(Request& request, Completion done);
+void cmd_delete(Request& request, Completion done);
+void cmd_query(Request& request, Completion done);
+void cmd_list(Request& request, Completion done);
+void cmd_statistics(Request& request, Completion done);
 
 } // namespace rtprelay::ng

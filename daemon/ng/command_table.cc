@@ -10,11 +10,4 @@ Handler CommandTable::find(std::string_view name) const
 	return nullptr;
 }
 
-CommandTable builtin_commands()
-{
-	CommandTable table;
-	table.add("ping", cmd_ping);
-	return table;
-}
-
 } // namespace rtprelay::ng

@@ -39,7 +39,8 @@ Value finalize(Arena& arena, Result<Value> outcome)
 } // namespace
 
 void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
-              const net::Endpoint& peer, std::function<void(Value reply)> done)
+              const net::Endpoint& peer, call::Registry* calls,
+              std::function<void(Value reply)> done)
 {
 	auto command = params.get_string("command");
 	if (!command) {
@@ -60,7 +61,7 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 		*answered = true;
 		done(finalize(arena, std::move(outcome)));
 	};
-	Request request{cookie, *command, params, arena, peer};
+	Request request{cookie, *command, params, arena, peer, calls};
 	try {
 		handler(request, completion);
 	} catch (const std::exception& e) {

@@ -10,7 +10,8 @@ namespace rtprelay::ng {
 
 // `done` receives the final reply dictionary (with `result`), exactly once.
 void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
-              const net::Endpoint& peer, std::function<void(Value reply)> done);
+              const net::Endpoint& peer, call::Registry* calls,
+              std::function<void(Value reply)> done);
 
 // {result: error, error-reason: reason}
 Value error_reply(Arena& arena, std::string_view reason);

@@ -19,17 +19,18 @@ constexpr auto kLog = log::Subsystem::kControl;
 constexpr int kMaxReadsPerWakeup = 64; // then yield to the other sockets and timers
 } // namespace
 
-Server::Server(event::Loop& loop, CommandTable commands)
-    : loop_(loop), commands_(std::move(commands)), buffer_(kMaxMessageSize + 1)
+Server::Server(event::Loop& loop, CommandTable commands, call::Registry* calls)
+    : loop_(loop), commands_(std::move(commands)), calls_(calls), buffer_(kMaxMessageSize + 1)
 {
 }
 
 Server::~Server() = default;
 
-Result<std::unique_ptr<Server>>
-Server::create(event::Loop& loop, const std::vector<net::Endpoint>& listen, CommandTable commands)
+Result<std::unique_ptr<Server>> Server::create(event::Loop& loop,
+                                               const std::vector<net::Endpoint>& listen,
+                                               CommandTable commands, call::Registry* calls)
 {
-	std::unique_ptr<Server> server(new Server(loop, std::move(commands)));
+	std::unique_ptr<Server> server(new Server(loop, std::move(commands), calls));
 	for (const auto& ep : listen)
 		if (auto r = server->listen(ep); !r)
 			return r.error();
@@ -183,7 +184,7 @@ void Server::execute(uint64_t id)
 		          p.origin.peer.to_string().c_str());
 
 	p.dispatching = true;
-	dispatch(commands_, *params, p.arena, p.framing.cookie, p.origin.peer,
+	dispatch(commands_, *params, p.arena, p.framing.cookie, p.origin.peer, calls_,
 	         [this, id](Value reply) { complete(id, reply); });
 	// A handler that answered synchronously left its request for us to release here, after
 	// dispatch() no longer uses the arena.

@@ -37,7 +37,8 @@ public:
 	};
 
 	static Result<std::unique_ptr<Server>>
-	create(event::Loop& loop, const std::vector<net::Endpoint>& listen, CommandTable commands);
+	create(event::Loop& loop, const std::vector<net::Endpoint>& listen, CommandTable commands,
+	       call::Registry* calls); // calls may be null: tests of the protocol layer alone
 	~Server();
 	Server(const Server&) = delete;
 	Server& operator=(const Server&) = delete;
@@ -64,7 +65,7 @@ private:
 		bool finished = false;
 	};
 
-	Server(event::Loop& loop, CommandTable commands);
+	Server(event::Loop& loop, CommandTable commands, call::Registry* calls);
 	Result<void> listen(const net::Endpoint& ep);
 	static void on_readable(evutil_socket_t fd, short what, void* arg);
 	void read_from(Listener& listener);
@@ -77,6 +78,7 @@ private:
 
 	event::Loop& loop_;
 	CommandTable commands_;
+	call::Registry* calls_;
 	std::vector<std::unique_ptr<Listener>> listeners_;
 	CookieCache cache_;
 	event::EventPtr rotate_timer_{nullptr, event_free};

@@ -50,12 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	if (!value2 || !(*value2 == *value))
 		__builtin_trap();
 
-	static const CommandTable commands = builtin_commands();
+	// Only ping: the call commands need a running relay and have their own tests.
+	static const CommandTable commands = [] {
+		CommandTable t;
+		t.add("ping", cmd_ping);
+		return t;
+	}();
 	int answers = 0;
-	dispatch(commands, *value, arena, framing->cookie, net::Endpoint(), [&](Value reply) {
-		answers++;
-		(void)encode_reply(framing->cookie, reply, framing->encoding);
-	});
+	dispatch(commands, *value, arena, framing->cookie, net::Endpoint(), nullptr,
+	         [&](Value reply) {
+		         answers++;
+		         (void)encode_reply(framing->cookie, reply, framing->encoding);
+	         });
 	if (answers != 1)
 		__builtin_trap();
 	return 0;

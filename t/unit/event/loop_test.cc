@@ -30,7 +30,8 @@ public:
 			posters.emplace_back([&, t] {
 				for (int i = 0; i < 1000; i++)
 					loop->post([&, t, i] {
-						wrong_thread |= std::this_thread::get_id() != loop_thread;
+						wrong_thread |=
+						        std::this_thread::get_id() != loop_thread;
 						seen.push_back(t * 1000 + i);
 					});
 			});

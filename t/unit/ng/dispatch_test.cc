@@ -52,7 +52,7 @@ class DispatchTest : public CppUnit::TestFixture {
 		CPPUNIT_ASSERT_MESSAGE(std::string(message), params);
 		std::string out;
 		int calls = 0;
-		dispatch(table_, *params, arena_, "cookie", net::Endpoint(), [&](Value reply) {
+		dispatch(table_, *params, arena_, "cookie", net::Endpoint(), nullptr, [&](Value reply) {
 			calls++;
 			bencode_encode(reply, out);
 		});

@@ -113,7 +113,7 @@ public:
 		table.add("count", cmd_count);
 		table.add("slow", cmd_slow);
 		auto s = Server::create(*loop_, {net::Endpoint(net::IpAddress::loopback_v4(), 0)},
-		                        table);
+					table, nullptr);
 		CPPUNIT_ASSERT(s);
 		server_ = std::move(s).value();
 		addr_ = server_->local_endpoints().at(0);
@@ -224,7 +224,7 @@ public:
 
 	void bind_failure_names_the_address()
 	{
-		auto s = Server::create(*loop_, {addr_}, builtin_commands());
+		auto s = Server::create(*loop_, {addr_}, builtin_commands(), nullptr);
 		CPPUNIT_ASSERT(!s);
 		CPPUNIT_ASSERT_MESSAGE(s.error().reason, s.error().reason.find(addr_.to_string()) !=
 		                                                 std::string::npos);

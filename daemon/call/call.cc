@@ -1,0 +1,62 @@
+#include "call/call.h"
+
+#include <algorithm>
+
+#include "media/media_loop.h"
+
+namespace rtprelay::call {
+
+bool Monologue::has_tag(std::string_view t) const
+{
+	return tag == t || std::find(old_tags.begin(), old_tags.end(), t) != old_tags.end();
+}
+
+Media& Monologue::media_at(int index)
+{
+	while (static_cast<int>(medias.size()) < index)
+		medias.push_back(
+		        std::make_unique<Media>(*this, static_cast<int>(medias.size()) + 1));
+	return *medias[static_cast<size_t>(index - 1)];
+}
+
+Call::Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms)
+    : last_signal_ms(now_ms), id_(std::move(call_id)), loop_(loop), created_ms_(now_ms)
+{
+	loop_.add_call(*this);
+}
+
+Call::~Call()
+{
+	loop_.remove_call(*this);
+}
+
+Monologue* Call::find(std::string_view tag)
+{
+	for (auto& m : monologues_)
+		if (m->has_tag(tag))
+			return m.get();
+	return nullptr;
+}
+
+Monologue& Call::get_or_create(std::string_view tag, int64_t now_ms)
+{
+	if (Monologue* m = find(tag))
+		return *m;
+	monologues_.push_back(std::make_unique<Monologue>(std::string(tag)));
+	monologues_.back()->created_ms = now_ms;
+	return *monologues_.back();
+}
+
+void Call::remove(Monologue& gone)
+{
+	for (auto& m : monologues_) {
+		if (m->peer == &gone)
+			m->peer = nullptr;
+		for (auto& media : m->medias)
+			if (media->peer && &media->peer->monologue == &gone)
+				media->peer = nullptr;
+	}
+	std::erase_if(monologues_, [&](const auto& m) { return m.get() == &gone; });
+}
+
+} // namespace rtprelay::call

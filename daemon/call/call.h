@@ -1,0 +1,70 @@
+// A call (call-id) and its monologues (one per SIP tag). Created and looked up by the
+// registry on the control thread, but everything inside is read and changed only on the call's
+// media loop, so the packet path needs no locks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "call/media.h"
+
+namespace rtprelay::media {
+class MediaLoop;
+}
+
+namespace rtprelay::call {
+
+struct Monologue {
+	explicit Monologue(std::string t) : tag(std::move(t)) {}
+	Monologue(const Monologue&) = delete;
+	Monologue& operator=(const Monologue&) = delete;
+
+	std::string tag;                   // empty until the answer names it
+	std::vector<std::string> old_tags; // tags of earlier forks answered on the same sockets
+	std::string label;
+	std::string via_branch;
+	int64_t created_ms = 0;
+	Monologue* peer = nullptr; // the party this one talks to
+	std::vector<std::unique_ptr<Media>> medias;
+
+	std::string last_sdp_out; // to bump o= version only when the SDP changed
+	uint64_t sdp_version_out = 0;
+
+	bool has_tag(std::string_view t) const;
+	Media& media_at(int index); // creates missing m= lines up to index
+};
+
+class Call {
+public:
+	Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms);
+	~Call();
+	Call(const Call&) = delete;
+	Call& operator=(const Call&) = delete;
+
+	const std::string& id() const { return id_; }
+	media::MediaLoop& loop() const { return loop_; }
+	int64_t created_ms() const { return created_ms_; }
+
+	Monologue* find(std::string_view tag);
+	Monologue& get_or_create(std::string_view tag, int64_t now_ms);
+	// Removes a monologue and every reference to it.
+	void remove(Monologue& m);
+	std::vector<std::unique_ptr<Monologue>>& monologues() { return monologues_; }
+	const std::vector<std::unique_ptr<Monologue>>& monologues() const { return monologues_; }
+
+	int64_t last_signal_ms = 0;
+	int64_t answered_ms = 0; // 0 until the first answer
+	int64_t deleted_ms = 0;  // 0 unless deleted with a delay
+	int64_t delete_at_ms = 0;
+
+private:
+	std::string id_;
+	media::MediaLoop& loop_;
+	int64_t created_ms_;
+	std::vector<std::unique_ptr<Monologue>> monologues_;
+};
+
+} // namespace rtprelay::call

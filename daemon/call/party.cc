@@ -1,0 +1,72 @@
+#include "call/party.h"
+
+#include <charconv>
+
+namespace rtprelay::call {
+namespace {
+
+// RFC 3551 static payload types with their clock rates.
+constexpr std::pair<int, uint32_t> kStaticRates[] = {
+        {0, 8000},   {3, 8000},   {4, 8000},   {5, 8000},   {6, 16000},  {7, 8000},
+        {8, 8000},   {9, 8000},   {10, 44100}, {11, 44100}, {12, 8000},  {13, 8000},
+        {14, 90000}, {15, 8000},  {16, 11025}, {17, 22050}, {18, 8000},  {25, 90000},
+        {26, 90000}, {28, 90000}, {31, 90000}, {32, 90000}, {33, 90000}, {34, 90000},
+};
+
+void read_clock_rates(Media& m, const sdp::Media& section)
+{
+	m.clock_rates.fill(0);
+	for (auto [pt, rate] : kStaticRates)
+		m.clock_rates[static_cast<size_t>(pt)] = rate;
+	// a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]
+	for (std::string_view v : section.attrs("rtpmap")) {
+		unsigned pt = 0, rate = 0;
+		auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), pt);
+		size_t slash = v.find('/');
+		if (ec != std::errc() || pt >= 128 || slash == std::string_view::npos)
+			continue;
+		std::string_view r = v.substr(slash + 1);
+		if (std::from_chars(r.data(), r.data() + r.size(), rate).ec == std::errc())
+			m.clock_rates[pt] = rate;
+	}
+}
+
+} // namespace
+
+bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
+                const ng::SignallingFlags& flags)
+{
+	m.type = section.type();
+	m.protocol = section.protocol();
+	m.rejected = section.is_rejected();
+	m.offered_mux = section.rtcp_mux();
+	m.sends = sdp::sends(session.effective_direction(section));
+	read_clock_rates(m, section);
+
+	std::optional<net::IpAddress> ip;
+	auto conn = session.effective_connection(section);
+	m.hold = conn && conn->is_hold();
+	if (conn && !m.hold)
+		ip = conn->ip(); // nullopt for a host name: nothing to send to until learned
+	if (flags.media_address)
+		ip = flags.media_address;
+	else if (flags.sip_source_address && flags.received_from && !flags.trust_address)
+		ip = flags.received_from;
+
+	std::optional<net::Endpoint> rtp, rtcp;
+	if (ip && !m.hold && !m.rejected) {
+		rtp = net::Endpoint(*ip, section.port());
+		rtcp = net::Endpoint(*ip, static_cast<uint16_t>(section.port() + 1));
+		if (auto attr = section.rtcp()) {
+			auto rtcp_ip = attr->connection ? attr->connection->ip() : std::nullopt;
+			rtcp = net::Endpoint(rtcp_ip && !flags.media_address ? *rtcp_ip : *ip,
+			                     attr->port);
+		}
+	}
+	bool changed = rtp != m.sdp_rtp || rtcp != m.sdp_rtcp;
+	m.sdp_rtp = rtp;
+	m.sdp_rtcp = rtcp;
+	return changed;
+}
+
+} // namespace rtprelay::call

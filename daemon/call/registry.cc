@@ -1,0 +1,80 @@
+#include "call/registry.h"
+
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace rtprelay::call {
+
+namespace {
+constexpr auto kLog = log::Subsystem::kControl;
+}
+
+Registry::Registry(const Config& config, const media::Interfaces& interfaces,
+                   media::MediaLoops& loops, event::Loop& control)
+    : config_(config), interfaces_(interfaces), loops_(loops), control_(control),
+      started_ms_(util::now_ms())
+{
+}
+
+Registry::~Registry()
+{
+	for (auto& [id, h] : calls_) {
+		Call* c = h.call;
+		h.loop->loop().post([c] { delete c; });
+	}
+}
+
+Registry::Handle* Registry::find(std::string_view call_id)
+{
+	auto it = calls_.find(std::string(call_id));
+	return it == calls_.end() ? nullptr : &it->second;
+}
+
+Registry::Handle& Registry::create(std::string_view call_id)
+{
+	media::MediaLoop& loop = loops_.next();
+	// Built here, but registered with its loop and used only there from now on.
+	auto* c = new Call(std::string(call_id), loop, util::now_ms());
+	totals_.managed++;
+	return calls_.emplace(std::string(call_id), Handle{c, &loop}).first->second;
+}
+
+void Registry::destroy(std::string_view call_id, std::string_view reason)
+{
+	auto it = calls_.find(std::string(call_id));
+	if (it == calls_.end())
+		return;
+	log::CallScope scope(call_id);
+	log::info(kLog, "call ended: %.*s", static_cast<int>(reason.size()), reason.data());
+	Call* c = it->second.call;
+	it->second.loop->loop().post([c] { delete c; });
+	calls_.erase(it);
+}
+
+std::vector<std::string> Registry::ids(size_t limit) const
+{
+	std::vector<std::string> out;
+	for (const auto& [id, h] : calls_) {
+		if (out.size() >= limit)
+			break;
+		out.push_back(id);
+	}
+	return out;
+}
+
+void Registry::on_timeout(const std::string& call_id, const std::string& reason)
+{
+	if (!find(call_id))
+		return; // deleted meanwhile, or reported twice
+	if (reason.rfind("silent timeout", 0) == 0)
+		totals_.silent_timeouts++;
+	else if (reason.rfind("final timeout", 0) == 0)
+		totals_.final_timeouts++;
+	else if (reason.rfind("offer timeout", 0) == 0)
+		totals_.offer_timeouts++;
+	else if (reason.rfind("timeout", 0) == 0)
+		totals_.timeouts++;
+	destroy(call_id, reason);
+}
+
+} // namespace rtprelay::call

@@ -1,0 +1,89 @@
+// call-id → call, on the control thread. The registry decides which media loop a call lives
+// on, runs work on that loop and brings results back, and destroys calls there. It never
+// reads a call's insides itself: those belong to the call's loop.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "call/call.h"
+#include "config/config.h"
+#include "event/loop.h"
+#include "media/interfaces.h"
+#include "media/media_loop.h"
+
+namespace rtprelay::call {
+
+class Registry {
+public:
+	struct Handle {
+		Call* call;
+		media::MediaLoop* loop;
+		bool established = false; // a first offer succeeded
+	};
+
+	// Counters for `statistics`, control thread only.
+	struct Totals {
+		uint64_t managed = 0;  // calls created
+		uint64_t deleted = 0;  // ended by delete
+		uint64_t timeouts = 0; // ended by timeout
+		uint64_t silent_timeouts = 0;
+		uint64_t final_timeouts = 0;
+		uint64_t offer_timeouts = 0;
+		uint64_t rejected = 0; // offers that failed
+	};
+
+	Registry(const Config& config, const media::Interfaces& interfaces,
+	         media::MediaLoops& loops, event::Loop& control);
+	// Destroys the remaining calls on their loops; the loops must still be running.
+	~Registry();
+	Registry(const Registry&) = delete;
+	Registry& operator=(const Registry&) = delete;
+
+	const Config& config() const { return config_; }
+	const media::Interfaces& interfaces() const { return interfaces_; }
+	event::Loop& control() { return control_; }
+	media::MediaLoops& loops() { return loops_; }
+	const Totals& totals() const { return totals_; }
+	void count_rejected() { totals_.rejected++; }
+	void count_deleted() { totals_.deleted++; }
+	int64_t started_ms() const { return started_ms_; }
+
+	Handle* find(std::string_view call_id);
+	Handle& create(std::string_view call_id);
+	// Forgets the call and destroys it on its loop, logging why it ended.
+	void destroy(std::string_view call_id, std::string_view reason);
+	size_t size() const { return calls_.size(); }
+	std::vector<std::string> ids(size_t limit) const;
+
+	// Runs work(call) on the call's loop, then done(result) here on the control loop.
+	template <class R>
+	void run(Handle& h, std::function<R(Call&)> work, std::function<void(R)> done)
+	{
+		Call* c = h.call;
+		event::Loop* control = &control_;
+		h.loop->loop().post([c, work, done, control] {
+			R r = work(*c);
+			control->post([done, r] { done(r); });
+		});
+	}
+
+	// A media loop found the call timed out (delivered here on the control loop).
+	void on_timeout(const std::string& call_id, const std::string& reason);
+
+private:
+	const Config& config_;
+	const media::Interfaces& interfaces_;
+	media::MediaLoops& loops_;
+	event::Loop& control_;
+	std::unordered_map<std::string, Handle> calls_;
+	Totals totals_;
+	int64_t started_ms_;
+};
+
+} // namespace rtprelay::call

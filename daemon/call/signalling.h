@@ -1,0 +1,33 @@
+// offer and answer: apply one party's SDP to the call (addresses, ports, rtcp-mux, learning)
+// and rewrite it for the other party so media flows through the relay. Runs on the call's
+// media loop; the ng handlers post it there and carry the result back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "call/call.h"
+#include "config/config.h"
+#include "media/interfaces.h"
+#include "ng/flags.h"
+#include "sdp/model.h"
+
+namespace rtprelay::call {
+
+struct SignalContext {
+	const Config& config;
+	const media::Interfaces& interfaces;
+	int64_t now_ms;
+};
+
+struct SignalResult {
+	std::string sdp;
+	std::vector<std::string> warnings;
+};
+
+Result<SignalResult> offer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+                           const SignalContext& ctx);
+Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+                            const SignalContext& ctx);
+
+} // namespace rtprelay::call

@@ -1,0 +1,60 @@
+// A copy of a call's state and counters, taken on its media loop and handed to the control
+// thread, which turns it into query/delete replies. Plain values only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "call/call.h"
+#include "media/stream_stats.h"
+#include "net/address.h"
+
+namespace rtprelay::call {
+
+struct SsrcSnapshot {
+	uint32_t ssrc = 0;
+	uint64_t packets = 0;
+	uint64_t lost = 0;
+	uint64_t expected = 0;
+	uint32_t jitter_ms = 0;
+};
+
+struct StreamSnapshot {
+	bool rtcp = false;
+	net::Endpoint local;
+	std::optional<net::Endpoint> endpoint;   // where media for the party goes
+	std::optional<net::Endpoint> advertised; // what its SDP said
+	bool learned = false;
+	bool confirmed = false;
+	uint64_t packets = 0, bytes = 0, errors = 0, forwarded = 0;
+	std::array<uint64_t, static_cast<size_t>(media::DropReason::kCount)> drops{};
+	int64_t last_packet_ms = 0;
+	std::vector<SsrcSnapshot> ssrcs;
+};
+
+struct MediaSnapshot {
+	int index = 0;
+	std::string type, protocol;
+	bool rejected = false, rtcp_mux = false, sends = true, hold = false;
+	std::vector<StreamSnapshot> streams;
+};
+
+struct MonologueSnapshot {
+	std::string tag, label, peer_tag;
+	int64_t created_ms = 0;
+	std::vector<MediaSnapshot> medias;
+};
+
+struct CallSnapshot {
+	std::string call_id;
+	int64_t created_ms = 0;
+	int64_t last_signal_ms = 0;
+	std::vector<MonologueSnapshot> monologues;
+};
+
+CallSnapshot snapshot(const Call& call);
+
+} // namespace rtprelay::call

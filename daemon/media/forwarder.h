@@ -1,0 +1,25 @@
+// The userspace packet path: reads a stream's socket in batches, applies endpoint learning,
+// counts, and sends each packet out of the peer party's socket (RTP/RTCP mux translated).
+// Runs on the call's media loop; never allocates, never blocks, and reads at most
+// kMaxBatchesPerWakeup batches per wake-up so one flooded socket cannot starve the others.
+#pragma once
+
+#include <event2/event.h>
+
+#include "call/stream.h"
+#include "util/result.h"
+
+namespace rtprelay::media {
+
+class MediaLoop;
+
+inline constexpr int kMaxBatchesPerWakeup = 4;
+
+// Starts reading the stream's socket on `loop` (idempotent).
+Result<void> watch(call::Stream& stream, MediaLoop& loop);
+void unwatch(call::Stream& stream);
+
+// One wake-up's work for a stream; exposed for tests.
+void forward_ready(call::Stream& stream, MediaLoop& loop);
+
+} // namespace rtprelay::media

@@ -1,0 +1,110 @@
+#include "media/media_loop.h"
+
+#include <pthread.h>
+
+#include <vector>
+
+#include "call/call.h"
+#include "call/timeouts.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace rtprelay::media {
+
+MediaLoop::MediaLoop(size_t index, const Config& config, EndCallback on_end)
+    : index_(index), config_(config), on_end_(std::move(on_end))
+{
+}
+
+Result<std::unique_ptr<MediaLoop>> MediaLoop::create(size_t index, const Config& config,
+                                                     EndCallback on_end)
+{
+	std::unique_ptr<MediaLoop> ml(new MediaLoop(index, config, std::move(on_end)));
+	auto loop = event::Loop::create();
+	if (!loop)
+		return loop.error();
+	ml->loop_ = std::move(loop).value();
+	auto timer = ml->loop_->every(
+	        1,
+	        [](evutil_socket_t, short, void* arg) {
+		        static_cast<MediaLoop*>(arg)->check_timeouts();
+	        },
+	        ml.get());
+	if (!timer)
+		return timer.error();
+	ml->timeout_timer_ = std::move(timer).value();
+	return ml;
+}
+
+MediaLoop::~MediaLoop()
+{
+	stop_and_join();
+	timeout_timer_.reset();
+}
+
+void MediaLoop::start()
+{
+	thread_ = std::thread([this] {
+		std::string name = "media-" + std::to_string(index_);
+		pthread_setname_np(pthread_self(), name.c_str());
+		loop_->run();
+	});
+}
+
+void MediaLoop::stop_and_join()
+{
+	if (!thread_.joinable())
+		return;
+	loop_->stop();
+	thread_.join();
+}
+
+void MediaLoop::check_timeouts()
+{
+	int64_t now = util::now_ms();
+	// Collected first: the callback must not run while we walk the set.
+	std::vector<std::pair<std::string, std::string>> ended;
+	for (call::Call* c : calls_) {
+		if (auto reason = call::timeout_reason(*c, config_, now))
+			ended.emplace_back(c->id(), *reason);
+	}
+	for (const auto& [id, reason] : ended)
+		on_end_(id, reason);
+}
+
+Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
+                                                       MediaLoop::EndCallback on_end)
+{
+	auto loops = std::make_unique<MediaLoops>();
+	size_t n = config.num_threads > 0 ? static_cast<size_t>(config.num_threads)
+	                                  : std::max(1u, std::thread::hardware_concurrency());
+	for (size_t i = 0; i < n; i++) {
+		auto ml = MediaLoop::create(i, config, on_end);
+		if (!ml)
+			return ml.error();
+		loops->loops_.push_back(std::move(ml).value());
+	}
+	for (auto& l : loops->loops_)
+		l->start();
+	return loops;
+}
+
+MediaLoops::~MediaLoops()
+{
+	stop_and_join();
+}
+
+MediaLoop& MediaLoops::next()
+{
+	MediaLoop& l = *loops_[next_];
+	next_ = (next_ + 1) % loops_.size();
+	return l;
+}
+
+void MediaLoops::stop_and_join()
+{
+	for (auto& l : loops_)
+		l->stop_and_join();
+}
+
+} // namespace rtprelay::media

@@ -1,0 +1,35 @@
+// Receive and send buffers for one batch of datagrams (recvmmsg/sendmmsg), reused for every
+// readable socket of a media loop so the packet path never allocates.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+
+namespace rtprelay::media {
+
+struct PacketBatch {
+	static constexpr size_t kSize = 32;
+	static constexpr size_t kBufferSize = 2048; // MTU-sized media; larger datagrams are cut
+
+	std::array<std::array<uint8_t, kBufferSize>, kSize> buffers;
+	std::array<sockaddr_storage, kSize> sources;
+	// Per datagram: its kernel receive time (SO_TIMESTAMPNS) and the socket's running count
+	// of datagrams the kernel dropped because the queue was full (SO_RXQ_OVFL).
+	static constexpr size_t kControlSize = 64;
+	std::array<std::array<uint8_t, kControlSize>, kSize> control;
+	std::array<iovec, kSize> iov;
+	std::array<mmsghdr, kSize> recv;
+
+	// Outgoing: at most two destinations per batch (RTP, and RTCP when it is not muxed).
+	std::array<std::array<mmsghdr, kSize>, 2> send;
+	std::array<std::array<iovec, kSize>, 2> send_iov;
+	std::array<sockaddr_storage, 2> destinations;
+
+	PacketBatch();
+	void prepare_receive();
+};
+
+} // namespace rtprelay::media

@@ -1,0 +1,44 @@
+// Counters of one stream (one socket of one party): what arrived, what was forwarded, and
+// every drop by its reason. Plain integers: only the stream's media loop touches them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "media/ssrc_stats.h"
+
+namespace rtprelay::media {
+
+enum class DropReason : unsigned {
+	kStrictSource,  // not from the confirmed endpoint (strict-source)
+	kNoDestination, // the other party's address is not known yet
+	kMalformed,     // not RTP/RTCP where that is required, or a truncated header
+	kSendError,     // sendmmsg failed (kernel buffer full, unreachable)
+	kOverload,      // shed because the socket queue overflowed
+	kCount,
+};
+
+inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)>
+        kDropReasonNames = {"strict source", "no destination", "malformed", "send error",
+                            "overload"};
+
+struct StreamStats {
+	static constexpr size_t kMaxSsrcs = 4;
+
+	uint64_t packets = 0; // received
+	uint64_t bytes = 0;
+	uint64_t errors = 0; // malformed + send errors
+	uint64_t forwarded = 0;
+	int64_t last_packet_ms = 0; // CLOCK_REALTIME ms of the last packet received
+	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
+	std::array<SsrcStats, kMaxSsrcs> ssrcs;
+	size_t ssrc_count = 0;
+
+	void drop(DropReason r) { drops[static_cast<size_t>(r)]++; }
+
+	// The tracker for ssrc; a new SSRC takes a free slot or replaces the least active one.
+	SsrcStats& ssrc(uint32_t ssrc);
+};
+
+} // namespace rtprelay::media

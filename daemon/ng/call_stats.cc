@@ -1,0 +1,164 @@
+#include "ng/call_stats.h"
+
+#include <algorithm>
+
+namespace rtprelay::ng {
+namespace {
+
+Value str(Arena& arena, std::string_view s)
+{
+	return Value::string(arena.copy(s));
+}
+
+Value endpoint_value(Arena& arena, const net::Endpoint& ep)
+{
+	Value v = Value::dict(arena);
+	v.set("family", Value::string(ep.ip().is_v6() ? "IPv6" : "IPv4"));
+	v.set("address", str(arena, ep.ip().to_string()));
+	v.set("port", Value::integer(ep.port()));
+	return v;
+}
+
+Value counters(Arena& arena, uint64_t packets, uint64_t bytes, uint64_t errors)
+{
+	Value v = Value::dict(arena);
+	v.set("packets", Value::integer(static_cast<int64_t>(packets)));
+	v.set("bytes", Value::integer(static_cast<int64_t>(bytes)));
+	v.set("errors", Value::integer(static_cast<int64_t>(errors)));
+	return v;
+}
+
+Value stream_value(Arena& arena, const call::StreamSnapshot& s)
+{
+	Value v = Value::dict(arena);
+	v.set("local port", Value::integer(s.local.port()));
+	v.set("local address", str(arena, s.local.ip().to_string()));
+	v.set("family", Value::string(s.local.ip().is_v6() ? "IPv6" : "IPv4"));
+	if (s.endpoint)
+		v.set("endpoint", endpoint_value(arena, *s.endpoint));
+	if (s.advertised)
+		v.set("advertised endpoint", endpoint_value(arena, *s.advertised));
+	v.set("last packet", Value::integer(s.last_packet_ms / 1000));
+	Value flags = Value::list(arena);
+	flags.push(Value::string(s.rtcp ? "RTCP" : "RTP"));
+	if (s.endpoint)
+		flags.push(Value::string("filled"));
+	if (s.confirmed)
+		flags.push(Value::string("confirmed"));
+	v.set("flags", flags);
+	if (!s.ssrcs.empty())
+		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));
+	v.set("stats", counters(arena, s.packets, s.bytes, s.errors));
+	Value drops = Value::dict(arena);
+	for (size_t i = 0; i < s.drops.size(); i++)
+		drops.set(media::kDropReasonNames[i],
+		          Value::integer(static_cast<int64_t>(s.drops[i])));
+	v.set("drops", drops);
+	return v;
+}
+
+Value media_value(Arena& arena, const call::MediaSnapshot& m)
+{
+	Value v = Value::dict(arena);
+	v.set("index", Value::integer(m.index));
+	v.set("type", str(arena, m.type));
+	v.set("protocol", str(arena, m.protocol));
+	Value streams = Value::list(arena);
+	for (const auto& s : m.streams)
+		streams.push(stream_value(arena, s));
+	v.set("streams", streams);
+	Value flags = Value::list(arena);
+	flags.push(Value::string("initialized"));
+	if (m.sends)
+		flags.push(Value::string("send"));
+	if (m.rtcp_mux)
+		flags.push(Value::string("rtcp-mux"));
+	if (m.rejected)
+		flags.push(Value::string("rejected"));
+	if (m.hold)
+		flags.push(Value::string("hold"));
+	v.set("flags", flags);
+	return v;
+}
+
+// rtpengine's MOS block: MOS x10, round-trip time in us, jitter in ms, loss in percent.
+Value mos_value(Arena& arena, const call::SsrcSnapshot& s, int64_t at_ms)
+{
+	double loss =
+	        s.expected ? 100.0 * static_cast<double>(s.lost) / static_cast<double>(s.expected)
+	                   : 0;
+	double mos = estimate_mos(loss, s.jitter_ms, 0);
+	Value v = Value::dict(arena);
+	v.set("MOS", Value::integer(static_cast<int64_t>(mos * 10 + 0.5)));
+	v.set("round-trip time", Value::integer(0));
+	v.set("jitter", Value::integer(s.jitter_ms));
+	v.set("packet loss", Value::integer(static_cast<int64_t>(loss + 0.5)));
+	v.set("reported at", Value::integer(at_ms / 1000));
+	return v;
+}
+
+} // namespace
+
+double estimate_mos(double loss_percent, double jitter_ms, double rtt_ms)
+{
+	double latency = rtt_ms / 2 + jitter_ms * 2 + 10;
+	double r = latency < 160 ? 93.2 - latency / 40 : 93.2 - (latency - 120) / 10;
+	r -= loss_percent * 2.5;
+	r = std::clamp(r, 0.0, 100.0);
+	double mos = 1 + 0.035 * r + 0.000007 * r * (r - 60) * (100 - r);
+	return std::clamp(mos, 1.0, 4.5);
+}
+
+void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
+{
+	reply.set("created", Value::integer(snap.created_ms / 1000));
+	reply.set("created_us", Value::integer(snap.created_ms % 1000 * 1000));
+	reply.set("last signal", Value::integer(snap.last_signal_ms / 1000));
+
+	Value ssrcs = Value::dict(arena);
+	Value tags = Value::dict(arena);
+	uint64_t totals[2][3] = {}; // [RTP, RTCP][packets, bytes, errors]
+	int64_t now = snap.last_signal_ms;
+	for (const auto& ml : snap.monologues) {
+		Value tag = Value::dict(arena);
+		tag.set("tag", str(arena, ml.tag));
+		if (!ml.label.empty())
+			tag.set("label", str(arena, ml.label));
+		tag.set("created", Value::integer(ml.created_ms / 1000));
+		if (!ml.peer_tag.empty())
+			tag.set("in dialogue with", str(arena, ml.peer_tag));
+		Value medias = Value::list(arena);
+		for (const auto& m : ml.medias) {
+			medias.push(media_value(arena, m));
+			for (const auto& s : m.streams) {
+				auto& t = totals[s.rtcp ? 1 : 0];
+				t[0] += s.packets;
+				t[1] += s.bytes;
+				t[2] += s.errors;
+				now = std::max(now, s.last_packet_ms);
+				for (const auto& ss : s.ssrcs) {
+					Value entry = Value::dict(arena);
+					Value mos = mos_value(arena, ss, now);
+					entry.set("average MOS", mos);
+					entry.set("lowest MOS", mos);
+					entry.set("highest MOS", mos);
+					entry.set("packets",
+					          Value::integer(static_cast<int64_t>(ss.packets)));
+					entry.set("lost",
+					          Value::integer(static_cast<int64_t>(ss.lost)));
+					ssrcs.set(arena.copy(std::to_string(ss.ssrc)), entry);
+				}
+			}
+		}
+		tag.set("medias", medias);
+		tags.set(arena.copy(ml.tag), tag);
+	}
+	reply.set("SSRC", ssrcs);
+	reply.set("tags", tags);
+	Value total = Value::dict(arena);
+	total.set("RTP", counters(arena, totals[0][0], totals[0][1], totals[0][2]));
+	total.set("RTCP", counters(arena, totals[1][0], totals[1][1], totals[1][2]));
+	reply.set("totals", total);
+}
+
+} // namespace rtprelay::ng

@@ -1,0 +1,19 @@
+// Call snapshots as ng reply dictionaries, in the shape rtpengine's query and delete replies
+// have (`created`, `last signal`, `tags` → `medias` → `streams`, `totals`, and the `SSRC`
+// dictionary with MOS, jitter and packet loss), so Kamailio's statistics and mos_* AVPs work.
+#pragma once
+
+#include "call/snapshot.h"
+#include "ng/value.h"
+#include "util/arena.h"
+
+namespace rtprelay::ng {
+
+// Adds the statistics keys of `snap` to the reply dictionary `reply`.
+void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena);
+
+// MOS (1.0-4.5) estimated from loss and jitter with the ITU-T G.107 E-model simplification
+// rtpengine uses; round-trip time unknown to the relay counts as 0.
+double estimate_mos(double loss_percent, double jitter_ms, double rtt_ms);
+
+} // namespace rtprelay::ng

@@ -1,0 +1,98 @@
+// delete: ends a call (or one party of it) and replies with its final statistics. With a
+// delete-delay the call lingers that long before its ports are freed.
+#include "call/registry.h"
+#include "call/snapshot.h"
+#include "ng/call_stats.h"
+#include "ng/command.h"
+#include "ng/flags.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace rtprelay::ng {
+namespace {
+
+struct DeleteOutcome {
+	call::CallSnapshot snap;
+	bool whole_call = true;
+};
+
+// On the call's loop: take the statistics, then drop the named party (and its branch) or
+// mark the whole call. A call left without any talking pair ends as a whole.
+DeleteOutcome delete_on_loop(call::Call& c, const SignallingFlags& flags, int delay_s)
+{
+	DeleteOutcome out;
+	out.snap = call::snapshot(c);
+	if (!flags.from_tag.empty() && c.monologues().size() > 2) {
+		std::vector<call::Monologue*> gone;
+		for (auto& m : c.monologues()) {
+			bool branch =
+			        !flags.via_branch.empty() && m->via_branch == flags.via_branch;
+			if (m->has_tag(flags.from_tag) ||
+			    (!flags.to_tag.empty() && m->has_tag(flags.to_tag)) || branch)
+				gone.push_back(m.get());
+		}
+		for (auto* m : gone)
+			c.remove(*m);
+		for (auto& m : c.monologues())
+			if (m->peer)
+				out.whole_call = false;
+	}
+	if (out.whole_call && delay_s > 0)
+		c.delete_at_ms = util::now_ms() + delay_s * 1000LL;
+	return out;
+}
+
+} // namespace
+
+void cmd_delete(Request& request, Completion done)
+{
+	if (!request.calls) {
+		done(Error{"call handling is not available"});
+		return;
+	}
+	auto flags = parse_flags(request.params);
+	if (!flags) {
+		done(flags.error());
+		return;
+	}
+	if (flags->call_id.empty()) {
+		done(Error{"missing key 'call-id'"});
+		return;
+	}
+	call::Registry& reg = *request.calls;
+	call::Registry::Handle* h = reg.find(flags->call_id);
+	if (!h) {
+		if (flags->fatal) {
+			done(Error{"Call-ID not found or tags didn't match"});
+			return;
+		}
+		Value reply = Value::dict(request.arena);
+		reply.set("result", Value::string("ok"));
+		reply.set("warning", Value::string("Call-ID not found or tags didn't match"));
+		done(reply);
+		return;
+	}
+	int delay = flags->delete_delay.value_or(reg.config().delete_delay);
+	Arena* arena = &request.arena;
+	std::string call_id = flags->call_id;
+	reg.run<DeleteOutcome>(
+	        *h, [f = *flags, delay](call::Call& c) { return delete_on_loop(c, f, delay); },
+	        [done, arena, &reg, call_id, delay](DeleteOutcome out) {
+		        if (out.whole_call) {
+			        reg.count_deleted();
+			        if (delay == 0)
+				        reg.destroy(call_id, "deleted");
+			        else {
+				        log::CallScope scope(call_id);
+				        log::info(log::Subsystem::kControl,
+				                  "call deleted; freed in %d s", delay);
+			        }
+		        }
+		        Value reply = Value::dict(*arena);
+		        reply.set("result", Value::string("ok"));
+		        add_call_stats(reply, out.snap, *arena);
+		        done(reply);
+	        });
+}
+
+} // namespace rtprelay::ng

@@ -1,0 +1,55 @@
+// statistics: relay-wide counters in rtpengine's shape (currentstatistics, totalstatistics).
+#include "call/registry.h"
+#include "ng/command.h"
+#include "util/clock.h"
+
+namespace rtprelay::ng {
+
+void cmd_statistics(Request& request, Completion done)
+{
+	if (!request.calls) {
+		done(Error{"call handling is not available"});
+		return;
+	}
+	call::Registry& reg = *request.calls;
+	Arena& a = request.arena;
+	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
+
+	uint64_t packets = 0, bytes = 0, errors = 0;
+	for (size_t i = 0; i < reg.loops().size(); i++) {
+		const auto& c = reg.loops().at(i).counters();
+		packets += c.packets.load(std::memory_order_relaxed);
+		bytes += c.bytes.load(std::memory_order_relaxed);
+		errors += c.errors.load(std::memory_order_relaxed);
+	}
+	Value current = Value::dict(a);
+	current.set("sessionsown", num(reg.size()));
+	current.set("sessionsforeign", num(0));
+	current.set("sessionstotal", num(reg.size()));
+	current.set("transcodedmedia", num(0));
+
+	const auto& t = reg.totals();
+	Value total = Value::dict(a);
+	total.set("uptime", num(static_cast<uint64_t>((util::now_ms() - reg.started_ms()) / 1000)));
+	total.set("managedsessions", num(t.managed));
+	total.set("rejectedsessions", num(t.rejected));
+	total.set("timeoutsessions", num(t.timeouts));
+	total.set("silenttimeoutsessions", num(t.silent_timeouts));
+	total.set("finaltimeoutsessions", num(t.final_timeouts));
+	total.set("offertimeoutsessions", num(t.offer_timeouts));
+	total.set("regularterminatedsessions", num(t.deleted));
+	total.set("forcedterminatedsessions", num(0));
+	total.set("relayedpackets", num(packets));
+	total.set("relayedbytes", num(bytes));
+	total.set("relayedpacketerrors", num(errors));
+
+	Value reply = Value::dict(a);
+	reply.set("result", Value::string("ok"));
+	reply.set("currentstatistics", current);
+	reply.set("totalstatistics", total);
+	reply.set("forwarding", Value::string("userspace"));
+	reply.set("media threads", num(reg.loops().size()));
+	done(reply);
+}
+
+} // namespace rtprelay::ng

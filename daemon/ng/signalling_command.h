@@ -1,0 +1,15 @@
+// The shared body of the offer and answer commands: read flags and SDP on the control thread,
+// run the signalling on the call's media loop, and reply with the rewritten SDP.
+#pragma once
+
+#include "ng/command.h"
+
+namespace rtprelay::ng {
+
+void run_signalling(Request& request, Completion done, bool is_offer);
+
+// "unknown flag(s) ignored: a, b" and any other warnings, joined for the `warning` key.
+std::string join_warnings(const std::vector<std::string>& unknown_flags,
+                          const std::vector<std::string>& warnings);
+
+} // namespace rtprelay::ng

@@ -1,0 +1,377 @@
+"""Calls over the real ng socket: offer/answer SDP rewriting (golden templates with {A}
+placeholders for the ports the relay chose), RTP/RTCP relayed between test sockets, endpoint
+learning, strict-source, port pools, delete, query, list, statistics and timeouts."""
+
+import time
+import unittest
+
+import common
+import daemon
+import media
+from media import Party, match_template
+
+PORTS = ["--port-min=37000", "--port-max=37999"]
+
+
+def offer_msg(call_id, from_tag, sdp, **extra):
+    m = {"command": "offer", "call-id": call_id, "from-tag": from_tag, "sdp": sdp,
+         "supports": ["load limit"], "sip-message-type": "sip request"}
+    m.update(extra)
+    return m
+
+
+def answer_msg(call_id, from_tag, to_tag, sdp, **extra):
+    m = {"command": "answer", "call-id": call_id, "from-tag": from_tag, "to-tag": to_tag,
+         "sdp": sdp, "sip-message-type": "sip response"}
+    m.update(extra)
+    return m
+
+
+class CallTestCase(common.SharedDaemonTestCase):
+    daemon_args = PORTS + ["--delete-delay=0"]
+
+    def setUp(self):
+        super().setUp()
+        self.parties = []
+        self.n = 0
+
+    def tearDown(self):
+        for p in self.parties:
+            p.close()
+        super().tearDown()
+
+    def party(self):
+        p = Party()
+        self.parties.append(p)
+        return p
+
+    def call_id(self):
+        self.n += 1
+        return "%s-%d-%f" % (self.id().split(".")[-1], self.n, time.time())
+
+    def ok(self, msg):
+        r = self.c.request(msg)
+        self.assertEqual(r.get(b"result"), b"ok", r)
+        return r
+
+    def sdp_of(self, reply):
+        return reply[b"sdp"].decode()
+
+    def establish(self, a, b, offer_extra=None, answer_extra=None, a_sdp=None, b_sdp=None):
+        """Offer from a, answer from b; returns (call-id, relay port for a, relay port for b)."""
+        cid = self.call_id()
+        r1 = self.ok(offer_msg(cid, "A", a_sdp or a.sdp(), **(offer_extra or {})))
+        r2 = self.ok(answer_msg(cid, "A", "B", b_sdp or b.sdp(), **(answer_extra or {})))
+        return cid, media.media_port(self.sdp_of(r2)), media.media_port(self.sdp_of(r1))
+
+
+class SdpRewriteTest(CallTestCase):
+    def test_minimal_kamailio_offer_and_answer(self):
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        r = self.ok(offer_msg(cid, "A", a.sdp(extra="a=sendrecv\r\n")))
+        match_template(self, "v=0\r\no=- 1000 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                       "t=0 0\r\nm=audio {B} RTP/AVP 0 8\r\na=sendrecv\r\na=rtcp:{B+1}\r\n",
+                       self.sdp_of(r))
+        self.assertNotIn(b"warning", r)
+        r2 = self.ok(answer_msg(cid, "A", "B", b.sdp(media="m=audio {port} RTP/AVP 0\r\n")))
+        match_template(self, "v=0\r\no=- 1000 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                       "t=0 0\r\nm=audio {A} RTP/AVP 0\r\na=rtcp:{A+1}\r\n", self.sdp_of(r2))
+
+    def test_output_is_deterministic_and_unknown_lines_survive(self):
+        a = self.party()
+        extra = ("a=rtpmap:0 PCMU/8000\r\na=x-unknown:keep me\r\na=ptime:20\r\n"
+                 "a=fmtp:101 0-15\r\n")
+        sdp = a.sdp(extra=extra).replace("s=-\r\n", "s=-\r\ni=session info\r\nu=http://x\r\n")
+        r = self.ok(offer_msg(self.call_id(), "A", sdp))
+        out = self.sdp_of(r)
+        for line in ("i=session info", "u=http://x", "a=x-unknown:keep me", "a=ptime:20",
+                     "a=fmtp:101 0-15", "a=rtpmap:0 PCMU/8000"):
+            self.assertIn(line + "\r\n", out)
+        cid = self.call_id()
+        self.assertEqual(self.sdp_of(self.ok(offer_msg(cid, "A", sdp))),
+                         self.sdp_of(self.ok(offer_msg(cid, "A", sdp))))
+
+    def test_several_media_rejected_and_media_level_connection(self):
+        a = self.party()
+        sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+               "m=audio %d RTP/AVP 0\r\nc=IN IP4 127.0.0.1\r\n"
+               "m=video 0 RTP/AVP 96\r\nc=IN IP4 127.0.0.1\r\n"
+               "m=video %d RTP/AVP 97\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:97 H264/90000\r\n"
+               % (a.port, a.port + 2))
+        r = self.ok(offer_msg(self.call_id(), "A", sdp))
+        match_template(self, "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                       "m=audio {A} RTP/AVP 0\r\nc=IN IP4 127.0.0.1\r\na=rtcp:{A+1}\r\n"
+                       "m=video 0 RTP/AVP 96\r\nc=IN IP4 127.0.0.1\r\n"
+                       "m=video {B} RTP/AVP 97\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:97 H264/90000\r\n"
+                       "a=rtcp:{B+1}\r\n", self.sdp_of(r))
+
+    def test_hold_address_is_kept(self):
+        a = self.party()
+        sdp = a.sdp(extra="a=sendonly\r\n").replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0")
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", sdp)))
+        self.assertEqual(media.connection(out), ["0.0.0.0"])
+        self.assertIn("a=sendonly\r\n", out)
+
+    def test_rtcp_mux_offered_and_accepted(self):
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        out = self.sdp_of(self.ok(offer_msg(cid, "A", a.sdp(extra="a=rtcp-mux\r\n"))))
+        match_template(self, "v=0\r\no=- 1000 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                       "t=0 0\r\nm=audio {B} RTP/AVP 0 8\r\na=rtcp-mux\r\na=rtcp:{B}\r\n", out)
+        ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp(extra="a=rtcp-mux\r\n"))))
+        self.assertIn("a=rtcp-mux\r\n", ans)
+        # Answerer declines: the offerer is not told to mux either.
+        cid = self.call_id()
+        self.ok(offer_msg(cid, "A", a.sdp(extra="a=rtcp-mux\r\n")))
+        ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp())))
+        self.assertNotIn("a=rtcp-mux", ans)
+
+    def test_rtcp_mux_demux_and_accept(self):
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        out = self.sdp_of(self.ok(offer_msg(cid, "A", a.sdp(extra="a=rtcp-mux\r\n"),
+                                            **{"rtcp-mux": ["demux", "accept"]})))
+        self.assertNotIn("a=rtcp-mux", out)
+        ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp())))
+        self.assertIn("a=rtcp-mux\r\n", ans)
+
+    def test_ice_removed_with_and_without_flag(self):
+        a = self.party()
+        ice = ("a=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\n"
+               "a=candidate:1 1 UDP 2130706431 10.0.0.1 4000 typ host\r\n")
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(extra=ice), ICE="remove")))
+        self.assertNotIn("ice-", out)
+        self.assertNotIn("candidate", out)
+        r = self.ok(offer_msg(self.call_id(), "A", a.sdp(extra=ice)))
+        self.assertNotIn("candidate", self.sdp_of(r))
+        self.assertIn(b"ICE", r[b"warning"])
+        r = self.c.request(offer_msg(self.call_id(), "A", a.sdp(extra=ice), ICE="force"))
+        self.assertEqual(r[b"result"], b"error")
+        self.assertIn(b"not supported yet", r[b"error-reason"])
+
+    def test_replace_origin_and_sdp_version(self):
+        a = self.party()
+        cid = self.call_id()
+        sdp = a.sdp(addr="127.0.0.1").replace("o=- 1000 1 IN IP4 127.0.0.1",
+                                              "o=- 1000 7 IN IP4 10.9.9.9")
+        flags = {"replace": ["origin", "SDP-version"]}
+        out1 = self.sdp_of(self.ok(offer_msg(cid, "A", sdp, **flags)))
+        self.assertIn("o=- 1000 7 IN IP4 127.0.0.1\r\n", out1)
+        out2 = self.sdp_of(self.ok(offer_msg(cid, "A", sdp, **flags)))
+        self.assertEqual(out1, out2, "same SDP, same version")
+        changed = sdp + "a=sendonly\r\n"
+        out3 = self.sdp_of(self.ok(offer_msg(cid, "A", changed, **flags)))
+        self.assertIn("o=- 1000 8 IN IP4 127.0.0.1\r\n", out3)
+
+    def test_reinvite_keeps_ports(self):
+        a, b = self.party(), self.party()
+        cid, port_a, port_b = self.establish(a, b)
+        r = self.ok(offer_msg(cid, "A", a.sdp(version=2), **{"to-tag": "B"}))
+        self.assertEqual(media.media_port(self.sdp_of(r)), port_b)
+        # The callee re-INVITEs: from-tag B, to-tag A.
+        r = self.ok(offer_msg(cid, "B", b.sdp(version=2), **{"to-tag": "A"}))
+        self.assertEqual(media.media_port(self.sdp_of(r)), port_a)
+
+    def test_transport_protocol(self):
+        a = self.party()
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(),
+                                            **{"transport-protocol": "RTP/AVPF"})))
+        self.assertIn(" RTP/AVPF 0 8\r\n", out)
+        r = self.c.request(offer_msg(self.call_id(), "A", a.sdp(),
+                                     **{"transport-protocol": "RTP/SAVP"}))
+        self.assertEqual(r[b"result"], b"error")
+        self.assertIn(b"SRTP is not supported yet", r[b"error-reason"])
+
+    def test_unknown_flags_warn(self):
+        a = self.party()
+        r = self.ok(offer_msg(self.call_id(), "A", a.sdp(), flags=["frobnicate", "trust-address"]))
+        self.assertEqual(r[b"warning"], b"unknown flag(s) ignored: frobnicate")
+
+    def test_bad_requests(self):
+        a = self.party()
+        for msg, reason in (
+                (offer_msg(self.call_id(), "A", "garbage"), b"SDP"),
+                (offer_msg("", "A", a.sdp()), b"missing key 'call-id'"),
+                ({"command": "offer", "call-id": "x", "sdp": a.sdp()}, b"missing key 'from-tag'"),
+                (answer_msg("never-offered", "A", "B", a.sdp()), b"Unknown call-id"),
+                ({"command": "query", "call-id": "nope"}, b"Unknown call-id"),
+                (offer_msg(self.call_id(), "A", a.sdp(), direction=["nope", "nope"]),
+                 b"unknown interface 'nope'")):
+            r = self.c.request(msg)
+            self.assertEqual(r[b"result"], b"error", (msg, r))
+            self.assertIn(reason, r[b"error-reason"])
+
+
+class RelayTest(CallTestCase):
+    def test_rtp_relayed_both_ways_from_the_relay_ports(self):
+        a, b = self.party(), self.party()
+        cid, port_a, port_b = self.establish(a, b)
+        a.send(("127.0.0.1", port_a), count=10)
+        b.send(("127.0.0.1", port_b), count=10)
+        at_b = b.receive(want=10)
+        at_a = a.receive(want=10)
+        self.assertEqual(len(at_b), 10)
+        self.assertEqual(len(at_a), 10)
+        # Symmetric: each party hears from the port it sends to.
+        self.assertEqual(at_b[0][1], ("127.0.0.1", port_b))
+        self.assertEqual(at_a[0][1], ("127.0.0.1", port_a))
+        self.assertEqual(at_b[3][0], media.rtp_packet(3))
+        q = self.ok({"command": "query", "call-id": cid})
+        self.assertEqual(q[b"totals"][b"RTP"][b"packets"], 20)
+        tags = q[b"tags"]
+        self.assertEqual(set(tags), {b"A", b"B"})
+        self.assertEqual(tags[b"A"][b"in dialogue with"], b"B")
+        stream = tags[b"A"][b"medias"][0][b"streams"][0]
+        self.assertEqual(stream[b"stats"][b"packets"], 10)
+        self.assertEqual(stream[b"local port"], port_a)
+        self.assertEqual(stream[b"SSRC"], 0x1234)
+        self.assertIn(str(0x1234).encode(), q[b"SSRC"])
+        self.assertGreaterEqual(q[b"SSRC"][str(0x1234).encode()][b"average MOS"][b"MOS"], 40)
+
+    def test_rtcp_relayed_and_mux_translated(self):
+        a, b = self.party(), self.party()
+        # A muxes, B does not (demux): RTCP from A on its RTP port reaches B's RTCP port.
+        cid, port_a, port_b = self.establish(a, b, a_sdp=a.sdp(extra="a=rtcp-mux\r\n"),
+                                             offer_extra={"rtcp-mux": ["demux", "accept"]})
+        a.send(("127.0.0.1", port_a), count=3, packet=media.rtcp_packet)
+        got = b.receive(sock=b.rtcp, want=3)
+        self.assertEqual(len(got), 3)
+        self.assertEqual(got[0][1], ("127.0.0.1", port_b + 1))
+        # B's RTCP from its RTCP port reaches A muxed on A's RTP port.
+        b.send(("127.0.0.1", port_b + 1), count=2, sock=b.rtcp, packet=media.rtcp_packet)
+        got = a.receive(want=2)
+        self.assertEqual(len(got), 2)
+        self.assertEqual(got[0][1], ("127.0.0.1", port_a))
+
+    def test_nat_source_is_learned(self):
+        a, b = self.party(), self.party()
+        cid, port_a, port_b = self.establish(a, b)
+        nat = self.party()  # A's packets really come from here (a NAT binding)
+        nat.send(("127.0.0.1", port_a), count=3)
+        self.assertEqual(len(b.receive(want=3)), 3)
+        b.send(("127.0.0.1", port_b), count=3)
+        self.assertEqual(len(nat.receive(want=3)), 3, "media did not follow the NAT address")
+        self.assertEqual(a.receive(timeout=0.3), [])
+
+    def test_single_stray_packet_does_not_redirect(self):
+        a, b = self.party(), self.party()
+        cid, port_a, port_b = self.establish(a, b)
+        stray = self.party()
+        stray.send(("127.0.0.1", port_a), count=1)
+        a.send(("127.0.0.1", port_a), count=1, start=10)
+        b.send(("127.0.0.1", port_b), count=3)
+        self.assertEqual(len(a.receive(want=3)), 3)
+        self.assertEqual(stray.receive(timeout=0.3), [])
+
+
+class StrictSourceTest(CallTestCase):
+    daemon_args = PORTS + ["--delete-delay=0", "--endpoint-learning=immediate"]
+
+    def test_other_sources_dropped_after_confirmation(self):
+        a, b = self.party(), self.party()
+        cid, port_a, port_b = self.establish(a, b, offer_extra={"flags": ["strict-source"]})
+        a.send(("127.0.0.1", port_a), count=2)
+        self.assertEqual(len(b.receive(want=2)), 2)
+        intruder = self.party()
+        intruder.send(("127.0.0.1", port_a), count=5)
+        self.assertEqual(b.receive(timeout=0.3), [])
+        q = self.ok({"command": "query", "call-id": cid})
+        drops = q[b"tags"][b"A"][b"medias"][0][b"streams"][0][b"drops"]
+        self.assertEqual(drops[b"strict source"], 5)
+
+
+class PortPoolTest(common.DaemonTestCase):
+    def test_exhaustion_fails_cleanly_and_delete_frees_ports(self):
+        d = self.start_daemon(["--port-min=37900", "--port-max=37903", "--delete-delay=0"])
+        c = self.client(d)
+        a = Party()
+        self.addCleanup(a.close)
+        r = c.request(offer_msg("c1", "A", a.sdp()))
+        self.assertEqual(r[b"result"], b"ok", r)
+        r = c.request(offer_msg("c2", "A", a.sdp()))
+        self.assertEqual(r[b"result"], b"error")
+        self.assertIn(b"no free media port pair", r[b"error-reason"])
+        self.assertEqual(c.request({"command": "list"})[b"calls"], [b"c1"], "failed offer leaked")
+        self.assertEqual(c.request({"command": "delete", "call-id": "c1"})[b"result"], b"ok")
+        self.assertEqual(c.request({"command": "list"})[b"calls"], [])
+        r = c.request(offer_msg("c3", "A", a.sdp()))
+        self.assertEqual(r[b"result"], b"ok", r)
+        st = c.request({"command": "statistics"})
+        self.assertEqual(st[b"totalstatistics"][b"rejectedsessions"], 1)
+        self.assertEqual(st[b"currentstatistics"][b"sessionsown"], 1)
+
+
+class LifecycleTest(common.DaemonTestCase):
+    def test_timeouts_end_calls(self):
+        d = self.start_daemon(PORTS + ["--timeout=1", "--offer-timeout=1", "--delete-delay=0"])
+        c = self.client(d)
+        a, b = Party(), Party()
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        c.request(offer_msg("unanswered", "A", a.sdp()))
+        c.request(offer_msg("silent", "A", a.sdp()))
+        c.request(answer_msg("silent", "A", "B", b.sdp()))
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline and c.request({"command": "list"})[b"calls"]:
+            time.sleep(0.2)
+        self.assertEqual(c.request({"command": "list"})[b"calls"], [])
+        st = c.request({"command": "statistics"})[b"totalstatistics"]
+        self.assertEqual(st[b"offertimeoutsessions"], 1)
+        self.assertEqual(st[b"timeoutsessions"], 1)
+        self.assertIn("offer timeout", d.stderr_text())
+
+    def test_delete_delay_and_unknown_delete(self):
+        d = self.start_daemon(PORTS)  # default delete-delay: 30 s
+        c = self.client(d)
+        a = Party()
+        self.addCleanup(a.close)
+        c.request(offer_msg("x", "A", a.sdp()))
+        r = c.request({"command": "delete", "call-id": "x", "from-tag": "A"})
+        self.assertEqual(r[b"result"], b"ok")
+        self.assertIn(b"totals", r)
+        self.assertEqual(c.request({"command": "list"})[b"calls"], [b"x"], "kept for delete-delay")
+        c.request(offer_msg("y", "A", a.sdp()))
+        c.request({"command": "delete", "call-id": "y", "delete-delay": 0})
+        self.assertNotIn(b"y", c.request({"command": "list"})[b"calls"])
+        r = c.request({"command": "delete", "call-id": "nope"})
+        self.assertEqual(r[b"result"], b"ok")
+        self.assertIn(b"not found", r[b"warning"])
+        r = c.request({"command": "delete", "call-id": "nope", "flags": ["fatal"]})
+        self.assertEqual(r[b"result"], b"error")
+
+
+class InterfacesTest(common.DaemonTestCase):
+    def test_direction_picks_interfaces_and_advertised_address(self):
+        d = self.start_daemon(PORTS + ["--interface=ext/127.0.0.1!192.0.2.1",
+                                       "--interface=int/127.0.0.2", "--delete-delay=0"])
+        c = self.client(d)
+        a, b = Party(), Party()
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        r = c.request(offer_msg("d1", "A", a.sdp(), direction=["ext", "int"]))
+        self.assertEqual(media.connection(r[b"sdp"].decode()), ["127.0.0.2"])
+        r = c.request(answer_msg("d1", "A", "B", b.sdp(), direction=["ext", "int"]))
+        self.assertEqual(media.connection(r[b"sdp"].decode()), ["192.0.2.1"])
+
+    @unittest.skipUnless(daemon.ipv6_loopback_works(), "no IPv6 loopback")
+    def test_ipv4_to_ipv6_bridging(self):
+        d = self.start_daemon(PORTS + ["--interface=v4/127.0.0.1", "--interface=v6/::1",
+                                       "--delete-delay=0"])
+        c = self.client(d)
+        a, b = Party(), Party("::1")
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        r = c.request(offer_msg("v6", "A", a.sdp(), direction=["v4", "v6"]))
+        self.assertEqual(media.connection(r[b"sdp"].decode()), ["::1"])
+        port_b = media.media_port(r[b"sdp"].decode())
+        r = c.request(answer_msg("v6", "A", "B", b.sdp(), direction=["v4", "v6"]))
+        port_a = media.media_port(r[b"sdp"].decode())
+        a.send(("127.0.0.1", port_a), count=3)
+        self.assertEqual(len(b.receive(want=3)), 3)
+        b.send(("::1", port_b), count=3)
+        self.assertEqual(len(a.receive(want=3)), 3)
+
+
+if __name__ == "__main__":
+    unittest.main()
