@@ -19,9 +19,13 @@ for p in $PACKAGES; do
 	fi
 done
 
+# The end-to-end suite's peers (Kamailio, sipp, rtpengine for comparison) need care so that
+# their services do not start; their own script handles that.
+E2E_DEPS="$(dirname "$0")/../t/e2e/install-deps.sh"
+
 if [ -z "$missing" ]; then
 	[ "${1:-}" = "--quiet" ] || echo "install-deps: all packages present"
-	exit 0
+	exec "$E2E_DEPS" "$@"
 fi
 
 echo "install-deps: installing:$missing"
@@ -34,3 +38,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
+"$E2E_DEPS" "$@"

@@ -64,6 +64,7 @@ run_suite unit build/unit-tests
 run_suite unit-asan build/asan/unit-tests
 run_suite integration env RTPRELAYD=build/rtprelayd python3 t/integration/run.py
 run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
+run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)
 	run_suite "fuzz-$t" fuzz "$t"
