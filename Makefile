@@ -18,7 +18,7 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 $(WARNINGS) -Idaemon -MMD -MP $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -pthread
 ifneq ($(SANITIZE),)
-CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+CXXFLAGS += -O1 -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
@@ -63,12 +63,13 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 # Every suite; ends with one "N passed, N failed" line.
+JOBS ?= $(shell nproc)
 test:
 	@scripts/install-deps.sh --quiet
-	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=address,undefined \
 		build/asan/rtprelayd build/asan/unit-tests
-	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz
 	@t/run-tests.sh
 
 check-asan:

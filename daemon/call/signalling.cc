@@ -19,7 +19,10 @@ media::LearningMode learning_mode(const Config& config)
 Result<const media::LogicalInterface*> interface_for(const SignalContext& ctx,
                                                      const ng::SignallingFlags& flags, size_t which)
 {
-	std::string_view name = flags.direction.size() > which ? flags.direction[which] : "";
+	// Both branches string_view: a std::string/"" conditional would make a temporary.
+	std::string_view name = flags.direction.size() > which
+	                                ? std::string_view(flags.direction[which])
+	                                : std::string_view();
 	const media::LogicalInterface* iface = ctx.interfaces.find(name);
 	if (!iface)
 		return Error{
