@@ -28,7 +28,7 @@ UNIT_SRCS := $(wildcard t/unit/*.cc t/unit/*/*.cc)
 UNIT_OBJS := $(UNIT_SRCS:%.cc=$(BUILD)/%.o)
 LIB       := $(BUILD)/librtprelay.a
 
-.PHONY: all deps run test unit check-asan fuzz docs docs-check style format size-report clean
+.PHONY: all deps run test unit check-asan fuzz bench docs style format clean
 all: $(BUILD)/rtprelayd $(BUILD)/gen-options-doc
 
 deps:
@@ -70,6 +70,7 @@ test:
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=address,undefined \
 		build/asan/rtprelayd build/asan/unit-tests
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) -f bench/Makefile
 	@t/run-tests.sh
 
 check-asan:
@@ -93,6 +94,13 @@ fuzz: $(FUZZ_TARGETS)
 build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
 	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c)
+
+# Relay benchmark (bench/README.md): rtprelayd and Debian's rtpengine through the same
+# scenarios in one run, with ratios. BENCH_ARGS='--relay=rtprelayd' skips rtpengine.
+BENCH_ARGS ?= --compare
+bench: all
+	@scripts/install-deps.sh --quiet
+	@$(MAKE) --no-print-directory -f bench/Makefile bench BENCH_ARGS='$(BENCH_ARGS)'
 
 docs: $(BUILD)/gen-options-doc
 	$(BUILD)/gen-options-doc > docs/configuration.md

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+# Scenario driver behind `make bench`: starts the relay under test (rtprelayd or rtpengine) on
+# loopback, runs rtpload through each scenario against a fresh relay process, and prints a
+# summary; --compare runs both relays and adds rtprelayd/rtpengine ratios. Python 3 stdlib only.
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500)}
+RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
+GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
+
+# name -> (title, rtpload arguments given the driver's options)
+SCENARIOS = {
+    "calls100": ("100 calls @ 50 pps/direction",
+                 lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}"]),
+    "calls1000": ("1,000 calls @ 50 pps/direction",
+                  lambda a: ["--calls=1000", "--pps=50", f"--duration={a.duration}"]),
+    "max_rate": ("max lossless rate, one call",
+                 lambda a: ["--max-rate", f"--trial={a.trial}"]),
+    "setup_rate": ("call setup rate (offer+answer+delete)",
+                   lambda a: ["--setup-rate", f"--duration={a.setup_duration}",
+                              f"--window={a.window}"]),
+}
+
+# Summary rows: (scenario, RESULT key, label, which way is better)
+METRICS = [
+    ("calls100", "loss_pct", "loss %", "lower"),
+    ("calls100", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
+    ("calls100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
+    ("calls100", "lat_p50_us", "latency p50 µs", "lower"),
+    ("calls100", "lat_p99_us", "latency p99 µs", "lower"),
+    ("calls1000", "loss_pct", "loss %", "lower"),
+    ("calls1000", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
+    ("calls1000", "relay_cpu_pct", "relay CPU % of a core", "lower"),
+    ("calls1000", "lat_p50_us", "latency p50 µs", "lower"),
+    ("calls1000", "lat_p99_us", "latency p99 µs", "lower"),
+    ("calls1000", "relayed_pps", "relayed packets/s (of 100,000)", "higher"),
+    ("calls1000", "gen_limited", "generator could not keep up", None),
+    ("max_rate", "max_pps_per_dir", "max lossless pps / direction", "higher"),
+    ("max_rate", "cpu_s_per_mpkt", "relay CPU s / M packets at max", "lower"),
+    ("max_rate", "limited_by", "search stopped by", None),
+    ("setup_rate", "calls_per_s", "calls / s", "higher"),
+    ("setup_rate", "errors", "failed calls", "lower"),
+    ("setup_rate", "cpu_ms_per_call", "relay CPU ms / call", "lower"),
+    ("setup_rate", "offer_p99_ms", "offer latency p99 ms", "lower"),
+]
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__ or "rtprelay benchmark driver")
+    p.add_argument("--relay", choices=["rtprelayd", "rtpengine"], default="rtprelayd",
+                   help="relay under test (default rtprelayd)")
+    p.add_argument("--compare", action="store_true",
+                   help="run rtprelayd and rtpengine, print ratios rtprelayd/rtpengine")
+    p.add_argument("--scenarios", default=",".join(SCENARIOS),
+                   help="comma-separated subset of: " + ", ".join(SCENARIOS))
+    p.add_argument("--duration", type=float, default=10, help="calls scenarios: seconds measured")
+    p.add_argument("--setup-duration", type=float, default=10, help="setup-rate: seconds")
+    p.add_argument("--trial", type=float, default=1, help="max-rate: seconds per trial rate")
+    p.add_argument("--window", type=int, default=16, help="setup-rate: calls in flight")
+    p.add_argument("--quick", action="store_true",
+                   help="short runs for development (3 s windows, 0.5 s trials)")
+    p.add_argument("--realtime", action="store_true",
+                   help="run rtpload SCHED_FIFO: offered load no longer yields to the relay")
+    p.add_argument("--num-threads", type=int, default=0,
+                   help="pass --num-threads=N to both relays (default: their own default)")
+    p.add_argument("--rtprelayd", default=os.path.join(ROOT, "build", "rtprelayd"))
+    p.add_argument("--rtpengine", default=shutil.which("rtpengine") or "/usr/bin/rtpengine")
+    p.add_argument("--rtpload", default=os.path.join(ROOT, "build", "bench", "rtpload"))
+    p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "bench", "logs"))
+    p.add_argument("--json", help="also write all results to this file")
+    a = p.parse_args()
+    if a.quick:
+        a.duration, a.setup_duration, a.trial = 3, 3, 0.5
+    a.scenarios = [s for s in a.scenarios.split(",") if s]
+    unknown = [s for s in a.scenarios if s not in SCENARIOS]
+    if unknown:
+        p.error("unknown scenario(s): " + ", ".join(unknown))
+    return a
+
+
+def free_udp_port(ports):
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise SystemExit(f"no free UDP port in {ports.start}-{ports.stop - 1} for the ng socket")
+
+
+def relay_command(args, relay, ng_port):
+    common = ["--config-file=none", "--table=-1", "--foreground", "--interface=127.0.0.1",
+              f"--listen-ng=127.0.0.1:{ng_port}", f"--port-min={RELAY_PORT_MIN}",
+              f"--port-max={RELAY_PORT_MAX}", "--log-stderr", "--log-level=4",
+              "--delete-delay=0"]
+    if args.num_threads:
+        common.append(f"--num-threads={args.num_threads}")
+    binary = args.rtprelayd if relay == "rtprelayd" else args.rtpengine
+    return [binary] + common
+
+
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def ng_ping(port, timeout=0.3):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        try:
+            s.sendto(b"bench_ping d7:command4:pinge", ("127.0.0.1", port))
+            return b"pong" in s.recv(4096)
+        except OSError:
+            return False
+
+
+class Relay:
+    """One relay process in the foreground, logging to a file; stopped with SIGTERM."""
+
+    def __init__(self, args, name, scenario):
+        self.name = name
+        self.port = free_udp_port(NG_PORTS[name])
+        os.makedirs(args.log_dir, exist_ok=True)
+        self.log_path = os.path.join(args.log_dir, f"{name}-{scenario}.log")
+        self.cmd = relay_command(args, name, self.port)
+        self.proc = None
+
+    def start(self):
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, preexec_fn=raise_nofile)
+        log.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start-up with status "
+                                   f"{self.proc.returncode}; see {self.log_path}")
+            if ng_ping(self.port):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not answer ng ping on port {self.port}")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        if not self.alive():
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def parse_result(stdout):
+    for line in stdout.splitlines():
+        if line.startswith("RESULT "):
+            return dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+    return None
+
+
+def run_scenario(args, relay_name, scenario):
+    title, scenario_args = SCENARIOS[scenario]
+    relay = Relay(args, relay_name, scenario)
+    print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})", flush=True)
+    relay.start()
+    cmd = [args.rtpload, f"--ng=127.0.0.1:{relay.port}", f"--relay-pid={relay.proc.pid}",
+           f"--label={scenario}", f"--port-min={GEN_PORT_MIN}", f"--port-max={GEN_PORT_MAX}",
+           f"--relay-port-min={RELAY_PORT_MIN}", f"--relay-port-max={RELAY_PORT_MAX}"]
+    cmd += scenario_args(args)
+    if args.realtime:
+        cmd.append("--realtime")
+    out_lines = []
+    proc = None
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            out_lines.append(line)
+        proc.wait(timeout=300)
+    finally:
+        crashed = not relay.alive()
+        relay.stop()
+    result = parse_result("".join(out_lines)) or {}
+    if crashed:
+        result["error"] = f"relay died during the scenario; see {relay.log_path}"
+    elif proc.returncode != 0 and not result:
+        result["error"] = f"rtpload exited with status {proc.returncode}"
+    elif proc.returncode != 0:
+        result["error"] = f"rtpload exited with status {proc.returncode} (see its report)"
+    if "error" in result:
+        print(f"!!! {relay_name} {scenario}: {result['error']}", flush=True)
+    return result
+
+
+def fmt(v):
+    return "-" if v is None else str(v)
+
+
+def ratio(a, b):
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return "-"
+    if b == 0:
+        return "=" if a == 0 else "inf"
+    return f"{a / b:.2f}"
+
+
+def print_summary(results, relays, scenarios):
+    cols = relays + (["ratio", "better"] if len(relays) == 2 else [])
+    print("\n==== summary" + (" (ratio = rtprelayd / rtpengine)" if len(relays) == 2 else ""))
+    header = f"{'scenario':<11} {'metric':<32}" + "".join(f"{c:>12}" for c in cols)
+    print(header)
+    print("-" * len(header))
+    for scenario, key, label, better in METRICS:
+        if scenario not in scenarios:
+            continue
+        vals = [results.get(r, {}).get(scenario, {}).get(key) for r in relays]
+        row = f"{scenario:<11} {label:<32}" + "".join(f"{fmt(v):>12}" for v in vals)
+        if len(relays) == 2:
+            row += f"{ratio(vals[0], vals[1]) if better else '-':>12}{better or '':>12}"
+        print(row)
+    for r in relays:
+        for s in scenarios:
+            err = results.get(r, {}).get(s, {}).get("error")
+            if err:
+                print(f"error: {r} {s}: {err}")
+
+
+def check_binaries(args, relays):
+    if not os.path.exists(args.rtpload):
+        subprocess.run(["make", "-s", "-f", os.path.join(ROOT, "bench", "Makefile")], check=True)
+    for r in relays:
+        path = args.rtprelayd if r == "rtprelayd" else args.rtpengine
+        if not os.access(path, os.X_OK):
+            hint = ("run `make` first" if r == "rtprelayd"
+                    else "apt-get install rtpengine-daemon")
+            raise SystemExit(f"{r} not found at {path}: {hint}")
+
+
+def main():
+    args = parse_args()
+    relays = ["rtprelayd", "rtpengine"] if args.compare else [args.relay]
+    check_binaries(args, relays)
+    print(f"rtprelay benchmark: relays {', '.join(relays)}; scenarios "
+          f"{', '.join(args.scenarios)}; {os.cpu_count()} CPUs; load average "
+          f"{os.getloadavg()[0]:.2f}", flush=True)
+    results = {}
+    failed = False
+    for relay in relays:
+        results[relay] = {}
+        for scenario in args.scenarios:
+            try:
+                results[relay][scenario] = run_scenario(args, relay, scenario)
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                print(f"!!! {relay} {scenario}: {e}", flush=True)
+                results[relay][scenario] = {"error": str(e)}
+            failed |= "error" in results[relay][scenario]
+    print_summary(results, relays, args.scenarios)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
