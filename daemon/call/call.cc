@@ -22,7 +22,6 @@ Media& Monologue::media_at(int index)
 Call::Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms)
     : last_signal_ms(now_ms), id_(std::move(call_id)), loop_(loop), created_ms_(now_ms)
 {
-	loop_.add_call(*this);
 }
 
 Call::~Call()

@@ -39,6 +39,8 @@ struct Monologue {
 
 class Call {
 public:
+	// The creator registers the call with its loop (MediaLoop::add_call, on that loop's
+	// thread); destruction, also on that thread, unregisters it.
 	Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms);
 	~Call();
 	Call(const Call&) = delete;

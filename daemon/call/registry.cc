@@ -33,8 +33,10 @@ Registry::Handle* Registry::find(std::string_view call_id)
 Registry::Handle& Registry::create(std::string_view call_id)
 {
 	media::MediaLoop& loop = loops_.next();
-	// Built here, but registered with its loop and used only there from now on.
+	// Built here, but from now on touched only on its loop, where it is registered first
+	// (posted work runs in order, so before anything else done to the call).
 	auto* c = new Call(std::string(call_id), loop, util::now_ms());
+	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
 	return calls_.emplace(std::string(call_id), Handle{c, &loop}).first->second;
 }

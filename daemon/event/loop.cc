@@ -12,7 +12,14 @@ namespace rtprelay::event {
 
 Result<std::unique_ptr<Loop>> Loop::create()
 {
-	EventBasePtr base(event_base_new(), event_base_free);
+	// Re-poll for new events after a few callbacks: a callback that re-activates itself (a
+	// flooded media socket past its batch cap) must not keep others from being noticed.
+	std::unique_ptr<event_config, decltype(&event_config_free)> cfg(event_config_new(),
+	                                                                event_config_free);
+	if (!cfg || event_config_set_max_dispatch_interval(cfg.get(), nullptr, kMaxCallbacksPerPoll,
+	                                                   0) != 0)
+		return Error{"cannot configure a libevent event base"};
+	EventBasePtr base(event_base_new_with_config(cfg.get()), event_base_free);
 	if (!base)
 		return Error{"cannot create a libevent event base"};
 	std::unique_ptr<Loop> loop(new Loop(std::move(base)));

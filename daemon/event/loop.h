@@ -20,6 +20,8 @@ using EventBasePtr = std::unique_ptr<event_base, decltype(&event_base_free)>;
 
 class Loop {
 public:
+	static constexpr int kMaxCallbacksPerPoll = 16;
+
 	static Result<std::unique_ptr<Loop>> create();
 
 	~Loop();

@@ -66,7 +66,7 @@ Result<void> watch(call::Stream& stream, MediaLoop& loop)
 		return {};
 	stream.loop = &loop;
 	stream.read_event.reset(event_new(loop.loop().base(), stream.socket->fd.get(),
-	                                  EV_READ | EV_PERSIST, on_readable, &stream));
+	                                  EV_READ | EV_PERSIST | EV_ET, on_readable, &stream));
 	if (!stream.read_event || event_add(stream.read_event.get(), nullptr) != 0)
 		return Error{"cannot watch media socket " + stream.socket->local.to_string()};
 	return {};
@@ -86,7 +86,7 @@ void forward_ready(call::Stream& s, MediaLoop& loop)
 		b.prepare_receive();
 		int n = recvmmsg(fd, b.recv.data(), PacketBatch::kSize, MSG_DONTWAIT, nullptr);
 		if (n <= 0)
-			return;
+			return; // EAGAIN: drained (or an error, which a later datagram re-reports)
 		int64_t now = util::now_ms();
 
 		call::Stream* targets[2] = {nullptr, nullptr}; // [0] RTP path, [1] RTCP path
@@ -167,8 +167,11 @@ void forward_ready(call::Stream& s, MediaLoop& loop)
 		totals.bytes.fetch_add(batch_bytes, std::memory_order_relaxed);
 		totals.errors.fetch_add(batch_errors, std::memory_order_relaxed);
 		if (static_cast<size_t>(n) < PacketBatch::kSize)
-			return;
+			return; // drained: the edge-triggered event fires again on the next
+			        // datagram
 	}
+	// More is queued but others get their turn first; come back to this socket after them.
+	event_active(s.read_event.get(), EV_READ, 1);
 }
 
 } // namespace rtprelay::media

@@ -2,6 +2,8 @@
 // counts, and sends each packet out of the peer party's socket (RTP/RTCP mux translated).
 // Runs on the call's media loop; never allocates, never blocks, and reads at most
 // kMaxBatchesPerWakeup batches per wake-up so one flooded socket cannot starve the others.
+// Sockets are watched edge-triggered (no re-poll of idle sockets): a socket is always read
+// until it is empty or, past the cap, re-activated to be read again after the others.
 #pragma once
 
 #include <event2/event.h>
