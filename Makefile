@@ -69,6 +69,7 @@ test:
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/unit-tests
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=address,undefined \
 		build/asan/rtprelayd build/asan/unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/tsan SANITIZE=thread build/tsan/rtprelayd
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz
 	@$(MAKE) --no-print-directory -j$(JOBS) -f bench/Makefile
 	@t/run-tests.sh

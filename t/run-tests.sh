@@ -59,11 +59,15 @@ docs_current() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
 run_suite unit build/unit-tests
 run_suite unit-asan build/asan/unit-tests
 run_suite integration env RTPRELAYD=build/rtprelayd python3 t/integration/run.py
 run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
+# The call tests under ThreadSanitizer: races between the control and media threads.
+run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integration/run.py \
+	test_calls test_stress
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)
