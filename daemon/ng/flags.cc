@@ -20,13 +20,27 @@ std::string normalize_flag(std::string_view s)
 	return out;
 }
 
+bool flag_equals(std::string_view s, std::string_view canonical)
+{
+	if (s.size() != canonical.size())
+		return false;
+	for (size_t i = 0; i < s.size(); i++) {
+		char c = s[i] == '_' || s[i] == ' '
+		                 ? '-'
+		                 : static_cast<char>(tolower(static_cast<unsigned char>(s[i])));
+		if (c != canonical[i])
+			return false;
+	}
+	return true;
+}
+
 const Value* find_key(const Value& dict, std::string_view canonical)
 {
 	if (!dict.is_dict())
 		return nullptr;
 	const Value* found = nullptr;
 	for (const auto& m : dict.as_dict()) // last one wins, like Value::find
-		if (normalize_flag(m.key) == canonical)
+		if (flag_equals(m.key, canonical))
 			found = &m.value;
 	return found;
 }

@@ -50,6 +50,9 @@ struct SignallingFlags {
 // Canonical spelling used for comparisons: lower case, '_' and ' ' become '-'.
 std::string normalize_flag(std::string_view s);
 
+// normalize_flag(s) == canonical, without building a string (request keys are looked up often).
+bool flag_equals(std::string_view s, std::string_view canonical);
+
 // A key of the request dictionary under any spelling variant.
 const Value* find_key(const Value& dict, std::string_view canonical);
 

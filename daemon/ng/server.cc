@@ -179,7 +179,7 @@ void Server::execute(uint64_t id)
 	auto call_id = params->get_string("call-id");
 	log::CallScope scope(call_id ? *call_id : std::string_view());
 	auto command = params->get_string("command");
-	if (command && *command != "ping")
+	if (command && *command != "ping" && log::enabled(kLog, log::kInfo))
 		log::info(kLog, "received command '%s' from %s", printable(*command).c_str(),
 		          p.origin.peer.to_string().c_str());
 

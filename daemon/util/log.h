@@ -14,7 +14,9 @@ enum class Subsystem : unsigned { kCore, kControl, kCount };
 inline constexpr std::array<std::string_view, static_cast<size_t>(Subsystem::kCount)>
         kSubsystemNames = {"core", "control"};
 
-inline constexpr int kDefaultLevel = 6; // LOG_INFO
+// Syslog levels, named here so callers need not include <syslog.h>.
+inline constexpr int kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug = 7;
+inline constexpr int kDefaultLevel = kInfo;
 
 struct Settings {
 	bool to_stderr = false; // syslog unless --log-stderr
