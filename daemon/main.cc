@@ -72,6 +72,15 @@ int run(const Config& config, const std::string& config_file)
 	};
 
 	log_config(config, config_file);
+	// One socket per media port in use; say so when the limit caps the calls.
+	uint64_t fds = raise_fd_limit();
+	uint64_t wanted = static_cast<uint64_t>(config.port_max - config.port_min) + 1 + 64;
+	if (fds < wanted)
+		log::warn(kLog,
+		          "open-files limit %llu caps the relay below its port range (%u-%u "
+		          "wants %llu); raise it (ulimit -n, LimitNOFILE=)",
+		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
+		          static_cast<unsigned long long>(wanted));
 	if (auto r = check_forwarding(config); !r)
 		return fail(r.error().reason);
 

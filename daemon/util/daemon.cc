@@ -1,6 +1,7 @@
 #include "util/daemon.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,19 @@ void report_failure(UniqueFd& pipe, const std::string& message)
 		// The parent is gone; the message is in the log too.
 	}
 	pipe.reset();
+}
+
+uint64_t raise_fd_limit()
+{
+	rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
 }
 
 Result<PidFile> PidFile::create(const std::string& path)

@@ -15,6 +15,10 @@ Result<UniqueFd> daemonize();
 void report_ready(UniqueFd& pipe);
 void report_failure(UniqueFd& pipe, const std::string& message);
 
+// Raises the soft open-files limit to the hard limit (every call holds four sockets); returns
+// the limit now in force.
+uint64_t raise_fd_limit();
+
 class PidFile {
 public:
 	static Result<PidFile> create(const std::string& path);
