@@ -32,7 +32,7 @@ Registry::Handle* Registry::find(std::string_view call_id)
 
 Registry::Handle& Registry::create(std::string_view call_id)
 {
-	media::MediaLoop& loop = loops_.next();
+	media::MediaLoop& loop = loops_.place();
 	// Built here, but from now on touched only on its loop, where it is registered first
 	// (posted work runs in order, so before anything else done to the call).
 	auto* c = new Call(std::string(call_id), loop, util::now_ms());

@@ -102,11 +102,19 @@ MediaLoops::~MediaLoops()
 	stop_and_join();
 }
 
-MediaLoop& MediaLoops::next()
+MediaLoop& MediaLoops::place()
 {
-	MediaLoop& l = *loops_[next_];
-	next_ = (next_ + 1) % loops_.size();
-	return l;
+	MediaLoop* best = loops_.front().get();
+	for (auto& l : loops_) {
+		if (l->assigned() < kCallsBeforeSpreading) {
+			best = l.get();
+			break;
+		}
+		if (l->assigned() < best->assigned())
+			best = l.get();
+	}
+	best->assigned_.fetch_add(1, std::memory_order_relaxed);
+	return *best;
 }
 
 void MediaLoops::stop_and_join()
