@@ -47,14 +47,6 @@ void MediaLoop::start()
 	thread_ = std::thread([this] {
 		std::string name = "media-" + std::to_string(index_);
 		pthread_setname_np(pthread_self(), name.c_str());
-		// One loop per core, kept there: no migrations, warm caches for its calls' sockets.
-		unsigned cores = std::thread::hardware_concurrency();
-		if (cores > 1) {
-			cpu_set_t set;
-			CPU_ZERO(&set);
-			CPU_SET(index_ % cores, &set);
-			pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-		}
 		loop_->run();
 	});
 }
