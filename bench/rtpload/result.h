@@ -1,53 +1,13 @@
-// Result<T>: fallible return type for rtpload's setup code, shaped like the daemon's
-// util/result.h (and std::expected). Kept separate so the benchmark builds on its own.
+// Result<T> and Error for rtpload's setup code: the daemon's own (header-only, so the
+// benchmark still builds without linking the daemon).
 #pragma once
 
-#include <string>
-#include <utility>
-#include <variant>
+#include "util/result.h"
 
 namespace rtpload {
 
-struct Error {
-	std::string reason;
-};
-
+using rtprelay::Error;
 template <class T>
-class [[nodiscard]] Result {
-public:
-	Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-	Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
-
-	bool has_value() const { return v_.index() == 0; }
-	explicit operator bool() const { return has_value(); }
-
-	T& value() & { return std::get<0>(v_); }
-	const T& value() const& { return std::get<0>(v_); }
-	T&& value() && { return std::get<0>(std::move(v_)); }
-	T& operator*() & { return value(); }
-	const T& operator*() const& { return value(); }
-	T* operator->() { return &value(); }
-	const T* operator->() const { return &value(); }
-
-	const Error& error() const { return std::get<1>(v_); }
-
-private:
-	std::variant<T, Error> v_;
-};
-
-template <>
-class [[nodiscard]] Result<void> {
-public:
-	Result() = default;
-	Result(Error error) : error_(std::move(error)), ok_(false) {}
-
-	bool has_value() const { return ok_; }
-	explicit operator bool() const { return ok_; }
-	const Error& error() const { return error_; }
-
-private:
-	Error error_;
-	bool ok_ = true;
-};
+using Result = rtprelay::Result<T>;
 
 } // namespace rtpload
