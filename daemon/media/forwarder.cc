@@ -72,12 +72,6 @@ Result<void> watch(call::Stream& stream, MediaLoop& loop)
 	return {};
 }
 
-void unwatch(call::Stream& stream)
-{
-	stream.read_event.reset();
-	stream.loop = nullptr;
-}
-
 void forward_ready(call::Stream& s, MediaLoop& loop)
 {
 	PacketBatch& b = loop.batch();

@@ -19,7 +19,6 @@ inline constexpr int kMaxBatchesPerWakeup = 4;
 
 // Starts reading the stream's socket on `loop` (idempotent).
 Result<void> watch(call::Stream& stream, MediaLoop& loop);
-void unwatch(call::Stream& stream);
 
 // One wake-up's work for a stream; exposed for tests.
 void forward_ready(call::Stream& stream, MediaLoop& loop);

@@ -49,7 +49,6 @@ public:
 		calls_.erase(&c);
 		assigned_.fetch_sub(1, std::memory_order_relaxed);
 	}
-	size_t call_count() const { return calls_.size(); }
 	PacketBatch& batch() { return batch_; }
 	Counters& counters() { return counters_; }
 	// Calls placed on this loop and not yet destroyed (any thread).

@@ -48,7 +48,9 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 	v.set("flags", flags);
 	if (!s.ssrcs.empty())
 		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));
-	v.set("stats", counters(arena, s.packets, s.bytes, s.errors));
+	Value stats = counters(arena, s.packets, s.bytes, s.errors);
+	stats.set("forwarded", Value::integer(static_cast<int64_t>(s.forwarded)));
+	v.set("stats", stats);
 	Value drops = Value::dict(arena);
 	for (size_t i = 0; i < s.drops.size(); i++)
 		drops.set(media::kDropReasonNames[i],
