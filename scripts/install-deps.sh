@@ -10,6 +10,8 @@ libnftnl-dev libmnl-dev libinih-dev
 libcppunit-dev
 clang libclang-rt-14-dev clang-format
 python3 netcat-openbsd procps
+qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
+iptables libxtables-dev iproute2
 "
 
 missing=""

@@ -68,6 +68,8 @@ run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd python3 t/integrat
 # The call tests under ThreadSanitizer: races between the control and media threads.
 run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integration/run.py \
 	test_calls test_stress
+# xt_RTPRELAY built against Debian's headers and exercised in Debian's kernel under QEMU.
+run_suite kernel env NO_INSTALL=1 t/kernel/run.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtprelay.h - internal interfaces of xt_RTPRELAY.
+ * Tables (table.c) own targets (target.c); the packet path (xt.c) finds
+ * both under RCU only.  rp_mutex serializes every control-plane change to
+ * targets; rp_tables_mutex serializes creating and deleting tables.
+ */
+#ifndef RTPRELAY_H
+#define RTPRELAY_H
+
+#include <linux/hashtable.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+
+#include "uapi/rtprelay_abi.h"
+#include "rtp.h"
+
+#define RP_HASH_BITS	10
+
+struct rp_table {
+	unsigned int id;
+	bool dead;			/* set before teardown; under rp_mutex */
+	struct proc_dir_entry *dir;
+	DECLARE_HASHTABLE(targets, RP_HASH_BITS);	/* writers: rp_mutex */
+	unsigned int num_targets;
+	u32 bad_daemon_abi;		/* last failed INIT, 0 = none */
+};
+
+struct rp_cpu_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t rtcp;
+	u64_stats_t errors;
+	u64_stats_t dropped_src;
+	u64_stats_t to_userspace;
+	struct u64_stats_sync syncp;
+};
+
+struct rp_ssrc {
+	u32 ssrc;
+	bool valid;
+	u64 packets;
+	u64 bytes;
+	struct rp_seq_state seq;
+};
+
+struct rp_target {
+	struct hlist_node node;		/* in rp_table.targets */
+	struct kref ref;		/* the table's hash holds one */
+	struct rcu_head rcu;
+	struct rtprelay_target_spec spec;
+	struct rp_cpu_stats __percpu *stats;
+	atomic64_t last_packet_ms;
+	spinlock_t ssrc_lock;		/* protects ssrc[] */
+	struct rp_ssrc ssrc[RTPRELAY_MAX_SSRCS];
+};
+
+/* Bump one per-CPU counter of @tg from the packet path. */
+#define rp_target_inc(tg, field)					\
+	do {								\
+		struct rp_cpu_stats *__s = this_cpu_ptr((tg)->stats);	\
+									\
+		u64_stats_update_begin(&__s->syncp);			\
+		u64_stats_inc(&__s->field);				\
+		u64_stats_update_end(&__s->syncp);			\
+	} while (0)
+
+extern struct mutex rp_mutex;
+extern unsigned int rp_proc_uid, rp_proc_gid, rp_proc_mode;
+
+/* table.c */
+int __must_check rp_table_init(void);
+void rp_table_exit(void);
+struct rp_table *rp_table_get_rcu(u32 id);
+void rp_proc_set_owner(struct proc_dir_entry *pde);
+
+/* ctl.c */
+extern const struct proc_ops rp_ctl_proc_ops;
+
+/* target.c */
+int __must_check rp_target_cache_init(void);
+void rp_target_cache_exit(void);
+struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec);
+void rp_target_put(struct rp_target *tg);
+void rp_target_add(struct rp_table *t, struct rp_target *tg);
+int rp_target_del(struct rp_table *t, const struct rtprelay_addr *local);
+void rp_target_flush(struct rp_table *t);
+struct rp_target *rp_target_find(struct rp_table *t,
+				 const struct rtprelay_addr *local);
+void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out);
+void rp_target_show(struct seq_file *m, struct rp_target *tg);
+void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
+		     bool rtcp, unsigned int len);
+
+/* xt.c */
+int __must_check rp_xt_init(void);
+void rp_xt_exit(void);
+
+#endif /* RTPRELAY_H */

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * rtprelay_abi.h - the one control ABI shared by xt_RTPRELAY (kernel),
+ * rtprelayd (C++20) and libxt_RTPRELAY (iptables plugin).
+ *
+ * Rules: fixed-width types only, explicit padding, no pointers, enums or
+ * bitfields in structs.  Every struct size is asserted below, so a layout
+ * change breaks the build on both sides instead of at run time.  Any change
+ * to a struct or to the meaning of a field bumps RTPRELAY_ABI_VERSION.
+ * Addresses and ports are in network byte order; every other integer is in
+ * host byte order.
+ *
+ * ---------------------------------------------------------------------------
+ * Files
+ *
+ *   /proc/rtprelay/control       text, write only: "add N" creates table N,
+ *                                "del N" deletes it (and all its targets).
+ *                                0 <= N < RTPRELAY_MAX_TABLES.
+ *   /proc/rtprelay/<N>/control   binary commands (below), one struct per
+ *                                write(); the write length must equal the
+ *                                struct size, else -EINVAL.
+ *   /proc/rtprelay/<N>/list      text, one line per target with counters
+ *                                (for operators; not parsed by the daemon).
+ *   /proc/rtprelay/<N>/status    text, "key value" lines; the first line is
+ *                                "abi_version <module's RTPRELAY_ABI_VERSION>",
+ *                                and after a failed INIT a line
+ *                                "last_init_error daemon_abi <D> module_abi <M>".
+ *
+ * Replies: some commands leave a reply in the open file; the next read()
+ * returns it whole (the read buffer must be at least the reply size, else
+ * -EINVAL) and consumes it.  read() with no reply pending returns 0.
+ * A freshly opened control file has one reply pending: a struct
+ * rtprelay_init filled in by the module (its version and struct sizes), so
+ * the daemon learns the module's ABI before sending its own INIT.
+ *
+ * ---------------------------------------------------------------------------
+ * Commands (struct rtprelay_cmd_* written to /proc/rtprelay/<N>/control)
+ *
+ *   RTPRELAY_CMD_INIT        struct rtprelay_init.  Must be the first
+ *       command on every open file; other commands before a successful INIT
+ *       fail with -EPERM.  The module compares abi_version and every size_*
+ *       field with its own; on any mismatch the write fails with -EINVAL,
+ *       the kernel log gets "rtprelay: ABI mismatch: daemon abi D module abi M"
+ *       (plus the first differing size), and the status file shows
+ *       last_init_error.  No reply.
+ *
+ *   RTPRELAY_CMD_ADD_TARGET  struct rtprelay_cmd_add_target.  Creates or
+ *       atomically replaces the target keyed by spec.local (family, address,
+ *       port).  -EINVAL on a bad family, num_outputs == 0 or over
+ *       RTPRELAY_MAX_OUTPUTS, or counts over their arrays.  Replacing a
+ *       target resets its counters.  No reply.
+ *
+ *   RTPRELAY_CMD_DEL_TARGET  struct rtprelay_cmd_target (cmd = DEL_TARGET).
+ *       Removes the target keyed by local; -ENOENT if none.  No reply.
+ *
+ *   RTPRELAY_CMD_GET_STATS   struct rtprelay_cmd_target (cmd = GET_STATS).
+ *       -ENOENT if no such target.  Reply: struct rtprelay_target_stats,
+ *       a snapshot of the target's counters summed over all CPUs.
+ *
+ * Packet handling, per target (see xt.c): STUN, DTLS and anything whose
+ * first byte is not 128..191 goes to userspace (XT_CONTINUE).  A source that
+ * differs from expected_src (when RTPRELAY_TF_EXPECT_SRC) follows src_policy.
+ * RTP with a payload type or SSRC outside the non-empty expectation lists
+ * goes to userspace.  RTCP (RFC 5761 demux when RTPRELAY_TF_RTCP_MUX, else
+ * always when the packet looks like RTCP) is forwarded and also passed up.
+ * ---------------------------------------------------------------------------
+ */
+#ifndef RTPRELAY_ABI_H
+#define RTPRELAY_ABI_H
+
+#include <linux/types.h>
+
+#define RTPRELAY_ABI_VERSION	1
+
+#define RTPRELAY_MAX_TABLES	64
+#define RTPRELAY_MAX_OUTPUTS	4
+#define RTPRELAY_MAX_PTS	8
+#define RTPRELAY_MAX_SSRCS	4
+
+/* rtprelay_*.cmd */
+#define RTPRELAY_CMD_INIT	 1
+#define RTPRELAY_CMD_ADD_TARGET	 2
+#define RTPRELAY_CMD_DEL_TARGET	 3
+#define RTPRELAY_CMD_GET_STATS	 4
+
+/* rtprelay_target_spec.src_policy: what to do with a packet from a source
+ * other than expected_src */
+#define RTPRELAY_SRC_FORWARD	0	/* forward anyway */
+#define RTPRELAY_SRC_DROP	1	/* drop in the kernel, count dropped_src */
+#define RTPRELAY_SRC_USERSPACE	2	/* hand to the daemon's socket */
+
+/* rtprelay_target_spec.flags */
+#define RTPRELAY_TF_EXPECT_SRC	0x01	/* expected_src is valid */
+#define RTPRELAY_TF_RTCP_MUX	0x02	/* RTP and RTCP share this port */
+
+/* rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
+ * header needs no socket headers */
+#define RTPRELAY_AF_INET	2
+#define RTPRELAY_AF_INET6	10
+
+/* An address and port.  IPv4 uses addr[0..3], the rest is zero. */
+struct rtprelay_addr {
+	__u16 family;		/* RTPRELAY_AF_* */
+	__u16 port;		/* network byte order */
+	__u8 addr[16];		/* network byte order */
+};
+
+/* One forwarding leg: the packet leaves from src to dst with this TOS. */
+struct rtprelay_output {
+	struct rtprelay_addr src;
+	struct rtprelay_addr dst;
+	__u8 tos;		/* IPv4 TOS / IPv6 traffic class */
+	__u8 pad[3];
+};
+
+struct rtprelay_target_spec {
+	struct rtprelay_addr local;		/* key: where packets arrive */
+	struct rtprelay_addr expected_src;	/* with RTPRELAY_TF_EXPECT_SRC */
+	__u8 src_policy;			/* RTPRELAY_SRC_* */
+	__u8 flags;				/* RTPRELAY_TF_* */
+	__u8 num_outputs;			/* 1..RTPRELAY_MAX_OUTPUTS */
+	__u8 num_payload_types;			/* 0 = any */
+	__u8 payload_types[RTPRELAY_MAX_PTS];
+	__u8 num_ssrcs;				/* 0 = any */
+	__u8 pad[3];
+	__u32 ssrcs[RTPRELAY_MAX_SSRCS];
+	__u32 clock_rate;			/* Hz, for jitter; 0 = no jitter */
+	__u32 pad2;
+	struct rtprelay_output outputs[RTPRELAY_MAX_OUTPUTS];
+};
+
+/* RTPRELAY_CMD_INIT, and the module's greeting read from a fresh file */
+struct rtprelay_init {
+	__u32 cmd;			/* RTPRELAY_CMD_INIT */
+	__u32 abi_version;		/* RTPRELAY_ABI_VERSION */
+	__u32 size_init;		/* sizeof(struct rtprelay_init) */
+	__u32 size_add_target;		/* sizeof(struct rtprelay_cmd_add_target) */
+	__u32 size_target;		/* sizeof(struct rtprelay_cmd_target) */
+	__u32 size_stats;		/* sizeof(struct rtprelay_target_stats) */
+	__u32 size_xt_info;		/* sizeof(struct xt_rtprelay_info) */
+	__u32 pad;
+};
+
+/* RTPRELAY_CMD_ADD_TARGET */
+struct rtprelay_cmd_add_target {
+	__u32 cmd;
+	__u32 pad;
+	struct rtprelay_target_spec spec;
+};
+
+/* RTPRELAY_CMD_DEL_TARGET, RTPRELAY_CMD_GET_STATS */
+struct rtprelay_cmd_target {
+	__u32 cmd;
+	__u32 pad;
+	struct rtprelay_addr local;
+	__u8 pad2[4];
+};
+
+/* Per-SSRC receive statistics (RFC 3550 A.1 / A.8 style). */
+struct rtprelay_ssrc_stats {
+	__u32 ssrc;
+	__u32 valid;		/* 1 if this slot is in use */
+	__u64 packets;
+	__u64 bytes;		/* RTP payload + header bytes */
+	__u32 ext_max_seq;	/* cycles << 16 | highest sequence number */
+	__u32 lost;		/* expected - received, 0 if negative */
+	__u32 jitter;		/* RTP timestamp units (0 if clock_rate 0) */
+	__u32 pad;
+};
+
+/* Reply to RTPRELAY_CMD_GET_STATS */
+struct rtprelay_target_stats {
+	struct rtprelay_addr local;
+	__u8 pad[4];
+	__u64 packets;		/* forwarded by the kernel (RTP + RTCP) */
+	__u64 bytes;		/* UDP payload bytes of those */
+	__u64 rtcp_packets;	/* subset of packets that were RTCP */
+	__u64 errors;		/* forwarding failed (route, alloc, output) */
+	__u64 dropped_src;	/* dropped by RTPRELAY_SRC_DROP */
+	__u64 to_userspace;	/* handed up: STUN/DTLS/unexpected/policy */
+	__u64 last_packet_ms;	/* wall clock (Unix ms) of the last packet, 0 = none */
+	struct rtprelay_ssrc_stats ssrc[RTPRELAY_MAX_SSRCS];
+};
+
+/* iptables/ip6tables "-j RTPRELAY --id N", x_tables target revision 0 */
+struct xt_rtprelay_info {
+	__u32 id;		/* table number */
+	__u32 pad;
+};
+
+#ifdef __cplusplus
+#define RTPRELAY_STATIC_ASSERT static_assert
+#else
+#define RTPRELAY_STATIC_ASSERT _Static_assert
+#endif
+
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_addr) == 20, "rtprelay_addr");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_output) == 44, "rtprelay_output");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_spec) == 256, "rtprelay_target_spec");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_init) == 32, "rtprelay_init");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_add_target) == 264, "rtprelay_cmd_add_target");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_target) == 32, "rtprelay_cmd_target");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_ssrc_stats) == 40, "rtprelay_ssrc_stats");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 240, "rtprelay_target_stats");
+RTPRELAY_STATIC_ASSERT(sizeof(struct xt_rtprelay_info) == 8, "xt_rtprelay_info");
+
+#undef RTPRELAY_STATIC_ASSERT
+
+#endif /* RTPRELAY_ABI_H */

@@ -1,0 +1,124 @@
+#!/bin/bash
+# Runs as PID 1 inside the QEMU guest (host root over 9p, read-only; the
+# run directory, with the module, plugin and tools, at /tmp/lab).
+# Prints "ok - ..." / "not ok - ..." lines and, last,
+# "GUEST-RESULT: N passed, N failed", then powers the guest off.
+L=/tmp/lab
+export PATH=$L:/usr/sbin:/usr/bin:/sbin:/bin
+export XTABLES_LIBDIR=$L:/usr/lib/x86_64-linux-gnu/xtables
+N=200
+PASS=0 FAIL=0
+
+ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
+bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
+# check DESC CMD...: pass if CMD succeeds
+check() { local d=$1; shift; if "$@" > /tmp/check.out 2>&1; then ok "$d"; else bad "$d"; sed 's/^/    # /' /tmp/check.out; fi; }
+finish() {
+	dmesg > "$L/dmesg.txt" 2>/dev/null
+	echo "GUEST-RESULT: $PASS passed, $FAIL failed"
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 10
+}
+trap finish EXIT
+
+# xfer SRC DST-PORT KIND COUNT WANT_FWD WANT_USER [FAMILY]
+# Sends COUNT packets of KIND from SRC to the relay port 30000 while
+# listening on the forward destination (40002) and on the relay port itself
+# (the daemon's socket).  Sets FWD and USR to the receivers' reports.
+xfer() {
+	local src=$1 kind=$2 n=$3 wf=$4 wu=$5 lo=${6:-127.0.0.1}
+	local fa=$lo:40002 ua=$lo:30000
+	udptool recv "$fa" "$wf" 1500 > /tmp/fwd.out & local p1=$!
+	udptool recv "$ua" "$wu" 1500 > /tmp/usr.out & local p2=$!
+	sleep 0.3
+	udptool send "$src" "$ua" "$n" "$kind"
+	wait $p1 $p2
+	FWD=$(cat /tmp/fwd.out) USR=$(cat /tmp/usr.out)
+	echo "    # $kind x$n from $src: fwd: $FWD; user: $USR"
+}
+has() { grep -q -- "$2" <<< "$1"; }
+stats() { rpctl stats 0 "$1"; }
+
+ip link set lo up
+echo 8 > /proc/sys/kernel/printk
+
+# --- load
+modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
+check "insmod xt_RTPRELAY" insmod "$L/xt_RTPRELAY.ko" proc_mode=0600
+check "/proc/rtprelay/control exists" test -e /proc/rtprelay/control
+check "add table 0" sh -c 'echo "add 0" > /proc/rtprelay/control'
+check "add table 0 twice fails" sh -c '! echo "add 0" > /proc/rtprelay/control'
+check "status shows module ABI version" grep -qx "abi_version 1" /proc/rtprelay/0/status
+check "greeting read from control file" sh -c 'rpctl hello 0 | grep -q "^module_abi 1 "'
+
+# --- ABI handshake
+check "INIT with wrong version is refused with EINVAL" sh -c 'rpctl init-version 0 99 2>&1 | grep -q "INIT: Invalid argument"'
+check "dmesg names both ABI versions" sh -c 'dmesg | grep -q "daemon abi 99 module abi 1"'
+check "status names both ABI versions" grep -q "last_init_error daemon_abi 99 module_abi 1" /proc/rtprelay/0/status
+check "INIT with right version is accepted" rpctl init-version 0 1
+
+# --- program a target, steer with iptables
+check "ADD_TARGET" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002 tos=0xb8
+check "iptables -j RTPRELAY --id 0" iptables -I INPUT -p udp -j RTPRELAY --id 0
+check "iptables -S prints --id 0" sh -c 'iptables -S INPUT | grep -q -- "-j RTPRELAY --id 0"'
+
+# --- forwarding
+xfer 127.0.0.1:40000 rtp $N $N 0
+check "$N RTP packets forwarded from 127.0.0.1:30002 with TOS 0xb8" has "$FWD" "received $N from 127.0.0.1:30002 tos 184"
+check "no RTP reached the userspace socket" has "$USR" "received 0 "
+S=$(stats 127.0.0.1:30000); echo "    # stats: $S"
+check "GET_STATS packets == $N" has "$S" "^packets $N "
+check "GET_STATS errors == 0" has "$S" " errors 0 "
+check "GET_STATS per-SSRC packets == $N, lost 0" has "$S" "ssrc 0x11223344 packets $N lost 0 ext_seq $((N - 1)) "
+check "list shows the target with its counters" grep -q "local 127.0.0.1:30000 src 127.0.0.1:40000 policy drop out 127.0.0.1:30002->127.0.0.1:40002 tos 184 packets $N " /proc/rtprelay/0/list
+
+# --- wrong source, DROP policy
+xfer 127.0.0.1:40001 rtp 5 0 0
+check "wrong source with DROP: nothing forwarded" has "$FWD" "received 0 "
+check "wrong source with DROP: nothing to userspace" has "$USR" "received 0 "
+check "wrong source with DROP: dropped_src == 5" has "$(stats 127.0.0.1:30000)" " dropped_src 5 "
+
+# --- wrong source, USERSPACE policy (ADD replaces the target)
+check "ADD_TARGET replaces (policy userspace)" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 userspace 127.0.0.1:30002 127.0.0.1:40002
+xfer 127.0.0.1:40001 rtp 5 0 5
+check "wrong source with USERSPACE: reaches the socket on 30000" has "$USR" "received 5 from 127.0.0.1:40001"
+check "wrong source with USERSPACE: nothing forwarded" has "$FWD" "received 0 "
+
+# --- STUN always goes to userspace
+xfer 127.0.0.1:40000 stun 3 0 3
+check "STUN goes to userspace" has "$USR" "received 3 from 127.0.0.1:40000"
+check "STUN is not forwarded" has "$FWD" "received 0 "
+
+# --- RTCP is forwarded and copied up
+xfer 127.0.0.1:40000 rtcp 4 4 4
+check "RTCP forwarded" has "$FWD" "received 4 from 127.0.0.1:30002"
+check "RTCP copied to userspace" has "$USR" "received 4 from 127.0.0.1:40000"
+check "GET_STATS counts RTCP" has "$(stats 127.0.0.1:30000)" " rtcp 4 "
+
+# --- unexpected payload type goes to userspace
+check "ADD_TARGET with pt=8 only" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002 pt=8
+xfer 127.0.0.1:40000 rtp 5 0 5
+check "unexpected PT goes to userspace" has "$USR" "received 5 from 127.0.0.1:40000"
+
+# --- IPv6
+check "ip6tables -j RTPRELAY --id 0" ip6tables -I INPUT -p udp -j RTPRELAY --id 0
+check "ADD_TARGET IPv6" rpctl add 0 [::1]:30000 [::1]:40000 drop [::1]:30002 [::1]:40002 tos=0x2e
+xfer [::1]:40000 rtp 50 50 0 "[::1]"
+check "IPv6: 50 RTP packets forwarded from [::1]:30002 with traffic class 0x2e" has "$FWD" "received 50 from \[::1\]:30002 tos 46"
+check "IPv6: GET_STATS packets == 50" has "$(stats [::1]:30000)" "^packets 50 "
+
+# --- DEL_TARGET hands the port back to userspace
+check "DEL_TARGET" rpctl del 0 127.0.0.1:30000
+check "DEL_TARGET of a missing target fails with ENOENT" sh -c 'rpctl del 0 127.0.0.1:30000 2>&1 | grep -q "DEL_TARGET: No such file"'
+xfer 127.0.0.1:40000 rtp 5 0 5
+check "after DEL_TARGET packets reach userspace" has "$USR" "received 5 from 127.0.0.1:40000"
+check "list no longer shows the target" sh -c '! grep -q "local 127.0.0.1:30000" /proc/rtprelay/0/list'
+
+# --- teardown
+check "del table 0" sh -c 'echo "del 0" > /proc/rtprelay/control'
+check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
+check "iptables -D" iptables -D INPUT -p udp -j RTPRELAY --id 0
+check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
+check "rmmod xt_RTPRELAY" rmmod xt_RTPRELAY
+check "no kernel warnings" sh -c '! dmesg | grep -Eq "WARNING:|BUG:|Oops|refcount_t"'

@@ -1,0 +1,147 @@
+#!/bin/bash
+# Kernel fast-path test: build xt_RTPRELAY.ko against Debian 12's
+# linux-headers-amd64, the iptables plugin and the test tools, then boot
+# Debian's kernel under QEMU (TCG; this host cannot load modules) with the
+# host root mounted read-only over 9p and run t/kernel/guest.sh inside.
+# Last line: "kernel: N passed, N failed"; exit status 0 iff nothing failed.
+#
+# Env: WORK (scratch, default /tmp/rtprelay-kernel-test), KVER (guest
+# kernel, default newest /boot/vmlinuz-*-amd64), BOOT_TIMEOUT (s, 150),
+# SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check.
+set -euo pipefail
+T0=$(date +%s)
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+WORK=${WORK:-/tmp/rtprelay-kernel-test}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+SMP=${SMP:-2}
+MEM=${MEM:-1024}
+PASS=0 FAIL=0
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
+bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
+result() {
+	echo "kernel: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
+abort() { bad "$*"; result || exit 1; }
+
+# ------------------------------------------------------------ host packages
+PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
+      cpio kmod iptables libxtables-dev pkg-config build-essential iproute2)
+install_pkgs() {
+	local missing=() p
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -q -o DPkg::Lock::Timeout=600 update >&2
+	apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends \
+		install "${missing[@]}" >&2
+}
+[ "${NO_INSTALL:-0}" = 1 ] || install_pkgs || abort "install host packages"
+
+KVER=${KVER:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
+[ -n "$KVER" ] || abort "no /boot/vmlinuz-*-amd64"
+KDIR=/usr/src/linux-headers-$KVER
+[ -d "$KDIR" ] || abort "no headers at $KDIR"
+log "guest kernel $KVER"
+
+# ------------------------------------------------------------ build
+rm -rf "$WORK"
+mkdir -p "$WORK/kmod"
+# build a copy so the source tree stays clean
+cp -r "$TOP/kernel-module/." "$WORK/kmod/"
+if make -C "$WORK/kmod" KDIR="$KDIR" W=1 > "$WORK/kmod-build.log" 2>&1; then
+	ok "module builds (W=1) against $KDIR"
+else
+	cat "$WORK/kmod-build.log"; abort "module build"
+fi
+if grep -q 'warning:' "$WORK/kmod-build.log"; then
+	grep 'warning:' "$WORK/kmod-build.log"; bad "module builds warning-free"
+else
+	ok "module builds warning-free"
+fi
+cp "$WORK/kmod/xt_RTPRELAY.ko" "$WORK/"
+if make -s -C "$WORK/kmod" check-headers > "$WORK/hdr.log" 2>&1; then
+	ok "ABI header and rtp.h compile as userspace C11 and C++20"
+else
+	cat "$WORK/hdr.log"; bad "ABI header userspace compile"
+fi
+if make -s -C "$TOP/iptables-ext" O="$WORK" CFLAGS="-O2 -Werror" > "$WORK/xt-build.log" 2>&1; then
+	ok "iptables plugin builds"
+else
+	cat "$WORK/xt-build.log"; abort "iptables plugin build"
+fi
+# kernel-module/rtp.h is unit-tested in userspace by t/unit/kernel/rtp_test.cc (make unit).
+for t in rpctl udptool; do
+	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
+done
+cp "$HERE/guest.sh" "$WORK/guest.sh"
+
+# ------------------------------------------------------------ initramfs
+R=$WORK/initramfs
+mkdir -p "$R"/{bin,dev,proc,sys,newroot,lib/modules}
+cp /bin/busybox "$R/bin/busybox"
+for a in sh mount insmod switch_root poweroff echo cat mkdir; do ln -s busybox "$R/bin/$a"; done
+: > "$R/modules.order"
+for m in virtio_pci 9pnet_virtio 9p; do
+	modprobe -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+done | awk '!seen[$0]++' | while read -r f; do
+	cp "$f" "$R/lib/modules/"
+	basename "$f" >> "$R/modules.order"
+done
+cat > "$R/init" <<'EOF'
+#!/bin/sh
+# mount the host root read-only and the run directory read-write over 9p,
+# then run the test as PID 1 from the host root
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+for m in $(cat /modules.order); do insmod /lib/modules/$m || echo "insmod $m failed"; done
+O=trans=virtio,version=9p2000.L,msize=262144
+mount -t 9p -o $O,ro hostroot /newroot || { echo "GUEST-RESULT: 0 passed, 1 failed (mount hostroot)"; poweroff -f; }
+mount -t proc proc /newroot/proc
+mount -t sysfs sys /newroot/sys
+mount -t devtmpfs dev /newroot/dev
+mount -t tmpfs tmp /newroot/tmp
+mount -t tmpfs run /newroot/run
+mkdir -p /newroot/tmp/lab
+mount -t 9p -o $O lab /newroot/tmp/lab || { echo "GUEST-RESULT: 0 passed, 1 failed (mount lab)"; poweroff -f; }
+exec switch_root /newroot /bin/bash /tmp/lab/guest.sh
+EOF
+chmod +x "$R/init"
+(cd "$R" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$WORK/initramfs.cpio.gz"
+
+# ------------------------------------------------------------ boot
+LOG=$WORK/serial.log
+log "booting (TCG, timeout ${BOOT_TIMEOUT}s)"
+set +e
+timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
+	-smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none \
+	-kernel "/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=lab,path="$WORK",security_model=none \
+	-device virtio-9p-pci,fsdev=lab,mount_tag=lab \
+	< /dev/null 2>&1 | tr -d '\r' > "$LOG"
+set -e
+grep -aE '^(ok|not ok) - |^    # ' "$LOG" || true
+G=$(grep -a '^GUEST-RESULT:' "$LOG" | tail -1 || true)
+if [[ $G =~ GUEST-RESULT:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+	PASS=$((PASS + BASH_REMATCH[1])) FAIL=$((FAIL + BASH_REMATCH[2]))
+else
+	bad "guest produced no result line"
+fi
+if [ "$FAIL" -ne 0 ]; then
+	mkdir -p "$TOP/t/kernel/logs"
+	cp "$LOG" "$TOP/t/kernel/logs/serial-$(date +%Y%m%d-%H%M%S).log"
+	[ -f "$WORK/dmesg.txt" ] && cp "$WORK/dmesg.txt" "$TOP/t/kernel/logs/"
+	log "serial log saved in t/kernel/logs/ (and $LOG)"
+fi
+log "runtime $(($(date +%s) - T0)) s"
+result

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udptool - tiny UDP sender/receiver for the kernel test.
+ *
+ *   udptool send SRC DST N rtp|rtcp|stun [ssrc]
+ *       binds SRC, sends N packets of the given kind to DST (paced)
+ *   udptool recv BIND N TIMEOUT_MS
+ *       receives until N packets or TIMEOUT_MS of silence, prints
+ *       "received K from ADDR tos T" (ADDR and TOS/traffic class of the
+ *       last packet, "mixed" if the sources differed); exit 0 iff K == N
+ *
+ * Addresses: a.b.c.d:port or [v6]:port.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static socklen_t parse(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	char host[64];
+	const char *c;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		c = strstr(s, "]:");
+		if (!c || (n = c - s - 1) >= sizeof(host))
+			exit(2);
+		memcpy(host, s + 1, n);
+		host[n] = '\0';
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(atoi(c + 2));
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
+			exit(2);
+		return sizeof(*in6);
+	}
+	c = strrchr(s, ':');
+	if (!c || (n = c - s) >= sizeof(host))
+		exit(2);
+	memcpy(host, s, n);
+	host[n] = '\0';
+	in4->sin_family = AF_INET;
+	in4->sin_port = htons(atoi(c + 1));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
+		exit(2);
+	return sizeof(*in4);
+}
+
+static void format(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char host[64];
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(a->sin6_port));
+	} else {
+		const struct sockaddr_in *a = (const void *)ss;
+
+		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(a->sin_port));
+	}
+}
+
+static int bound_socket(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = parse(addr, &ss);
+	int one = 1;
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		exit(3);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl)) {
+		perror("bind");
+		exit(3);
+	}
+	return fd;
+}
+
+static int do_send(char **argv, int argc)
+{
+	struct sockaddr_storage dst;
+	socklen_t dl = parse(argv[3], &dst);
+	int fd = bound_socket(argv[2]);
+	int n = atoi(argv[4]);
+	const char *kind = argv[5];
+	unsigned int ssrc = argc > 6 ? strtoul(argv[6], NULL, 0) : 0x11223344;
+	unsigned char pkt[172];
+	size_t len = sizeof(pkt);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memset(pkt, 0xd5, sizeof(pkt));
+		if (!strcmp(kind, "stun")) {
+			/* binding request header: type 0x0001, length 0, cookie */
+			memset(pkt, 0, 20);
+			pkt[1] = 0x01;
+			pkt[4] = 0x21; pkt[5] = 0x12; pkt[6] = 0xa4; pkt[7] = 0x42;
+			len = 20;
+		} else if (!strcmp(kind, "rtcp")) {
+			pkt[0] = 0x80;		/* V=2, RC=0 */
+			pkt[1] = 201;		/* RR */
+			pkt[2] = 0; pkt[3] = 1;	/* length: 1 word after header */
+			pkt[4] = ssrc >> 24; pkt[5] = ssrc >> 16;
+			pkt[6] = ssrc >> 8; pkt[7] = ssrc;
+			len = 8;
+		} else {
+			unsigned int ts = 160u * i;
+
+			pkt[0] = 0x80;		/* V=2 */
+			pkt[1] = 0;		/* PT 0 (PCMU) */
+			pkt[2] = i >> 8; pkt[3] = i;
+			pkt[4] = ts >> 24; pkt[5] = ts >> 16;
+			pkt[6] = ts >> 8; pkt[7] = ts;
+			pkt[8] = ssrc >> 24; pkt[9] = ssrc >> 16;
+			pkt[10] = ssrc >> 8; pkt[11] = ssrc;
+		}
+		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&dst, dl) < 0) {
+			perror("sendto");
+			return 1;
+		}
+		if (i % 20 == 19)
+			usleep(2000);
+	}
+	return 0;
+}
+
+static int do_recv(char **argv)
+{
+	int fd = bound_socket(argv[2]);
+	int want = atoi(argv[3]), timeout = atoi(argv[4]), got = 0, mixed = 0;
+	char last[80] = "-", cur[80];
+	unsigned char buf[2048];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int one = 1, tos = -1;
+
+	setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof(one));
+	while (got < want && poll(&pfd, 1, timeout) > 0) {
+		struct sockaddr_storage from;
+		char ctl[256];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl, .msg_controllen = sizeof(ctl),
+		};
+		struct cmsghdr *c;
+
+		if (recvmsg(fd, &mh, 0) < 0)
+			break;
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS)
+				tos = *(unsigned char *)CMSG_DATA(c);
+			if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
+				memcpy(&tos, CMSG_DATA(c), sizeof(tos));
+		}
+		format(&from, cur, sizeof(cur));
+		if (got && strcmp(cur, last))
+			mixed = 1;
+		strcpy(last, cur);
+		got++;
+	}
+	/* linger briefly to catch extra packets beyond the expected count */
+	while (poll(&pfd, 1, want ? 100 : timeout) > 0 &&
+	       recv(fd, buf, sizeof(buf), 0) >= 0)
+		got++;
+	printf("received %d from %s tos %d\n", got, mixed ? "mixed" : last, tos);
+	return got == want ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 6 && !strcmp(argv[1], "send"))
+		return do_send(argv, argc);
+	if (argc >= 5 && !strcmp(argv[1], "recv"))
+		return do_recv(argv);
+	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | recv BIND N TIMEOUT_MS\n");
+	return 2;
+}
