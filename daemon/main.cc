@@ -9,6 +9,7 @@
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
+#include "kernel/channel.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
 #include "ng/command.h"
@@ -32,23 +33,27 @@ void log_config(const Config& config, const std::string& file)
 	log::info(kLog, "media ports %u-%u", config.port_min, config.port_max);
 }
 
-// Kernel forwarding arrives with the xt_RTPRELAY module; until then every table request falls
-// back to userspace, visibly, and --no-fallback refuses to start.
-Result<void> check_forwarding(const Config& config)
+// Opens the kernel table unless --table=-1. When that fails the relay forwards in userspace
+// and says why and how to fix it, or, with --no-fallback, refuses to start.
+Result<std::unique_ptr<kernel::Channel>> open_kernel(const Config& config)
 {
 	if (config.table < 0) {
 		log::info(kLog, "forwarding in userspace (table=-1)");
-		return {};
+		return std::unique_ptr<kernel::Channel>();
 	}
+	auto channel = kernel::Channel::open(config.table);
+	if (channel) {
+		log::notice(kLog, "kernel forwarding: table %d", config.table);
+		return channel;
+	}
+	std::string reason = "kernel forwarding (table " + std::to_string(config.table) +
+	                     ") is not available: " + channel.error().reason;
 	if (config.no_fallback)
-		return Error{"kernel forwarding (table " + std::to_string(config.table) +
-		             ") is not available in this build and --no-fallback is set; use "
-		             "--table=-1 to forward in userspace"};
-	log::warn(kLog,
-	          "kernel forwarding (table %d) is not available in this build; forwarding "
-	          "in userspace (use --table=-1 to silence this)",
-	          config.table);
-	return {};
+		return Error{reason +
+		             "; --no-fallback is set (use --table=-1 to forward in userspace)"};
+	log::warn(kLog, "%s; forwarding in userspace (use --table=-1 to silence this)",
+	          reason.c_str());
+	return std::unique_ptr<kernel::Channel>();
 }
 
 int run(const Config& config, const std::string& config_file)
@@ -81,8 +86,10 @@ int run(const Config& config, const std::string& config_file)
 		          "wants %llu); raise it (ulimit -n, LimitNOFILE=)",
 		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
 		          static_cast<unsigned long long>(wanted));
-	if (auto r = check_forwarding(config); !r)
-		return fail(r.error().reason);
+	// Kept for the daemon's life: destroyed (and its table deleted) after the calls.
+	auto channel = open_kernel(config);
+	if (!channel)
+		return fail(channel.error().reason);
 
 	std::optional<PidFile> pidfile;
 	if (!config.pidfile.empty()) {
@@ -124,6 +131,7 @@ int run(const Config& config, const std::string& config_file)
 	{
 		call::Registry calls(config, interfaces, **loops, l);
 		registry = &calls;
+		calls.set_kernel(channel->get());
 		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
 		if (!ng)
 			return fail(ng.error().reason);

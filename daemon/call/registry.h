@@ -17,6 +17,10 @@
 #include "media/interfaces.h"
 #include "media/media_loop.h"
 
+namespace rtprelay::kernel {
+class Channel;
+}
+
 namespace rtprelay::call {
 
 class Registry {
@@ -53,6 +57,10 @@ public:
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
 	int64_t started_ms() const { return started_ms_; }
+	// The open kernel table, or null when forwarding in userspace. Borrowed from main(), which
+	// keeps it for the daemon's life; control thread only.
+	kernel::Channel* kernel() const { return kernel_; }
+	void set_kernel(kernel::Channel* channel) { kernel_ = channel; }
 
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
@@ -84,6 +92,7 @@ private:
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
 	int64_t started_ms_;
+	kernel::Channel* kernel_ = nullptr;
 };
 
 } // namespace rtprelay::call

@@ -47,7 +47,7 @@ void cmd_statistics(Request& request, Completion done)
 	reply.set("result", Value::string("ok"));
 	reply.set("currentstatistics", current);
 	reply.set("totalstatistics", total);
-	reply.set("forwarding", Value::string("userspace"));
+	reply.set("forwarding", Value::string(reg.kernel() ? "kernel" : "userspace"));
 	reply.set("media threads", num(reg.loops().size()));
 	done(reply);
 }

@@ -118,7 +118,39 @@ check "list no longer shows the target" sh -c '! grep -q "local 127.0.0.1:30000"
 # --- teardown
 check "del table 0" sh -c 'echo "del 0" > /proc/rtprelay/control'
 check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
+# --- rtprelayd opens (and at stop deletes) its own table
+# rd_start ARGS...: starts the daemon, waits for "ready:" or its exit.
+rd_start() {
+	"$L/rtprelayd" --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 \
+		"$@" > /tmp/rd.log 2>&1 &
+	RD=$!
+	for _ in $(seq 100); do
+		grep -q "ready:" /tmp/rd.log && return 0
+		kill -0 $RD 2> /dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+rd_stats() { python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.sendto(b"c1 d7:command10:statisticse", ("127.0.0.1", 2223)); print(s.recv(65535))' ; }
+rd_stop() { kill -TERM $RD && wait $RD; }
+if [ -x "$L/rtprelayd" ]; then
+	check "rtprelayd --table=0 --no-fallback starts" rd_start --table=0 --no-fallback
+	check "rtprelayd created table 0 and passed the ABI handshake" grep -q "kernel table 0 open" /tmp/rd.log
+	check "statistics says forwarding: kernel" sh -c "$(declare -f rd_stats); rd_stats | grep -q 10:forwarding6:kernel"
+	check "rtprelayd stops cleanly" rd_stop
+	check "rtprelayd deleted the table it created" test ! -e /proc/rtprelay/0
+else
+	bad "no rtprelayd in the lab directory (make all first)"
+fi
+
 check "iptables -D" iptables -D INPUT -p udp -j RTPRELAY --id 0
 check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
 check "rmmod xt_RTPRELAY" rmmod xt_RTPRELAY
+if [ -x "$L/rtprelayd" ]; then
+	check "without the module, --no-fallback refuses to start" sh -c "! $L/rtprelayd --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 --table=0 --no-fallback > /tmp/rd2.log 2>&1"
+	check "... naming the fix" grep -q "modprobe xt_RTPRELAY" /tmp/rd2.log
+	check "without the module, rtprelayd falls back to userspace" rd_start --table=0
+	check "statistics says forwarding: userspace" sh -c "$(declare -f rd_stats); rd_stats | grep -q 10:forwarding9:userspace"
+	check "rtprelayd (userspace) stops cleanly" rd_stop
+fi
 check "no kernel warnings" sh -c '! dmesg | grep -Eq "WARNING:|BUG:|Oops|refcount_t"'

@@ -1,0 +1,49 @@
+// The daemon's side of one xt_RTPRELAY table: creates the table, opens its control file, checks
+// the module's ABI against ours (greeting + INIT), then sends one command struct per write and
+// reads replies back. Control thread only. Destruction closes the file and deletes the table.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kernel/abi.h"
+#include "util/result.h"
+#include "util/unique_fd.h"
+
+namespace rtprelay::kernel {
+
+class Channel {
+public:
+	static constexpr const char* kDefaultBase = "/proc/rtprelay";
+
+	// Errors say what went wrong and how to fix it. `base` is for tests.
+	static Result<std::unique_ptr<Channel>> open(int table,
+	                                             const std::string& base = kDefaultBase);
+	~Channel();
+	Channel(const Channel&) = delete;
+	Channel& operator=(const Channel&) = delete;
+
+	int table() const { return table_; }
+
+	Result<void> add_target(const rtprelay_cmd_add_target& cmd);
+	Result<void> del_target(const rtprelay_cmd_target& cmd);
+	Result<rtprelay_target_stats> get_stats(const rtprelay_cmd_target& cmd);
+
+private:
+	Channel(int table, std::string base, UniqueFd fd, bool created)
+	    : table_(table), base_(std::move(base)), fd_(std::move(fd)), created_(created)
+	{
+	}
+	Result<void> write_cmd(const void* cmd, size_t size, const char* what);
+
+	int table_;
+	std::string base_;
+	UniqueFd fd_;
+	bool created_; // only a table this daemon created is deleted when it stops
+};
+
+// The module's greeting (`size` bytes read) against this build's ABI: both versions and every
+// struct size must match.
+Result<void> check_greeting(const rtprelay_init& greeting, size_t size);
+
+} // namespace rtprelay::kernel

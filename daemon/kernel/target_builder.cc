@@ -1,0 +1,117 @@
+#include "kernel/target_builder.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+#include "util/strings.h"
+
+namespace rtprelay::kernel {
+
+namespace {
+
+Result<rtprelay_cmd_target> build_target(uint32_t cmd, const net::Endpoint& local)
+{
+	auto addr = to_abi(local);
+	if (!addr)
+		return addr.error();
+	rtprelay_cmd_target t;
+	std::memset(&t, 0, sizeof t);
+	t.cmd = cmd;
+	t.local = *addr;
+	return t;
+}
+
+} // namespace
+
+Result<rtprelay_addr> to_abi(const net::Endpoint& e)
+{
+	rtprelay_addr a;
+	std::memset(&a, 0, sizeof a);
+	a.port = htons(e.port());
+	const net::IpAddress& ip = e.ip();
+	if (ip.family() == AF_INET) {
+		a.family = RTPRELAY_AF_INET;
+		std::memcpy(a.addr, &ip.v4().s_addr, 4);
+	} else if (ip.family() == AF_INET6) {
+		a.family = RTPRELAY_AF_INET6;
+		std::memcpy(a.addr, ip.v6().s6_addr, 16);
+	} else {
+		return Error{"endpoint without an IPv4 or IPv6 address"};
+	}
+	return a;
+}
+
+Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
+{
+	if (in.payload_types.size() > RTPRELAY_MAX_PTS)
+		return Error{strprintf("%zu payload types, the kernel takes at most %d",
+		                       in.payload_types.size(), RTPRELAY_MAX_PTS)};
+	if (in.out_src.ip().family() != in.out_dst.ip().family())
+		return Error{"output source " + in.out_src.to_string() + " and destination " +
+		             in.out_dst.to_string() + " differ in address family"};
+	if (in.out_dst.port() == 0)
+		return Error{"output destination " + in.out_dst.to_string() + " has no port"};
+
+	rtprelay_cmd_add_target c;
+	std::memset(&c, 0, sizeof c);
+	c.cmd = RTPRELAY_CMD_ADD_TARGET;
+	rtprelay_target_spec& s = c.spec;
+	auto local = to_abi(in.local);
+	auto src = to_abi(in.out_src);
+	auto dst = to_abi(in.out_dst);
+	for (const auto* r : {&local, &src, &dst})
+		if (!*r)
+			return r->error();
+	s.local = *local;
+	s.src_policy = RTPRELAY_SRC_FORWARD;
+	if (in.expected_src) {
+		auto expected = to_abi(*in.expected_src);
+		if (!expected)
+			return expected.error();
+		s.expected_src = *expected;
+		s.flags |= RTPRELAY_TF_EXPECT_SRC;
+		s.src_policy = in.strict ? RTPRELAY_SRC_DROP : RTPRELAY_SRC_USERSPACE;
+	}
+	if (in.rtcp_mux)
+		s.flags |= RTPRELAY_TF_RTCP_MUX;
+	s.num_payload_types = static_cast<uint8_t>(in.payload_types.size());
+	for (size_t i = 0; i < in.payload_types.size(); i++)
+		s.payload_types[i] = in.payload_types[i];
+	if (in.ssrc) {
+		s.num_ssrcs = 1;
+		s.ssrcs[0] = *in.ssrc;
+	}
+	s.clock_rate = in.clock_rate;
+	s.num_outputs = 1;
+	s.outputs[0].src = *src;
+	s.outputs[0].dst = *dst;
+	s.outputs[0].tos = in.tos;
+	return c;
+}
+
+Result<rtprelay_cmd_target> build_del_target(const net::Endpoint& local)
+{
+	return build_target(RTPRELAY_CMD_DEL_TARGET, local);
+}
+
+Result<rtprelay_cmd_target> build_get_stats(const net::Endpoint& local)
+{
+	return build_target(RTPRELAY_CMD_GET_STATS, local);
+}
+
+rtprelay_init build_init()
+{
+	rtprelay_init i;
+	std::memset(&i, 0, sizeof i);
+	i.cmd = RTPRELAY_CMD_INIT;
+	i.abi_version = RTPRELAY_ABI_VERSION;
+	i.size_init = sizeof(rtprelay_init);
+	i.size_add_target = sizeof(rtprelay_cmd_add_target);
+	i.size_target = sizeof(rtprelay_cmd_target);
+	i.size_stats = sizeof(rtprelay_target_stats);
+	i.size_xt_info = sizeof(xt_rtprelay_info);
+	return i;
+}
+
+} // namespace rtprelay::kernel

@@ -1,0 +1,42 @@
+// Pure translations from a stream's forwarding decision to the kernel module's command structs
+// (kernel/abi.h). No I/O and no call objects: the kernelizer fills a TargetInput from a stream,
+// so this stays unit-testable. Addresses and ports come out in network byte order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "kernel/abi.h"
+#include "net/address.h"
+#include "util/result.h"
+
+namespace rtprelay::kernel {
+
+// One stream's forwarding decision: packets arriving at `local` from `expected_src` leave from
+// `out_src` (the peer party's relay socket) towards `out_dst` (the peer's learned endpoint).
+struct TargetInput {
+	net::Endpoint local;
+	std::optional<net::Endpoint> expected_src; // the confirmed source; none = any
+	bool strict = false; // strict-source: drop other sources; else hand them to userspace
+	net::Endpoint out_src;
+	net::Endpoint out_dst;
+	uint8_t tos = 0;
+	bool rtcp_mux = false;
+	std::vector<uint8_t> payload_types; // from the media's SDP; empty = any
+	std::optional<uint32_t> ssrc;       // if known
+	uint32_t clock_rate = 0;            // Hz; 0 = no jitter
+};
+
+// The endpoint as the ABI spells it; an Error for an endpoint with no address family.
+Result<rtprelay_addr> to_abi(const net::Endpoint& e);
+
+// ADD_TARGET; an Error (the stream stays in userspace) when the decision does not fit the ABI.
+Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in);
+Result<rtprelay_cmd_target> build_del_target(const net::Endpoint& local);
+Result<rtprelay_cmd_target> build_get_stats(const net::Endpoint& local);
+
+// The daemon's INIT: its ABI version and struct sizes.
+rtprelay_init build_init();
+
+} // namespace rtprelay::kernel
