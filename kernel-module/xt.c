@@ -34,17 +34,11 @@ struct pkt {
 	unsigned int payload_len;
 };
 
-static int parse_v4(struct sk_buff *skb, struct pkt *p)
+/* The UDP ports, once the IP header (p->l3_len bytes) is known. */
+static int parse_udp_ports(struct sk_buff *skb, struct pkt *p)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct udphdr *uh;
 
-	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
-		return -EINVAL;
-	p->l3_len = iph->ihl * 4;
-	p->family = RTPRELAY_AF_INET;
-	memcpy(p->src.addr, &iph->saddr, 4);
-	memcpy(p->dst.addr, &iph->daddr, 4);
 	if (!pskb_may_pull(skb, p->l3_len + sizeof(*uh)))
 		return -EINVAL;
 	uh = (const struct udphdr *)(skb_network_header(skb) + p->l3_len);
@@ -53,10 +47,22 @@ static int parse_v4(struct sk_buff *skb, struct pkt *p)
 	return 0;
 }
 
+static int parse_v4(struct sk_buff *skb, struct pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return -EINVAL;
+	p->l3_len = iph->ihl * 4;
+	p->family = RTPRELAY_AF_INET;
+	memcpy(p->src.addr, &iph->saddr, 4);
+	memcpy(p->dst.addr, &iph->daddr, 4);
+	return parse_udp_ports(skb, p);
+}
+
 static int parse_v6(struct sk_buff *skb, struct pkt *p)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	const struct udphdr *uh;
 	__be16 frag_off;
 	u8 nexthdr = ip6h->nexthdr;
 	int off;
@@ -68,12 +74,7 @@ static int parse_v6(struct sk_buff *skb, struct pkt *p)
 	p->family = RTPRELAY_AF_INET6;
 	memcpy(p->src.addr, &ip6h->saddr, 16);
 	memcpy(p->dst.addr, &ip6h->daddr, 16);
-	if (!pskb_may_pull(skb, p->l3_len + sizeof(*uh)))
-		return -EINVAL;
-	uh = (const struct udphdr *)(skb_network_header(skb) + p->l3_len);
-	p->src.port = (__force __u16)uh->source;
-	p->dst.port = (__force __u16)uh->dest;
-	return 0;
+	return parse_udp_ports(skb, p);
 }
 
 /* Make the UDP payload linear and bounds-check it against the UDP length. */
