@@ -235,7 +235,7 @@ class BasicCallTest(E2ECase):
         p = BASIC
         relay = self.start_relay("relay", p["ng"], p["media"])
         self.start_recorder(p["ng_proxy"], p["ng"])  # Kamailio -> recorder -> relay
-        self.start_kamailio("kamailio", p["sip"], p["uas"], [p["ng_proxy"]])
+        kam_proc = self.start_kamailio("kamailio", p["sip"], p["uas"], [p["ng_proxy"]])
         sniffer = self.start_sniffer()
         uas = self.start_uas("uas", p["uas"], p["uas_cp"], p["uas_media"], 1)
         uac = self.start_uac("uac", p["uac"], p["uac_cp"], p["uac_media"], 1, p["sip"], CALL_MS,
@@ -302,6 +302,14 @@ class BasicCallTest(E2ECase):
         self.wait_exit(uac, 30, "caller: 1 call, INVITE/200/ACK/BYE/200")
         self.wait_exit(uas, 10, "callee: 1 call")
         self.wait_list_empty(relay)
+
+        # Kamailio's mos_* AVPs got real values from the delete reply's SSRC block. Only for
+        # rtprelayd: rtpengine computes MOS from RTCP reports, which sipp does not send.
+        if self.relay == "rtprelayd":
+            with open(kam_proc.err_path, errors="replace") as f:
+                mos = re.findall(r"e2e: MOS avg=([0-9.]+) min=([0-9.]+) max=([0-9.]+)", f.read())
+            self.assertTrue(mos, "Kamailio's mos_* AVPs were not filled at BYE")
+            self.assertGreaterEqual(float(mos[-1][0]), 1.0, mos)
 
         # what Kamailio's rtpengine module asked, and that every answer was ok
         kam = [e for e in self.all_exchanges() if e.who == "kamailio"]
