@@ -179,7 +179,7 @@ const std::array kOptions = {
                    add_listen_ng},
         OptionSpec{"table", 't', K::kValue, "N", "0",
                    "Kernel forwarding table; -1 forwards in userspace only.",
-                   set_int<&C::table, -1, 255>},
+                   set_int<&C::table, -1, 63>},
         OptionSpec{
                 "no-fallback", 'F', K::kFlag, "", "false",
                 "Exit instead of falling back to userspace when kernel forwarding is unavailable.",
