@@ -46,10 +46,8 @@ DeleteOutcome delete_on_loop(call::Call& c, const SignallingFlags& flags, int de
 
 void cmd_delete(Request& request, Completion done)
 {
-	if (!request.calls) {
-		done(Error{"call handling is not available"});
+	if (!registry_or_error(request, done))
 		return;
-	}
 	auto flags = parse_flags(request.params);
 	if (!flags) {
 		done(flags.error());

@@ -7,10 +7,8 @@ namespace rtprelay::ng {
 
 void cmd_list(Request& request, Completion done)
 {
-	if (!request.calls) {
-		done(Error{"call handling is not available"});
+	if (!registry_or_error(request, done))
 		return;
-	}
 	int64_t limit = 32;
 	if (const Value* v = find_key(request.params, "limit")) {
 		if (!v->is_int() || v->as_int() < 0) {

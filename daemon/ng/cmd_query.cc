@@ -9,10 +9,8 @@ namespace rtprelay::ng {
 
 void cmd_query(Request& request, Completion done)
 {
-	if (!request.calls) {
-		done(Error{"call handling is not available"});
+	if (!registry_or_error(request, done))
 		return;
-	}
 	std::string call_id;
 	if (const Value* v = find_key(request.params, "call-id"); v && v->is_string())
 		call_id = v->as_string();

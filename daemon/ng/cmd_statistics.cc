@@ -7,10 +7,8 @@ namespace rtprelay::ng {
 
 void cmd_statistics(Request& request, Completion done)
 {
-	if (!request.calls) {
-		done(Error{"call handling is not available"});
+	if (!registry_or_error(request, done))
 		return;
-	}
 	call::Registry& reg = *request.calls;
 	Arena& a = request.arena;
 	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };

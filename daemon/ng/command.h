@@ -47,6 +47,10 @@ private:
 	std::vector<CommandEntry> entries_;
 };
 
+// The call registry for a call command; without one (protocol-layer tests) answers `error`
+// through `done` and returns nullptr.
+call::Registry* registry_or_error(Request& request, Completion& done);
+
 // The commands rtprelayd serves; one cmd_<name>.cc file per handler.
 CommandTable builtin_commands();
 

@@ -10,4 +10,11 @@ Handler CommandTable::find(std::string_view name) const
 	return nullptr;
 }
 
+call::Registry* registry_or_error(Request& request, Completion& done)
+{
+	if (!request.calls)
+		done(Error{"call handling is not available"});
+	return request.calls;
+}
+
 } // namespace rtprelay::ng

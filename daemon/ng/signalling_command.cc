@@ -25,10 +25,8 @@ std::string join_warnings(const std::vector<std::string>& unknown_flags,
 
 void run_signalling(Request& request, Completion done, bool is_offer)
 {
-	if (!request.calls) {
-		done(Error{"call handling is not available"});
+	if (!registry_or_error(request, done))
 		return;
-	}
 	auto flags = parse_flags(request.params);
 	if (!flags) {
 		done(flags.error());

@@ -41,6 +41,7 @@ class DispatchTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(bad_command_key);
 	CPPUNIT_TEST(answers_once);
 	CPPUNIT_TEST(exception_becomes_error);
+	CPPUNIT_TEST(call_commands_without_registry_fail_cleanly);
 	CPPUNIT_TEST_SUITE_END();
 
 	Arena arena_;
@@ -52,10 +53,11 @@ class DispatchTest : public CppUnit::TestFixture {
 		CPPUNIT_ASSERT_MESSAGE(std::string(message), params);
 		std::string out;
 		int calls = 0;
-		dispatch(table_, *params, arena_, "cookie", net::Endpoint(), nullptr, [&](Value reply) {
-			calls++;
-			bencode_encode(reply, out);
-		});
+		dispatch(table_, *params, arena_, "cookie", net::Endpoint(), nullptr,
+		         [&](Value reply) {
+			         calls++;
+			         bencode_encode(reply, out);
+		         });
 		CPPUNIT_ASSERT_EQUAL(1, calls);
 		return out;
 	}
@@ -109,6 +111,16 @@ public:
 		CPPUNIT_ASSERT_EQUAL(
 		        std::string("d6:result5:error12:error-reason20:internal error: boome"),
 		        run("d7:command6:throwse"));
+	}
+
+	void call_commands_without_registry_fail_cleanly()
+	{
+		for (const char* cmd :
+		     {"d7:command5:offere", "d7:command6:answere", "d7:command6:deletee",
+		      "d7:command5:querye", "d7:command4:liste", "d7:command10:statisticse"})
+			CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason30:call "
+			                                 "handling is not availablee"),
+			                     run(cmd));
 	}
 };
 
