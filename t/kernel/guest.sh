@@ -116,6 +116,8 @@ check "after DEL_TARGET packets reach userspace" has "$USR" "received 5 from 127
 check "list no longer shows the target" sh -c '! grep -q "local 127.0.0.1:30000" /proc/rtprelay/0/list'
 
 # --- teardown
+check "iptables -D" iptables -D INPUT -p udp -j RTPRELAY --id 0
+check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
 check "del table 0" sh -c 'echo "del 0" > /proc/rtprelay/control'
 check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
 # --- rtprelayd opens (and at stop deletes) its own table
@@ -139,12 +141,14 @@ if [ -x "$L/rtprelayd" ]; then
 	check "statistics says forwarding: kernel" sh -c "$(declare -f rd_stats); rd_stats | grep -q 10:forwarding6:kernel"
 	check "rtprelayd stops cleanly" rd_stop
 	check "rtprelayd deleted the table it created" test ! -e /proc/rtprelay/0
+	# Each part starts and stops its own daemon (rd_start/rd_stop) and leaves no table.
+	for part in guest_nft.sh guest_calls.sh; do
+		[ -f "$L/$part" ] && . "$L/$part"
+	done
 else
 	bad "no rtprelayd in the lab directory (make all first)"
 fi
 
-check "iptables -D" iptables -D INPUT -p udp -j RTPRELAY --id 0
-check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
 check "rmmod xt_RTPRELAY" rmmod xt_RTPRELAY
 if [ -x "$L/rtprelayd" ]; then
 	check "without the module, --no-fallback refuses to start" sh -c "! $L/rtprelayd --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 --table=0 --no-fallback > /tmp/rd2.log 2>&1"
