@@ -5,7 +5,6 @@
  * destination address:port under RCU; send STUN, DTLS, unexpected sources
  * (per policy), payload types and SSRCs up to userspace (XT_CONTINUE);
  * otherwise send a rewritten copy to every output and drop the original.
- * RTCP is forwarded and also passed up, so the daemon still sees reports.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -276,10 +275,12 @@ static unsigned int handle(struct pkt *p, struct rp_target *tg)
 	}
 	rtcp = rp_is_rtcp(p->payload, p->payload_len);
 	if (rtcp) {
-		if (forward(p, tg))
+		if (forward(p, tg) == tg->spec.num_outputs) {
 			rp_target_inc(tg, errors);
+			goto to_userspace;
+		}
 		rp_target_count(tg, NULL, true, p->payload_len);
-		return XT_CONTINUE;	/* forwarded and copied up */
+		return NF_DROP;
 	}
 	if (rp_rtp_parse(p->payload, p->payload_len, &rtp) ||
 	    !rp_pt_allowed(tg->spec.payload_types,

@@ -42,6 +42,13 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 	m.offered_mux = section.rtcp_mux();
 	m.sends = sdp::sends(session.effective_direction(section));
 	read_clock_rates(m, section);
+	m.payload_types.clear();
+	for (const std::string& f : section.formats()) {
+		unsigned pt = 0;
+		auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), pt);
+		if (ec == std::errc() && p == f.data() + f.size() && pt < 128)
+			m.payload_types.push_back(static_cast<uint8_t>(pt));
+	}
 
 	std::optional<net::IpAddress> ip;
 	auto conn = session.effective_connection(section);

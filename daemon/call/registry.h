@@ -60,7 +60,12 @@ public:
 	// The open kernel table, or null when forwarding in userspace. Borrowed from main(), which
 	// keeps it for the daemon's life; control thread only.
 	kernel::Channel* kernel() const { return kernel_; }
-	void set_kernel(kernel::Channel* channel) { kernel_ = channel; }
+	// Before the first call: the media loops hand streams to this table from then on.
+	void set_kernel(kernel::Channel* channel)
+	{
+		kernel_ = channel;
+		loops_.set_kernel(channel);
+	}
 
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);

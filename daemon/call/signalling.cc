@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include "call/kernelizer.h"
 #include "call/party.h"
 #include "media/forwarder.h"
 #include "media/media_loop.h"
@@ -169,6 +170,7 @@ Result<SignalResult> process(Call& call, Monologue& sender, Monologue& receiver,
 		Media& rm = receiver.media_at(index);
 		sm.peer = &rm;
 		rm.peer = &sm;
+		kernel_take_back(sm); // signalling may change anything the kernel was told
 		bool changed = read_party(sm, session, section, flags);
 		decisions.emplace_back();
 		if (sm.rejected)

@@ -1,5 +1,7 @@
 #include "call/snapshot.h"
 
+#include <algorithm>
+
 namespace rtprelay::call {
 namespace {
 
@@ -19,18 +21,43 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 	out.forwarded = s.stats.forwarded;
 	out.drops = s.stats.drops;
 	out.last_packet_ms = s.stats.last_packet_ms;
+	out.kernelized = s.kernel.active();
+	out.kernel_packets = s.kernel.packets;
+	out.kernel_bytes = s.kernel.bytes;
+	out.kernel_errors = s.kernel.errors;
+	out.last_kernel_packet_ms = s.kernel.last_packet_ms;
+
+	// Jitter is kept in timestamp units; report ms at the media's first clock rate (audio 8
+	// kHz unless its payload types say otherwise).
+	uint32_t rate = 8000;
+	for (uint8_t pt : m.payload_types)
+		if (m.clock_rates[pt]) {
+			rate = m.clock_rates[pt];
+			break;
+		}
+	auto ms = [rate](uint32_t units) {
+		return static_cast<uint32_t>(uint64_t{units} * 1000 / rate);
+	};
 	for (size_t i = 0; i < s.stats.ssrc_count; i++) {
 		const media::SsrcStats& st = s.stats.ssrcs[i];
-		// Jitter is kept in timestamp units; report ms at the dominant clock rate (audio 8
-		// kHz unless the media says otherwise for its first static/dynamic payload type).
-		uint32_t rate = 8000;
-		for (uint32_t r : m.clock_rates)
-			if (r) {
-				rate = r;
-				break;
-			}
-		out.ssrcs.push_back({st.ssrc(), st.packets(), st.lost(), st.expected(),
-		                     static_cast<uint32_t>(uint64_t{st.jitter()} * 1000 / rate)});
+		out.ssrcs.push_back(
+		        {st.ssrc(), st.packets(), st.lost(), st.expected(), ms(st.jitter())});
+	}
+	// The kernel tracks sequence numbers from each target's start: its losses add up, and
+	// its jitter is the newer figure.
+	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2> kernel_ssrcs;
+	size_t n = s.kernel.ssrcs(kernel_ssrcs);
+	for (size_t i = 0; i < n; i++) {
+		const KernelSsrc& k = kernel_ssrcs[i];
+		auto it = std::find_if(out.ssrcs.begin(), out.ssrcs.end(),
+		                       [&](const SsrcSnapshot& x) { return x.ssrc == k.ssrc; });
+		if (it == out.ssrcs.end())
+			it = out.ssrcs.insert(out.ssrcs.end(), SsrcSnapshot{k.ssrc});
+		it->packets += k.packets;
+		it->lost += k.lost;
+		it->expected += k.packets + k.lost;
+		if (k.packets)
+			it->jitter_ms = ms(k.jitter);
 	}
 	return out;
 }

@@ -32,7 +32,10 @@ struct StreamSnapshot {
 	uint64_t packets = 0, bytes = 0, errors = 0, forwarded = 0;
 	std::array<uint64_t, static_cast<size_t>(media::DropReason::kCount)> drops{};
 	int64_t last_packet_ms = 0;
-	std::vector<SsrcSnapshot> ssrcs;
+	bool kernelized = false; // a kernel target forwards this stream now
+	uint64_t kernel_packets = 0, kernel_bytes = 0, kernel_errors = 0; // part of the above
+	int64_t last_kernel_packet_ms = 0;
+	std::vector<SsrcSnapshot> ssrcs; // userspace and kernel counts together
 };
 
 struct MediaSnapshot {

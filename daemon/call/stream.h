@@ -2,6 +2,7 @@
 // is known of the party's address, and the stream's counters. Lives on its call's media loop.
 #pragma once
 
+#include "call/kernel_state.h"
 #include "event/loop.h"
 #include "media/learning.h"
 #include "media/port_pool.h"
@@ -28,7 +29,8 @@ struct Stream {
 	event::EventPtr read_event{nullptr, event_free};
 	media::MediaLoop* loop = nullptr; // set while read_event is armed
 	media::EndpointLearning learning;
-	media::StreamStats stats;
+	media::StreamStats stats; // userspace and kernel traffic together
+	KernelState kernel;       // declared last: its target goes before the socket
 };
 
 } // namespace rtprelay::call

@@ -146,16 +146,19 @@ Result<void> Channel::write_cmd(const void* cmd, size_t size, const char* what)
 
 Result<void> Channel::add_target(const rtprelay_cmd_add_target& cmd)
 {
+	std::lock_guard lock(mutex_);
 	return write_cmd(&cmd, sizeof cmd, "ADD_TARGET");
 }
 
 Result<void> Channel::del_target(const rtprelay_cmd_target& cmd)
 {
+	std::lock_guard lock(mutex_);
 	return write_cmd(&cmd, sizeof cmd, "DEL_TARGET");
 }
 
 Result<rtprelay_target_stats> Channel::get_stats(const rtprelay_cmd_target& cmd)
 {
+	std::lock_guard lock(mutex_); // the reply belongs to this command: keep the pair together
 	if (auto r = write_cmd(&cmd, sizeof cmd, "GET_STATS"); !r)
 		return r.error();
 	rtprelay_target_stats stats;

@@ -1,9 +1,12 @@
 // The daemon's side of one xt_RTPRELAY table: creates the table, opens its control file, checks
 // the module's ABI against ours (greeting + INIT), then sends one command struct per write and
-// reads replies back. Control thread only. Destruction closes the file and deletes the table.
+// reads replies back. Any thread may send commands (media loops program their own streams);
+// open and destruction belong to the control thread. Destruction closes the file and deletes
+// the table if this daemon created it.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "kernel/abi.h"
@@ -40,6 +43,7 @@ private:
 	std::string base_;
 	UniqueFd fd_;
 	bool created_; // only a table this daemon created is deleted when it stops
+	std::mutex mutex_; // one command (and its reply) at a time on the shared file
 };
 
 // The module's greeting (`size` bytes read) against this build's ABI: both versions and every

@@ -44,9 +44,8 @@ Result<rtprelay_addr> to_abi(const net::Endpoint& e)
 
 Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
 {
-	if (in.payload_types.size() > RTPRELAY_MAX_PTS)
-		return Error{strprintf("%zu payload types, the kernel takes at most %d",
-		                       in.payload_types.size(), RTPRELAY_MAX_PTS)};
+	if (in.num_payload_types > RTPRELAY_MAX_PTS || in.num_ssrcs > RTPRELAY_MAX_SSRCS)
+		return Error{"more payload types or SSRCs than the kernel takes"};
 	if (in.out_src.ip().family() != in.out_dst.ip().family())
 		return Error{"output source " + in.out_src.to_string() + " and destination " +
 		             in.out_dst.to_string() + " differ in address family"};
@@ -75,13 +74,12 @@ Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
 	}
 	if (in.rtcp_mux)
 		s.flags |= RTPRELAY_TF_RTCP_MUX;
-	s.num_payload_types = static_cast<uint8_t>(in.payload_types.size());
-	for (size_t i = 0; i < in.payload_types.size(); i++)
+	s.num_payload_types = static_cast<uint8_t>(in.num_payload_types);
+	for (size_t i = 0; i < in.num_payload_types; i++)
 		s.payload_types[i] = in.payload_types[i];
-	if (in.ssrc) {
-		s.num_ssrcs = 1;
-		s.ssrcs[0] = *in.ssrc;
-	}
+	s.num_ssrcs = static_cast<uint8_t>(in.num_ssrcs);
+	for (size_t i = 0; i < in.num_ssrcs; i++)
+		s.ssrcs[i] = in.ssrcs[i];
 	s.clock_rate = in.clock_rate;
 	s.num_outputs = 1;
 	s.outputs[0].src = *src;

@@ -3,9 +3,10 @@
 // so this stays unit-testable. Addresses and ports come out in network byte order.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 #include "kernel/abi.h"
 #include "net/address.h"
@@ -23,9 +24,14 @@ struct TargetInput {
 	net::Endpoint out_dst;
 	uint8_t tos = 0;
 	bool rtcp_mux = false;
-	std::vector<uint8_t> payload_types; // from the media's SDP; empty = any
-	std::optional<uint32_t> ssrc;       // if known
-	uint32_t clock_rate = 0;            // Hz; 0 = no jitter
+	// Fixed arrays, so deciding again on every userspace batch allocates nothing.
+	std::array<uint8_t, RTPRELAY_MAX_PTS> payload_types{}; // from the SDPs
+	size_t num_payload_types = 0;                           // 0 = any
+	std::array<uint32_t, RTPRELAY_MAX_SSRCS> ssrcs{};      // seen so far
+	size_t num_ssrcs = 0;                                   // 0 = any
+	uint32_t clock_rate = 0;                                // Hz; 0 = no jitter
+
+	bool operator==(const TargetInput&) const = default;
 };
 
 // The endpoint as the ABI spells it; an Error for an endpoint with no address family.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "call/kernelizer.h"
 #include "call/media.h"
 #include "media/media_loop.h"
 #include "media/rtp.h"
@@ -58,21 +59,8 @@ void track_rtp(call::Stream& s, std::span<const uint8_t> p, int64_t rx_ns)
 	s.stats.ssrc(h->ssrc).on_packet(h->sequence, h->timestamp, arrival);
 }
 
-} // namespace
-
-Result<void> watch(call::Stream& stream, MediaLoop& loop)
-{
-	if (stream.read_event || !stream.socket)
-		return {};
-	stream.loop = &loop;
-	stream.read_event.reset(event_new(loop.loop().base(), stream.socket->fd.get(),
-	                                  EV_READ | EV_PERSIST | EV_ET, on_readable, &stream));
-	if (!stream.read_event || event_add(stream.read_event.get(), nullptr) != 0)
-		return Error{"cannot watch media socket " + stream.socket->local.to_string()};
-	return {};
-}
-
-void forward_ready(call::Stream& s, MediaLoop& loop)
+// Reads and forwards up to kMaxBatchesPerWakeup batches.
+void forward_batches(call::Stream& s, MediaLoop& loop)
 {
 	PacketBatch& b = loop.batch();
 	int fd = s.socket->fd.get();
@@ -166,6 +154,28 @@ void forward_ready(call::Stream& s, MediaLoop& loop)
 	}
 	// More is queued but others get their turn first; come back to this socket after them.
 	event_active(s.read_event.get(), EV_READ, 1);
+}
+
+} // namespace
+
+Result<void> watch(call::Stream& stream, MediaLoop& loop)
+{
+	if (stream.read_event || !stream.socket)
+		return {};
+	stream.loop = &loop;
+	stream.read_event.reset(event_new(loop.loop().base(), stream.socket->fd.get(),
+	                                  EV_READ | EV_PERSIST | EV_ET, on_readable, &stream));
+	if (!stream.read_event || event_add(stream.read_event.get(), nullptr) != 0)
+		return Error{"cannot watch media socket " + stream.socket->local.to_string()};
+	return {};
+}
+
+void forward_ready(call::Stream& s, MediaLoop& loop)
+{
+	forward_batches(s, loop);
+	// What these packets taught (a confirmed endpoint, a new SSRC) may change what the
+	// kernel should do for this stream and its peer's.
+	call::kernel_sync_after_packets(s);
 }
 
 } // namespace rtprelay::media

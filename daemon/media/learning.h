@@ -36,6 +36,7 @@ public:
 	const std::optional<net::Endpoint>& destination() const { return destination_; }
 	bool confirmed() const { return confirmed_; }
 	bool learned() const { return learned_; }
+	bool strict() const { return strict_; }
 
 private:
 	int rank(const net::Endpoint& source) const;

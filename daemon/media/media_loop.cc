@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "call/call.h"
+#include "call/kernelizer.h"
 #include "call/timeouts.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -65,6 +66,7 @@ void MediaLoop::check_timeouts()
 	// Collected first: the callback must not run while we walk the set.
 	std::vector<std::pair<std::string, std::string>> ended;
 	for (call::Call* c : calls_) {
+		call::kernel_refresh(*c); // kernel traffic counts as media for the timeouts
 		if (auto reason = call::timeout_reason(*c, config_, now))
 			ended.emplace_back(c->id(), *reason);
 	}

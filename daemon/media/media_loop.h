@@ -18,6 +18,9 @@
 namespace rtprelay::call {
 class Call;
 }
+namespace rtprelay::kernel {
+class Channel;
+}
 
 namespace rtprelay::media {
 
@@ -39,6 +42,9 @@ public:
 
 	size_t index() const { return index_; }
 	event::Loop& loop() { return *loop_; }
+	const Config& config() const { return config_; }
+	// The kernel table streams are handed to; null forwards everything in userspace.
+	kernel::Channel* kernel() const { return kernel_; }
 	void start();
 	void stop_and_join();
 
@@ -68,6 +74,7 @@ private:
 	PacketBatch batch_;
 	Counters counters_;
 	std::atomic<size_t> assigned_{0};
+	kernel::Channel* kernel_ = nullptr; // set before the first call, then read-only
 	friend class MediaLoops;
 };
 
@@ -86,6 +93,12 @@ public:
 
 	// The loop for a new call (control thread); counts the call as assigned to it.
 	MediaLoop& place();
+	// Before the first call is placed; the channel must outlive every call.
+	void set_kernel(kernel::Channel* channel)
+	{
+		for (auto& l : loops_)
+			l->kernel_ = channel;
+	}
 	void stop_and_join();
 
 private:

@@ -39,18 +39,22 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 	if (s.advertised)
 		v.set("advertised endpoint", endpoint_value(arena, *s.advertised));
 	v.set("last packet", Value::integer(s.last_packet_ms / 1000));
+	v.set("last kernel packet", Value::integer(s.last_kernel_packet_ms / 1000));
 	Value flags = Value::list(arena);
 	flags.push(Value::string(s.rtcp ? "RTCP" : "RTP"));
 	if (s.endpoint)
 		flags.push(Value::string("filled"));
 	if (s.confirmed)
 		flags.push(Value::string("confirmed"));
+	if (s.kernelized)
+		flags.push(Value::string("kernelized"));
 	v.set("flags", flags);
 	if (!s.ssrcs.empty())
 		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));
 	Value stats = counters(arena, s.packets, s.bytes, s.errors);
 	stats.set("forwarded", Value::integer(static_cast<int64_t>(s.forwarded)));
 	v.set("stats", stats);
+	v.set("kernel stats", counters(arena, s.kernel_packets, s.kernel_bytes, s.kernel_errors));
 	Value drops = Value::dict(arena);
 	for (size_t i = 0; i < s.drops.size(); i++)
 		drops.set(media::kDropReasonNames[i],

@@ -1,5 +1,6 @@
 // delete: ends a call (or one party of it) and replies with its final statistics. With a
 // delete-delay the call lingers that long before its ports are freed.
+#include "call/kernelizer.h"
 #include "call/registry.h"
 #include "call/snapshot.h"
 #include "ng/call_stats.h"
@@ -21,6 +22,7 @@ struct DeleteOutcome {
 DeleteOutcome delete_on_loop(call::Call& c, const SignallingFlags& flags, int delay_s)
 {
 	DeleteOutcome out;
+	call::kernel_refresh(c);
 	out.snap = call::snapshot(c);
 	if (!flags.from_tag.empty() && c.monologues().size() > 2) {
 		std::vector<call::Monologue*> gone;

@@ -1,4 +1,5 @@
 // query: a call's parties, streams and counters, in rtpengine's reply shape.
+#include "call/kernelizer.h"
 #include "call/registry.h"
 #include "call/snapshot.h"
 #include "ng/call_stats.h"
@@ -25,7 +26,10 @@ void cmd_query(Request& request, Completion done)
 	}
 	Arena* arena = &request.arena;
 	request.calls->run<call::CallSnapshot>(
-	        *h, [](call::Call& c) { return call::snapshot(c); },
+	        *h, [](call::Call& c) {
+		        call::kernel_refresh(c);
+		        return call::snapshot(c);
+	        },
 	        [done, arena](call::CallSnapshot snap) {
 		        Value reply = Value::dict(*arena);
 		        reply.set("result", Value::string("ok"));

@@ -61,8 +61,11 @@
  * first byte is not 128..191 goes to userspace (XT_CONTINUE).  A source that
  * differs from expected_src (when RTPRELAY_TF_EXPECT_SRC) follows src_policy.
  * RTP with a payload type or SSRC outside the non-empty expectation lists
- * goes to userspace.  RTCP (RFC 5761 demux when RTPRELAY_TF_RTCP_MUX, else
- * always when the packet looks like RTCP) is forwarded and also passed up.
+ * goes to userspace.  RTCP (RFC 5761 demux) is forwarded like RTP, without
+ * the payload type and SSRC checks.  A packet that no output could send goes
+ * to userspace.
+ *
+ * Version 2: RTCP is no longer copied up (the daemon would send it twice).
  * ---------------------------------------------------------------------------
  */
 #ifndef RTPRELAY_ABI_H
@@ -70,7 +73,7 @@
 
 #include <linux/types.h>
 
-#define RTPRELAY_ABI_VERSION	1
+#define RTPRELAY_ABI_VERSION	2
 
 #define RTPRELAY_MAX_TABLES	64
 #define RTPRELAY_MAX_OUTPUTS	4

@@ -81,7 +81,7 @@ fi
 for t in rpctl udptool; do
 	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
 done
-cp "$HERE"/guest*.sh "$WORK/"
+cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$TOP"/t/integration/{ngclient,media}.py "$WORK/"
 # The daemon as built by make (its libraries come from the host root the guest mounts).
 [ -x "$TOP/build/rtprelayd" ] && cp "$TOP/build/rtprelayd" "$WORK/rtprelayd"
 

@@ -36,7 +36,9 @@ TargetInput v4_input()
 	in.out_dst = ep("203.0.113.9:5004");       // 0x138c
 	in.tos = 0xb8;
 	in.payload_types = {0, 8, 101};
-	in.ssrc = 0x11223344;
+	in.num_payload_types = 3;
+	in.ssrcs = {0x11223344, 0x55667788};
+	in.num_ssrcs = 2;
 	in.clock_rate = 8000;
 	return in;
 }
@@ -74,8 +76,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint8_t{3}, s.num_payload_types);
 		CPPUNIT_ASSERT(s.payload_types[0] == 0 && s.payload_types[1] == 8 &&
 		               s.payload_types[2] == 101 && s.payload_types[3] == 0);
-		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, s.num_ssrcs);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{2}, s.num_ssrcs);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{0x11223344}, s.ssrcs[0]); // host order
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0x55667788}, s.ssrcs[1]);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0}, s.ssrcs[2]);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{8000}, s.clock_rate);
 		// Unused outputs and padding are zero.
 		static const uint8_t zero[sizeof(rtprelay_output)] = {};
@@ -91,8 +95,8 @@ public:
 		in.out_src = ep("[2001:db8::1]:30002");
 		in.out_dst = ep("[2001:db8:0:0:0:0:0:ab]:5004");
 		in.rtcp_mux = true;
-		in.payload_types.clear();
-		in.ssrc = std::nullopt;
+		in.num_payload_types = 0;
+		in.num_ssrcs = 0;
 		auto c = build_add_target(in);
 		CPPUNIT_ASSERT(c);
 		const rtprelay_target_spec& s = c->spec;
@@ -126,7 +130,7 @@ public:
 	void rejects_what_does_not_fit()
 	{
 		TargetInput in = v4_input();
-		in.payload_types = {0, 3, 4, 8, 9, 18, 96, 97, 101};
+		in.num_ssrcs = RTPRELAY_MAX_SSRCS + 1;
 		CPPUNIT_ASSERT(!build_add_target(in));
 		in = v4_input();
 		in.out_dst = ep("[2001:db8::2]:5004");

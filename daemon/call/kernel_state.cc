@@ -1,0 +1,82 @@
+#include "call/kernel_state.h"
+
+#include <algorithm>
+
+#include "kernel/channel.h"
+#include "util/log.h"
+
+namespace rtprelay::call {
+namespace {
+
+KernelSsrc& slot(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& list, size_t& n, uint32_t ssrc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].ssrc == ssrc)
+			return list[i];
+	list[n] = KernelSsrc{ssrc};
+	return list[n++];
+}
+
+} // namespace
+
+void KernelState::installed(kernel::Channel& channel, const net::Endpoint& local)
+{
+	channel_ = &channel;
+	local_ = local;
+	live_ = {};
+}
+
+void KernelState::remove()
+{
+	if (!channel_)
+		return;
+	retire_live();
+	auto cmd = kernel::build_del_target(local_);
+	if (cmd) {
+		if (auto r = channel_->del_target(*cmd); !r)
+			log::warn(log::Subsystem::kCore, "%s (%s)", r.error().reason.c_str(),
+			          local_.to_string().c_str());
+	}
+	channel_ = nullptr;
+}
+
+void KernelState::retire_live()
+{
+	for (const auto& s : live_.ssrc) {
+		if (!s.valid)
+			continue;
+		auto it = std::find_if(retired_.begin(), retired_.begin() + retired_count_,
+		                       [&](const KernelSsrc& k) { return k.ssrc == s.ssrc; });
+		if (it == retired_.begin() + retired_count_) {
+			// Full: the oldest SSRC makes room; its figures are history by now.
+			if (retired_count_ == retired_.size()) {
+				std::move(retired_.begin() + 1, retired_.end(), retired_.begin());
+				retired_count_--;
+			}
+			it = retired_.begin() + retired_count_++;
+			*it = KernelSsrc{s.ssrc};
+		}
+		it->packets += s.packets;
+		it->lost += s.lost;
+		it->jitter = s.jitter;
+	}
+	live_ = {};
+}
+
+size_t KernelState::ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) const
+{
+	size_t n = 0;
+	for (size_t i = 0; i < retired_count_; i++)
+		out[n++] = retired_[i];
+	for (const auto& s : live_.ssrc) {
+		if (!s.valid)
+			continue;
+		KernelSsrc& k = slot(out, n, s.ssrc);
+		k.packets += s.packets;
+		k.lost += s.lost;
+		k.jitter = s.jitter;
+	}
+	return n;
+}
+
+} // namespace rtprelay::call

@@ -1,0 +1,64 @@
+// What the kernel does for one stream: the target its socket has in xt_RTPRELAY (if any), the
+// decision it was built from, and the kernel's counters. Owned by a stream on its call's media
+// loop; destruction removes the target before the stream's port can go to another call.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "kernel/abi.h"
+#include "kernel/target_builder.h"
+#include "net/address.h"
+
+namespace rtprelay::kernel {
+class Channel;
+}
+
+namespace rtprelay::call {
+
+// One SSRC as the kernel counted it, summed over the stream's targets.
+struct KernelSsrc {
+	uint32_t ssrc = 0;
+	uint64_t packets = 0;
+	uint64_t lost = 0;
+	uint32_t jitter = 0; // timestamp units, from the newest target
+};
+
+class KernelState {
+public:
+	KernelState() = default;
+	~KernelState() { remove(); }
+	KernelState(const KernelState&) = delete;
+	KernelState& operator=(const KernelState&) = delete;
+
+	bool active() const { return channel_ != nullptr; }
+	kernel::Channel* channel() const { return channel_; }
+	const net::Endpoint& local() const { return local_; }
+
+	// The target now installed for `local` on `channel` (its counters start at zero).
+	void installed(kernel::Channel& channel, const net::Endpoint& local);
+	// Deletes the installed target, if any.
+	void remove();
+	// The live target's counters, read after `last`: per-SSRC figures replace the live part.
+	void set_live(const rtprelay_target_stats& now) { live_ = now; }
+	const rtprelay_target_stats& live() const { return live_; }
+	// Moves the live target's per-SSRC counters into the totals (before it is replaced).
+	void retire_live();
+	// Totals of earlier targets plus the live one; at most RTPRELAY_MAX_SSRCS * 2 entries.
+	size_t ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) const;
+
+	// The decision last tried (installed or refused); not tried again while unchanged.
+	std::optional<kernel::TargetInput> attempted;
+	uint64_t packets = 0, bytes = 0, errors = 0; // forwarded by the kernel, all targets
+	int64_t last_packet_ms = 0;                   // wall clock of the last kernel packet
+
+private:
+	kernel::Channel* channel_ = nullptr;
+	net::Endpoint local_;
+	rtprelay_target_stats live_{};
+	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS> retired_{};
+	size_t retired_count_ = 0;
+};
+
+} // namespace rtprelay::call

@@ -1,0 +1,194 @@
+#include "call/kernelizer.h"
+
+#include <algorithm>
+
+#include "kernel/channel.h"
+#include "media/media_loop.h"
+#include "util/log.h"
+
+namespace rtprelay::call {
+namespace {
+
+constexpr auto kLog = log::Subsystem::kCore;
+
+// The payload types either party announced for this m= line: each sends with its own
+// numbers or the other's. More than the kernel takes means "any".
+void add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
+{
+	for (const Media* m : {&a, &b})
+		for (uint8_t pt : m->payload_types) {
+			auto end = in.payload_types.begin() + static_cast<long>(in.num_payload_types);
+			if (std::find(in.payload_types.begin(), end, pt) != end)
+				continue;
+			if (in.num_payload_types == in.payload_types.size()) {
+				in.num_payload_types = 0;
+				in.payload_types = {};
+				return;
+			}
+			in.payload_types[in.num_payload_types++] = pt;
+		}
+}
+
+uint32_t first_clock_rate(const Media& m)
+{
+	for (uint8_t pt : m.payload_types)
+		if (m.clock_rates[pt])
+			return m.clock_rates[pt];
+	return 0;
+}
+
+// Reads the live target's counters and adds what is new since the last reading.
+void refresh(Stream& s, media::MediaLoop& loop)
+{
+	KernelState& k = s.kernel;
+	auto cmd = kernel::build_get_stats(k.local());
+	if (!cmd)
+		return;
+	auto now = k.channel()->get_stats(*cmd);
+	if (!now) {
+		log::warn(kLog, "%s (%s)", now.error().reason.c_str(),
+		          k.local().to_string().c_str());
+		return;
+	}
+	const rtprelay_target_stats& was = k.live();
+	uint64_t packets = now->packets - was.packets;
+	uint64_t bytes = now->bytes - was.bytes;
+	uint64_t errors = now->errors - was.errors;
+	s.stats.packets += packets;
+	s.stats.forwarded += packets;
+	s.stats.bytes += bytes;
+	s.stats.errors += errors;
+	s.stats.drops[static_cast<size_t>(media::DropReason::kStrictSource)] +=
+	        now->dropped_src - was.dropped_src;
+	k.packets += packets;
+	k.bytes += bytes;
+	k.errors += errors;
+	auto last = static_cast<int64_t>(now->last_packet_ms);
+	k.last_packet_ms = std::max(k.last_packet_ms, last);
+	s.stats.last_packet_ms = std::max(s.stats.last_packet_ms, last);
+	auto& totals = loop.counters();
+	totals.packets.fetch_add(packets, std::memory_order_relaxed);
+	totals.bytes.fetch_add(bytes, std::memory_order_relaxed);
+	totals.errors.fetch_add(errors, std::memory_order_relaxed);
+	k.set_live(*now);
+}
+
+void take_back(Stream& s)
+{
+	if (s.kernel.active() && s.loop) {
+		refresh(s, *s.loop);
+		s.kernel.remove();
+		log::debug(kLog, "stream %s taken back to userspace",
+		           s.kernel.local().to_string().c_str());
+	}
+	s.kernel.attempted.reset();
+}
+
+void sync(Stream& s)
+{
+	if (!s.loop || !s.loop->kernel())
+		return;
+	media::MediaLoop& loop = *s.loop;
+	auto want = kernel_decision(s, loop.config().tos);
+	KernelState& k = s.kernel;
+	if (want == k.attempted)
+		return;
+	if (!want) {
+		take_back(s);
+		return;
+	}
+	k.attempted = want;
+	auto cmd = kernel::build_add_target(*want);
+	if (cmd && k.active()) {
+		refresh(s, loop); // replacing resets the kernel's counters: keep what they say
+		k.retire_live();
+	}
+	Result<void> added = cmd ? loop.kernel()->add_target(*cmd) : Result<void>(cmd.error());
+	if (!added) {
+		if (k.active())
+			k.remove(); // the old target no longer does what userspace would
+		log::info(kLog, "stream %s stays in userspace: %s",
+		          want->local.to_string().c_str(), added.error().reason.c_str());
+		return;
+	}
+	if (!k.active())
+		log::debug(kLog, "stream %s kernelized (to %s)", want->local.to_string().c_str(),
+		           want->out_dst.to_string().c_str());
+	k.installed(*loop.kernel(), want->local);
+}
+
+} // namespace
+
+std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
+{
+	const Media& m = s.media;
+	const Media* peer = m.peer;
+	bool rtcp_socket = s.component == Stream::Component::kRtcp;
+	if (!s.socket || m.rejected || !s.learning.confirmed() || !peer || !peer->allocated() ||
+	    peer->rejected)
+		return std::nullopt;
+	if (rtcp_socket && m.rtcp_mux)
+		return std::nullopt; // unused: this party muxes RTCP onto the RTP port
+	if (!rtcp_socket && m.rtcp_mux && !peer->rtcp_mux)
+		return std::nullopt; // demuxing RTCP to the peer's RTCP port is userspace's job
+	const Stream& out = rtcp_socket && !peer->rtcp_mux ? peer->rtcp : peer->rtp;
+	if (!out.socket || !out.learning.destination())
+		return std::nullopt;
+
+	kernel::TargetInput in;
+	in.local = s.socket->local;
+	// Learned endpoints are where the party sends from; without learning any source goes.
+	if (s.learning.learned())
+		in.expected_src = s.learning.destination();
+	in.strict = s.learning.strict();
+	in.out_src = out.socket->local;
+	in.out_dst = *out.learning.destination();
+	in.tos = static_cast<uint8_t>(tos);
+	if (!rtcp_socket) {
+		in.rtcp_mux = m.rtcp_mux;
+		add_payload_types(in, m, *peer);
+		for (size_t i = 0; i < s.stats.ssrc_count && i < in.ssrcs.size(); i++)
+			in.ssrcs[in.num_ssrcs++] = s.stats.ssrcs[i].ssrc();
+		in.clock_rate = first_clock_rate(m);
+	}
+	return in;
+}
+
+void kernel_sync_after_packets(Stream& s)
+{
+	if (!s.loop || !s.loop->kernel())
+		return;
+	sync(s);
+	// The peer's streams send to this stream's endpoint, which these packets may have moved.
+	if (Media* peer = s.media.peer; peer && peer->allocated()) {
+		sync(peer->rtp);
+		sync(peer->rtcp);
+	}
+}
+
+void kernel_refresh(Stream& s)
+{
+	if (s.kernel.active() && s.loop)
+		refresh(s, *s.loop);
+}
+
+void kernel_refresh(Call& c)
+{
+	for (auto& ml : c.monologues())
+		for (auto& m : ml->medias) {
+			kernel_refresh(m->rtp);
+			kernel_refresh(m->rtcp);
+		}
+}
+
+void kernel_take_back(Media& m)
+{
+	for (Media* x : {&m, m.peer}) {
+		if (!x)
+			continue;
+		take_back(x->rtp);
+		take_back(x->rtcp);
+	}
+}
+
+} // namespace rtprelay::call

@@ -1,0 +1,32 @@
+// Hands confirmed streams to xt_RTPRELAY and takes them back. A stream is kernelized once its
+// party's endpoint is confirmed and the kernel would do exactly what the userspace path does
+// (same destination, same source handling, no RTCP mux translation); any change of that
+// decision (re-signalling, a new SSRC, the peer's endpoint moving) replaces or removes the
+// target. The kernel's counters are folded into the stream's own, so timeouts, query, delete
+// and statistics see kernel traffic like userspace traffic. Media loop only.
+#pragma once
+
+#include <optional>
+
+#include "call/call.h"
+#include "kernel/target_builder.h"
+
+namespace rtprelay::call {
+
+// What the kernel should do for packets arriving on `s`, or nullopt while userspace must see
+// them. Pure: reads the stream, its media and the peer's.
+std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos);
+
+// After userspace handled packets of `s`: brings the targets of `s`, and of the peer streams
+// that send to `s`'s endpoint, in line with their decisions.
+void kernel_sync_after_packets(Stream& s);
+
+// Reads the counters of the stream's target and folds what is new into its counters.
+void kernel_refresh(Stream& s);
+void kernel_refresh(Call& c);
+
+// Takes every stream of the media (and its peer) back to userspace: signalling is about to
+// change it. The next packets decide again.
+void kernel_take_back(Media& m);
+
+} // namespace rtprelay::call

@@ -1,0 +1,20 @@
+# Sourced by guest.sh: calls through rtprelayd with the kernel doing the forwarding
+# (t/kernel/guest_call.py), steered by an iptables rule. xt_RTPRELAY is loaded, no table exists.
+call_scenario() {
+	local desc=$1
+	python3 "$L/guest_call.py" 2223 0 > /tmp/call.out 2>&1
+	sed "s/^\(not \)\?ok - /&$desc: /" /tmp/call.out
+	PASS=$((PASS + $(grep -c '^ok - ' /tmp/call.out)))
+	FAIL=$((FAIL + $(grep -c '^not ok - ' /tmp/call.out)))
+	grep -qx done /tmp/call.out || bad "$desc: call scenario ran to its end"
+	grep -q '^not ok' /tmp/call.out && tail -40 /tmp/rd.log | sed 's/^/    # rtprelayd: /'
+	return 0
+}
+
+check "iptables -j RTPRELAY --id 0 for the call" iptables -I INPUT -p udp -j RTPRELAY --id 0
+if check "rtprelayd --table=0 --no-fallback starts for the call" rd_start --table=0 --no-fallback; then
+	call_scenario "iptables"
+	check "rtprelayd stops cleanly after the call" rd_stop
+fi
+check "no table left after the call" test ! -e /proc/rtprelay/0
+check "iptables -D after the call" iptables -D INPUT -p udp -j RTPRELAY --id 0

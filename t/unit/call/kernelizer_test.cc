@@ -1,0 +1,204 @@
+#include "call/kernelizer.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "media/interfaces.h"
+
+using namespace rtprelay;
+using namespace rtprelay::call;
+
+namespace {
+
+net::Endpoint ep(const char* s)
+{
+	return *net::Endpoint::parse(s, net::IpAddress());
+}
+
+} // namespace
+
+// What the kernel is told for a stream, from the stream's learning state, its media and the
+// peer's. No kernel and no sockets: the decision is pure.
+class KernelizerTest : public CppUnit::TestFixture {
+	CPPUNIT_TEST_SUITE(KernelizerTest);
+	CPPUNIT_TEST(unconfirmed_stays_in_userspace);
+	CPPUNIT_TEST(confirmed_stream_forwards_to_peer_endpoint);
+	CPPUNIT_TEST(strict_source_drops_others);
+	CPPUNIT_TEST(needs_peer_endpoint);
+	CPPUNIT_TEST(rtcp_socket_goes_to_peer_rtcp);
+	CPPUNIT_TEST(mux_to_demux_stays_in_userspace);
+	CPPUNIT_TEST(demux_to_mux_goes_to_peer_rtp);
+	CPPUNIT_TEST(payload_types_from_both_sides);
+	CPPUNIT_TEST(ssrcs_seen_are_expected);
+	CPPUNIT_TEST(learning_off_accepts_any_source);
+	CPPUNIT_TEST(rejected_media_stays_in_userspace);
+	CPPUNIT_TEST_SUITE_END();
+
+	media::LocalAddress address_;
+	std::unique_ptr<Monologue> a_party_, b_party_;
+	Media* a_ = nullptr; // caller's side: the relay's sockets facing the caller
+	Media* b_ = nullptr;
+
+	static void bind(Media& m, const char* rtp, const char* rtcp, const media::LocalAddress& la)
+	{
+		m.allocation.address = &la;
+		m.allocation.lease.rtp.local = ep(rtp);
+		m.allocation.lease.rtcp.local = ep(rtcp);
+		m.rtp.socket = &m.allocation.lease.rtp;
+		m.rtcp.socket = &m.allocation.lease.rtcp;
+	}
+
+	// Three packets from `from` in delayed learning, the last after the window: confirmed.
+	static void confirm(Stream& s, const char* from, bool strict = false)
+	{
+		s.learning.reset(std::nullopt, media::LearningMode::kDelayed, false, strict);
+		s.learning.on_packet(ep(from), 0);
+		s.learning.on_packet(ep(from), 1);
+		s.learning.on_packet(ep(from), media::EndpointLearning::kWindowMs);
+	}
+
+public:
+	void setUp() override
+	{
+		a_party_ = std::make_unique<Monologue>("a");
+		b_party_ = std::make_unique<Monologue>("b");
+		a_ = &a_party_->media_at(1);
+		b_ = &b_party_->media_at(1);
+		a_->peer = b_;
+		b_->peer = a_;
+		bind(*a_, "10.0.0.1:30000", "10.0.0.1:30001", address_);
+		bind(*b_, "10.0.0.1:30002", "10.0.0.1:30003", address_);
+		a_->payload_types = {0, 101};
+		b_->payload_types = {0, 101};
+		a_->clock_rates[0] = 8000;
+		a_->clock_rates[101] = 8000;
+	}
+
+	void unconfirmed_stays_in_userspace()
+	{
+		confirm(b_->rtp, "192.0.2.20:6000");
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), media::LearningMode::kDelayed, false,
+		                       false);
+		a_->rtp.learning.on_packet(ep("192.0.2.10:5000"), 0);
+		CPPUNIT_ASSERT(!a_->rtp.learning.confirmed());
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 184));
+	}
+
+	void confirmed_stream_forwards_to_peer_endpoint()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		auto d = kernel_decision(a_->rtp, 184);
+		CPPUNIT_ASSERT(d);
+		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30000"));
+		CPPUNIT_ASSERT(d->expected_src == ep("192.0.2.10:5000"));
+		CPPUNIT_ASSERT(!d->strict);
+		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
+		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT_EQUAL(uint8_t{184}, d->tos);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{8000}, d->clock_rate);
+		CPPUNIT_ASSERT(!d->rtcp_mux);
+	}
+
+	void strict_source_drops_others()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000", true);
+		confirm(b_->rtp, "192.0.2.20:6000");
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->strict);
+	}
+
+	void needs_peer_endpoint()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		b_->rtp.learning.reset(std::nullopt, media::LearningMode::kDelayed, false, false);
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+		// The peer's SDP address is enough: media goes there until it sends.
+		b_->rtp.learning.reset(ep("192.0.2.20:6000"), media::LearningMode::kDelayed, false,
+		                       false);
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->out_dst == ep("192.0.2.20:6000"));
+	}
+
+	void rtcp_socket_goes_to_peer_rtcp()
+	{
+		confirm(a_->rtcp, "192.0.2.10:5001");
+		confirm(b_->rtcp, "192.0.2.20:6001");
+		auto d = kernel_decision(a_->rtcp, 0);
+		CPPUNIT_ASSERT(d);
+		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30001"));
+		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30003"));
+		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6001"));
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, d->num_payload_types); // RTCP carries none
+	}
+
+	void mux_to_demux_stays_in_userspace()
+	{
+		a_->rtcp_mux = true;
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtcp, 0)); // unused while muxed
+		b_->rtcp_mux = true;
+		auto d = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT(d && d->rtcp_mux);
+	}
+
+	void demux_to_mux_goes_to_peer_rtp()
+	{
+		b_->rtcp_mux = true;
+		confirm(a_->rtcp, "192.0.2.10:5001");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		auto d = kernel_decision(a_->rtcp, 0);
+		CPPUNIT_ASSERT(d);
+		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
+		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
+	}
+
+	void payload_types_from_both_sides()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		b_->payload_types = {8, 0, 96};
+		auto d = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{4}, d->num_payload_types);
+		CPPUNIT_ASSERT(d->payload_types[0] == 0 && d->payload_types[1] == 101 &&
+		               d->payload_types[2] == 8 && d->payload_types[3] == 96);
+		// More than the kernel takes: any payload type.
+		b_->payload_types = {3, 4, 5, 6, 7, 8, 9};
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0)->num_payload_types);
+	}
+
+	void ssrcs_seen_are_expected()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0)->num_ssrcs);
+		a_->rtp.stats.ssrc(0x1234).on_packet(1, 160, 0);
+		auto first = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, first->num_ssrcs);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0x1234}, first->ssrcs[0]);
+		// A new SSRC changes the decision: the target is replaced.
+		a_->rtp.stats.ssrc(0x5678).on_packet(1, 160, 0);
+		auto second = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, second->num_ssrcs);
+		CPPUNIT_ASSERT(!(first == second));
+	}
+
+	void learning_off_accepts_any_source()
+	{
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), media::LearningMode::kOff, false,
+		                       false);
+		confirm(b_->rtp, "192.0.2.20:6000");
+		auto d = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT(d);
+		CPPUNIT_ASSERT(!d->expected_src);
+	}
+
+	void rejected_media_stays_in_userspace()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		b_->rejected = true;
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+	}
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(KernelizerTest);
