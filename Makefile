@@ -5,7 +5,7 @@
 BUILD    ?= build
 CXX      ?= g++
 CLANGXX  ?= clang++
-PKGS     := libevent json-c
+PKGS     := libevent json-c libnftnl libmnl
 SANITIZE ?=
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wcast-qual \
@@ -99,7 +99,8 @@ build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c)
 
 # Relay benchmark (bench/README.md): rtprelayd and Debian's rtpengine through the same
-# scenarios in one run, with ratios. BENCH_ARGS='--relay=rtprelayd' skips rtpengine.
+# scenarios in one run, with ratios, then kernel vs userspace forwarding in a QEMU guest.
+# BENCH_ARGS='--relay=rtprelayd' skips rtpengine and the guest.
 BENCH_ARGS ?= --compare
 bench: all
 	@scripts/install-deps.sh --quiet

@@ -10,6 +10,7 @@
 #include "config/loader.h"
 #include "event/loop.h"
 #include "kernel/channel.h"
+#include "kernel/nft_rules.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
 #include "ng/command.h"
@@ -33,27 +34,79 @@ void log_config(const Config& config, const std::string& file)
 	log::info(kLog, "media ports %u-%u", config.port_min, config.port_max);
 }
 
-// Opens the kernel table unless --table=-1. When that fails the relay forwards in userspace
-// and says why and how to fix it, or, with --no-fallback, refuses to start.
-Result<std::unique_ptr<kernel::Channel>> open_kernel(const Config& config)
+kernel::nft::Spec nft_spec(const Config& config)
+{
+	return {config.nftables_chain, config.nftables_base_chain, config.table};
+}
+
+// The table, then the nftables rule that steers packets into it (none with an empty
+// --nftables-chain). Members are destroyed in reverse: the rule goes before the table.
+struct Kernel {
+	std::unique_ptr<kernel::Channel> channel;
+	std::unique_ptr<kernel::NftRules> rules;
+};
+
+Result<Kernel> setup_kernel(const Config& config)
+{
+	auto channel = kernel::Channel::open(config.table);
+	if (!channel)
+		return channel.error();
+	Kernel k{std::move(channel).value(), nullptr};
+	if (config.nftables_chain.empty()) {
+		log::info(kLog,
+		          "no nftables rule (nftables-chain is empty): steer UDP to table %d "
+		          "yourself",
+		          config.table);
+		return k;
+	}
+	auto rules = kernel::NftRules::install(nft_spec(config));
+	if (!rules)
+		return rules.error(); // the table is closed (and deleted if ours) with k
+	k.rules = std::move(rules).value();
+	return k;
+}
+
+// Opens the kernel table and its rule unless --table=-1. When that fails the relay forwards
+// in userspace and says why and how to fix it, or, with --no-fallback, refuses to start.
+Result<Kernel> open_kernel(const Config& config)
 {
 	if (config.table < 0) {
 		log::info(kLog, "forwarding in userspace (table=-1)");
-		return std::unique_ptr<kernel::Channel>();
+		return Kernel{};
 	}
-	auto channel = kernel::Channel::open(config.table);
-	if (channel) {
+	auto k = setup_kernel(config);
+	if (k) {
 		log::notice(kLog, "kernel forwarding: table %d", config.table);
-		return channel;
+		return k;
 	}
 	std::string reason = "kernel forwarding (table " + std::to_string(config.table) +
-	                     ") is not available: " + channel.error().reason;
+	                     ") is not available: " + k.error().reason;
 	if (config.no_fallback)
 		return Error{reason +
 		             "; --no-fallback is set (use --table=-1 to forward in userspace)"};
 	log::warn(kLog, "%s; forwarding in userspace (use --table=-1 to silence this)",
 	          reason.c_str());
-	return std::unique_ptr<kernel::Channel>();
+	return Kernel{};
+}
+
+// --nftables-start / --nftables-stop: only the rule, for init scripts; no daemon.
+int nft_one_shot(const Config& config)
+{
+	if (config.nftables_start && config.nftables_stop) {
+		fputs("rtprelayd: --nftables-start and --nftables-stop exclude each other\n",
+		      stderr);
+		return 2;
+	}
+	if (config.nftables_chain.empty()) {
+		log::info(kLog, "no nftables rule to manage (nftables-chain is empty)");
+		return 0;
+	}
+	auto r = config.nftables_start ? kernel::nft_install(nft_spec(config))
+	                               : kernel::nft_remove(nft_spec(config));
+	if (r)
+		return 0;
+	fprintf(stderr, "rtprelayd: %s\n", r.error().reason.c_str());
+	return 1;
 }
 
 int run(const Config& config, const std::string& config_file)
@@ -86,10 +139,11 @@ int run(const Config& config, const std::string& config_file)
 		          "wants %llu); raise it (ulimit -n, LimitNOFILE=)",
 		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
 		          static_cast<unsigned long long>(wanted));
-	// Kept for the daemon's life: destroyed (and its table deleted) after the calls.
-	auto channel = open_kernel(config);
-	if (!channel)
-		return fail(channel.error().reason);
+	// Kept for the daemon's life: destroyed (its rule removed, its table deleted) after the
+	// calls.
+	auto kernel = open_kernel(config);
+	if (!kernel)
+		return fail(kernel.error().reason);
 
 	std::optional<PidFile> pidfile;
 	if (!config.pidfile.empty()) {
@@ -131,7 +185,7 @@ int run(const Config& config, const std::string& config_file)
 	{
 		call::Registry calls(config, interfaces, **loops, l);
 		registry = &calls;
-		calls.set_kernel(channel->get());
+		calls.set_kernel(kernel->channel.get());
 		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
 		if (!ng)
 			return fail(ng.error().reason);
@@ -163,7 +217,9 @@ int main(int argc, char** argv)
 	case config::Loaded::Action::kRun: break;
 	}
 	log::init(loaded->config.log);
-	int rc = run(loaded->config, loaded->config_file);
+	const Config& config = loaded->config;
+	int rc = config.nftables_start || config.nftables_stop ? nft_one_shot(config)
+	                                                       : run(config, loaded->config_file);
 	log::shutdown();
 	return rc;
 }

@@ -28,6 +28,10 @@ struct Config {
 
 	int table = 0; // kernel forwarding table; -1 = userspace only
 	bool no_fallback = false;
+	std::string nftables_chain = "rtprelay";   // empty: no nftables rule management
+	std::string nftables_base_chain = "INPUT"; // empty: no jump to nftables_chain
+	bool nftables_start = false;               // one-shot: create the rule and exit
+	bool nftables_stop = false;                // one-shot: remove the rule and exit
 
 	uint16_t port_min = 30000;
 	uint16_t port_max = 40000;

@@ -91,7 +91,8 @@ Result<void> add_listen_ng(Config& c, std::string_view value)
 	return {};
 }
 
-bool valid_interface_name(std::string_view name)
+// Interface and nftables chain names: letters, digits, - _ .
+bool valid_name(std::string_view name)
 {
 	if (name.empty() || name.size() > 64)
 		return false;
@@ -108,7 +109,7 @@ Result<void> add_interface(Config& c, std::string_view value)
 	InterfaceSpec spec;
 	if (size_t slash = value.find('/'); slash != std::string_view::npos) {
 		spec.name = value.substr(0, slash);
-		if (!valid_interface_name(spec.name))
+		if (!valid_name(spec.name))
 			return Error{strprintf(
 			        "'%s' is not a valid interface name (letters, digits, - _ .)",
 			        printable(spec.name).c_str())};
@@ -128,6 +129,23 @@ Result<void> add_interface(Config& c, std::string_view value)
 	spec.address = *ip;
 	c.interfaces.push_back(std::move(spec));
 	return {};
+}
+
+// An empty chain name turns the feature off, so it is allowed.
+template <auto Member>
+Result<void> set_chain(Config& c, std::string_view value)
+{
+	value = trim(value);
+	if (!value.empty() && !valid_name(value))
+		return Error{
+		        "expected a chain name (letters, digits, - _ .; at most 64) or nothing"};
+	c.*Member = value;
+	return {};
+}
+
+Result<void> set_base_chain(Config& c, std::string_view value)
+{
+	return set_chain<&Config::nftables_base_chain>(c, trim(value) == "none" ? "" : value);
 }
 
 Result<void> set_num_threads(Config& c, std::string_view value)
@@ -184,6 +202,23 @@ const std::array kOptions = {
                 "no-fallback", 'F', K::kFlag, "", "false",
                 "Exit instead of falling back to userspace when kernel forwarding is unavailable.",
                 set_bool<&C::no_fallback>},
+        OptionSpec{"nftables-chain", 0, K::kValue, "NAME", "rtprelay",
+                   "nftables chain, in table filter of families ip and ip6, created at start "
+                   "(when the kernel table is open) and removed at stop; its one rule sends UDP "
+                   "to the RTPRELAY target with the --table id. Empty: no nftables rule; steer "
+                   "packets to the table yourself.",
+                   set_chain<&C::nftables_chain>},
+        OptionSpec{"nftables-base-chain", 0, K::kValue, "NAME", "INPUT",
+                   "Base chain (filter, hook input, priority 0, created if missing) that gets a "
+                   "jump to --nftables-chain at its top. Empty or 'none' (rtpengine's "
+                   "spelling): no jump; hook the chain in yourself.",
+                   set_base_chain},
+        OptionSpec{"nftables-start", 0, K::kFlag, "", "false",
+                   "Create the nftables chain, rule and jump for --table, then exit (for init "
+                   "scripts; the kernel table is not needed).",
+                   set_bool<&C::nftables_start>},
+        OptionSpec{"nftables-stop", 0, K::kFlag, "", "false",
+                   "Remove the nftables chain and jump, then exit.", set_bool<&C::nftables_stop>},
         OptionSpec{"port-min", 'm', K::kValue, "PORT", "30000",
                    "Lowest local UDP port used for media.", set_int<&C::port_min, 1024, 65535>},
         OptionSpec{"port-max", 'M', K::kValue, "PORT", "40000",
@@ -284,15 +319,10 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	        "recording-method",
 	        "recording-format",
 	        "iptables-chain",
-	        "nftables-chain",
-	        "nftables-base-chain",
-	        "nftables-start",
-	        "nftables-stop",
 	        "dtls-passive",
 	        "dtls-cert-cipher",
 	        "dtls-rsa-key-size",
 	        "dtls-signature",
-	        "endpoint-learning",
 	        "graphite",
 	        "graphite-interval",
 	        "graphite-prefix",

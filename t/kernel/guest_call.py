@@ -152,6 +152,21 @@ def main():
     check("statistics: relayed packets include the kernel's",
           st[b"totalstatistics"][b"relayedpackets"] >= 2 * (N + 10))
 
+    # A new SSRC from A: the kernel hands its first packet up, userspace forwards it and
+    # re-kernelizes the stream expecting both SSRCs; the rest goes through the kernel.
+    before = streams(ng, call_id)[ra]
+    for i in range(50):
+        a.rtp.sendto(rtp_packet(i, ssrc=0xC), ("127.0.0.1", ra))
+        time.sleep(0.02)
+    got = b.receive(b.rtp, timeout=2, want=50)
+    after = streams(ng, call_id)[ra]
+    _, k0, u0 = counts(before)
+    _, k1, u1 = counts(after)
+    check("new SSRC: B got all 50 packets", len(got) == 50, len(got))
+    check("new SSRC: its first packet went through userspace", 1 <= u1 - u0 <= 3, (u0, u1))
+    check("new SSRC: then the kernel again", k1 - k0 == 50 - (u1 - u0), (k0, k1))
+    check("new SSRC: stream kernelized", kernelized(after), after[b"flags"])
+
     # Re-INVITE: A moves to a new address. Its stream is taken back, learns again, and is
     # kernelized again; B's stream now sends to A's new port.
     a2 = party()

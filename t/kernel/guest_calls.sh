@@ -1,5 +1,6 @@
 # Sourced by guest.sh: calls through rtprelayd with the kernel doing the forwarding
-# (t/kernel/guest_call.py), steered by an iptables rule. xt_RTPRELAY is loaded, no table exists.
+# (t/kernel/guest_call.py), steered once by the daemon's own nftables rule and once, with
+# rule management off, by an operator's iptables rule. xt_RTPRELAY is loaded, no table exists.
 call_scenario() {
 	local desc=$1
 	python3 "$L/guest_call.py" 2223 0 > /tmp/call.out 2>&1
@@ -11,10 +12,17 @@ call_scenario() {
 	return 0
 }
 
-check "iptables -j RTPRELAY --id 0 for the call" iptables -I INPUT -p udp -j RTPRELAY --id 0
-if check "rtprelayd --table=0 --no-fallback starts for the call" rd_start --table=0 --no-fallback; then
-	call_scenario "iptables"
+if check "rtprelayd (own nftables rule) starts for the call" rd_start --table=0 --no-fallback; then
+	call_scenario "nftables"
 	check "rtprelayd stops cleanly after the call" rd_stop
 fi
 check "no table left after the call" test ! -e /proc/rtprelay/0
+
+check "iptables -j RTPRELAY --id 0 for the call" iptables -I INPUT -p udp -j RTPRELAY --id 0
+if check "rtprelayd --nftables-chain= starts for the call" \
+	rd_start --table=0 --no-fallback --nftables-chain=; then
+	call_scenario "iptables"
+	check "rtprelayd stops cleanly after the call" rd_stop
+fi
+check "no table left after the iptables call" test ! -e /proc/rtprelay/0
 check "iptables -D after the call" iptables -D INPUT -p udp -j RTPRELAY --id 0

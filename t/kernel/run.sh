@@ -6,14 +6,16 @@
 # Last line: "kernel: N passed, N failed"; exit status 0 iff nothing failed.
 #
 # Env: WORK (scratch, default /tmp/rtprelay-kernel-test), KVER (guest
-# kernel, default newest /boot/vmlinuz-*-amd64), BOOT_TIMEOUT (s, 150),
-# SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check.
+# kernel, default newest /boot/vmlinuz-*-amd64), BOOT_TIMEOUT (s, 300),
+# SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check,
+# GUEST_SCRIPT (what runs in the guest, default t/kernel/guest.sh; the
+# benchmark passes bench/guest_bench.sh, whose "BENCH ..." lines are shown).
 set -euo pipefail
 T0=$(date +%s)
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-/tmp/rtprelay-kernel-test}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 SMP=${SMP:-2}
 MEM=${MEM:-1024}
 PASS=0 FAIL=0
@@ -29,7 +31,7 @@ abort() { bad "$*"; result || exit 1; }
 
 # ------------------------------------------------------------ host packages
 PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
-      cpio kmod iptables libxtables-dev pkg-config build-essential iproute2)
+      cpio kmod iptables nftables libxtables-dev pkg-config build-essential iproute2)
 install_pkgs() {
 	local missing=() p
 	for p in "${PKGS[@]}"; do
@@ -82,6 +84,9 @@ for t in rpctl udptool; do
 	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
 done
 cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$TOP"/t/integration/{ngclient,media}.py "$WORK/"
+GUEST_SCRIPT=${GUEST_SCRIPT:-$HERE/guest.sh}
+cp "$GUEST_SCRIPT" "$WORK/guest-main.sh"
+[ -x "$TOP/build/bench/rtpload" ] && cp "$TOP/build/bench/rtpload" "$WORK/rtpload"
 # The daemon as built by make (its libraries come from the host root the guest mounts).
 [ -x "$TOP/build/rtprelayd" ] && cp "$TOP/build/rtprelayd" "$WORK/rtprelayd"
 
@@ -113,7 +118,7 @@ mount -t tmpfs tmp /newroot/tmp
 mount -t tmpfs run /newroot/run
 mkdir -p /newroot/tmp/lab
 mount -t 9p -o $O lab /newroot/tmp/lab || { echo "GUEST-RESULT: 0 passed, 1 failed (mount lab)"; poweroff -f; }
-exec switch_root /newroot /bin/bash /tmp/lab/guest.sh
+exec switch_root /newroot /bin/bash /tmp/lab/guest-main.sh
 EOF
 chmod +x "$R/init"
 (cd "$R" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$WORK/initramfs.cpio.gz"
@@ -132,7 +137,7 @@ timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
 	-device virtio-9p-pci,fsdev=lab,mount_tag=lab \
 	< /dev/null 2>&1 | tr -d '\r' > "$LOG"
 set -e
-grep -aE '^(ok|not ok) - |^    # ' "$LOG" || true
+grep -aE '^(ok|not ok) - |^    # |^BENCH ' "$LOG" || true
 G=$(grep -a '^GUEST-RESULT:' "$LOG" | tail -1 || true)
 if [[ $G =~ GUEST-RESULT:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
 	PASS=$((PASS + BASH_REMATCH[1])) FAIL=$((FAIL + BASH_REMATCH[2]))
