@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from guest import run_guest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500)}
 RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
@@ -79,6 +81,8 @@ def parse_args():
     p.add_argument("--rtpload", default=os.path.join(ROOT, "build", "bench", "rtpload"))
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "bench", "logs"))
     p.add_argument("--json", help="also write all results to this file")
+    p.add_argument("--guest", action="store_true",
+                   help="also run the kernel vs userspace scenario in a QEMU guest (root)")
     a = p.parse_args()
     if a.quick:
         a.duration, a.setup_duration, a.trial = 3, 3, 0.5
@@ -272,6 +276,9 @@ def main():
                 results[relay][scenario] = {"error": str(e)}
             failed |= "error" in results[relay][scenario]
     print_summary(results, relays, args.scenarios)
+    if args.guest:
+        results["guest"] = run_guest(args)
+        failed |= "error" in results["guest"]
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

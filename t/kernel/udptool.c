@@ -4,6 +4,10 @@
  *
  *   udptool send SRC DST N rtp|rtcp|stun [ssrc]
  *       binds SRC, sends N packets of the given kind to DST (paced)
+ *   udptool flood SRC DST PPS SECONDS
+ *       binds SRC, sends RTP (PT 0, SSRC 0x11223344) to DST at PPS packets
+ *       per second for SECONDS, in sendmmsg batches every 5 ms; prints
+ *       "sent K" (the benchmark's generator: sending only, no receiving)
  *   udptool recv BIND N TIMEOUT_MS
  *       receives until N packets or TIMEOUT_MS of silence, prints
  *       "received K from ADDR tos T" (ADDR and TOS/traffic class of the
@@ -11,6 +15,7 @@
  *
  * Addresses: a.b.c.d:port or [v6]:port.
  */
+#define _GNU_SOURCE /* sendmmsg */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static socklen_t parse(const char *s, struct sockaddr_storage *ss)
@@ -179,12 +185,80 @@ static int do_recv(char **argv)
 	return got == want ? 0 : 1;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define FLOOD_BATCH 256
+
+static int do_flood(char **argv)
+{
+	static unsigned char pkt[FLOOD_BATCH][172];
+	static struct mmsghdr msgs[FLOOD_BATCH];
+	static struct iovec iov[FLOOD_BATCH];
+	struct sockaddr_storage dst;
+	socklen_t dl = parse(argv[3], &dst);
+	int fd = bound_socket(argv[2]);
+	double pps = atof(argv[4]), secs = atof(argv[5]);
+	double start = now_s(), slot = 0.005;
+	unsigned long long sent = 0, due;
+	int i;
+
+	for (i = 0; i < FLOOD_BATCH; i++) {
+		memset(pkt[i], 0xd5, sizeof(pkt[i]));
+		pkt[i][0] = 0x80;
+		pkt[i][1] = 0;
+		pkt[i][8] = 0x11; pkt[i][9] = 0x22; pkt[i][10] = 0x33; pkt[i][11] = 0x44;
+		iov[i].iov_base = pkt[i];
+		iov[i].iov_len = sizeof(pkt[i]);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &dst;
+		msgs[i].msg_hdr.msg_namelen = dl;
+	}
+	for (;;) {
+		double t = now_s() - start;
+
+		if (t >= secs)
+			break;
+		due = (unsigned long long)(pps * t);
+		while (sent < due) {
+			unsigned int n = due - sent > FLOOD_BATCH ? FLOOD_BATCH : due - sent;
+			int k;
+
+			for (i = 0; i < (int)n; i++) {
+				unsigned int seq = sent + i, ts = 160u * seq;
+
+				pkt[i][2] = seq >> 8; pkt[i][3] = seq;
+				pkt[i][4] = ts >> 24; pkt[i][5] = ts >> 16;
+				pkt[i][6] = ts >> 8; pkt[i][7] = ts;
+			}
+			k = sendmmsg(fd, msgs, n, 0);
+			if (k <= 0) {
+				perror("sendmmsg");
+				return 1;
+			}
+			sent += k;
+		}
+		usleep(slot * 1e6);
+	}
+	printf("sent %llu\n", sent);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 6 && !strcmp(argv[1], "flood"))
+		return do_flood(argv);
 	if (argc >= 6 && !strcmp(argv[1], "send"))
 		return do_send(argv, argc);
 	if (argc >= 5 && !strcmp(argv[1], "recv"))
 		return do_recv(argv);
-	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | recv BIND N TIMEOUT_MS\n");
+	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | flood SRC DST PPS SECONDS | "
+			"recv BIND N TIMEOUT_MS\n");
 	return 2;
 }

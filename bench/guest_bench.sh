@@ -1,0 +1,166 @@
+#!/bin/bash
+# Guest side of the kernel benchmark (bench/run.py --guest, via t/kernel/run.sh): runs as PID 1
+# in the QEMU guest with the module, rtprelayd and rtpload in /tmp/lab. The same max-rate search
+# (one call, paced rates doubled then bisected, zero loss) runs twice against a fresh relay:
+# with table 0 and its own nftables rule (the kernel forwards), and with --table=-1 (userspace);
+# then a fixed load against the same relay.
+# The generator sits in its own network namespace behind a veth pair, pinned to CPU 0; packets
+# it sends are processed on CPU 1 (RPS), where the relay runs. So the relay's path (kernel
+# forwarding, or softirq + rtprelayd) has CPU 1 to itself and the generator CPU 0, instead of
+# the kernel's forwarding work landing in the generator's send calls as on loopback. Prints "BENCH <path> RESULT ..." and
+# "BENCH <path> LOAD ..." per path and "GUEST-RESULT: N passed, N failed" last.
+L=/tmp/lab
+export PATH=$L:/usr/sbin:/usr/bin:/sbin:/bin
+export XTABLES_LIBDIR=$L:/usr/lib/x86_64-linux-gnu/xtables
+PASS=0 FAIL=0
+ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
+bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
+finish() {
+	echo "GUEST-RESULT: $PASS passed, $FAIL failed"
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 10
+}
+trap finish EXIT
+
+ip link set lo up
+ip netns add gen
+ip link add vr type veth peer name vg
+ip link set vg netns gen
+ip addr add 10.9.0.1/24 dev vr
+ip link set vr up
+ip netns exec gen sh -c 'ip link set lo up && ip addr add 10.9.0.2/24 dev vg && ip link set vg up &&
+	echo 1 > /sys/class/net/vg/queues/rx-0/rps_cpus' && ok "generator namespace behind veth" ||
+	{ bad "generator namespace"; exit; }
+echo 2 > /sys/class/net/vr/queues/rx-0/rps_cpus
+GEN="ip netns exec gen taskset -c 0"
+ip netns exec gen iptables -t raw -A PREROUTING -p udp --dport 6000 -j DROP
+modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
+insmod "$L/xt_RTPRELAY.ko" && ok "insmod xt_RTPRELAY" || { bad "insmod"; exit; }
+ulimit -n 65536
+
+# Busy and total jiffies of CPU 1 (the relay's: rtprelayd and the softirqs RPS sends there).
+cpu_jiffies() { awk '/^cpu1 / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+
+# load PATH RELAY_PID: a fixed load (50 calls, 50 packets/s each way: 5,000 pps relayed) and
+# how busy the relay's CPU was meanwhile: the kernel's forwarding runs in softirq context,
+# outside rtprelayd, so only the CPU's own figure compares the two paths.
+load() {
+	local path=$1 rd=$2 before after
+	before=$(cpu_jiffies)
+	$GEN "$L/rtpload" --local=10.9.0.2 --ng=10.9.0.1:2400 --relay-pid="$rd" --label="guest_load_$path" \
+		--port-min=50000 --port-max=59999 --relay-port-min=40000 --relay-port-max=49999 \
+		--calls=50 --pps=50 --duration=5 > "/tmp/calls-$path.out" 2>&1
+	after=$(cpu_jiffies)
+	local b0=${before% *} t0=${before#* } b1=${after% *} t1=${after#* }
+	local result
+	result=$(grep '^RESULT ' "/tmp/calls-$path.out") || { bad "fixed load, $path path"; return; }
+	ok "fixed load, $path path"
+	echo "BENCH $path LOAD cpu1_pct=$(( 100 * (b1 - b0) / (t1 - t0) )) ${result#RESULT }"
+}
+
+# A call whose caller is 10.9.0.2:5000 and callee 10.9.0.2:6000 (both in the generator's
+# namespace); prints the relay port the caller sends to.
+setup_call() {
+	python3 - <<'PY'
+import sys
+sys.path.insert(0, "/tmp/lab")
+from ngclient import NgClient
+from media import media_port
+sdp = "v=0\r\no=- 1 1 IN IP4 10.9.0.2\r\ns=-\r\nc=IN IP4 10.9.0.2\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\n"
+ng = NgClient(("10.9.0.1", 2400))
+ng.request({"command": "offer", "call-id": "flood", "from-tag": "A", "sdp": sdp % 5000})
+r = ng.request({"command": "answer", "call-id": "flood", "from-tag": "A", "to-tag": "B",
+                "sdp": sdp % 6000})
+print(media_port(r[b"sdp"].decode()))
+PY
+}
+
+delivered() { ip netns exec gen iptables -t raw -L PREROUTING -v -x -n | awk '/dpt:6000/ {print $1}'; }
+
+# flood_trial PORT RATE: one second of RTP from the caller at RATE pps; sets SENT and GOT.
+flood_trial() {
+	local before c0 c1
+	before=$(delivered)
+	c0=$(cpu_jiffies)
+	SENT=$($GEN udptool flood 10.9.0.2:5000 "10.9.0.1:$1" "$2" 1 | awk '{print $2}')
+	c1=$(cpu_jiffies)
+	sleep 0.3
+	GOT=$(($(delivered) - before))
+	CPU1=$(( 100 * (${c1% *} - ${c0% *}) / (${c1#* } - ${c0#* }) ))
+	echo "    # flood $2 pps: sent $SENT, delivered $GOT, relay CPU (cpu1) $CPU1 %"
+}
+
+# flood_rate PORT RATE: a lossy trial gets a second chance, so one stall of the host (the
+# guest's vCPUs are host threads) does not end the search; true iff a trial was lossless.
+flood_rate() {
+	flood_trial "$1" "$2"
+	[ "$GOT" -eq "$SENT" ] && return 0
+	flood_trial "$1" "$2"
+	[ "$GOT" -eq "$SENT" ]
+}
+
+# flood_search PATH: the highest rate, one direction, that arrives complete: doubling from
+# 5,000 pps, then 3 bisection steps (one retry per lossy trial). The generator only sends (udptool flood) and the callee's
+# packets are counted and dropped by a rule in its namespace, so the generator goes much
+# further than rtpload, which also receives and checks every packet.
+flood_search() {
+	local path=$1 port rate=5000 good=0 bad=0 limited=relay cpu=0
+	port=$(setup_call) || { bad "flood call setup, $path path"; return; }
+	# The callee's packets are dropped where the relay sent them (CPU 1), sparing the
+	# generator's CPU; rtpload, which receives them, gets them on CPU 0 again afterwards.
+	ip netns exec gen sh -c 'echo 0 > /sys/class/net/vg/queues/rx-0/rps_cpus'
+
+	$GEN udptool send 10.9.0.2:5000 "10.9.0.1:$port" 5 rtp # confirms the caller
+	sleep 0.5
+	while [ $rate -le 1280000 ]; do
+		flood_rate "$port" $rate || { bad=$rate; break; }
+		good=$SENT cpu=$CPU1 # what was really sent in that second
+		if [ $((SENT * 100)) -lt $((rate * 97)) ]; then limited=generator; break; fi
+		rate=$((rate * 2))
+	done
+	for _ in 1 2 3; do
+		[ $bad -gt 0 ] || break
+		rate=$(((good + bad) / 2))
+		if flood_rate "$port" $rate; then good=$SENT cpu=$CPU1; else bad=$rate; fi
+	done
+	ip netns exec gen sh -c 'echo 1 > /sys/class/net/vg/queues/rx-0/rps_cpus'
+	ok "flood search, $path path"
+	echo "BENCH $path FLOOD max_pps=$good first_lossy_pps=$bad limited_by=$limited cpu1_pct=$cpu"
+}
+
+# run PATH TABLE: one max-rate search against a fresh relay
+run() {
+	local path=$1 table=$2
+	taskset -c 1 "$L/rtprelayd" --config-file=none --foreground --log-stderr --log-level=4 \
+		--listen-ng=10.9.0.1:2400 --interface=10.9.0.1 --port-min=40000 --port-max=49999 \
+		--num-threads=1 \
+		--table="$table" --no-fallback --endpoint-learning=immediate --delete-delay=0 \
+		> "/tmp/rd-$path.log" 2>&1 &
+	local rd=$!
+	for _ in $(seq 50); do
+		grep -q "ready:" "/tmp/rd-$path.log" 2> /dev/null && break
+		sleep 0.2
+	done
+	$GEN "$L/rtpload" --local=10.9.0.2 --ng=10.9.0.1:2400 --relay-pid=$rd --label="guest_$path" \
+		--port-min=50000 --port-max=59999 --relay-port-min=40000 --relay-port-max=49999 \
+		--max-rate --trial=1 --start-rate=2000 --tick-us=5000 > "/tmp/load-$path.out" 2>&1
+	local rc=$?
+	sed 's/^/    # /' "/tmp/load-$path.out"
+	load "$path" $rd
+	flood_search "$path"
+	kill -TERM $rd; wait $rd
+	local result
+	result=$(grep '^RESULT ' "/tmp/load-$path.out")
+	if [ $rc -eq 0 ] && [ -n "$result" ]; then
+		ok "max-rate search, $path path"
+		echo "BENCH $path $result"
+	else
+		bad "max-rate search, $path path (rtpload status $rc)"
+		tail -20 "/tmp/rd-$path.log" | sed 's/^/    # rtprelayd: /'
+	fi
+}
+
+run kernel 0
+run userspace -1
+rmmod xt_RTPRELAY && ok "rmmod xt_RTPRELAY" || bad "rmmod xt_RTPRELAY"
