@@ -10,7 +10,7 @@ libnftnl-dev libmnl-dev libinih-dev
 libcppunit-dev
 clang libclang-rt-14-dev clang-format
 python3 netcat-openbsd procps
-qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
+qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static cpio kmod
 iptables nftables libxtables-dev iproute2
 "
 

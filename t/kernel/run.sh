@@ -6,7 +6,7 @@
 # Last line: "kernel: N passed, N failed"; exit status 0 iff nothing failed.
 #
 # Env: WORK (scratch, default /tmp/rtprelay-kernel-test), KVER (guest
-# kernel, default newest /boot/vmlinuz-*-amd64), BOOT_TIMEOUT (s, 300),
+# kernel, default newest /boot/vmlinuz-6.1.*-amd64), BOOT_TIMEOUT (s, 300),
 # SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check,
 # GUEST_SCRIPT (what runs in the guest, default t/kernel/guest.sh; the
 # benchmark passes bench/guest_bench.sh, whose "BENCH ..." lines are shown).
@@ -30,7 +30,7 @@ result() {
 abort() { bad "$*"; result || exit 1; }
 
 # ------------------------------------------------------------ host packages
-PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
+PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static
       cpio kmod iptables nftables libxtables-dev pkg-config build-essential iproute2)
 install_pkgs() {
 	local missing=() p
@@ -47,8 +47,9 @@ install_pkgs() {
 }
 [ "${NO_INSTALL:-0}" = 1 ] || install_pkgs || abort "install host packages"
 
-KVER=${KVER:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
-[ -n "$KVER" ] || abort "no /boot/vmlinuz-*-amd64"
+# Debian 12's own 6.1 kernel unless told otherwise (the 6.12 headers bring a 6.12 image too).
+KVER=${KVER:-$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
+[ -n "$KVER" ] || abort "no /boot/vmlinuz-6.1.*-amd64 (apt-get install linux-image-amd64)"
 KDIR=/usr/src/linux-headers-$KVER
 [ -d "$KDIR" ] || abort "no headers at $KDIR"
 log "guest kernel $KVER"
@@ -69,6 +70,21 @@ else
 	ok "module builds warning-free"
 fi
 cp "$WORK/kmod/xt_RTPRELAY.ko" "$WORK/"
+# Debian 12 also ships 6.12 headers (linux-headers-6.12-amd64): the module must build there
+# too, warning-free, without touching the 6.1 build the guest loads.
+NEWER=$(ls -d /usr/src/linux-headers-6.1[2-9]*-amd64 2>/dev/null | sort -V | tail -1 || true)
+if [ -n "$NEWER" ]; then
+	mkdir -p "$WORK/kmod-newer"
+	cp -r "$TOP/kernel-module/." "$WORK/kmod-newer/"
+	if make -C "$WORK/kmod-newer" KDIR="$NEWER" W=1 > "$WORK/kmod-newer.log" 2>&1 &&
+		! grep -q 'warning:' "$WORK/kmod-newer.log"; then
+		ok "module builds warning-free (W=1) against $NEWER"
+	else
+		grep -E 'warning:|error' "$WORK/kmod-newer.log"; bad "module build against $NEWER"
+	fi
+else
+	bad "no newer kernel headers (apt-get install linux-headers-6.12-amd64)"
+fi
 if make -s -C "$WORK/kmod" check-headers > "$WORK/hdr.log" 2>&1; then
 	ok "ABI header and rtp.h compile as userspace C11 and C++20"
 else
