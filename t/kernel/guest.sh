@@ -121,9 +121,10 @@ check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
 check "del table 0" sh -c 'echo "del 0" > /proc/rtprelay/control'
 check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
 # --- rtprelayd opens (and at stop deletes) its own table
-# rd_start ARGS...: starts the daemon, waits for "ready:" or its exit.
+# rd_start ARGS...: starts the daemon ($RD_BIN, default the plain build), waits for "ready:" or
+# its exit.
 rd_start() {
-	"$L/rtprelayd" --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 \
+	"${RD_BIN:-$L/rtprelayd}" --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 \
 		"$@" > /tmp/rd.log 2>&1 &
 	RD=$!
 	for _ in $(seq 100); do

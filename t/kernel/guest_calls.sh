@@ -1,6 +1,8 @@
 # Sourced by guest.sh: calls through rtprelayd with the kernel doing the forwarding
 # (t/kernel/guest_call.py), steered once by the daemon's own nftables rule and once, with
-# rule management off, by an operator's iptables rule. xt_RTPRELAY is loaded, no table exists.
+# rule management off, by an operator's iptables rule; then once more with the ASan+UBSan
+# build, whose kernelizer paths the host's tests cannot reach. xt_RTPRELAY is loaded, no
+# table exists.
 call_scenario() {
 	local desc=$1
 	python3 "$L/guest_call.py" 2223 0 > /tmp/call.out 2>&1
@@ -26,3 +28,16 @@ if check "rtprelayd --nftables-chain= starts for the call" \
 fi
 check "no table left after the iptables call" test ! -e /proc/rtprelay/0
 check "iptables -D after the call" iptables -D INPUT -p udp -j RTPRELAY --id 0
+
+if [ -x "$L/rtprelayd-asan" ]; then
+	export ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	if RD_BIN=$L/rtprelayd-asan check "rtprelayd (ASan+UBSan) starts for the call" \
+		rd_start --table=0 --no-fallback; then
+		call_scenario "asan"
+		check "rtprelayd (ASan+UBSan) stops cleanly, no leaks" rd_stop
+	fi
+	check "no sanitizer report" sh -c '! grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" /tmp/rd.log'
+	check "no table left after the ASan call" test ! -e /proc/rtprelay/0
+else
+	bad "no ASan build of rtprelayd in the lab directory (make test builds build/asan)"
+fi

@@ -105,6 +105,8 @@ cp "$GUEST_SCRIPT" "$WORK/guest-main.sh"
 [ -x "$TOP/build/bench/rtpload" ] && cp "$TOP/build/bench/rtpload" "$WORK/rtpload"
 # The daemon as built by make (its libraries come from the host root the guest mounts).
 [ -x "$TOP/build/rtprelayd" ] && cp "$TOP/build/rtprelayd" "$WORK/rtprelayd"
+# ... and its ASan+UBSan build (make test builds it), for one call under the sanitizers.
+[ -x "$TOP/build/asan/rtprelayd" ] && cp "$TOP/build/asan/rtprelayd" "$WORK/rtprelayd-asan"
 
 # ------------------------------------------------------------ initramfs
 R=$WORK/initramfs
