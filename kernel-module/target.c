@@ -48,6 +48,8 @@ static int spec_check(struct rtprelay_target_spec *s)
 
 	if (!addr_valid(&s->local))
 		return -EAFNOSUPPORT;
+	if (s->flags & ~RTPRELAY_TF_ALL)
+		return -EINVAL;
 	if ((s->flags & RTPRELAY_TF_EXPECT_SRC) &&
 	    s->expected_src.family != s->local.family)
 		return -EINVAL;
@@ -307,6 +309,8 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 	}
 	if (s->flags & RTPRELAY_TF_RTCP_MUX)
 		seq_puts(m, " rtcp-mux");
+	if (s->flags & RTPRELAY_TF_RTCP_USERSPACE)
+		seq_puts(m, " rtcp-userspace");
 	for (i = 0; i < s->num_outputs; i++) {
 		seq_puts(m, " out ");
 		show_addr(m, &s->outputs[i].src);

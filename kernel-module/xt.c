@@ -275,6 +275,8 @@ static unsigned int handle(struct pkt *p, struct rp_target *tg)
 	}
 	rtcp = rp_is_rtcp(p->payload, p->payload_len);
 	if (rtcp) {
+		if (tg->spec.flags & RTPRELAY_TF_RTCP_USERSPACE)
+			goto to_userspace;
 		if (forward(p, tg) == tg->spec.num_outputs) {
 			rp_target_inc(tg, errors);
 			goto to_userspace;

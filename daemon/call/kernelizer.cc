@@ -146,6 +146,9 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 	in.tos = static_cast<uint8_t>(tos);
 	if (!rtcp_socket) {
 		in.rtcp_mux = m.rtcp_mux;
+		// Userspace sends RTCP that arrives here to the peer's RTCP port (see
+		// media/forwarder target_for), which is not this target's output.
+		in.rtcp_to_userspace = !peer->rtcp_mux;
 		add_payload_types(in, m, *peer);
 		for (size_t i = 0; i < s.stats.ssrc_count && i < in.ssrcs.size(); i++)
 			in.ssrcs[in.num_ssrcs++] = s.stats.ssrcs[i].ssrc();

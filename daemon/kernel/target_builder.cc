@@ -74,6 +74,8 @@ Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
 	}
 	if (in.rtcp_mux)
 		s.flags |= RTPRELAY_TF_RTCP_MUX;
+	if (in.rtcp_to_userspace)
+		s.flags |= RTPRELAY_TF_RTCP_USERSPACE;
 	s.num_payload_types = static_cast<uint8_t>(in.num_payload_types);
 	for (size_t i = 0; i < in.num_payload_types; i++)
 		s.payload_types[i] = in.payload_types[i];

@@ -24,6 +24,7 @@ struct TargetInput {
 	net::Endpoint out_dst;
 	uint8_t tos = 0;
 	bool rtcp_mux = false;
+	bool rtcp_to_userspace = false; // RTCP here goes to another socket than out_src's
 	// Fixed arrays, so deciding again on every userspace batch allocates nothing.
 	std::array<uint8_t, RTPRELAY_MAX_PTS> payload_types{}; // from the SDPs
 	size_t num_payload_types = 0;                           // 0 = any

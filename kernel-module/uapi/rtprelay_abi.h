@@ -73,7 +73,7 @@
 
 #include <linux/types.h>
 
-#define RTPRELAY_ABI_VERSION	2
+#define RTPRELAY_ABI_VERSION	3
 
 #define RTPRELAY_MAX_TABLES	64
 #define RTPRELAY_MAX_OUTPUTS	4
@@ -95,6 +95,11 @@
 /* rtprelay_target_spec.flags */
 #define RTPRELAY_TF_EXPECT_SRC	0x01	/* expected_src is valid */
 #define RTPRELAY_TF_RTCP_MUX	0x02	/* RTP and RTCP share this port */
+/* RTCP (RFC 5761 classification) arriving here belongs somewhere other than
+ * the outputs (a non-muxed RTP port whose peer has its own RTCP port): hand
+ * it to userspace, which sends it to the peer's RTCP port */
+#define RTPRELAY_TF_RTCP_USERSPACE 0x04
+#define RTPRELAY_TF_ALL		0x07
 
 /* rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
  * header needs no socket headers */

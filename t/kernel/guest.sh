@@ -47,16 +47,17 @@ echo 8 > /proc/sys/kernel/printk
 modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
 check "insmod xt_RTPRELAY" insmod "$L/xt_RTPRELAY.ko" proc_mode=0600
 check "/proc/rtprelay/control exists" test -e /proc/rtprelay/control
+ABI=$(cat "$L/abi_version") # the tree header's RTPRELAY_ABI_VERSION
 check "add table 0" sh -c 'echo "add 0" > /proc/rtprelay/control'
 check "add table 0 twice fails" sh -c '! echo "add 0" > /proc/rtprelay/control'
-check "status shows module ABI version" grep -qx "abi_version 2" /proc/rtprelay/0/status
-check "greeting read from control file" sh -c 'rpctl hello 0 | grep -q "^module_abi 2 "'
+check "status shows module ABI version" grep -qx "abi_version $ABI" /proc/rtprelay/0/status
+check "greeting read from control file" sh -c "rpctl hello 0 | grep -q '^module_abi $ABI '"
 
 # --- ABI handshake
 check "INIT with wrong version is refused with EINVAL" sh -c 'rpctl init-version 0 99 2>&1 | grep -q "INIT: Invalid argument"'
-check "dmesg names both ABI versions" sh -c 'dmesg | grep -q "daemon abi 99 module abi 2"'
-check "status names both ABI versions" grep -q "last_init_error daemon_abi 99 module_abi 2" /proc/rtprelay/0/status
-check "INIT with right version is accepted" rpctl init-version 0 2
+check "dmesg names both ABI versions" sh -c "dmesg | grep -q 'daemon abi 99 module abi $ABI'"
+check "status names both ABI versions" grep -q "last_init_error daemon_abi 99 module_abi $ABI" /proc/rtprelay/0/status
+check "INIT with right version is accepted" rpctl init-version 0 "$ABI"
 
 # --- program a target, steer with iptables
 check "ADD_TARGET" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002 tos=0xb8

@@ -171,6 +171,21 @@ def main():
     check("statistics: relayed packets include the kernel's",
           st[b"totalstatistics"][b"relayedpackets"] >= 2 * (N + 10))
 
+    # RTCP that A sends to its RTP port (no rtcp-mux here) belongs on B's RTCP port: the
+    # kernel hands it up and userspace sends it there, as it would without the kernel.
+    before = streams(ng, call_id)[ra]
+    for _ in range(3):
+        a.rtp.sendto(rtcp_packet(0xA), ("127.0.0.1", ra))
+    got_rtcp = b.receive(b.rtcp, timeout=2, want=3)
+    got_rtp = b.receive(b.rtp, timeout=0.2)
+    after = streams(ng, call_id)[ra]
+    check("RTCP on A's RTP port arrives on B's RTCP port", len(got_rtcp) == 3 and
+          all(src[1] == rb + 1 for _, src in got_rtcp), got_rtcp)
+    check("... and not on B's RTP port", not got_rtp, got_rtp)
+    check("... through userspace", counts(after)[2] - counts(before)[2] == 3,
+          (counts(before), counts(after)))
+    check("... and the stream stays kernelized", kernelized(after), after[b"flags"])
+
     # A new SSRC from A: the kernel hands its first packet up, userspace forwards it and
     # re-kernelizes the stream expecting both SSRCs; the rest goes through the kernel.
     before = streams(ng, call_id)[ra]

@@ -99,6 +99,9 @@ fi
 for t in rpctl udptool; do
 	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
 done
+# The ABI version the tree's header promises, for the handshake checks.
+awk '$2 == "RTPRELAY_ABI_VERSION" {print $3}' "$TOP/kernel-module/uapi/rtprelay_abi.h" \
+	> "$WORK/abi_version"
 cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$TOP"/t/integration/{ngclient,media}.py "$WORK/"
 GUEST_SCRIPT=${GUEST_SCRIPT:-$HERE/guest.sh}
 cp "$GUEST_SCRIPT" "$WORK/guest-main.sh"

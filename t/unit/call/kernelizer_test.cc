@@ -97,6 +97,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint8_t{184}, d->tos);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{8000}, d->clock_rate);
 		CPPUNIT_ASSERT(!d->rtcp_mux);
+		// RTCP on this RTP port belongs on B's RTCP port: userspace sends it there.
+		CPPUNIT_ASSERT(d->rtcp_to_userspace);
 	}
 
 	void strict_source_drops_others()
@@ -139,6 +141,7 @@ public:
 		b_->rtcp_mux = true;
 		auto d = kernel_decision(a_->rtp, 0);
 		CPPUNIT_ASSERT(d && d->rtcp_mux);
+		CPPUNIT_ASSERT(!d->rtcp_to_userspace); // both muxed: one output for everything
 	}
 
 	void demux_to_mux_goes_to_peer_rtp()
@@ -150,6 +153,10 @@ public:
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
 		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
+		// A's RTP port: RTCP arriving there also goes to B's muxed port, the output.
+		confirm(a_->rtp, "192.0.2.10:5000");
+		auto r = kernel_decision(a_->rtp, 0);
+		CPPUNIT_ASSERT(r && !r->rtcp_to_userspace);
 	}
 
 	void payload_types_from_both_sides()
