@@ -80,9 +80,11 @@ public:
 	{
 		Call* c = h.call;
 		event::Loop* control = &control_;
-		h.loop->loop().post([c, work, done, control] {
-			R r = work(*c);
-			control->post([done, r] { done(r); });
+		h.loop->loop().post([c, work = std::move(work), done = std::move(done),
+		                     control]() mutable {
+			control->post([done = std::move(done), r = work(*c)]() mutable {
+				done(std::move(r));
+			});
 		});
 	}
 

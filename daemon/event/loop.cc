@@ -55,13 +55,19 @@ void Loop::stop()
 
 void Loop::post(std::function<void()> fn)
 {
+	bool first;
 	{
 		std::lock_guard lock(posted_mutex_);
+		first = posted_.empty();
 		posted_.push_back(std::move(fn));
 	}
-	uint64_t one = 1;
-	// EAGAIN means the counter is already non-zero: the loop will wake anyway.
-	(void)!write(wakeup_.get(), &one, sizeof one);
+	// Only the post that makes the queue non-empty wakes the loop: a non-empty queue already
+	// has a wake-up pending, or a drain_posted() about to swap it out. EAGAIN means the
+	// counter is already non-zero.
+	if (first) {
+		uint64_t one = 1;
+		(void)!write(wakeup_.get(), &one, sizeof one);
+	}
 }
 
 void Loop::drain_posted()

@@ -28,9 +28,12 @@ std::vector<CookieCache::Waiter> CookieCache::finish(std::string_view cookie, st
 	std::string key(cookie);
 	Entry entry;
 	if (auto it = current_.find(key); it != current_.end()) {
-		entry = std::move(it->second);
-		current_.erase(it);
-	} else if (auto it2 = previous_.find(key); it2 != previous_.end()) {
+		// The usual case: begun in this generation, finished in place.
+		it->second.reply = std::move(reply);
+		it->second.done = true;
+		return std::move(it->second.waiters);
+	}
+	if (auto it2 = previous_.find(key); it2 != previous_.end()) {
 		entry = std::move(it2->second);
 		previous_.erase(it2);
 	}
