@@ -132,11 +132,12 @@ int run(const Config& config, const std::string& config_file)
 	log_config(config, config_file);
 	// One socket per media port in use; say so when the limit caps the calls.
 	uint64_t fds = raise_fd_limit();
-	uint64_t wanted = static_cast<uint64_t>(config.port_max - config.port_min) + 1 + 64;
+	uint64_t wanted = media::Interfaces::wanted_fds(config);
 	if (fds < wanted)
 		log::warn(kLog,
 		          "open-files limit %llu caps the relay below its port range (%u-%u "
-		          "wants %llu); raise it (ulimit -n, LimitNOFILE=)",
+		          "wants %llu) and stops it from reusing the sockets of ended calls; raise "
+		          "it (ulimit -n, LimitNOFILE=)",
 		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
 		          static_cast<unsigned long long>(wanted));
 	// Kept for the daemon's life: destroyed (its rule removed, its table deleted) after the
@@ -171,7 +172,7 @@ int run(const Config& config, const std::string& config_file)
 
 	// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
 	// still-running media loops), then the loops, then the port pools the calls used.
-	media::Interfaces interfaces(config);
+	media::Interfaces interfaces(config, fds);
 	call::Registry* registry = nullptr; // control thread only
 	auto loops = media::MediaLoops::create(
 	        config, [&l, &registry](const std::string& id, const std::string& reason) {

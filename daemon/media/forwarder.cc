@@ -125,7 +125,8 @@ void forward_batches(call::Stream& s, MediaLoop& loop)
 			counts[path]++;
 		}
 		if (have_overflows)
-			s.stats.drops[static_cast<size_t>(DropReason::kOverload)] = overflows;
+			s.stats.drops[static_cast<size_t>(DropReason::kOverload)] =
+			        overflows - s.socket->drops_base; // the socket may be recycled
 
 		uint64_t batch_bytes = 0, batch_errors = 0, batch_sent = 0;
 		for (size_t path = 0; path < 2; path++) {

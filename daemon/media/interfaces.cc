@@ -4,7 +4,16 @@
 
 namespace rtprelay::media {
 
-Interfaces::Interfaces(const Config& config)
+uint64_t Interfaces::wanted_fds(const Config& config)
+{
+	uint64_t ports = config.port_max >= config.port_min
+	                         ? static_cast<uint64_t>(config.port_max - config.port_min) + 1
+	                         : 0;
+	return ports * config.interfaces.size() + 64;
+}
+
+Interfaces::Interfaces(const Config& config, uint64_t fd_limit)
+    : parking_(fd_limit >= wanted_fds(config))
 {
 	for (const auto& spec : config.interfaces) {
 		LogicalInterface* iface = nullptr;
@@ -17,7 +26,8 @@ Interfaces::Interfaces(const Config& config)
 		}
 		iface->addresses.push_back(
 		        {spec, std::make_unique<PortPool>(spec.address, config.port_min,
-		                                          config.port_max, config.tos)});
+		                                          config.port_max, config.tos,
+		                                          parking_)});
 	}
 }
 

@@ -38,7 +38,9 @@ struct Allocation {
 
 class Interfaces {
 public:
-	explicit Interfaces(const Config& config);
+	// Sockets of ended calls are parked for reuse (see PortPool) when `fd_limit` open files
+	// cover every port of every address, so parked sockets never starve new calls.
+	explicit Interfaces(const Config& config, uint64_t fd_limit = 0);
 
 	// nullptr if unknown; an empty name means the default (the first one configured).
 	const LogicalInterface* find(std::string_view name) const;
@@ -49,9 +51,14 @@ public:
 	Result<Allocation> allocate(const LogicalInterface& iface, int family, bool strict) const;
 
 	const std::vector<LogicalInterface>& all() const { return interfaces_; }
+	bool parking() const { return parking_; }
+
+	// Open files the relay wants for `config`: one per port of every address, and a few more.
+	static uint64_t wanted_fds(const Config& config);
 
 private:
 	std::vector<LogicalInterface> interfaces_;
+	bool parking_ = false;
 };
 
 } // namespace rtprelay::media

@@ -1,5 +1,6 @@
 #include "media/port_pool.h"
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/socket.h>
@@ -38,17 +39,24 @@ void PortLease::release()
 	if (!pool_)
 		return;
 	uint16_t port = rtp.local.port();
-	rtp.fd.reset();
-	rtcp.fd.reset();
-	pool_->give_back(port);
+	pool_->give_back(port, {std::move(rtp.fd), std::move(rtcp.fd)});
 	pool_ = nullptr;
 }
 
-PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos)
-    : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos)
+PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos,
+                   bool park)
+    : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos), park_(park)
 {
 	size_t pairs = max > first_ ? (max - first_ + 1) / 2 : 0;
 	used_.assign(pairs, false);
+	if (park_)
+		parked_.resize(pairs);
+}
+
+size_t PortPool::parked_pairs() const
+{
+	std::lock_guard lock(mutex_);
+	return parked_count_;
 }
 
 size_t PortPool::free_pairs() const
@@ -82,6 +90,24 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	return s;
 }
 
+// A parked socket for a new lease: whatever strangers sent to the port while it was free is
+// discarded, and its drop counter so far becomes the lease's baseline.
+BoundSocket PortPool::unpark(UniqueFd fd, uint16_t port) const
+{
+	char sink[1];
+	while (recv(fd.get(), sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0) {
+	}
+	BoundSocket s;
+	s.local = net::Endpoint(address_, port);
+	uint32_t mem[SK_MEMINFO_VARS] = {};
+	socklen_t len = sizeof mem;
+	if (getsockopt(fd.get(), SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+	    len > SK_MEMINFO_DROPS * sizeof(uint32_t))
+		s.drops_base = mem[SK_MEMINFO_DROPS];
+	s.fd = std::move(fd);
+	return s;
+}
+
 Result<PortLease> PortPool::allocate()
 {
 	std::lock_guard lock(mutex_);
@@ -91,6 +117,17 @@ Result<PortLease> PortPool::allocate()
 		if (used_[i])
 			continue;
 		auto port = static_cast<uint16_t>(first_ + 2 * i);
+		if (park_ && parked_[i].rtp) {
+			Parked p = std::move(parked_[i]);
+			parked_count_--;
+			used_[i] = true;
+			in_use_++;
+			PortLease lease;
+			lease.rtp = unpark(std::move(p.rtp), port);
+			lease.rtcp = unpark(std::move(p.rtcp), static_cast<uint16_t>(port + 1));
+			lease.pool_ = this;
+			return lease;
+		}
 		// Another program may hold one of the ports: skip the pair, it stays free for
 		// later.
 		auto rtp = bind_port(port);
@@ -112,14 +149,19 @@ Result<PortLease> PortPool::allocate()
 	                       static_cast<unsigned>(first_ + 2 * used_.size() - 1), used_.size())};
 }
 
-void PortPool::give_back(uint16_t rtp_port)
+void PortPool::give_back(uint16_t rtp_port, Parked sockets)
 {
 	std::lock_guard lock(mutex_);
 	size_t i = (rtp_port - first_) / 2;
 	if (i < used_.size() && used_[i]) {
 		used_[i] = false;
 		in_use_--;
+		if (park_ && sockets.rtp && sockets.rtcp) {
+			parked_[i] = std::move(sockets);
+			parked_count_++;
+		}
 	}
+	// Not parked: the sockets close here.
 }
 
 } // namespace rtprelay::media

@@ -1,6 +1,9 @@
 // Media port allocation for one local address: RTP on even ports, RTCP on the next odd port,
 // always reserved and bound as a pair so a re-INVITE may switch rtcp-mux either way. Any thread
 // may allocate (offers run on media loops); a lease returns its pair when destroyed.
+// With parking, a returned pair's sockets stay open and bound, and the next lease of that pair
+// gets them back emptied: two system calls per socket instead of six (socket, three options,
+// bind, close), a quarter of what a call costs to set up.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +21,9 @@ class PortPool;
 struct BoundSocket {
 	UniqueFd fd;
 	net::Endpoint local;
+	// The socket's count of datagrams the kernel dropped (SO_RXQ_OVFL) when this lease got
+	// it; nonzero only for a parked socket.
+	uint32_t drops_base = 0;
 };
 
 // Owns the bound RTP/RTCP sockets of one pair and gives the ports back to the pool.
@@ -39,8 +45,11 @@ private:
 
 class PortPool {
 public:
-	// min and max are clamped to an even/odd pair range inside [min, max].
-	PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos);
+	// min and max are clamped to an even/odd pair range inside [min, max]. `park`: keep the
+	// sockets of returned pairs for the pair's next lease; every port of the range may then
+	// hold an open socket, so only when the open-files limit allows that.
+	PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos,
+	         bool park = false);
 	PortPool(const PortPool&) = delete;
 	PortPool& operator=(const PortPool&) = delete;
 
@@ -48,19 +57,28 @@ public:
 	Result<PortLease> allocate();
 	size_t free_pairs() const;
 	size_t total_pairs() const { return used_.size(); }
+	size_t parked_pairs() const;
 
 private:
 	friend class PortLease;
-	void give_back(uint16_t rtp_port);
+	struct Parked {
+		UniqueFd rtp;
+		UniqueFd rtcp;
+	};
+	void give_back(uint16_t rtp_port, Parked sockets);
 	Result<BoundSocket> bind_port(uint16_t port) const;
+	BoundSocket unpark(UniqueFd fd, uint16_t port) const;
 
 	net::IpAddress address_;
 	uint16_t first_; // lowest even port of the range
 	int tos_;
-	mutable std::mutex mutex_; // guards used_, cursor_, in_use_
+	bool park_;
+	mutable std::mutex mutex_; // guards the rest
 	std::vector<bool> used_;   // per pair
 	size_t cursor_ = 0;        // round-robin: a freed port is not reused at once
 	size_t in_use_ = 0;
+	std::vector<Parked> parked_; // per pair, with park_
+	size_t parked_count_ = 0;
 };
 
 } // namespace rtprelay::media

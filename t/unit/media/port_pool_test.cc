@@ -18,11 +18,112 @@ class PortPoolTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(odd_range_bounds);
 	CPPUNIT_TEST(skips_ports_held_elsewhere);
 	CPPUNIT_TEST(interfaces_pick_family_and_fall_back);
+	CPPUNIT_TEST(without_parking_released_ports_are_closed);
+	CPPUNIT_TEST(parked_sockets_come_back_emptied);
+	CPPUNIT_TEST(parked_socket_drops_become_the_baseline);
+	CPPUNIT_TEST(parking_needs_an_fd_for_every_port);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr uint16_t kBase = 36000; // kept clear of the daemon's default range use
 
+	static UniqueFd udp_socket()
+	{
+		return UniqueFd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	}
+
+	static int bind_to(int fd, uint16_t port)
+	{
+		sockaddr_storage ss;
+		socklen_t len = net::Endpoint(net::IpAddress::loopback_v4(), port).to_sockaddr(ss);
+		return bind(fd, reinterpret_cast<sockaddr*>(&ss), len);
+	}
+
+	static void send_to(int fd, uint16_t port, size_t size = 20)
+	{
+		sockaddr_storage ss;
+		socklen_t len = net::Endpoint(net::IpAddress::loopback_v4(), port).to_sockaddr(ss);
+		std::vector<char> data(size, 'x');
+		CPPUNIT_ASSERT(sendto(fd, data.data(), data.size(), 0,
+		                      reinterpret_cast<sockaddr*>(&ss), len) == ssize_t(size));
+	}
+
+	static bool readable(int fd)
+	{
+		char c;
+		return recv(fd, &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0;
+	}
+
 public:
+	void without_parking_released_ports_are_closed()
+	{
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0);
+		pool.allocate().value(); // released at once
+		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.parked_pairs());
+		UniqueFd other = udp_socket();
+		CPPUNIT_ASSERT_EQUAL(0, bind_to(other.get(), kBase));
+	}
+
+	void parked_sockets_come_back_emptied()
+	{
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0, true);
+		int rtp_fd;
+		{
+			auto l = pool.allocate();
+			CPPUNIT_ASSERT(l);
+			rtp_fd = l->rtp.fd.get();
+		}
+		CPPUNIT_ASSERT_EQUAL(size_t(1), pool.parked_pairs());
+		CPPUNIT_ASSERT_EQUAL(size_t(1), pool.free_pairs());
+		UniqueFd other = udp_socket();
+		CPPUNIT_ASSERT(bind_to(other.get(), kBase) != 0); // still ours while parked
+		// A stranger's datagrams to the free ports must not reach the next call.
+		send_to(other.get(), kBase);
+		send_to(other.get(), kBase + 1);
+		auto l = pool.allocate();
+		CPPUNIT_ASSERT(l);
+		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.parked_pairs());
+		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.free_pairs());
+		CPPUNIT_ASSERT_EQUAL(rtp_fd, l->rtp.fd.get()); // the same socket, not a new one
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase), l->rtp.local.port());
+		CPPUNIT_ASSERT(!readable(l->rtp.fd.get()));
+		CPPUNIT_ASSERT(!readable(l->rtcp.fd.get()));
+		CPPUNIT_ASSERT_EQUAL(uint32_t(0), l->rtp.drops_base);
+		send_to(other.get(), kBase); // and it still receives
+		CPPUNIT_ASSERT(readable(l->rtp.fd.get()));
+	}
+
+	void parked_socket_drops_become_the_baseline()
+	{
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0, true);
+		{
+			auto l = pool.allocate();
+			CPPUNIT_ASSERT(l);
+			int small = 1; // the kernel rounds it up to its minimum
+			setsockopt(l->rtp.fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+		}
+		UniqueFd other = udp_socket();
+		for (int i = 0; i < 64; i++)
+			send_to(other.get(), kBase, 1000);
+		auto l = pool.allocate();
+		CPPUNIT_ASSERT(l);
+		CPPUNIT_ASSERT(l->rtp.drops_base > 0); // counted before this lease: not its drops
+		CPPUNIT_ASSERT(!readable(l->rtp.fd.get()));
+	}
+
+	void parking_needs_an_fd_for_every_port()
+	{
+		Config config;
+		config.port_min = kBase;
+		config.port_max = kBase + 9;
+		config.interfaces.push_back(
+		        {"ext", *net::IpAddress::parse("127.0.0.1"), std::nullopt});
+		config.interfaces.push_back(
+		        {"int", *net::IpAddress::parse("127.0.0.2"), std::nullopt});
+		CPPUNIT_ASSERT_EQUAL(uint64_t(2 * 10 + 64), Interfaces::wanted_fds(config));
+		CPPUNIT_ASSERT(!Interfaces(config, 83).parking());
+		CPPUNIT_ASSERT(Interfaces(config, 84).parking());
+		CPPUNIT_ASSERT(!Interfaces(config).parking());
+	}
 	void allocates_even_odd_pairs_until_exhausted()
 	{
 		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 7, 0);
