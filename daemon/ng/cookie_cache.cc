@@ -1,61 +1,69 @@
 #include "ng/cookie_cache.h"
 
+#include <cstring>
+
 namespace rtprelay::ng {
 
-CookieCache::Status CookieCache::begin(std::string_view cookie, const Waiter& waiter,
-                                       const std::string** reply)
+std::string_view CookieCache::Generation::keep(std::string_view s)
 {
-	std::string key(cookie);
-	for (Map* m : {&current_, &previous_}) {
-		auto it = m->find(key);
-		if (it == m->end())
+	if (s.empty())
+		return {};
+	auto* p = static_cast<char*>(arena.allocate(s.size(), 1));
+	memcpy(p, s.data(), s.size());
+	return {p, s.size()};
+}
+
+CookieCache::Status CookieCache::begin(std::string_view cookie, const Waiter& waiter,
+                                       std::string_view* reply)
+{
+	for (Generation* g : {current_.get(), previous_.get()}) {
+		auto it = g->map.find(cookie);
+		if (it == g->map.end())
 			continue;
 		if (it->second.done) {
-			*reply = &it->second.reply;
+			*reply = it->second.reply;
 			return Status::kCached;
 		}
 		it->second.waiters.push_back(waiter);
 		return Status::kRunning;
 	}
-	if (current_.size() >= kMaxEntriesPerGeneration)
+	if (current_->map.size() >= kMaxEntriesPerGeneration)
 		rotate();
-	current_.emplace(std::move(key), Entry{});
+	current_->add(cookie);
 	return Status::kStarted;
 }
 
-std::vector<CookieCache::Waiter> CookieCache::finish(std::string_view cookie, std::string reply)
+std::vector<CookieCache::Waiter> CookieCache::finish(std::string_view cookie,
+                                                     std::string_view reply)
 {
-	std::string key(cookie);
-	Entry entry;
-	if (auto it = current_.find(key); it != current_.end()) {
-		// The usual case: begun in this generation, finished in place.
-		it->second.reply = std::move(reply);
-		it->second.done = true;
-		return std::move(it->second.waiters);
+	Entry* entry = nullptr;
+	std::vector<Waiter> waiters;
+	if (auto it = current_->map.find(cookie); it != current_->map.end()) {
+		entry = &it->second; // the usual case: begun in this generation
+		waiters = std::move(entry->waiters);
+	} else {
+		// Begun before the last rotation (or unknown): kept in the newest generation, so
+		// the reply lives at least one full period from now.
+		if (auto old = previous_->map.find(cookie); old != previous_->map.end()) {
+			waiters = std::move(old->second.waiters);
+			previous_->map.erase(old);
+		}
+		entry = &current_->add(cookie);
 	}
-	if (auto it2 = previous_.find(key); it2 != previous_.end()) {
-		entry = std::move(it2->second);
-		previous_.erase(it2);
-	}
-	std::vector<Waiter> waiters = std::move(entry.waiters);
-	// Kept in the newest generation, so the reply lives at least one full period from now.
-	Entry& stored = current_[std::move(key)];
-	stored.reply = std::move(reply);
-	stored.done = true;
+	entry->reply = current_->keep(reply);
+	entry->done = true;
+	entry->waiters.clear();
 	return waiters;
 }
 
 void CookieCache::rotate()
 {
 	// Commands still running keep their entry, or a retransmission would run them again.
-	for (auto it = previous_.begin(); it != previous_.end();) {
-		if (!it->second.done) {
-			current_.insert(previous_.extract(it++));
-		} else
-			++it;
-	}
+	for (auto& [cookie, entry] : previous_->map)
+		if (!entry.done)
+			current_->add(cookie).waiters = std::move(entry.waiters);
 	previous_ = std::move(current_);
-	current_.clear();
+	current_ = std::make_unique<Generation>();
 }
 
 } // namespace rtprelay::ng

@@ -1,9 +1,13 @@
 // Remembers ng replies by cookie so that a retransmitted command is answered with the identical
 // bytes and never runs twice, including while its first copy is still running. Entries live
 // 30-60 s: two generations, swapped by rotate() every kRotateSeconds. Control thread only.
+// Cookies and replies live in their generation's arena and go with it at once: hundreds of
+// thousands of long-lived replies in the general heap made every other allocation slower.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,25 +35,32 @@ public:
 		kCached,  // answered before: send *reply again
 	};
 
-	Status begin(std::string_view cookie, const Waiter& waiter, const std::string** reply);
+	// With kCached, *reply stays valid until the next begin(), finish() or rotate().
+	Status begin(std::string_view cookie, const Waiter& waiter, std::string_view* reply);
 
 	// Stores the reply for a cookie begun with kStarted and returns the waiters that sent the
 	// same cookie meanwhile (the first sender is not among them).
-	std::vector<Waiter> finish(std::string_view cookie, std::string reply);
+	std::vector<Waiter> finish(std::string_view cookie, std::string_view reply);
 
 	void rotate();
-	size_t size() const { return current_.size() + previous_.size(); }
+	size_t size() const { return current_->map.size() + previous_->map.size(); }
 
 private:
 	struct Entry {
-		std::string reply;
+		std::string_view reply; // in the generation's arena
 		bool done = false;
 		std::vector<Waiter> waiters;
 	};
-	using Map = std::unordered_map<std::string, Entry>;
+	struct Generation {
+		std::pmr::monotonic_buffer_resource arena{64 * 1024};
+		// Keys point into the arena too; nodes and buckets come from it.
+		std::pmr::unordered_map<std::string_view, Entry> map{&arena};
+		std::string_view keep(std::string_view s);
+		Entry& add(std::string_view cookie) { return map[keep(cookie)]; }
+	};
 
-	Map current_;
-	Map previous_;
+	std::unique_ptr<Generation> current_ = std::make_unique<Generation>();
+	std::unique_ptr<Generation> previous_ = std::make_unique<Generation>();
 };
 
 } // namespace rtprelay::ng

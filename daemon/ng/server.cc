@@ -140,13 +140,13 @@ void Server::handle(size_t listener, std::string_view data, const net::Endpoint&
 		note_dropped("datagram without a cookie", peer);
 		return;
 	}
-	const std::string* cached = nullptr;
+	std::string_view cached;
 	switch (cache_.begin(framing->cookie, {listener, peer}, &cached)) {
 	case CookieCache::Status::kCached:
 		stats_.retransmits++;
 		log::debug(kLog, "retransmission of cookie '%s' from %s answered from cache",
 		           printable(framing->cookie).c_str(), peer.to_string().c_str());
-		send(listener, peer, *cached);
+		send(listener, peer, cached);
 		return;
 	case CookieCache::Status::kRunning:
 		stats_.retransmits++;

@@ -23,11 +23,11 @@ class CookieCacheTest : public CppUnit::TestFixture {
 	}
 
 	CookieCache cache_;
-	const std::string* reply_ = nullptr;
+	std::string_view reply_;
 
 	CookieCache::Status begin(const char* cookie, uint16_t port = 1000)
 	{
-		reply_ = nullptr;
+		reply_ = {};
 		return cache_.begin(cookie, waiter(port), &reply_);
 	}
 
@@ -41,7 +41,7 @@ public:
 		CPPUNIT_ASSERT(begin("a") == CookieCache::Status::kStarted);
 		CPPUNIT_ASSERT(cache_.finish("a", "a d6:result4:ponge").empty());
 		CPPUNIT_ASSERT(begin("a") == CookieCache::Status::kCached);
-		CPPUNIT_ASSERT_EQUAL(std::string("a d6:result4:ponge"), *reply_);
+		CPPUNIT_ASSERT_EQUAL(std::string("a d6:result4:ponge"), std::string(reply_));
 	}
 
 	void duplicate_while_running_waits_for_the_reply()
@@ -93,7 +93,7 @@ public:
 		(void)cache_.finish("b", "rb");
 		CPPUNIT_ASSERT(begin("a") == CookieCache::Status::kRunning);
 		CPPUNIT_ASSERT(begin("b") == CookieCache::Status::kCached);
-		CPPUNIT_ASSERT_EQUAL(std::string("rb"), *reply_);
+		CPPUNIT_ASSERT_EQUAL(std::string("rb"), std::string(reply_));
 	}
 
 	void flood_is_bounded()
