@@ -92,11 +92,6 @@ Result<Kernel> open_kernel(const Config& config)
 // --nftables-start / --nftables-stop: only the rule, for init scripts; no daemon.
 int nft_one_shot(const Config& config)
 {
-	if (config.nftables_start && config.nftables_stop) {
-		fputs("rtprelayd: --nftables-start and --nftables-stop exclude each other\n",
-		      stderr);
-		return 2;
-	}
 	if (config.nftables_chain.empty()) {
 		log::info(kLog, "no nftables rule to manage (nftables-chain is empty)");
 		return 0;

@@ -190,6 +190,12 @@ Result<void> validate(Config& config)
 			if (config.listen_ng[i] == config.listen_ng[j])
 				return Error{"listen-ng " + config.listen_ng[i].to_string() +
 				             " is given twice"};
+	if (config.nftables_start && config.nftables_stop)
+		return Error{"nftables-start and nftables-stop exclude each other"};
+	if (!config.nftables_chain.empty() && config.nftables_chain == config.nftables_base_chain)
+		return Error{strprintf("nftables-chain and nftables-base-chain are both '%s'; the "
+		                       "base chain jumps to the chain, so they must differ",
+		                       config.nftables_chain.c_str())};
 	return {};
 }
 

@@ -45,10 +45,8 @@ Result<void> check(const Spec& spec)
 	if (spec.chain.empty() || spec.chain.size() >= NFT_CHAIN_MAXNAMELEN ||
 	    spec.base_chain.size() >= NFT_CHAIN_MAXNAMELEN)
 		return Error{"nftables chain names must be 1 to 255 characters"};
-	if (spec.chain == spec.base_chain)
-		return Error{strprintf("nftables-chain and nftables-base-chain are both '%s'; the "
-		                       "base chain jumps to the chain, so they must differ",
-		                       spec.chain.c_str())};
+	if (spec.chain == spec.base_chain) // the loader refuses this config already
+		return Error{"nftables chain and base chain must differ"};
 	return {};
 }
 

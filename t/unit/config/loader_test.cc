@@ -178,6 +178,13 @@ public:
 	{
 		CPPUNIT_ASSERT(contains(error({"--port-min=40000", "--port-max=30000"}),
 		                        "port-min (40000) must be lower than port-max (30000)"));
+		CPPUNIT_ASSERT(contains(error({"--nftables-start", "--nftables-stop"}),
+		                        "nftables-start and nftables-stop exclude each other"));
+		CPPUNIT_ASSERT(contains(error({"--nftables-chain=INPUT"}),
+		                        "both 'INPUT'; the base chain jumps to the chain"));
+		// No rule, or no jump: nothing to clash.
+		CPPUNIT_ASSERT(load_args({"--nftables-chain=", "--nftables-base-chain="}));
+		CPPUNIT_ASSERT(load_args({"--nftables-chain=x", "--nftables-base-chain=none"}));
 	}
 
 	void help_and_version()
