@@ -1,5 +1,6 @@
 # Sourced by guest.sh: calls through rtprelayd with the kernel doing the forwarding
-# (t/kernel/guest_call.py), steered once by the daemon's own nftables rule and once, with
+# (t/kernel/guest_call.py), steered twice by the daemon's own nftables rule (the second call
+# on the sockets the first one left parked) and once, with
 # rule management off, by an operator's iptables rule; then once more with the ASan+UBSan
 # build, whose kernelizer paths the host's tests cannot reach. xt_RTPRELAY is loaded, no
 # table exists.
@@ -14,11 +15,25 @@ call_scenario() {
 	return 0
 }
 
-if check "rtprelayd (own nftables rule) starts for the call" rd_start --table=0 --no-fallback; then
+# rtprelayd's sockets, by inode.
+sockets() { ls -l "/proc/$RD/fd" | grep -o 'socket:\[[0-9]*\]' | sort; }
+
+# With files enough for every port, ended calls' sockets are parked and reused (PortPool). A
+# range of two pairs makes the second call take the first one's parked sockets.
+ulimit -n 65536
+if check "rtprelayd (own nftables rule, 2 port pairs) starts for the call" \
+	rd_start --table=0 --no-fallback --port-min=30000 --port-max=30003; then
+	before=$(sockets)
 	call_scenario "nftables"
-	check "rtprelayd stops cleanly after the call" rd_stop
+	parked=$(sockets)
+	check "the call's four sockets stay open, parked" \
+		test "$(echo "$parked" | wc -l)" -eq $(($(echo "$before" | wc -l) + 4))
+	call_scenario "nftables, parked sockets"
+	check "the second call ran on the parked sockets" test "$(sockets)" = "$parked"
+	check "rtprelayd stops cleanly after the calls" rd_stop
 fi
 check "no table left after the call" test ! -e /proc/rtprelay/0
+ulimit -n 4096 # too few for the port range: sockets of ended calls close, as before
 
 check "iptables -j RTPRELAY --id 0 for the call" iptables -I INPUT -p udp -j RTPRELAY --id 0
 if check "rtprelayd --nftables-chain= starts for the call" \
