@@ -51,7 +51,7 @@ public:
 	// The decision last tried (installed or refused); not tried again while unchanged.
 	std::optional<kernel::TargetInput> attempted;
 	uint64_t packets = 0, bytes = 0, errors = 0; // forwarded by the kernel, all targets
-	int64_t last_packet_ms = 0;                   // wall clock of the last kernel packet
+	int64_t last_packet_ms = 0;                  // wall clock of the last kernel packet
 
 private:
 	kernel::Channel* channel_ = nullptr;

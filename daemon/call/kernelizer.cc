@@ -17,7 +17,8 @@ void add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
 {
 	for (const Media* m : {&a, &b})
 		for (uint8_t pt : m->payload_types) {
-			auto end = in.payload_types.begin() + static_cast<long>(in.num_payload_types);
+			auto end =
+			        in.payload_types.begin() + static_cast<long>(in.num_payload_types);
 			if (std::find(in.payload_types.begin(), end, pt) != end)
 				continue;
 			if (in.num_payload_types == in.payload_types.size()) {
@@ -107,8 +108,8 @@ void sync(Stream& s)
 	if (!added) {
 		if (k.active())
 			k.remove(); // the old target no longer does what userspace would
-		log::info(kLog, "stream %s stays in userspace: %s",
-		          want->local.to_string().c_str(), added.error().reason.c_str());
+		log::info(kLog, "stream %s stays in userspace: %s", want->local.to_string().c_str(),
+		          added.error().reason.c_str());
 		return;
 	}
 	if (!k.active())

@@ -80,12 +80,12 @@ public:
 	{
 		Call* c = h.call;
 		event::Loop* control = &control_;
-		h.loop->loop().post([c, work = std::move(work), done = std::move(done),
-		                     control]() mutable {
-			control->post([done = std::move(done), r = work(*c)]() mutable {
-				done(std::move(r));
-			});
-		});
+		h.loop->loop().post(
+		        [c, work = std::move(work), done = std::move(done), control]() mutable {
+			        control->post([done = std::move(done), r = work(*c)]() mutable {
+				        done(std::move(r));
+			        });
+		        });
 	}
 
 	// A media loop found the call timed out (delivered here on the control loop).

@@ -42,7 +42,7 @@ private:
 	int table_;
 	std::string base_;
 	UniqueFd fd_;
-	bool created_; // only a table this daemon created is deleted when it stops
+	bool created_;     // only a table this daemon created is deleted when it stops
 	std::mutex mutex_; // one command (and its reply) at a time on the shared file
 };
 

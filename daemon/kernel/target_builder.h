@@ -27,10 +27,10 @@ struct TargetInput {
 	bool rtcp_to_userspace = false; // RTCP here goes to another socket than out_src's
 	// Fixed arrays, so deciding again on every userspace batch allocates nothing.
 	std::array<uint8_t, RTPRELAY_MAX_PTS> payload_types{}; // from the SDPs
-	size_t num_payload_types = 0;                           // 0 = any
+	size_t num_payload_types = 0;                          // 0 = any
 	std::array<uint32_t, RTPRELAY_MAX_SSRCS> ssrcs{};      // seen so far
-	size_t num_ssrcs = 0;                                   // 0 = any
-	uint32_t clock_rate = 0;                                // Hz; 0 = no jitter
+	size_t num_ssrcs = 0;                                  // 0 = any
+	uint32_t clock_rate = 0;                               // Hz; 0 = no jitter
 
 	bool operator==(const TargetInput&) const = default;
 };

@@ -26,8 +26,7 @@ Interfaces::Interfaces(const Config& config, uint64_t fd_limit)
 		}
 		iface->addresses.push_back(
 		        {spec, std::make_unique<PortPool>(spec.address, config.port_min,
-		                                          config.port_max, config.tos,
-		                                          parking_)});
+		                                          config.port_max, config.tos, parking_)});
 	}
 }
 

@@ -43,8 +43,7 @@ void PortLease::release()
 	pool_ = nullptr;
 }
 
-PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos,
-                   bool park)
+PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos, bool park)
     : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos), park_(park)
 {
 	size_t pairs = max > first_ ? (max - first_ + 1) / 2 : 0;

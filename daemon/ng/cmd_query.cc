@@ -26,7 +26,8 @@ void cmd_query(Request& request, Completion done)
 	}
 	Arena* arena = &request.arena;
 	request.calls->run<call::CallSnapshot>(
-	        *h, [](call::Call& c) {
+	        *h,
+	        [](call::Call& c) {
 		        call::kernel_refresh(c);
 		        return call::snapshot(c);
 	        },

@@ -24,8 +24,8 @@ class KernelRtpTest : public CppUnit::TestFixture {
 	// V=2, X=1, CC=1, PT=96 M=1, seq 0x1234, ts 1, ssrc 0xdeadbeef, 1 CSRC, an extension of
 	// one word, 3 payload bytes, 1 padding byte.
 	static constexpr uint8_t kRtp[] = {
-		0xb1, 0xe0, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
-		0xbe, 0xde, 0, 1, 9, 9, 9, 9, 0xaa, 0xbb, 0xcc, 0x01,
+	        0xb1, 0xe0, 0x12, 0x34, 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef, 1,    2,
+	        3,    4,    0xbe, 0xde, 0, 1, 9, 9, 9,    9,    0xaa, 0xbb, 0xcc, 0x01,
 	};
 
 public:
@@ -76,7 +76,7 @@ public:
 		rp_seq_state s;
 		memset(&s, 0, sizeof s);
 		for (unsigned i = 65530; i < 65536 + 10; i++) // wraps once
-			if (i != 65534)			      // one lost
+			if (i != 65534)                       // one lost
 				rp_seq_update(&s, static_cast<uint16_t>(i));
 		CPPUNIT_ASSERT_EQUAL(65536u + 9, static_cast<unsigned>(rp_seq_ext_max(&s)));
 		CPPUNIT_ASSERT_EQUAL(1u, static_cast<unsigned>(rp_seq_lost(&s)));

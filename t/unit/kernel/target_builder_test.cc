@@ -111,7 +111,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_TF_RTCP_MUX}, s.flags);
 		in.rtcp_mux = false;
 		in.rtcp_to_userspace = true;
-		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_TF_RTCP_USERSPACE}, build_add_target(in)->spec.flags);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_TF_RTCP_USERSPACE},
+		                     build_add_target(in)->spec.flags);
 		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_SRC_FORWARD}, s.src_policy);
 		CPPUNIT_ASSERT_EQUAL(uint16_t{0}, s.expected_src.family);
 		CPPUNIT_ASSERT_EQUAL(uint8_t{0}, s.num_payload_types);

@@ -113,7 +113,7 @@ public:
 		table.add("count", cmd_count);
 		table.add("slow", cmd_slow);
 		auto s = Server::create(*loop_, {net::Endpoint(net::IpAddress::loopback_v4(), 0)},
-					table, nullptr);
+		                        table, nullptr);
 		CPPUNIT_ASSERT(s);
 		server_ = std::move(s).value();
 		addr_ = server_->local_endpoints().at(0);
