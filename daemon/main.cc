@@ -135,6 +135,17 @@ int run(const Config& config, const std::string& config_file)
 		          "it (ulimit -n, LimitNOFILE=)",
 		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
 		          static_cast<unsigned long long>(wanted));
+	if (config.socket_rcvbuf > 0) {
+		int got = media::SocketOptions::effective_rcvbuf(config.socket_rcvbuf);
+		if (got < config.socket_rcvbuf)
+			log::warn(
+			        kLog,
+			        "media sockets get a receive buffer of %d bytes, not the %d of "
+			        "socket-rcvbuf: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
+			        got, config.socket_rcvbuf);
+		else
+			log::info(kLog, "media socket receive buffer: %d bytes", got);
+	}
 	// Kept for the daemon's life: destroyed (its rule removed, its table deleted) after the
 	// calls.
 	auto kernel = open_kernel(config);

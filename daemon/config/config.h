@@ -35,7 +35,8 @@ struct Config {
 
 	uint16_t port_min = 30000;
 	uint16_t port_max = 40000;
-	int tos = 184; // DSCP EF
+	int tos = 184;         // DSCP EF
+	int socket_rcvbuf = 0; // bytes per media socket; 0 = the system's default
 
 	int timeout = 60;
 	int silent_timeout = 3600;

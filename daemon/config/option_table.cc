@@ -225,6 +225,11 @@ const std::array kOptions = {
                    "Highest local UDP port used for media.", set_int<&C::port_max, 1024, 65535>},
         OptionSpec{"tos", 'T', K::kValue, "N", "184", "IP TOS byte of relayed media (184 = EF).",
                    set_int<&C::tos, 0, 255>},
+        OptionSpec{"socket-rcvbuf", 0, K::kValue, "BYTES", "0",
+                   "Receive buffer of each media socket (SO_RCVBUF): room for bursts and "
+                   "scheduling stalls in userspace forwarding. 0 keeps the system's default "
+                   "(net.core.rmem_default).",
+                   set_int<&C::socket_rcvbuf, 0, 1 << 30>},
         OptionSpec{"timeout", 'o', K::kValue, "SECS", "60",
                    "End a call after this long without media.", set_int<&C::timeout, 1, 86400>},
         OptionSpec{"silent-timeout", 's', K::kValue, "SECS", "3600",

@@ -25,8 +25,9 @@ Interfaces::Interfaces(const Config& config, uint64_t fd_limit)
 			iface = &interfaces_.back();
 		}
 		iface->addresses.push_back(
-		        {spec, std::make_unique<PortPool>(spec.address, config.port_min,
-		                                          config.port_max, config.tos, parking_)});
+		        {spec, std::make_unique<PortPool>(
+		                       spec.address, config.port_min, config.port_max,
+		                       SocketOptions{config.tos, config.socket_rcvbuf}, parking_)});
 	}
 }
 

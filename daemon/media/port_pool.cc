@@ -12,6 +12,32 @@
 
 namespace rtprelay::media {
 
+namespace {
+
+// Beyond net.core.rmem_max when the daemon may (CAP_NET_ADMIN), else up to it.
+void set_rcvbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
+} // namespace
+
+int SocketOptions::effective_rcvbuf(int rcvbuf)
+{
+	if (rcvbuf <= 0)
+		return 0;
+	UniqueFd probe(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	if (!probe)
+		return 0;
+	set_rcvbuf(probe.get(), rcvbuf);
+	int got = 0;
+	socklen_t len = sizeof got;
+	if (getsockopt(probe.get(), SOL_SOCKET, SO_RCVBUF, &got, &len) != 0)
+		return 0;
+	return got / 2; // the kernel doubles what it grants, for its bookkeeping
+}
+
 PortLease::PortLease(PortLease&& other) noexcept
     : rtp(std::move(other.rtp)), rtcp(std::move(other.rtcp)),
       pool_(std::exchange(other.pool_, nullptr))
@@ -43,8 +69,10 @@ void PortLease::release()
 	pool_ = nullptr;
 }
 
-PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos, bool park)
-    : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), tos_(tos), park_(park)
+PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max,
+                   const SocketOptions& options, bool park)
+    : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), options_(options),
+      park_(park)
 {
 	size_t pairs = max > first_ ? (max - first_ + 1) / 2 : 0;
 	used_.assign(pairs, false);
@@ -71,12 +99,15 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	s.fd.reset(socket(address_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	if (!s.fd)
 		return Error{strprintf("socket: %s", strerror(errno))};
+	const int tos = options_.tos;
 	if (address_.is_v6()) {
 		int v6only = 1;
 		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
-		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_TCLASS, &tos_, sizeof tos_);
+		setsockopt(s.fd.get(), IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
 	} else
-		setsockopt(s.fd.get(), IPPROTO_IP, IP_TOS, &tos_, sizeof tos_);
+		setsockopt(s.fd.get(), IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+	if (options_.rcvbuf > 0)
+		set_rcvbuf(s.fd.get(), options_.rcvbuf);
 	// For jitter and overload accounting on the packet path (see media/forwarder).
 	int one = 1;
 	setsockopt(s.fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);

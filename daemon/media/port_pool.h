@@ -43,13 +43,23 @@ private:
 	void release();
 };
 
+// Options every media socket gets when it is created.
+struct SocketOptions {
+	int tos = 0;
+	int rcvbuf = 0; // bytes; 0 = the system's default
+
+	// The receive buffer a socket really gets for `rcvbuf` (the kernel caps SO_RCVBUF at
+	// net.core.rmem_max unless it may force it); 0 when rcvbuf is 0.
+	static int effective_rcvbuf(int rcvbuf);
+};
+
 class PortPool {
 public:
 	// min and max are clamped to an even/odd pair range inside [min, max]. `park`: keep the
 	// sockets of returned pairs for the pair's next lease; every port of the range may then
 	// hold an open socket, so only when the open-files limit allows that.
-	PortPool(const net::IpAddress& address, uint16_t min, uint16_t max, int tos,
-	         bool park = false);
+	PortPool(const net::IpAddress& address, uint16_t min, uint16_t max,
+	         const SocketOptions& options, bool park = false);
 	PortPool(const PortPool&) = delete;
 	PortPool& operator=(const PortPool&) = delete;
 
@@ -71,7 +81,7 @@ private:
 
 	net::IpAddress address_;
 	uint16_t first_; // lowest even port of the range
-	int tos_;
+	SocketOptions options_;
 	bool park_;
 	mutable std::mutex mutex_; // guards the rest
 	std::vector<bool> used_;   // per pair

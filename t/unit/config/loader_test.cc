@@ -106,6 +106,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(0, c.tos);
 		CPPUNIT_ASSERT_EQUAL(0, c.delete_delay);
 		CPPUNIT_ASSERT_EQUAL(19 << 3, c.log.facility);
+		CPPUNIT_ASSERT_EQUAL(0, c.socket_rcvbuf);
+		CPPUNIT_ASSERT_EQUAL(1 << 20, ok({"--socket-rcvbuf=1048576"}).socket_rcvbuf);
 		// Flags take an explicit boolean too.
 		CPPUNIT_ASSERT(!ok({"--foreground=no"}).foreground);
 	}
@@ -153,6 +155,7 @@ public:
 		CPPUNIT_ASSERT(contains(error({"--table=-2"}), "--table"));
 		CPPUNIT_ASSERT(contains(error({"--timeout=0"}), "--timeout"));
 		CPPUNIT_ASSERT(contains(error({"--tos=256"}), "--tos"));
+		CPPUNIT_ASSERT(contains(error({"--socket-rcvbuf=-1"}), "--socket-rcvbuf"));
 		CPPUNIT_ASSERT(contains(error({"--foreground=maybe"}), "true or false"));
 		CPPUNIT_ASSERT(contains(error({"--log-facility=kern"}), "local0"));
 		CPPUNIT_ASSERT(contains(error({"--num-threads=1x"}), "--num-threads"));

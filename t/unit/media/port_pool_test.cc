@@ -22,6 +22,7 @@ class PortPoolTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(parked_sockets_come_back_emptied);
 	CPPUNIT_TEST(parked_socket_drops_become_the_baseline);
 	CPPUNIT_TEST(parking_needs_an_fd_for_every_port);
+	CPPUNIT_TEST(receive_buffer_option);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr uint16_t kBase = 36000; // kept clear of the daemon's default range use
@@ -56,7 +57,7 @@ class PortPoolTest : public CppUnit::TestFixture {
 public:
 	void without_parking_released_ports_are_closed()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {});
 		pool.allocate().value(); // released at once
 		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.parked_pairs());
 		UniqueFd other = udp_socket();
@@ -65,7 +66,7 @@ public:
 
 	void parked_sockets_come_back_emptied()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0, true);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {}, true);
 		int rtp_fd;
 		{
 			auto l = pool.allocate();
@@ -94,7 +95,7 @@ public:
 
 	void parked_socket_drops_become_the_baseline()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, 0, true);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {}, true);
 		{
 			auto l = pool.allocate();
 			CPPUNIT_ASSERT(l);
@@ -108,6 +109,32 @@ public:
 		CPPUNIT_ASSERT(l);
 		CPPUNIT_ASSERT(l->rtp.drops_base > 0); // counted before this lease: not its drops
 		CPPUNIT_ASSERT(!readable(l->rtp.fd.get()));
+	}
+
+	static int rcvbuf(int fd)
+	{
+		int got = 0;
+		socklen_t len = sizeof got;
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
+		return got;
+	}
+
+	void receive_buffer_option()
+	{
+		constexpr int kAsked = 3 << 20;
+		int granted = SocketOptions::effective_rcvbuf(kAsked);
+		CPPUNIT_ASSERT_EQUAL(0, SocketOptions::effective_rcvbuf(0));
+		CPPUNIT_ASSERT(granted > 0 && granted <= kAsked);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {0, kAsked});
+		auto l = pool.allocate();
+		CPPUNIT_ASSERT(l);
+		// What the probe was granted (the kernel reports it doubled), on both sockets.
+		CPPUNIT_ASSERT_EQUAL(2 * granted, rcvbuf(l->rtp.fd.get()));
+		CPPUNIT_ASSERT_EQUAL(2 * granted, rcvbuf(l->rtcp.fd.get()));
+		PortPool plain(net::IpAddress::loopback_v4(), kBase + 2, kBase + 3, {});
+		auto d = plain.allocate();
+		CPPUNIT_ASSERT(d);
+		CPPUNIT_ASSERT(rcvbuf(d->rtp.fd.get()) != 2 * kAsked); // the system's default
 	}
 
 	void parking_needs_an_fd_for_every_port()
@@ -126,7 +153,7 @@ public:
 	}
 	void allocates_even_odd_pairs_until_exhausted()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 7, 0);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 7, {});
 		CPPUNIT_ASSERT_EQUAL(size_t(4), pool.total_pairs());
 		std::vector<PortLease> leases;
 		std::set<uint16_t> ports;
@@ -150,7 +177,7 @@ public:
 
 	void released_pairs_come_back()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 3, 0);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 3, {});
 		{
 			auto a = pool.allocate();
 			auto b = pool.allocate();
@@ -167,7 +194,7 @@ public:
 
 	void odd_range_bounds()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase + 1, kBase + 6, 0);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase + 1, kBase + 6, {});
 		CPPUNIT_ASSERT_EQUAL(size_t(2), pool.total_pairs()); // 36002/3, 36004/5
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
@@ -177,7 +204,7 @@ public:
 
 	void skips_ports_held_elsewhere()
 	{
-		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 3, 0);
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 3, {});
 		// Someone else binds the first pair's RTCP port.
 		UniqueFd other(socket(AF_INET, SOCK_DGRAM, 0));
 		sockaddr_storage ss;
