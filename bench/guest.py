@@ -54,6 +54,13 @@ def run_guest(args):
             ("  relay CPU (cpu1) % at that rate", kf.get("cpu1_pct", "-"),
              uf.get("cpu1_pct", "-"), ""),
         ]
+        # CPU 1 per packet at each path's own best rate: comparable even when the generator,
+        # not the path, ended the kernel's search.
+        kc, uc = num(kf, "cpu1_pct"), num(uf, "cpu1_pct")
+        if kx and ux and kc and uc:
+            kus, uus = kc * 1e4 / kx, uc * 1e4 / ux
+            rows.append(("  CPU 1 µs per packet at that rate", f"{kus:.1f}", f"{uus:.1f}",
+                         f"{uus / kus:.1f}x less"))
     km, um = k["max"], u["max"]
     kmax, umax = num(km, "max_pps_per_dir"), num(um, "max_pps_per_dir")
     # A search the generator stopped says only that the path managed at least that much.
