@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "call/kernelizer.h"
 #include "media/media_loop.h"
 
 namespace rtprelay::call {
@@ -52,10 +53,24 @@ void Call::remove(Monologue& gone)
 		if (m->peer == &gone)
 			m->peer = nullptr;
 		for (auto& media : m->medias)
-			if (media->peer && &media->peer->monologue == &gone)
+			if (media->peer && &media->peer->monologue == &gone) {
+				// Its target sends from the gone party's socket, which may soon
+				// serve another call; without a peer it is not kernelized again.
+				kernel_take_back(*media);
 				media->peer = nullptr;
+			}
 	}
 	std::erase_if(monologues_, [&](const auto& m) { return m.get() == &gone; });
+}
+
+void Call::stop_forwarding()
+{
+	for (auto& m : monologues_)
+		for (auto& media : m->medias) {
+			kernel_take_back(*media);
+			media->rtp.read_event.reset();
+			media->rtcp.read_event.reset();
+		}
 }
 
 } // namespace rtprelay::call

@@ -52,8 +52,11 @@ public:
 
 	Monologue* find(std::string_view tag);
 	Monologue& get_or_create(std::string_view tag, int64_t now_ms);
-	// Removes a monologue and every reference to it.
+	// Removes a monologue and every reference to it; the kernel no longer forwards to it.
 	void remove(Monologue& m);
+	// Ends all forwarding for a call about to be destroyed: kernel targets go now and the
+	// sockets are no longer read, so no packet brings a target back before the call goes.
+	void stop_forwarding();
 	std::vector<std::unique_ptr<Monologue>>& monologues() { return monologues_; }
 	const std::vector<std::unique_ptr<Monologue>>& monologues() const { return monologues_; }
 

@@ -185,15 +185,6 @@ void kernel_refresh(Call& c)
 		}
 }
 
-void kernel_take_back(Call& c)
-{
-	for (auto& ml : c.monologues())
-		for (auto& m : ml->medias) {
-			take_back(m->rtp);
-			take_back(m->rtcp);
-		}
-}
-
 void kernel_take_back(Media& m)
 {
 	for (Media* x : {&m, m.peer}) {

@@ -28,8 +28,5 @@ void kernel_refresh(Call& c);
 // Takes every stream of the media (and its peer) back to userspace: signalling is about to
 // change it. The next packets decide again.
 void kernel_take_back(Media& m);
-// ... every stream of the call: it ends, and its reply must not find the kernel still
-// forwarding for it.
-void kernel_take_back(Call& c);
 
 } // namespace rtprelay::call

@@ -229,7 +229,7 @@ const std::array kOptions = {
                    "Receive buffer of each media socket (SO_RCVBUF): room for bursts and "
                    "scheduling stalls in userspace forwarding. 0 keeps the system's default "
                    "(net.core.rmem_default).",
-                   set_int<&C::socket_rcvbuf, 0, 1 << 30>},
+                   set_int<&C::socket_rcvbuf, 0, 1 << 28>},
         OptionSpec{"timeout", 'o', K::kValue, "SECS", "60",
                    "End a call after this long without media.", set_int<&C::timeout, 1, 86400>},
         OptionSpec{"silent-timeout", 's', K::kValue, "SECS", "3600",

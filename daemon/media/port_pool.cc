@@ -65,7 +65,7 @@ void PortLease::release()
 	if (!pool_)
 		return;
 	uint16_t port = rtp.local.port();
-	pool_->give_back(port, {std::move(rtp.fd), std::move(rtcp.fd)});
+	pool_->give_back(port, {std::move(rtp), std::move(rtcp)});
 	pool_ = nullptr;
 }
 
@@ -120,22 +120,35 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	return s;
 }
 
-// A parked socket for a new lease: whatever strangers sent to the port while it was free is
-// discarded, and its drop counter so far becomes the lease's baseline.
-BoundSocket PortPool::unpark(UniqueFd fd, uint16_t port) const
+// Parks a socket: connected to its own address it accepts nothing more (a stranger's datagram
+// finds no socket, as if the port were closed); what the last call left unread is discarded,
+// and the drop counter so far becomes the next lease's baseline. False if it cannot be parked.
+bool PortPool::seal(BoundSocket& s)
 {
+	sockaddr_storage self;
+	socklen_t len = s.local.to_sockaddr(self);
+	if (connect(s.fd.get(), reinterpret_cast<sockaddr*>(&self), len) != 0)
+		return false;
 	char sink[1];
-	while (recv(fd.get(), sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0) {
-	}
-	BoundSocket s;
-	s.local = net::Endpoint(address_, port);
+	int queued = 0;
+	while (recv(s.fd.get(), sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		if (++queued > 4096)
+			return false; // someone is still sending to it from itself: give it up
 	uint32_t mem[SK_MEMINFO_VARS] = {};
-	socklen_t len = sizeof mem;
-	if (getsockopt(fd.get(), SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
-	    len > SK_MEMINFO_DROPS * sizeof(uint32_t))
-		s.drops_base = mem[SK_MEMINFO_DROPS];
-	s.fd = std::move(fd);
-	return s;
+	len = sizeof mem;
+	if (getsockopt(s.fd.get(), SOL_SOCKET, SO_MEMINFO, mem, &len) != 0 ||
+	    len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+		return false;
+	s.drops_base = mem[SK_MEMINFO_DROPS];
+	return true;
+}
+
+// Opens a parked socket to every sender again; it keeps its bound address and port.
+bool PortPool::unseal(BoundSocket& s)
+{
+	sockaddr any{};
+	any.sa_family = AF_UNSPEC;
+	return connect(s.fd.get(), &any, sizeof any) == 0;
 }
 
 Result<PortLease> PortPool::allocate()
@@ -147,16 +160,20 @@ Result<PortLease> PortPool::allocate()
 		if (used_[i])
 			continue;
 		auto port = static_cast<uint16_t>(first_ + 2 * i);
-		if (park_ && parked_[i].rtp) {
+		if (park_ && parked_[i].rtp.fd) {
 			Parked p = std::move(parked_[i]);
+			parked_[i] = {};
 			parked_count_--;
-			used_[i] = true;
-			in_use_++;
-			PortLease lease;
-			lease.rtp = unpark(std::move(p.rtp), port);
-			lease.rtcp = unpark(std::move(p.rtcp), static_cast<uint16_t>(port + 1));
-			lease.pool_ = this;
-			return lease;
+			if (unseal(p.rtp) && unseal(p.rtcp)) {
+				used_[i] = true;
+				in_use_++;
+				PortLease lease;
+				lease.rtp = std::move(p.rtp);
+				lease.rtcp = std::move(p.rtcp);
+				lease.pool_ = this;
+				return lease;
+			}
+			// p closes here; new sockets are bound below.
 		}
 		// Another program may hold one of the ports: skip the pair, it stays free for
 		// later.
@@ -181,12 +198,14 @@ Result<PortLease> PortPool::allocate()
 
 void PortPool::give_back(uint16_t rtp_port, Parked sockets)
 {
+	bool park = park_ && sockets.rtp.fd && sockets.rtcp.fd && seal(sockets.rtp) &&
+	            seal(sockets.rtcp);
 	std::lock_guard lock(mutex_);
 	size_t i = (rtp_port - first_) / 2;
 	if (i < used_.size() && used_[i]) {
 		used_[i] = false;
 		in_use_--;
-		if (park_ && sockets.rtp && sockets.rtcp) {
+		if (park) {
 			parked_[i] = std::move(sockets);
 			parked_count_++;
 		}

@@ -42,7 +42,7 @@ DeleteOutcome delete_on_loop(call::Call& c, const SignallingFlags& flags, int de
 	if (out.whole_call && delay_s > 0)
 		c.delete_at_ms = util::now_ms() + delay_s * 1000LL;
 	else if (out.whole_call)
-		call::kernel_take_back(c); // the call object itself goes after the reply
+		c.stop_forwarding(); // the call object itself goes after the reply
 	return out;
 }
 

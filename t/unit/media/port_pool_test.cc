@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <set>
 #include <vector>
 
@@ -67,18 +68,28 @@ public:
 	void parked_sockets_come_back_emptied()
 	{
 		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {}, true);
+		UniqueFd other = udp_socket();
 		int rtp_fd;
 		{
 			auto l = pool.allocate();
 			CPPUNIT_ASSERT(l);
 			rtp_fd = l->rtp.fd.get();
+			send_to(other.get(), kBase); // left unread by the call that ends here
 		}
 		CPPUNIT_ASSERT_EQUAL(size_t(1), pool.parked_pairs());
 		CPPUNIT_ASSERT_EQUAL(size_t(1), pool.free_pairs());
-		UniqueFd other = udp_socket();
 		CPPUNIT_ASSERT(bind_to(other.get(), kBase) != 0); // still ours while parked
-		// A stranger's datagrams to the free ports must not reach the next call.
-		send_to(other.get(), kBase);
+		// While parked the port acts closed: a sender is told so (ICMP port unreachable)
+		// and nothing is queued for the next call.
+		UniqueFd prober = udp_socket();
+		sockaddr_storage ss;
+		socklen_t len = net::Endpoint(net::IpAddress::loopback_v4(), kBase).to_sockaddr(ss);
+		CPPUNIT_ASSERT_EQUAL(0,
+		                     connect(prober.get(), reinterpret_cast<sockaddr*>(&ss), len));
+		CPPUNIT_ASSERT_EQUAL(ssize_t(1), send(prober.get(), "x", 1, 0));
+		char c;
+		CPPUNIT_ASSERT(recv(prober.get(), &c, 1, MSG_DONTWAIT) < 0 &&
+		               errno == ECONNREFUSED);
 		send_to(other.get(), kBase + 1);
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
@@ -89,25 +100,25 @@ public:
 		CPPUNIT_ASSERT(!readable(l->rtp.fd.get()));
 		CPPUNIT_ASSERT(!readable(l->rtcp.fd.get()));
 		CPPUNIT_ASSERT_EQUAL(uint32_t(0), l->rtp.drops_base);
-		send_to(other.get(), kBase); // and it still receives
+		send_to(other.get(), kBase); // and it receives from anyone again
 		CPPUNIT_ASSERT(readable(l->rtp.fd.get()));
 	}
 
 	void parked_socket_drops_become_the_baseline()
 	{
 		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 1, {}, true);
+		UniqueFd other = udp_socket();
 		{
 			auto l = pool.allocate();
 			CPPUNIT_ASSERT(l);
 			int small = 1; // the kernel rounds it up to its minimum
 			setsockopt(l->rtp.fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+			for (int i = 0; i < 64; i++) // more than it holds: the kernel drops some
+				send_to(other.get(), kBase, 1000);
 		}
-		UniqueFd other = udp_socket();
-		for (int i = 0; i < 64; i++)
-			send_to(other.get(), kBase, 1000);
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
-		CPPUNIT_ASSERT(l->rtp.drops_base > 0); // counted before this lease: not its drops
+		CPPUNIT_ASSERT(l->rtp.drops_base > 0); // the last call's drops, not this one's
 		CPPUNIT_ASSERT(!readable(l->rtp.fd.get()));
 	}
 
