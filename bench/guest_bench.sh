@@ -67,21 +67,20 @@ ip link add sink type dummy && echo 1 > /proc/sys/net/ipv6/conf/sink/disable_ipv
 	ip addr add 10.9.1.1/24 dev sink && ip link set sink up &&
 	ok "flood callee behind a dummy device" || bad "dummy device for the flood callee"
 
-# A call whose caller is 10.9.0.2:5000 (in the generator's namespace) and callee CALLEE:6000;
-# prints the relay port the caller sends to.
+# A call whose caller is 10.9.0.2:5000 (in the generator's namespace) and callee 10.9.1.2:6000
+# (the dummy device); prints the relay port the caller sends to.
 setup_call() {
-	CALLEE=$1 python3 - <<'PY'
-import os, sys
+	python3 - <<'PY'
+import sys
 sys.path.insert(0, "/tmp/lab")
 from ngclient import NgClient
 from media import media_port
-sdp = "v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\n"
+sdp = "v=0\r\no=- 1 1 IN IP4 {0}\r\ns=-\r\nc=IN IP4 {0}\r\nt=0 0\r\nm=audio {1} RTP/AVP 0\r\n"
 ng = NgClient(("10.9.0.1", 2400))
 ng.request({"command": "offer", "call-id": "flood", "from-tag": "A",
-            "sdp": sdp % ("10.9.0.2", "10.9.0.2", 5000)})
-callee = os.environ["CALLEE"]
+            "sdp": sdp.format("10.9.0.2", 5000)})
 r = ng.request({"command": "answer", "call-id": "flood", "from-tag": "A", "to-tag": "B",
-                "sdp": sdp % (callee, callee, 6000)})
+                "sdp": sdp.format("10.9.1.2", 6000)})
 print(media_port(r[b"sdp"].decode()))
 PY
 }
@@ -116,7 +115,7 @@ flood_rate() {
 # rtpload, which also receives and checks every packet.
 flood_search() {
 	local path=$1 port rate=5000 good=0 bad=0 limited=relay cpu=0
-	port=$(setup_call 10.9.1.2) || { bad "flood call setup, $path path"; return; }
+	port=$(setup_call) || { bad "flood call setup, $path path"; return; }
 
 	$GEN udptool send 10.9.0.2:5000 "10.9.0.1:$port" 5 rtp # confirms the caller
 	sleep 0.5

@@ -133,7 +133,7 @@ bool PortPool::seal(BoundSocket& s)
 	int queued = 0;
 	while (recv(s.fd.get(), sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0)
 		if (++queued > 4096)
-			return false; // someone is still sending to it from itself: give it up
+			return false; // a flooded socket: closing it is cheaper than draining it
 	uint32_t mem[SK_MEMINFO_VARS] = {};
 	len = sizeof mem;
 	if (getsockopt(s.fd.get(), SOL_SOCKET, SO_MEMINFO, mem, &len) != 0 ||
