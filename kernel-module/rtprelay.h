@@ -15,6 +15,7 @@
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
 
 #include "uapi/rtprelay_abi.h"
 #include "rtp.h"
@@ -57,6 +58,18 @@ struct rp_target {
 	atomic64_t last_packet_ms;
 	spinlock_t ssrc_lock;		/* protects ssrc[] */
 	struct rp_ssrc ssrc[RTPRELAY_MAX_SSRCS];
+	struct dst_cache routes[RTPRELAY_MAX_OUTPUTS];	/* per output */
+};
+
+/* A received packet, as the packet path parsed it. */
+struct rp_pkt {
+	struct sk_buff *skb;
+	struct net *net;
+	u8 family;		/* RTPRELAY_AF_* */
+	unsigned int l3_len;	/* IP header(s) */
+	struct rtprelay_addr src, dst;
+	const u8 *payload;	/* linear; invalid once the skb is rewritten */
+	unsigned int payload_len;
 };
 
 /* Bump one per-CPU counter of @tg from the packet path. */
@@ -95,6 +108,13 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out);
 void rp_target_show(struct seq_file *m, struct rp_target *tg);
 void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
 		     bool rtcp, unsigned int len);
+
+/* send.c: each returns 0 once the output went out, or -errno */
+int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
+		 struct dst_cache *dc);
+bool rp_can_rewrite(const struct rp_pkt *p);
+int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
+		    struct dst_cache *dc, bool *consumed);
 
 /* xt.c */
 int __must_check rp_xt_init(void);

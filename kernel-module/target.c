@@ -93,6 +93,11 @@ struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec)
 	}
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(tg->stats, cpu)->syncp);
+	for (i = 0; i < tg->spec.num_outputs; i++) {
+		err = dst_cache_init(&tg->routes[i], GFP_KERNEL);
+		if (err)
+			goto err_routes;
+	}
 	kref_init(&tg->ref);
 	spin_lock_init(&tg->ssrc_lock);
 	atomic64_set(&tg->last_packet_ms, 0);
@@ -103,6 +108,10 @@ struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec)
 	}
 	return tg;
 
+err_routes:
+	while (i--)
+		dst_cache_destroy(&tg->routes[i]);
+	free_percpu(tg->stats);
 err_free:
 	kmem_cache_free(target_cache, tg);
 	return ERR_PTR(err);
@@ -111,7 +120,10 @@ err_free:
 static void free_rcu(struct rcu_head *head)
 {
 	struct rp_target *tg = container_of(head, struct rp_target, rcu);
+	unsigned int i;
 
+	for (i = 0; i < tg->spec.num_outputs; i++)
+		dst_cache_destroy(&tg->routes[i]);
 	free_percpu(tg->stats);
 	kmem_cache_free(target_cache, tg);
 }

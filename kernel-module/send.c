@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * send.c - the output side of the packet path: route one output (through
+ * the output's dst_cache), then either rewrite the received packet in place
+ * or build a copy, and hand it to ip_local_out()/ip6_local_out().
+ *
+ * The UDP checksum is left to the device (CHECKSUM_PARTIAL, as for a packet
+ * a local socket sends): devices with checksum offload never touch the
+ * payload, the others get it computed once by the stack at transmit.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/dst_cache.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/udp.h>
+
+#include "compat.h"
+#include "rtprelay.h"
+
+/*
+ * Cached routes are only used for unmarked packets (the mark is part of
+ * the lookup) and only in the namespace they were made in: a table is
+ * global, packets to its addresses may arrive in any namespace.
+ */
+static bool cache_usable(const struct rp_pkt *p, const struct dst_entry *dst)
+{
+	return net_eq(dev_net(dst->dev), p->net);
+}
+
+static struct dst_entry *route_v4(const struct rp_pkt *p,
+				  const struct rtprelay_output *o,
+				  struct dst_cache *dc)
+{
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+	__be32 saddr;
+
+	if (!p->skb->mark) {
+		rt = dst_cache_get_ip4(dc, &saddr);
+		if (rt && cache_usable(p, &rt->dst))
+			return &rt->dst;
+		if (rt)
+			ip_rt_put(rt);
+	}
+	memcpy(&fl4.daddr, o->dst.addr, 4);
+	memcpy(&fl4.saddr, o->src.addr, 4);
+	fl4.flowi4_tos = RT_TOS(o->tos);
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.flowi4_mark = p->skb->mark;
+	rt = ip_route_output_key(p->net, &fl4);
+	if (IS_ERR(rt))
+		return ERR_CAST(rt);
+	if (!p->skb->mark)
+		dst_cache_set_ip4(dc, &rt->dst, fl4.saddr);
+	return &rt->dst;
+}
+
+static struct dst_entry *route_v6(const struct rp_pkt *p,
+				  const struct rtprelay_output *o,
+				  struct dst_cache *dc)
+{
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+	int err;
+
+	if (!p->skb->mark) {
+		dst = dst_cache_get_ip6(dc, &saddr);
+		if (dst && cache_usable(p, dst))
+			return dst;
+		dst_release(dst);
+	}
+	memcpy(&fl6.daddr, o->dst.addr, 16);
+	memcpy(&fl6.saddr, o->src.addr, 16);
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.flowi6_mark = p->skb->mark;
+	dst = ip6_route_output(p->net, NULL, &fl6);
+	if (dst->error) {
+		err = dst->error;
+		dst_release(dst);
+		return ERR_PTR(err);
+	}
+	if (!p->skb->mark)
+		dst_cache_set_ip6(dc, dst, &fl6.saddr);
+	return dst;
+}
+
+/* Addresses, ports and checksum setup of a UDP packet whose IP header is
+ * at the network header and whose UDP header and length are in place. */
+static void finish_udp(struct sk_buff *skb, const struct rtprelay_output *o,
+		       u8 family)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	unsigned int ulen = ntohs(uh->len);
+
+	uh->source = (__force __be16)o->src.port;
+	uh->dest = (__force __be16)o->dst.port;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct udphdr, check);
+	if (family == RTPRELAY_AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		memcpy(&iph->saddr, o->src.addr, 4);
+		memcpy(&iph->daddr, o->dst.addr, 4);
+		uh->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					       IPPROTO_UDP, 0);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		memcpy(&ip6h->saddr, o->src.addr, 16);
+		memcpy(&ip6h->daddr, o->dst.addr, 16);
+		uh->check = ~csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+					     IPPROTO_UDP, 0);
+	}
+}
+
+/* The IP header around finish_udp()'s work, then out it goes. */
+static int transmit(const struct rp_pkt *p, struct sk_buff *skb,
+		    const struct rtprelay_output *o, struct dst_entry *dst)
+{
+	unsigned int len = skb->len;
+
+	skb_dst_set(skb, dst);
+	finish_udp(skb, o, p->family);
+	if (p->family == RTPRELAY_AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = o->tos;
+		iph->tot_len = htons(len);
+		iph->frag_off = htons(IP_DF);
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = IPPROTO_UDP;
+		skb->protocol = htons(ETH_P_IP);
+		ip_select_ident(p->net, skb, NULL);
+		ip_send_check(iph);
+		return ip_local_out(p->net, NULL, skb);
+	}
+	ip6_flow_hdr(ipv6_hdr(skb), o->tos, 0);
+	ipv6_hdr(skb)->payload_len = htons(len - sizeof(struct ipv6hdr));
+	ipv6_hdr(skb)->nexthdr = IPPROTO_UDP;
+	ipv6_hdr(skb)->hop_limit = ip6_dst_hoplimit(dst);
+	skb->protocol = htons(ETH_P_IPV6);
+	return ip6_local_out(p->net, NULL, skb);
+}
+
+static struct dst_entry *route(const struct rp_pkt *p,
+			       const struct rtprelay_output *o,
+			       struct dst_cache *dc)
+{
+	return p->family == RTPRELAY_AF_INET ? route_v4(p, o, dc) :
+					       route_v6(p, o, dc);
+}
+
+/* ip_local_out() returns positive NET_XMIT codes too */
+static int xmit_result(int err)
+{
+	if (err < 0)
+		return err;
+	return net_xmit_eval(err) ? -ENOBUFS : 0;
+}
+
+int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
+		 struct dst_cache *dc)
+{
+	unsigned int ulen = p->payload_len + sizeof(struct udphdr);
+	unsigned int l3 = p->family == RTPRELAY_AF_INET ?
+			  sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	struct dst_entry *dst;
+	struct udphdr *uh;
+	struct sk_buff *n;
+
+	dst = route(p, o, dc);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	n = alloc_skb(LL_MAX_HEADER + l3 + ulen, GFP_ATOMIC);
+	if (!n) {
+		dst_release(dst);
+		return -ENOMEM;
+	}
+	skb_reserve(n, LL_MAX_HEADER);
+	skb_reset_network_header(n);
+	skb_put(n, l3);
+	skb_set_transport_header(n, l3);
+	uh = skb_put(n, sizeof(*uh));
+	skb_put_data(n, p->payload, p->payload_len);
+	uh->len = htons(ulen);
+	n->mark = p->skb->mark;
+	return xmit_result(transmit(p, n, o, dst));
+}
+
+/*
+ * The received packet can carry the output itself when its headers are
+ * exactly what we send: no IP options or extension headers, nothing after
+ * the UDP datagram, no GSO.
+ */
+bool rp_can_rewrite(const struct rp_pkt *p)
+{
+	unsigned int l3 = p->family == RTPRELAY_AF_INET ?
+			  sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+
+	return p->l3_len == l3 && !skb_is_gso(p->skb) &&
+	       skb_network_offset(p->skb) == 0 &&
+	       l3 + sizeof(struct udphdr) + p->payload_len == p->skb->len;
+}
+
+int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
+		    struct dst_cache *dc, bool *consumed)
+{
+	struct sk_buff *skb = p->skb;
+	struct dst_entry *dst;
+
+	*consumed = false;
+	dst = route(p, o, dc);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	if (skb_ensure_writable(skb, p->l3_len + sizeof(struct udphdr))) {
+		dst_release(dst);
+		return -ENOMEM;
+	}
+	/* from here on the packet is ours to send: forget how it came in */
+	*consumed = true;
+	skb_orphan(skb);
+	skb_scrub_packet(skb, false);	/* dst, conntrack, extensions */
+	skb_clear_tstamp(skb);		/* not a departure time */
+	if (p->family == RTPRELAY_AF_INET)
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	else
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	skb_set_transport_header(skb, p->l3_len);
+	return xmit_result(transmit(p, skb, o, dst));
+}
