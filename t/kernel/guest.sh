@@ -121,6 +121,7 @@ check "iptables -D" iptables -D INPUT -p udp -j RTPRELAY --id 0
 check "ip6tables -D" ip6tables -D INPUT -p udp -j RTPRELAY --id 0
 check "del table 0" sh -c 'echo "del 0" > /proc/rtprelay/control'
 check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
+. "$L/guest_wire.sh"
 # --- rtprelayd opens (and at stop deletes) its own table
 # rd_start ARGS...: starts the daemon ($RD_BIN, default the plain build), waits for "ready:" or
 # its exit.

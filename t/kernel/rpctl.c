@@ -6,6 +6,7 @@
  *   rpctl hello N                         print the module's greeting
  *   rpctl init-version N VER              INIT with ABI version VER
  *   rpctl add N LOCAL SRC POLICY OSRC ODST [tos=T] [pt=P]... [ssrc=S]... [mux]
+ *             [out=OSRC,ODST]...   (more outputs after the first; tos applies to the first)
  *   rpctl del N LOCAL
  *   rpctl stats N LOCAL                   one line of counters
  *
@@ -173,6 +174,16 @@ static int cmd_add(int argc, char **argv)
 			s->ssrcs[s->num_ssrcs++] = strtoul(argv[i] + 5, NULL, 0);
 		else if (!strcmp(argv[i], "mux"))
 			s->flags |= RTPRELAY_TF_RTCP_MUX;
+		else if (!strncmp(argv[i], "out=", 4) && s->num_outputs < RTPRELAY_MAX_OUTPUTS) {
+			struct rtprelay_output *o = &s->outputs[s->num_outputs++];
+			char *comma = strchr(argv[i], ',');
+
+			if (!comma)
+				return errno = EINVAL, fail("out=SRC,DST");
+			*comma = '\0';
+			if (parse_addr(argv[i] + 4, &o->src) || parse_addr(comma + 1, &o->dst))
+				return errno = EINVAL, fail("bad output address");
+		}
 	}
 	fd = open_ctl(argv[1], 1);
 	if (fd < 0)

@@ -9,7 +9,8 @@
 # kernel, default newest /boot/vmlinuz-6.1.*-amd64), BOOT_TIMEOUT (s, 300),
 # SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check,
 # GUEST_SCRIPT (what runs in the guest, default t/kernel/guest.sh; the
-# benchmark passes bench/guest_bench.sh, whose "BENCH ..." lines are shown).
+# benchmark passes bench/guest_bench.sh, whose "BENCH ..." lines are shown),
+# GUEST_CMDLINE (more kernel command line for the guest).
 set -euo pipefail
 T0=$(date +%s)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +32,7 @@ abort() { bad "$*"; result || exit 1; }
 
 # ------------------------------------------------------------ host packages
 PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static
-      cpio kmod iptables nftables libxtables-dev pkg-config build-essential iproute2)
+      cpio kmod iptables nftables libxtables-dev pkg-config build-essential iproute2 ethtool)
 install_pkgs() {
 	local missing=() p
 	for p in "${PKGS[@]}"; do
@@ -151,7 +152,7 @@ set +e
 timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
 	-smp "$SMP" -m "$MEM" -nographic -no-reboot -nic none \
 	-kernel "/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 ${GUEST_CMDLINE:-}" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev local,id=lab,path="$WORK",security_model=none \
