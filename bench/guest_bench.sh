@@ -9,8 +9,8 @@
 # forwarding, or softirq + rtprelayd) has CPU 1 to itself and the generator CPU 0, instead of
 # the kernel's forwarding work landing in the generator's send calls as on loopback. Both
 # relays get 4 MiB socket buffers (--socket-rcvbuf), so userspace is not measured losing
-# bursts the default buffer cannot hold. Prints "BENCH <path> RESULT ...", "... LOAD ..." and
-# "... FLOOD ..." per path and "GUEST-RESULT: N passed, N failed" last.
+# bursts the default buffer cannot hold. Prints "BENCH <path> RESULT ...", "... LOAD ...",
+# "... FLOOD ..." and "... COST ..." per path and "GUEST-RESULT: N passed, N failed" last.
 L=/tmp/lab
 export PATH=$L:/usr/sbin:/usr/bin:/sbin:/bin
 export XTABLES_LIBDIR=$L:/usr/lib/x86_64-linux-gnu/xtables
@@ -35,6 +35,8 @@ ip netns exec gen sh -c 'ip link set lo up && ip addr add 10.9.0.2/24 dev vg && 
 	echo 1 > /sys/class/net/vg/queues/rx-0/rps_cpus' && ok "generator namespace behind veth" ||
 	{ bad "generator namespace"; exit; }
 echo 2 > /sys/class/net/vr/queues/rx-0/rps_cpus
+VR_MAC=$(cat /sys/class/net/vr/address)
+echo "BENCH guest ENV clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 GEN="ip netns exec gen taskset -c 0"
 modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
 insmod "$L/xt_RTPRELAY.ko" && ok "insmod xt_RTPRELAY" || { bad "insmod"; exit; }
@@ -92,7 +94,7 @@ flood_trial() {
 	local before c0 c1
 	before=$(delivered)
 	c0=$(cpu_jiffies)
-	SENT=$($GEN udptool flood 10.9.0.2:5000 "10.9.0.1:$1" "$2" 1 | awk '{print $2}')
+	SENT=$($GEN udptool rawflood vg "$VR_MAC" 10.9.0.2:5000 "10.9.0.1:$1" "$2" 1 | awk '{print $2}')
 	c1=$(cpu_jiffies)
 	sleep 0.3
 	GOT=$(($(delivered) - before))
@@ -110,8 +112,9 @@ flood_rate() {
 }
 
 # flood_search PATH: the highest rate, one direction, that arrives complete: doubling from
-# 5,000 pps, then 3 bisection steps (one retry per lossy trial). The generator only sends
-# (udptool flood) and the callee is the dummy device, so the generator goes much further than
+# 5,000 pps, then 3 bisection steps (one retry per lossy trial). The generator only sends,
+# ready-made frames through an AF_PACKET socket (udptool rawflood: no UDP/IP output path per
+# packet), and the callee is the dummy device, so the generator goes much further than
 # rtpload, which also receives and checks every packet.
 flood_search() {
 	local path=$1 port rate=5000 good=0 bad=0 limited=relay cpu=0
@@ -132,6 +135,34 @@ flood_search() {
 	done
 	ok "flood search, $path path"
 	echo "BENCH $path FLOOD max_pps=$good first_lossy_pps=$bad limited_by=$limited cpu1_pct=$cpu"
+	cost "$path" "$port"
+}
+
+# The CPU 1 time one forwarded packet costs, from a cost meter: a busy loop at SCHED_IDLE on
+# CPU 1 (udptool spin) gets whatever the softirqs and rtprelayd leave. Its count with no
+# traffic, then under COST_PPS, gives the share of CPU 1 the packets took. Unlike /proc/stat
+# this does not depend on where the guest's ticks land. Three rounds; the median is printed.
+COST_PPS=30000
+spin() { chrt -i 0 taskset -c 1 udptool spin 2 | awk '{print $2}'; }
+cost() {
+	local path=$1 port=$2 costs=() idle load before
+	for _ in 1 2 3; do
+		idle=$(spin)
+		before=$(delivered)
+		$GEN udptool rawflood vg "$VR_MAC" 10.9.0.2:5000 "10.9.0.1:$port" $COST_PPS 3 > /tmp/gen.out &
+		local gen=$!
+		sleep 0.5
+		load=$(spin)
+		wait $gen
+		sleep 0.3
+		costs+=("$(awk -v i="$idle" -v l="$load" -v r=$COST_PPS 'BEGIN { printf "%.2f", (1 - l / i) * 1e6 / r }')")
+		echo "    # cost meter at $COST_PPS pps: idle $idle spins, loaded $load;" \
+			"delivered $(($(delivered) - before)) of $(awk '{print $2}' /tmp/gen.out)"
+	done
+	local median
+	median=$(printf '%s\n' "${costs[@]}" | sort -n | sed -n 2p)
+	ok "cost meter, $path path"
+	echo "BENCH $path COST pps=$COST_PPS us_per_pkt=$median rounds=$(IFS=,; echo "${costs[*]}")"
 }
 
 # run PATH TABLE: one max-rate search against a fresh relay

@@ -8,6 +8,14 @@
  *       binds SRC, sends RTP (PT 0, SSRC 0x11223344) to DST at PPS packets
  *       per second for SECONDS, in sendmmsg batches every 5 ms; prints
  *       "sent K" (the benchmark's generator: sending only, no receiving)
+ *   udptool rawflood IFACE DSTMAC SRC DST PPS SECONDS
+ *       the same RTP flood (IPv4 only) as ready-made Ethernet frames on an
+ *       AF_PACKET socket that bypasses the qdisc: no UDP or IP output path
+ *       per packet, so the generator goes further; UDP checksum 0 (none)
+ *   udptool spin SECONDS
+ *       counts loop iterations for SECONDS and prints "spins K": run at
+ *       SCHED_IDLE on a CPU, the count falls by the share of that CPU that
+ *       packet processing took (the benchmark's cost meter)
  *   udptool recv BIND N TIMEOUT_MS
  *       receives until N packets or TIMEOUT_MS of silence, prints
  *       "received K from ADDR tos T" (ADDR and TOS/traffic class of the
@@ -17,6 +25,11 @@
  */
 #define _GNU_SOURCE /* sendmmsg */
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -250,8 +263,146 @@ static int do_flood(char **argv)
 	return 0;
 }
 
+/* RFC 791 header checksum */
+static uint16_t ip_csum(const void *hdr, size_t len)
+{
+	const uint8_t *b = hdr;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 2)
+		sum += b[i] << 8 | b[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+#define FRAME_HDR (14 + 20 + 8)
+
+/* One frame: Ethernet, IPv4 (DF, id 0: constant header), UDP without checksum, RTP. */
+static void raw_frame(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
+		      const struct sockaddr_in *src, const struct sockaddr_in *dst)
+{
+	uint8_t *ip = f + 14, *udp = ip + 20, *rtp = udp + 8;
+	unsigned int ulen = 8 + 172;
+	uint16_t c;
+
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08; f[13] = 0x00;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = (20 + ulen) >> 8; ip[3] = 20 + ulen;
+	ip[6] = 0x40;			/* DF */
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, &src->sin_addr, 4);
+	memcpy(ip + 16, &dst->sin_addr, 4);
+	c = ip_csum(ip, 20);
+	ip[10] = c >> 8; ip[11] = c;
+	memcpy(udp, &src->sin_port, 2);
+	memcpy(udp + 2, &dst->sin_port, 2);
+	udp[4] = ulen >> 8; udp[5] = ulen;
+	udp[6] = udp[7] = 0;
+	memset(rtp, 0xd5, 172);
+	rtp[0] = 0x80;
+	rtp[1] = 0;
+	rtp[8] = 0x11; rtp[9] = 0x22; rtp[10] = 0x33; rtp[11] = 0x44;
+}
+
+static int do_rawflood(char **argv)
+{
+	static uint8_t frame[FLOOD_BATCH][FRAME_HDR + 172];
+	static struct mmsghdr msgs[FLOOD_BATCH];
+	static struct iovec iov[FLOOD_BATCH];
+	struct sockaddr_storage src, dst;
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_halen = 6 };
+	struct ifreq ifr = { 0 };
+	uint8_t dmac[6];
+	double pps = atof(argv[6]), secs = atof(argv[7]);
+	double start, slot = 0.005;
+	unsigned long long sent = 0, due;
+	int fd, one = 1, i;
+
+	if (parse(argv[4], &src) != sizeof(struct sockaddr_in) ||
+	    parse(argv[5], &dst) != sizeof(struct sockaddr_in) ||
+	    sscanf(argv[3], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dmac[0], &dmac[1], &dmac[2],
+		   &dmac[3], &dmac[4], &dmac[5]) != 6 || strlen(argv[2]) >= IFNAMSIZ)
+		return fprintf(stderr, "rawflood: IPv4 addresses and a MAC, please\n"), 2;
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		return perror("socket(AF_PACKET)"), 3;
+	strcpy(ifr.ifr_name, argv[2]);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+		return perror(argv[2]), 3;
+	ll.sll_ifindex = ifr.ifr_ifindex;
+	ll.sll_protocol = htons(ETH_P_IP);
+	memcpy(ll.sll_addr, dmac, 6);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return perror("SIOCGIFHWADDR"), 3;
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	for (i = 0; i < FLOOD_BATCH; i++) {
+		raw_frame(frame[i], dmac, (uint8_t *)ifr.ifr_hwaddr.sa_data,
+			  (struct sockaddr_in *)&src, (struct sockaddr_in *)&dst);
+		iov[i].iov_base = frame[i];
+		iov[i].iov_len = sizeof(frame[i]);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &ll;
+		msgs[i].msg_hdr.msg_namelen = sizeof(ll);
+	}
+	start = now_s();
+	for (;;) {
+		double t = now_s() - start;
+
+		if (t >= secs)
+			break;
+		due = (unsigned long long)(pps * t);
+		while (sent < due) {
+			unsigned int n = due - sent > FLOOD_BATCH ? FLOOD_BATCH : due - sent;
+			int k;
+
+			for (i = 0; i < (int)n; i++) {
+				uint8_t *rtp = frame[i] + FRAME_HDR;
+				unsigned int seq = sent + i, ts = 160u * seq;
+
+				rtp[2] = seq >> 8; rtp[3] = seq;
+				rtp[4] = ts >> 24; rtp[5] = ts >> 16;
+				rtp[6] = ts >> 8; rtp[7] = ts;
+			}
+			k = sendmmsg(fd, msgs, n, 0);
+			if (k <= 0)
+				return perror("sendmmsg"), 1;
+			sent += k;
+		}
+		usleep(slot * 1e6);
+	}
+	printf("sent %llu\n", sent);
+	return 0;
+}
+
+static int do_spin(char **argv)
+{
+	double end = now_s() + atof(argv[2]);
+	unsigned long long spins = 0;
+	volatile unsigned int sink = 0;
+	unsigned int i;
+
+	while (now_s() < end) {
+		for (i = 0; i < 10000; i++)
+			sink += i;
+		spins++;
+	}
+	printf("spins %llu\n", spins);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "spin"))
+		return do_spin(argv);
+	if (argc >= 8 && !strcmp(argv[1], "rawflood"))
+		return do_rawflood(argv);
 	if (argc >= 6 && !strcmp(argv[1], "flood"))
 		return do_flood(argv);
 	if (argc >= 6 && !strcmp(argv[1], "send"))
@@ -259,6 +410,6 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "recv"))
 		return do_recv(argv);
 	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | flood SRC DST PPS SECONDS | "
-			"recv BIND N TIMEOUT_MS\n");
+			"rawflood IFACE DSTMAC SRC DST PPS SECONDS | spin SECONDS | recv BIND N TIMEOUT_MS\n");
 	return 2;
 }
