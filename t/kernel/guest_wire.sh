@@ -21,10 +21,11 @@ wire_setup() {
 
 # wire_xfer DESC N HOW SENDER...: the sender's N packets must reach both outputs in wb,
 # complete; HOW says how the second one is made. Sets W1 and W2 to the receivers' reports.
+# The receivers wait up to 10 s for each packet: python3 can take seconds to start in TCG.
 wire_xfer() {
 	local desc=$1 n=$2 how=$3; shift 3
-	ip netns exec wb udptool recv "$O1" "$n" 2000 > /tmp/w1.out & local p1=$!
-	ip netns exec wb udptool recv "$O2" "$n" 2000 > /tmp/w2.out & local p2=$!
+	ip netns exec wb udptool recv "$O1" "$n" 10000 > /tmp/w1.out & local p1=$!
+	ip netns exec wb udptool recv "$O2" "$n" 10000 > /tmp/w2.out & local p2=$!
 	sleep 0.3
 	ip netns exec wa "$@"
 	wait $p1 $p2
