@@ -18,9 +18,9 @@
 #define pde_data(inode) PDE_DATA(inode)
 #endif
 
-/* skb_clear_tstamp() arrived in 5.18 with the mono delivery time bit */
+/* skb_set_delivery_time() arrived in 5.18 with the mono delivery time bit */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
-#define skb_clear_tstamp(skb) ((skb)->tstamp = 0)
+#define skb_set_delivery_time(skb, kt, mono) ((skb)->tstamp = (kt))
 #endif
 
 #endif /* RTPRELAY_COMPAT_H */

@@ -109,9 +109,13 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg);
 void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
 		     bool rtcp, unsigned int len);
 
-/* send.c: each returns 0 once the output went out, or -errno */
+/*
+ * send.c: each returns 0 once the output went out, or -errno.  A copy sets
+ * *sent_to_stack once it was handed to the stack (which may have run this
+ * table's output rules); a rewrite sets *consumed once the packet is gone.
+ */
 int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
-		 struct dst_cache *dc);
+		 struct dst_cache *dc, bool *sent_to_stack);
 bool rp_can_rewrite(const struct rp_pkt *p);
 int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
 		    struct dst_cache *dc, bool *consumed);

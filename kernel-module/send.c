@@ -24,13 +24,15 @@
 #include "rtprelay.h"
 
 /*
- * Cached routes are only used for unmarked packets (the mark is part of
- * the lookup) and only in the namespace they were made in: a table is
- * global, packets to its addresses may arrive in any namespace.
+ * Routes are cached for unmarked packets (the mark is part of the lookup)
+ * in the initial namespace only.  A table is global and a cached route
+ * does not keep its namespace alive, while its ops (IPv6, IPsec bundles)
+ * live in it: a route cached from a namespace that is gone would be used
+ * or released after the namespace was freed.
  */
-static bool cache_usable(const struct rp_pkt *p, const struct dst_entry *dst)
+static bool cacheable(const struct rp_pkt *p)
 {
-	return net_eq(dev_net(dst->dev), p->net);
+	return !p->skb->mark && net_eq(p->net, &init_net);
 }
 
 static struct dst_entry *route_v4(const struct rp_pkt *p,
@@ -41,12 +43,10 @@ static struct dst_entry *route_v4(const struct rp_pkt *p,
 	struct rtable *rt;
 	__be32 saddr;
 
-	if (!p->skb->mark) {
+	if (cacheable(p)) {
 		rt = dst_cache_get_ip4(dc, &saddr);
-		if (rt && cache_usable(p, &rt->dst))
-			return &rt->dst;
 		if (rt)
-			ip_rt_put(rt);
+			return &rt->dst;
 	}
 	memcpy(&fl4.daddr, o->dst.addr, 4);
 	memcpy(&fl4.saddr, o->src.addr, 4);
@@ -56,7 +56,7 @@ static struct dst_entry *route_v4(const struct rp_pkt *p,
 	rt = ip_route_output_key(p->net, &fl4);
 	if (IS_ERR(rt))
 		return ERR_CAST(rt);
-	if (!p->skb->mark)
+	if (cacheable(p))
 		dst_cache_set_ip4(dc, &rt->dst, fl4.saddr);
 	return &rt->dst;
 }
@@ -70,11 +70,10 @@ static struct dst_entry *route_v6(const struct rp_pkt *p,
 	struct in6_addr saddr;
 	int err;
 
-	if (!p->skb->mark) {
+	if (cacheable(p)) {
 		dst = dst_cache_get_ip6(dc, &saddr);
-		if (dst && cache_usable(p, dst))
+		if (dst)
 			return dst;
-		dst_release(dst);
 	}
 	memcpy(&fl6.daddr, o->dst.addr, 16);
 	memcpy(&fl6.saddr, o->src.addr, 16);
@@ -86,7 +85,7 @@ static struct dst_entry *route_v6(const struct rp_pkt *p,
 		dst_release(dst);
 		return ERR_PTR(err);
 	}
-	if (!p->skb->mark)
+	if (cacheable(p))
 		dst_cache_set_ip6(dc, dst, &fl6.saddr);
 	return dst;
 }
@@ -169,7 +168,7 @@ static int xmit_result(int err)
 }
 
 int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
-		 struct dst_cache *dc)
+		 struct dst_cache *dc, bool *sent_to_stack)
 {
 	unsigned int ulen = p->payload_len + sizeof(struct udphdr);
 	unsigned int l3 = p->family == RTPRELAY_AF_INET ?
@@ -194,6 +193,7 @@ int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
 	skb_put_data(n, p->payload, p->payload_len);
 	uh->len = htons(ulen);
 	n->mark = p->skb->mark;
+	*sent_to_stack = true;
 	return xmit_result(transmit(p, n, o, dst));
 }
 
@@ -218,7 +218,6 @@ int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
 	struct sk_buff *skb = p->skb;
 	struct dst_entry *dst;
 
-	*consumed = false;
 	dst = route(p, o, dc);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
@@ -230,7 +229,10 @@ int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
 	*consumed = true;
 	skb_orphan(skb);
 	skb_scrub_packet(skb, false);	/* dst, conntrack, extensions */
-	skb_clear_tstamp(skb);		/* not a departure time */
+	skb_set_delivery_time(skb, 0, 0);	/* no departure time, of any clock */
+	skb_clear_hash(skb);
+	skb->priority = 0;
+	skb->encapsulation = 0;		/* no inner headers to offload */
 	if (p->family == RTPRELAY_AF_INET)
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	else

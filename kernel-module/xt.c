@@ -82,25 +82,27 @@ static int pull_payload(struct rp_pkt *p)
 /*
  * Send to every output: copies for all but the last, which takes the
  * received packet itself when its headers allow (no allocation, no copy).
- * Returns how many outputs went out; *consumed says the packet is gone.
+ * Returns how many outputs went out; *to_stack says some packet was handed
+ * to the stack, *consumed that the received one is gone.
  */
 static unsigned int forward(struct rp_pkt *p, struct rp_target *tg,
-			    bool *consumed)
+			    bool *to_stack, bool *consumed)
 {
 	unsigned int i, sent = 0, last = tg->spec.num_outputs - 1;
 	int err;
 
-	*consumed = false;
+	*to_stack = *consumed = false;
 	for (i = 0; i <= last; i++) {
 		const struct rtprelay_output *o = &tg->spec.outputs[i];
 
 		if (i == last && rp_can_rewrite(p))
 			err = rp_send_rewrite(p, o, &tg->routes[i], consumed);
 		else
-			err = rp_send_copy(p, o, &tg->routes[i]);
+			err = rp_send_copy(p, o, &tg->routes[i], to_stack);
 		if (!err)
 			sent++;
 	}
+	*to_stack |= *consumed;
 	return sent;
 }
 
@@ -130,7 +132,8 @@ static bool ssrc_expected(const struct rp_target *tg, u32 ssrc)
 static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 {
 	struct rp_rtp_info rtp;
-	bool consumed;
+	bool to_stack, consumed;
+	unsigned int sent;
 	bool rtcp;
 
 	if (pull_payload(p))
@@ -154,15 +157,25 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 			    tg->spec.num_payload_types, rtp.pt) ||
 	     !ssrc_expected(tg, rtp.ssrc)))
 		goto to_userspace;
-	if (!forward(p, tg, &consumed)) {
+	sent = forward(p, tg, &to_stack, &consumed);
+	if (sent) {
+		rp_target_count(tg, rtcp ? NULL : &rtp, rtcp, p->payload_len);
+	} else {
 		rp_target_inc(tg, errors);
-		if (consumed)
-			return NF_STOLEN;
-		goto to_userspace;	/* nothing went out: let the daemon try */
+		/*
+		 * Nothing went out.  The daemon may try, unless our packets
+		 * reached the stack: its output rules may have run through this
+		 * table, and ip(6)t_do_table() then needs a final verdict.
+		 */
+		if (!to_stack)
+			goto to_userspace;
 	}
-	rp_target_count(tg, rtcp ? NULL : &rtp, rtcp, p->payload_len);
-	if (!consumed)
-		consume_skb(p->skb);	/* not a drop: copies of it went out */
+	if (!consumed) {
+		if (sent)
+			consume_skb(p->skb);	/* not a drop: copies went out */
+		else
+			kfree_skb(p->skb);
+	}
 	return NF_STOLEN;
 
 to_userspace:
