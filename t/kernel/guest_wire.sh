@@ -3,7 +3,8 @@
 # behind veth pairs; the relay's side towards wb has transmit checksumming off, so the stack
 # computes every UDP checksum the module left to the device, and wb's UDP layer verifies it.
 # A target with two outputs sends a copy to the first and the received packet itself,
-# rewritten, to the second; a sender with IP options forces copies for both.
+# rewritten, to the second; a sender with IP options forces copies for both. Last, a target
+# used from inside a namespace that is then deleted.
 # Needs: no table 0, no RTPRELAY rules.
 wire_setup() {
 	ip netns add wa && ip netns add wb &&
@@ -68,6 +69,33 @@ if check "wire: caller and callee namespaces, checksum offload off towards the c
 	O1=[fd07:2::2]:40002 O2=[fd07:2::2]:40004 R1="\[fd07:2::1\]:30002" R2="\[fd07:2::1\]:30004"
 	wire_xfer "wire IPv6" $N "rewritten in place" udptool send [fd07:1::2]:40000 [fd07:1::1]:30000 $N rtp
 	check "wire IPv6: no UDP checksum errors at the callee" test "$(csum6_errors)" = 0
+
+	# A table is global: a target also forwards for a relay inside a namespace (no cached
+	# route there: it would not keep the namespace alive), and the same target still works
+	# in the initial namespace once that namespace is gone. IPv6, whose routes point into
+	# their namespace. Debian's kernel has no KASAN, so this shows the behaviour, not that no
+	# freed memory is touched: a build that cached routes everywhere passed it too.
+	check "netns: ADD_TARGET for an address inside netns wa" rpctl add 0 [fd07:1::2]:31000 \
+		[fd07:1::2]:41000 drop [fd07:1::2]:31002 [fd07:1::1]:41002
+	check "netns: ip6tables -j RTPRELAY inside wa" \
+		ip netns exec wa ip6tables -I INPUT -p udp -j RTPRELAY --id 0
+	udptool recv [fd07:1::1]:41002 50 10000 > /tmp/ns1.out & p=$!
+	sleep 0.3
+	ip netns exec wa udptool send [fd07:1::2]:41000 [fd07:1::2]:31000 50 rtp
+	wait $p
+	check "netns: 50 forwarded from inside wa" grep -q "received 50 from \[fd07:1::2\]:31002 " /tmp/ns1.out
+	ip netns del wa
+	sleep 1 # the namespace is freed asynchronously
+	check "netns: wa and its veth are gone" sh -c '! ip link show va 2> /dev/null'
+	ip -6 addr add fd07:1::1/128 dev lo nodad && ip -6 addr add fd07:1::2/128 dev lo nodad
+	udptool recv [fd07:1::1]:41002 50 10000 > /tmp/ns2.out & p=$!
+	sleep 0.3
+	udptool send [fd07:1::2]:41000 [fd07:1::2]:31000 50 rtp
+	wait $p
+	check "netns: the same target forwards in the initial namespace after wa is gone" \
+		grep -q "received 50 from \[fd07:1::2\]:31002 " /tmp/ns2.out
+	check "netns: the target counted both namespaces' packets" has "$(stats [fd07:1::2]:31000)" "^packets 100 "
+	ip -6 addr del fd07:1::1/128 dev lo && ip -6 addr del fd07:1::2/128 dev lo
 
 	iptables -D INPUT -p udp -j RTPRELAY --id 0
 	ip6tables -D INPUT -p udp -j RTPRELAY --id 0
