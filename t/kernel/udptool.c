@@ -4,14 +4,12 @@
  *
  *   udptool send SRC DST N rtp|rtcp|stun [ssrc]
  *       binds SRC, sends N packets of the given kind to DST (paced)
- *   udptool flood SRC DST PPS SECONDS
- *       binds SRC, sends RTP (PT 0, SSRC 0x11223344) to DST at PPS packets
- *       per second for SECONDS, in sendmmsg batches every 5 ms; prints
- *       "sent K" (the benchmark's generator: sending only, no receiving)
  *   udptool rawflood IFACE DSTMAC SRC DST PPS SECONDS
- *       the same RTP flood (IPv4 only) as ready-made Ethernet frames on an
- *       AF_PACKET socket that bypasses the qdisc: no UDP or IP output path
- *       per packet, so the generator goes further; UDP checksum 0 (none)
+ *       sends RTP (PT 0, SSRC 0x11223344; IPv4 only) from SRC to DST at PPS
+ *       packets per second for SECONDS, in sendmmsg batches every 5 ms, as
+ *       ready-made Ethernet frames to DSTMAC on an AF_PACKET socket on IFACE
+ *       that bypasses the qdisc: no UDP or IP output path per packet; UDP
+ *       checksum 0 (none); prints "sent K" (the benchmark's generator)
  *   udptool spin SECONDS
  *       counts loop iterations for SECONDS and prints "spins K": run at
  *       SCHED_IDLE on a CPU, the count falls by the share of that CPU that
@@ -208,61 +206,6 @@ static double now_s(void)
 
 #define FLOOD_BATCH 256
 
-static int do_flood(char **argv)
-{
-	static unsigned char pkt[FLOOD_BATCH][172];
-	static struct mmsghdr msgs[FLOOD_BATCH];
-	static struct iovec iov[FLOOD_BATCH];
-	struct sockaddr_storage dst;
-	socklen_t dl = parse(argv[3], &dst);
-	int fd = bound_socket(argv[2]);
-	double pps = atof(argv[4]), secs = atof(argv[5]);
-	double start = now_s(), slot = 0.005;
-	unsigned long long sent = 0, due;
-	int i;
-
-	for (i = 0; i < FLOOD_BATCH; i++) {
-		memset(pkt[i], 0xd5, sizeof(pkt[i]));
-		pkt[i][0] = 0x80;
-		pkt[i][1] = 0;
-		pkt[i][8] = 0x11; pkt[i][9] = 0x22; pkt[i][10] = 0x33; pkt[i][11] = 0x44;
-		iov[i].iov_base = pkt[i];
-		iov[i].iov_len = sizeof(pkt[i]);
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &dst;
-		msgs[i].msg_hdr.msg_namelen = dl;
-	}
-	for (;;) {
-		double t = now_s() - start;
-
-		if (t >= secs)
-			break;
-		due = (unsigned long long)(pps * t);
-		while (sent < due) {
-			unsigned int n = due - sent > FLOOD_BATCH ? FLOOD_BATCH : due - sent;
-			int k;
-
-			for (i = 0; i < (int)n; i++) {
-				unsigned int seq = sent + i, ts = 160u * seq;
-
-				pkt[i][2] = seq >> 8; pkt[i][3] = seq;
-				pkt[i][4] = ts >> 24; pkt[i][5] = ts >> 16;
-				pkt[i][6] = ts >> 8; pkt[i][7] = ts;
-			}
-			k = sendmmsg(fd, msgs, n, 0);
-			if (k <= 0) {
-				perror("sendmmsg");
-				return 1;
-			}
-			sent += k;
-		}
-		usleep(slot * 1e6);
-	}
-	printf("sent %llu\n", sent);
-	return 0;
-}
-
 /* RFC 791 header checksum */
 static uint16_t ip_csum(const void *hdr, size_t len)
 {
@@ -403,13 +346,12 @@ int main(int argc, char **argv)
 		return do_spin(argv);
 	if (argc >= 8 && !strcmp(argv[1], "rawflood"))
 		return do_rawflood(argv);
-	if (argc >= 6 && !strcmp(argv[1], "flood"))
-		return do_flood(argv);
 	if (argc >= 6 && !strcmp(argv[1], "send"))
 		return do_send(argv, argc);
 	if (argc >= 5 && !strcmp(argv[1], "recv"))
 		return do_recv(argv);
-	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | flood SRC DST PPS SECONDS | "
-			"rawflood IFACE DSTMAC SRC DST PPS SECONDS | spin SECONDS | recv BIND N TIMEOUT_MS\n");
+	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | "
+			"rawflood IFACE DSTMAC SRC DST PPS SECONDS | spin SECONDS | "
+			"recv BIND N TIMEOUT_MS\n");
 	return 2;
 }
