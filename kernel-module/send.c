@@ -151,6 +151,13 @@ static int transmit(const struct rp_pkt *p, struct sk_buff *skb,
 	return ip6_local_out(p->net, NULL, skb);
 }
 
+/* The IP header we send: no options, no extension headers. */
+static unsigned int l3_size(u8 family)
+{
+	return family == RTPRELAY_AF_INET ? sizeof(struct iphdr) :
+					    sizeof(struct ipv6hdr);
+}
+
 static struct dst_entry *route(const struct rp_pkt *p,
 			       const struct rtprelay_output *o,
 			       struct dst_cache *dc)
@@ -171,8 +178,7 @@ int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
 		 struct dst_cache *dc, bool *sent_to_stack)
 {
 	unsigned int ulen = p->payload_len + sizeof(struct udphdr);
-	unsigned int l3 = p->family == RTPRELAY_AF_INET ?
-			  sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	unsigned int l3 = l3_size(p->family);
 	struct dst_entry *dst;
 	struct udphdr *uh;
 	struct sk_buff *n;
@@ -204,8 +210,7 @@ int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
  */
 bool rp_can_rewrite(const struct rp_pkt *p)
 {
-	unsigned int l3 = p->family == RTPRELAY_AF_INET ?
-			  sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	unsigned int l3 = l3_size(p->family);
 
 	return p->l3_len == l3 && !skb_is_gso(p->skb) &&
 	       skb_network_offset(p->skb) == 0 &&
