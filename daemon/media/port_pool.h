@@ -3,8 +3,9 @@
 // may allocate (offers run on media loops); a lease returns its pair when destroyed.
 // With parking, a returned pair's sockets stay open and bound, sealed (connected to themselves,
 // so the kernel neither queues strangers' datagrams for them nor hides that the port is
-// closed), and the next lease of that pair gets them back: four system calls per socket
-// instead of six (socket, three options, bind, close).
+// closed), and the next lease of that pair gets them back: three system calls per socket
+// (four when the last call left something unread) instead of six (socket, three options,
+// bind, close).
 #pragma once
 
 #include <cstdint>
