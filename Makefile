@@ -99,9 +99,10 @@ build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c)
 
 # Relay benchmark (bench/README.md): rtprelayd and Debian's rtpengine through the same
-# scenarios in one run, with ratios, then kernel vs userspace forwarding in a QEMU guest.
+# scenarios in one run, with ratios, the reference relay (floorrelay), then kernel vs userspace
+# forwarding in a QEMU guest.
 # BENCH_ARGS='--relay=rtprelayd' skips rtpengine and the guest.
-BENCH_ARGS ?= --compare --guest
+BENCH_ARGS ?= --compare --floor --guest
 bench: all
 	@scripts/install-deps.sh --quiet
 	@$(MAKE) --no-print-directory -f bench/Makefile bench BENCH_ARGS='$(BENCH_ARGS)'

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Scenario driver behind `make bench`: starts the relay under test (rtprelayd or rtpengine) on
 # loopback, runs rtpload through each scenario against a fresh relay process, and prints a
-# summary; --compare runs both relays and adds rtprelayd/rtpengine ratios. Python 3 stdlib only.
+# summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
+# the reference relay (floorrelay) through the calls scenarios. Python 3 stdlib only.
 
 import argparse
 import json
@@ -17,7 +18,12 @@ import time
 from guest import run_guest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500)}
+NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500),
+            "floor-epoll": range(2500, 2525), "floor-uring": range(2525, 2550)}
+# floorrelay (bench/floorrelay/floor.h) with each of its I/O loops: the least a userspace relay
+# can spend per packet with the system calls rtprelayd makes, and with io_uring.
+FLOOR_RELAYS = ["floor-epoll", "floor-uring"]
+FLOOR_SCENARIOS = ["calls100", "calls1000"]
 RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
 GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
 
@@ -81,6 +87,10 @@ def parse_args():
     p.add_argument("--rtpload", default=os.path.join(ROOT, "build", "bench", "rtpload"))
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "bench", "logs"))
     p.add_argument("--json", help="also write all results to this file")
+    p.add_argument("--floor", action="store_true",
+                   help="also run the reference relay (floorrelay, epoll and io_uring) through "
+                        "the calls scenarios")
+    p.add_argument("--floorrelay", default=os.path.join(ROOT, "build", "bench", "floorrelay"))
     p.add_argument("--guest", action="store_true",
                    help="also run the kernel vs userspace scenario in a QEMU guest (root)")
     a = p.parse_args()
@@ -105,6 +115,10 @@ def free_udp_port(ports):
 
 
 def relay_command(args, relay, ng_port):
+    if relay in FLOOR_RELAYS:
+        return [args.floorrelay, f"--io={relay.split('-')[1]}",
+                f"--listen-ng=127.0.0.1:{ng_port}", f"--port-min={RELAY_PORT_MIN}",
+                "--pairs=1000"]
     common = ["--config-file=none", "--table=-1", "--foreground", "--interface=127.0.0.1",
               f"--listen-ng=127.0.0.1:{ng_port}", f"--port-min={RELAY_PORT_MIN}",
               f"--port-max={RELAY_PORT_MAX}", "--log-stderr", "--log-level=4",
@@ -246,10 +260,29 @@ def print_summary(results, relays, scenarios):
                 print(f"error: {r} {s}: {err}")
 
 
+def print_floor(results, scenarios):
+    """The reference relay's CPU per packet, and the ratio to rtpengine's it would score: no
+    relay making those system calls can do better here."""
+    rows = [s for s in FLOOR_SCENARIOS if s in scenarios]
+    if not rows:
+        return
+    print("\n==== floor: the reference relay (floorrelay), and its ratio to rtpengine")
+    print(f"{'scenario':<11} {'relay CPU s / M packets':<32}{'value':>12}{'/ rtpengine':>12}")
+    for scenario in rows:
+        engine = results.get("rtpengine", {}).get(scenario, {}).get("cpu_s_per_mpkt")
+        for relay in ["rtprelayd"] + FLOOR_RELAYS:
+            r = results.get(relay, {}).get(scenario, {})
+            if relay in results:
+                print(f"{scenario:<11} {relay:<32}{fmt(r.get('cpu_s_per_mpkt')):>12}"
+                      f"{ratio(r.get('cpu_s_per_mpkt'), engine) if engine else '-':>12}")
+
+
 def check_binaries(args, relays):
-    if not os.path.exists(args.rtpload):
+    if not os.path.exists(args.rtpload) or not os.path.exists(args.floorrelay):
         subprocess.run(["make", "-s", "-f", os.path.join(ROOT, "bench", "Makefile")], check=True)
     for r in relays:
+        if r in FLOOR_RELAYS:
+            continue
         path = args.rtprelayd if r == "rtprelayd" else args.rtpengine
         if not os.access(path, os.X_OK):
             hint = ("run `make` first" if r == "rtprelayd"
@@ -260,15 +293,18 @@ def check_binaries(args, relays):
 def main():
     args = parse_args()
     relays = ["rtprelayd", "rtpengine"] if args.compare else [args.relay]
+    floors = FLOOR_RELAYS if args.floor else []
     check_binaries(args, relays)
     print(f"rtprelay benchmark: relays {', '.join(relays)}; scenarios "
           f"{', '.join(args.scenarios)}; {os.cpu_count()} CPUs; load average "
           f"{os.getloadavg()[0]:.2f}", flush=True)
     results = {}
     failed = False
-    for relay in relays:
+    for relay in relays + floors:
         results[relay] = {}
         for scenario in args.scenarios:
+            if relay in floors and scenario not in FLOOR_SCENARIOS:
+                continue
             try:
                 results[relay][scenario] = run_scenario(args, relay, scenario)
             except (RuntimeError, subprocess.TimeoutExpired) as e:
@@ -276,6 +312,8 @@ def main():
                 results[relay][scenario] = {"error": str(e)}
             failed |= "error" in results[relay][scenario]
     print_summary(results, relays, args.scenarios)
+    if floors:
+        print_floor(results, args.scenarios)
     if args.guest:
         results["guest"] = run_guest(args)
         failed |= "error" in results["guest"]

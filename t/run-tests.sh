@@ -71,6 +71,7 @@ run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integrat
 # xt_RTPRELAY built against Debian's headers and exercised in Debian's kernel under QEMU.
 run_suite kernel env NO_INSTALL=1 t/kernel/run.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
+run_suite bench t/bench/run.sh
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)
 	run_suite "fuzz-$t" fuzz "$t"
