@@ -2,6 +2,7 @@
 // A reference relay for the benchmark (floor.h says what it leaves out, and why).
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -20,8 +21,15 @@ int udp_socket(const char* addr, uint16_t port, int type)
 	sockaddr_in a{};
 	a.sin_family = AF_INET;
 	a.sin_port = htons(port);
-	if (fd < 0 || inet_pton(AF_INET, addr, &a.sin_addr) != 1 ||
-	    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+	bool bound = fd >= 0 && inet_pton(AF_INET, addr, &a.sin_addr) == 1 &&
+	             bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+	// The previous run's sockets may still exist for a moment: io_uring releases registered
+	// files after its process exits, from a kernel worker.
+	for (int tries = 0; !bound && errno == EADDRINUSE && tries < 50; tries++) {
+		usleep(100000);
+		bound = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+	}
+	if (!bound) {
 		fprintf(stderr, "floorrelay: %s:%u: %s\n", addr, port, strerror(errno));
 		exit(1);
 	}
