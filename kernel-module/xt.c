@@ -2,9 +2,10 @@
 /*
  * xt.c - the RTPRELAY x_tables target (IPv4 and IPv6, revision 0).
  * For each UDP packet: find the table (--id) and the target for the
- * destination address:port under RCU; send STUN, DTLS, unexpected sources
- * (per policy), payload types and SSRCs up to userspace (XT_CONTINUE);
- * otherwise send it to every output (send.c) and keep it from the stack.
+ * destination address:port under RCU; send GSO packets, STUN, DTLS,
+ * unexpected sources (per policy), payload types and SSRCs up to userspace
+ * (XT_CONTINUE); otherwise send it to every output (send.c) and keep it
+ * from the stack.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -192,6 +193,13 @@ static unsigned int rtprelay_tg(struct sk_buff *skb,
 	struct rp_table *t;
 	unsigned int verdict = XT_CONTINUE;
 	int err;
+
+	/* A GSO packet (a local sender's UDP_SEGMENT, or what GRO merged with
+	 * rx-gro-list) holds several datagrams under one UDP header. The socket
+	 * layer splits it for userspace, which forwards each datagram.
+	 */
+	if (skb_is_gso(skb))
+		return XT_CONTINUE;
 
 	if (xt_family(par) == NFPROTO_IPV4)
 		err = parse_v4(skb, &p);

@@ -3,8 +3,8 @@
 # behind veth pairs; the relay's side towards wb has transmit checksumming off, so the stack
 # computes every UDP checksum the module left to the device, and wb's UDP layer verifies it.
 # A target with two outputs sends a copy to the first and the received packet itself,
-# rewritten, to the second; a sender with IP options forces copies for both. Last, a target
-# used from inside a namespace that is then deleted.
+# rewritten, to the second; a sender with IP options forces copies for both; a GSO packet goes
+# to the stack. Last, a target used from inside a namespace that is then deleted.
 # Needs: no table 0, no RTPRELAY rules.
 wire_setup() {
 	ip netns add wa && ip netns add wb &&
@@ -52,6 +52,15 @@ for i in range(int(sys.argv[1])):
     s.sendto(struct.pack("!BBHII", 0x80, 0, i, i * 160, 0x11223344) + bytes(160), ("10.7.1.1", 30000))
     time.sleep(0.002)'
 
+# A sender using UDP GSO: N datagrams of 172 bytes handed to the stack as one packet.
+SEND_GSO='import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_UDP, 103, 172)  # UDP_SEGMENT
+s.bind(("10.7.1.2", 40000))
+n = int(sys.argv[1])
+rtp = (struct.pack("!BBHII", 0x80, 0, i, i * 160, 0x11223344) + bytes(160) for i in range(n))
+s.sendto(b"".join(rtp), ("10.7.1.1", 30000))'
+
 if check "wire: caller and callee namespaces, checksum offload off towards the callee" wire_setup; then
 	echo "add 0" > /proc/rtprelay/control
 	check "wire: iptables and ip6tables -j RTPRELAY --id 0" sh -c \
@@ -63,6 +72,23 @@ if check "wire: caller and callee namespaces, checksum offload off towards the c
 	wire_xfer "wire IPv4 with IP options" 50 "a copy too" python3 -c "$SEND_OPTS" 50
 	check "wire IPv4: the target counted every packet once" has "$(stats 10.7.1.1:30000)" "^packets $((N + 50)) "
 	check "wire IPv4: no UDP checksum errors at the callee" test "$(csum_errors)" = 0
+
+	# A GSO packet (a local sender's UDP_SEGMENT crosses veth whole; so does what GRO merges
+	# with rx-gro-list) holds 20 datagrams under one UDP header. The target must leave it to
+	# the stack, whose socket layer splits it for userspace (here a socket standing in for
+	# the relay), not forward it as one datagram.
+	udptool recv 10.7.1.1:30000 20 10000 > /tmp/gso.out & p=$!
+	ip netns exec wb udptool recv "$O1" 0 3000 > /tmp/gso1.out & p1=$!
+	ip netns exec wb udptool recv "$O2" 0 3000 > /tmp/gso2.out & p2=$!
+	sleep 0.3
+	ip netns exec wa python3 -c "$SEND_GSO" 20
+	wait $p $p1 $p2
+	echo "    # wire GSO: userspace $(cat /tmp/gso.out); outputs $(cat /tmp/gso1.out), $(cat /tmp/gso2.out)"
+	check "wire GSO: 20 datagrams sent as one reach userspace one by one" \
+		grep -q "received 20 from 10.7.1.2:40000 " /tmp/gso.out
+	check "wire GSO: nothing forwarded to the outputs" \
+		sh -c 'grep -q "received 0 " /tmp/gso1.out && grep -q "received 0 " /tmp/gso2.out'
+	check "wire GSO: the target counted none of it" has "$(stats 10.7.1.1:30000)" "^packets $((N + 50)) "
 
 	check "wire: ADD_TARGET IPv6 with two outputs" rpctl add 0 [fd07:1::1]:30000 [fd07:1::2]:40000 drop \
 		[fd07:2::1]:30002 [fd07:2::2]:40002 out=[fd07:2::1]:30004,[fd07:2::2]:40004
