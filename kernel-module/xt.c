@@ -159,10 +159,11 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 	     !ssrc_expected(tg, rtp.ssrc)))
 		goto to_userspace;
 	sent = forward(p, tg, &to_stack, &consumed);
+	if (sent < tg->spec.num_outputs)
+		rp_target_inc(tg, errors);	/* some output (or all) failed */
 	if (sent) {
 		rp_target_count(tg, rtcp ? NULL : &rtp, rtcp, p->payload_len);
 	} else {
-		rp_target_inc(tg, errors);
 		/*
 		 * Nothing went out.  The daemon may try, unless our packets
 		 * reached the stack: its output rules may have run through this

@@ -183,7 +183,7 @@ struct rtprelay_target_stats {
 	__u64 packets;		/* forwarded by the kernel (RTP + RTCP) */
 	__u64 bytes;		/* UDP payload bytes of those */
 	__u64 rtcp_packets;	/* subset of packets that were RTCP */
-	__u64 errors;		/* forwarding failed (route, alloc, output) */
+	__u64 errors;		/* packets some output failed for (route, alloc, output) */
 	__u64 dropped_src;	/* dropped by RTPRELAY_SRC_DROP */
 	__u64 to_userspace;	/* handed up: STUN/DTLS/unexpected/policy */
 	__u64 last_packet_ms;	/* wall clock (Unix ms) of the last packet, 0 = none */

@@ -102,6 +102,16 @@ check "ADD_TARGET with pt=8 only" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 dr
 xfer 127.0.0.1:40000 rtp 5 0 5
 check "unexpected PT goes to userspace" has "$USR" "received 5 from 127.0.0.1:40000"
 
+# --- an output without a route: the other output still gets every packet, and errors counts
+# each packet that could not reach all of its outputs
+check "ADD_TARGET whose first output has no route" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 \
+	drop 127.0.0.1:30004 198.51.100.1:40004 out=127.0.0.1:30002,127.0.0.1:40002
+xfer 127.0.0.1:40000 rtp 5 5 0
+check "unroutable output: the routable output gets all 5" has "$FWD" "received 5 from 127.0.0.1:30002"
+S=$(stats 127.0.0.1:30000); echo "    # stats: $S"
+check "unroutable output: packets == 5" has "$S" "^packets 5 "
+check "unroutable output: errors == 5" has "$S" " errors 5 "
+
 # --- IPv6
 check "ip6tables -j RTPRELAY --id 0" ip6tables -I INPUT -p udp -j RTPRELAY --id 0
 check "ADD_TARGET IPv6" rpctl add 0 [::1]:30000 [::1]:40000 drop [::1]:30002 [::1]:40002 tos=0x2e
