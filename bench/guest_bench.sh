@@ -4,7 +4,7 @@
 # side: one with table 0 (the kernel forwards) and one with --table=-1 (userspace). Against
 # each in turn: rtpload's max-rate search (one call, paced rates doubled then bisected, zero
 # loss), a fixed load, and a one-direction flood search. Then a cost meter takes turns between
-# the two paths and the kernel's own IP forwarding (the floor) in each of its rounds.
+# the two paths and the kernel's own IP forwarding (a reference) in each of its rounds.
 # The generator sits in its own network namespace behind a veth pair, pinned to CPU 0; packets
 # it sends are processed on CPU 1 (RPS), where the relays run. So the relay's path (kernel
 # forwarding, or softirq + rtprelayd) has CPU 1 to itself and the generator CPU 0, instead of
@@ -206,10 +206,10 @@ measure() {
 # by up to a quarter between minutes, so each round measures every path in turn, and the
 # ratios are taken within a round; medians of 5 rounds are printed.
 #
-# The third path is the floor under any in-kernel relay in this guest: no relay at all, the
-# kernel routing the same packets from the generator to the callee (ip_forward). It shares
-# with the module's path everything but local delivery and the target itself: RPS, veth
-# receive, IP input and routing, netfilter hooks, transmit to the dummy device.
+# The third path is a reference: no relay at all, the kernel routing the same packets from the
+# generator to the callee (ip_forward). An in-kernel relay does much the same work (RPS, veth
+# receive, IP input and routing, netfilter hooks, transmit to the dummy device), with local
+# delivery and the target instead of the forwarding path.
 # At a rate every path carries without loss: userspace lost packets at 30,000 pps in some runs.
 COST_PPS=15000
 spin() { chrt -i 0 taskset -c 1 udptool spin 2 | awk '{print $2}'; }
