@@ -229,11 +229,11 @@ cost_once() {
 	echo "    # cost meter, $1, $COST_PPS pps: idle $idle spins, loaded $load: $COST µs;" \
 		"delivered $(($(delivered) - before)) of $(awk '{print $2}' /tmp/gen.out)"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+median() { printf '%s\n' "$@" | sort -g | awk 'NF {v[++n] = $1} END {print n ? v[int((n + 1) / 2)] : "-"}'; }
 # ratio A B: A / B, or 0 when B is not positive (a round the noise swamped).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 cost_meter() {
-	local round path uk=() uf=()
+	local round path r uk=() uf=()
 	declare -A dest costs this
 	dest=([kernel]="10.9.0.1:${FLOOD_PORT[kernel]}" [userspace]="10.9.0.3:${FLOOD_PORT[userspace]}"
 		[forward]=10.9.1.2:6000)
@@ -244,8 +244,9 @@ cost_meter() {
 			this[$path]=$COST
 			costs[$path]+="$COST "
 		done
-		uk+=("$(ratio "${this[userspace]}" "${this[kernel]}")")
-		uf+=("$(ratio "${this[userspace]}" "${this[forward]}")")
+		# A round whose denominator read zero or less (noise) has no ratio.
+		r=$(ratio "${this[userspace]}" "${this[kernel]}") && [ "$r" != 0.00 ] && uk+=("$r")
+		r=$(ratio "${this[userspace]}" "${this[forward]}") && [ "$r" != 0.00 ] && uf+=("$r")
 	done
 	sysctl -qw net.ipv4.ip_forward=0
 	for path in kernel userspace forward; do
