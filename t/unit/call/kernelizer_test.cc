@@ -2,19 +2,12 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "../net/endpoint_literal.h"
 #include "media/interfaces.h"
 
 using namespace rtprelay;
 using namespace rtprelay::call;
-
-namespace {
-
-net::Endpoint ep(const char* s)
-{
-	return *net::Endpoint::parse(s, net::IpAddress());
-}
-
-} // namespace
+using rtprelay::test::ep;
 
 // What the kernel is told for a stream, from the stream's learning state, its media and the
 // peer's. No kernel and no sockets: the decision is pure.

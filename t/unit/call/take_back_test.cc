@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "../net/endpoint_literal.h"
 #include "call/call.h"
 #include "kernel/channel.h"
 #include "kernel/target_builder.h"
@@ -17,15 +18,7 @@
 
 using namespace rtprelay;
 using namespace rtprelay::call;
-
-namespace {
-
-net::Endpoint ep(const char* s)
-{
-	return *net::Endpoint::parse(s, net::IpAddress());
-}
-
-} // namespace
+using rtprelay::test::ep;
 
 class TakeBackTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(TakeBackTest);

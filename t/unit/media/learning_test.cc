@@ -2,16 +2,12 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "../net/endpoint_literal.h"
+
 using namespace rtprelay;
 using namespace rtprelay::media;
+using rtprelay::test::ep;
 using V = EndpointLearning::Verdict;
-
-namespace {
-net::Endpoint ep(const char* text)
-{
-	return *net::Endpoint::parse(text, net::IpAddress());
-}
-} // namespace
 
 class LearningTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(LearningTest);
