@@ -101,7 +101,7 @@ build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 # Relay benchmark (bench/README.md): rtprelayd and Debian's rtpengine through the same
 # scenarios in one run, with ratios, the reference relay (floorrelay), then kernel vs userspace
 # forwarding in a QEMU guest.
-# BENCH_ARGS='--relay=rtprelayd' skips rtpengine and the guest.
+# BENCH_ARGS='--relay=rtprelayd' skips rtpengine, the reference relay and the guest.
 BENCH_ARGS ?= --compare --floor --guest
 bench: all
 	@scripts/install-deps.sh --quiet

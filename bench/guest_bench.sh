@@ -230,8 +230,8 @@ cost_once() {
 		"delivered $(($(delivered) - before)) of $(awk '{print $2}' /tmp/gen.out)"
 }
 median() { printf '%s\n' "$@" | sort -g | awk 'NF {v[++n] = $1} END {print n ? v[int((n + 1) / 2)] : "-"}'; }
-# ratio A B: A / B, or 0 when B is not positive (a round the noise swamped).
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# ratio A B: A / B, or nothing when B is not positive (a round the noise swamped).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
 cost_meter() {
 	local round path r uk=() uf=()
 	declare -A dest costs this
@@ -244,9 +244,8 @@ cost_meter() {
 			this[$path]=$COST
 			costs[$path]+="$COST "
 		done
-		# A round whose denominator read zero or less (noise) has no ratio.
-		r=$(ratio "${this[userspace]}" "${this[kernel]}") && [ "$r" != 0.00 ] && uk+=("$r")
-		r=$(ratio "${this[userspace]}" "${this[forward]}") && [ "$r" != 0.00 ] && uf+=("$r")
+		r=$(ratio "${this[userspace]}" "${this[kernel]}") && [ -n "$r" ] && uk+=("$r")
+		r=$(ratio "${this[userspace]}" "${this[forward]}") && [ -n "$r" ] && uf+=("$r")
 	done
 	sysctl -qw net.ipv4.ip_forward=0
 	for path in kernel userspace forward; do

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace floorrelay {
@@ -32,7 +33,8 @@ struct Sockets {
 int run_epoll(Sockets& s);
 int run_uring(Sockets& s);
 
-// Answers ng requests on fd forever (a thread of its own): ping, offer, answer, delete.
-void serve_ng(int fd, uint16_t port_min, size_t pairs);
+// Answers ng requests on fd forever (a thread of its own): ping, offer, answer, delete. The
+// SDPs it returns carry `address`, where the media sockets are bound.
+void serve_ng(int fd, std::string address, uint16_t port_min, size_t pairs);
 
 } // namespace floorrelay

@@ -1,5 +1,6 @@
 // floorrelay --io=epoll|uring --listen-ng=ADDR:PORT --port-min=N --pairs=N
-// A reference relay for the benchmark (floor.h says what it leaves out, and why).
+// A reference relay for the benchmark (floor.h says what it leaves out, and why). Its media
+// sockets are bound to ADDR too, ports port-min .. port-min + 2 * pairs - 1.
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -83,7 +84,7 @@ int main(int argc, char** argv)
 	// The ng thread blocks in recvfrom.
 	int ng_fd = udp_socket(ng_addr.c_str(), static_cast<uint16_t>(atoi(ng.c_str() + colon + 1)),
 	                       SOCK_DGRAM);
-	std::thread(floorrelay::serve_ng, ng_fd, static_cast<uint16_t>(port_min),
+	std::thread(floorrelay::serve_ng, ng_fd, ng_addr, static_cast<uint16_t>(port_min),
 	            static_cast<size_t>(pairs))
 	        .detach();
 	return io == "epoll" ? floorrelay::run_epoll(s) : floorrelay::run_uring(s);

@@ -14,8 +14,8 @@ namespace {
 
 using rtpload::BValue;
 
-// The SDP with every c= on 127.0.0.1 and every m= on port.
-std::string rewrite_sdp(std::string_view sdp, uint16_t port)
+// The SDP with every c= on address and every m= on port.
+std::string rewrite_sdp(std::string_view sdp, const std::string& address, uint16_t port)
 {
 	std::istringstream in{std::string(sdp)};
 	std::string line, out;
@@ -23,7 +23,7 @@ std::string rewrite_sdp(std::string_view sdp, uint16_t port)
 		if (!line.empty() && line.back() == '\r')
 			line.pop_back();
 		if (line.rfind("c=", 0) == 0) {
-			line = "c=IN IP4 127.0.0.1";
+			line = "c=IN IP4 " + address;
 		} else if (line.rfind("m=", 0) == 0) {
 			size_t sp = line.find(' '), rest = line.find(' ', sp + 1);
 			if (sp != std::string::npos && rest != std::string::npos)
@@ -36,7 +36,7 @@ std::string rewrite_sdp(std::string_view sdp, uint16_t port)
 }
 
 BValue reply(const BValue& req, std::map<std::string, size_t>& calls, size_t& next,
-             uint16_t port_min, size_t pairs)
+             const std::string& address, uint16_t port_min, size_t pairs)
 {
 	BValue r = BValue::dict();
 	std::string_view cmd = req.get_str("command");
@@ -51,7 +51,7 @@ BValue reply(const BValue& req, std::map<std::string, size_t>& calls, size_t& ne
 		auto port =
 		        static_cast<uint16_t>(port_min + 2 * it->second + (cmd == "offer" ? 1 : 0));
 		r.add("result", BValue::str("ok"));
-		r.add("sdp", BValue::str(rewrite_sdp(req.get_str("sdp"), port)));
+		r.add("sdp", BValue::str(rewrite_sdp(req.get_str("sdp"), address, port)));
 		return r;
 	}
 	if (cmd == "delete")
@@ -62,7 +62,7 @@ BValue reply(const BValue& req, std::map<std::string, size_t>& calls, size_t& ne
 
 } // namespace
 
-void serve_ng(int fd, uint16_t port_min, size_t pairs)
+void serve_ng(int fd, std::string address, uint16_t port_min, size_t pairs)
 {
 	std::map<std::string, size_t> calls;
 	size_t next = 0;
@@ -82,7 +82,7 @@ void serve_ng(int fd, uint16_t port_min, size_t pairs)
 		if (!req)
 			continue;
 		std::string out(msg.substr(0, sp + 1));
-		rtpload::bencode_encode(reply(*req, calls, next, port_min, pairs), out);
+		rtpload::bencode_encode(reply(*req, calls, next, address, port_min, pairs), out);
 		sendto(fd, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
 	}
 }
