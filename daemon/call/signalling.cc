@@ -12,7 +12,7 @@
 namespace rtprelay::call {
 namespace {
 
-media::LearningMode learning_mode(const Config& config)
+LearningMode learning_mode(const Config& config)
 {
 	return config.endpoint_learning;
 }

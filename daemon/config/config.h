@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "media/learning.h"
+#include "config/learning_mode.h"
 #include "net/address.h"
 #include "util/log.h"
 
@@ -45,7 +45,7 @@ struct Config {
 	int delete_delay = 30;
 
 	int num_threads = 0; // 0 = one media loop per CPU core
-	media::LearningMode endpoint_learning = media::LearningMode::kDelayed;
+	LearningMode endpoint_learning = LearningMode::kDelayed;
 
 	log::Settings log;
 	bool foreground = false;

@@ -159,11 +159,11 @@ Result<void> set_num_threads(Config& c, std::string_view value)
 
 Result<void> set_endpoint_learning(Config& c, std::string_view value)
 {
-	static constexpr std::pair<std::string_view, media::LearningMode> kModes[] = {
-	        {"delayed", media::LearningMode::kDelayed},
-	        {"immediate", media::LearningMode::kImmediate},
-	        {"off", media::LearningMode::kOff},
-	        {"heuristic", media::LearningMode::kHeuristic},
+	static constexpr std::pair<std::string_view, LearningMode> kModes[] = {
+	        {"delayed", LearningMode::kDelayed},
+	        {"immediate", LearningMode::kImmediate},
+	        {"off", LearningMode::kOff},
+	        {"heuristic", LearningMode::kHeuristic},
 	};
 	for (auto [name, mode] : kModes)
 		if (iequals(trim(value), name)) {

@@ -7,16 +7,10 @@
 #include <cstdint>
 #include <optional>
 
+#include "config/learning_mode.h"
 #include "net/address.h"
 
 namespace rtprelay::media {
-
-enum class LearningMode {
-	kDelayed,   // learn during a window after the first packet, then confirm (default)
-	kImmediate, // the first packet's source is confirmed at once
-	kOff,       // never learn: send where the SDP says
-	kHeuristic, // like delayed, preferring sources that match the SDP address and port
-};
 
 class EndpointLearning {
 public:

@@ -43,7 +43,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	// Three packets from `from` in delayed learning, the last after the window: confirmed.
 	static void confirm(Stream& s, const char* from, bool strict = false)
 	{
-		s.learning.reset(std::nullopt, media::LearningMode::kDelayed, false, strict);
+		s.learning.reset(std::nullopt, LearningMode::kDelayed, false, strict);
 		s.learning.on_packet(ep(from), 0);
 		s.learning.on_packet(ep(from), 1);
 		s.learning.on_packet(ep(from), media::EndpointLearning::kWindowMs);
@@ -69,7 +69,7 @@ public:
 	void unconfirmed_stays_in_userspace()
 	{
 		confirm(b_->rtp, "192.0.2.20:6000");
-		a_->rtp.learning.reset(ep("192.0.2.10:5000"), media::LearningMode::kDelayed, false,
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kDelayed, false,
 		                       false);
 		a_->rtp.learning.on_packet(ep("192.0.2.10:5000"), 0);
 		CPPUNIT_ASSERT(!a_->rtp.learning.confirmed());
@@ -104,10 +104,10 @@ public:
 	void needs_peer_endpoint()
 	{
 		confirm(a_->rtp, "192.0.2.10:5000");
-		b_->rtp.learning.reset(std::nullopt, media::LearningMode::kDelayed, false, false);
+		b_->rtp.learning.reset(std::nullopt, LearningMode::kDelayed, false, false);
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
 		// The peer's SDP address is enough: media goes there until it sends.
-		b_->rtp.learning.reset(ep("192.0.2.20:6000"), media::LearningMode::kDelayed, false,
+		b_->rtp.learning.reset(ep("192.0.2.20:6000"), LearningMode::kDelayed, false,
 		                       false);
 		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->out_dst == ep("192.0.2.20:6000"));
 	}
@@ -184,7 +184,7 @@ public:
 
 	void learning_off_accepts_any_source()
 	{
-		a_->rtp.learning.reset(ep("192.0.2.10:5000"), media::LearningMode::kOff, false,
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kOff, false,
 		                       false);
 		confirm(b_->rtp, "192.0.2.20:6000");
 		auto d = kernel_decision(a_->rtp, 0);
