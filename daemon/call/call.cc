@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "call/kernelizer.h"
-#include "media/media_loop.h"
+#include "call/timeouts.h"
 
 namespace rtprelay::call {
 
@@ -28,6 +28,12 @@ Call::Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms)
 Call::~Call()
 {
 	loop_.remove_call(*this);
+}
+
+std::optional<std::string> Call::check(const Config& config, int64_t now_ms)
+{
+	kernel_refresh(*this); // kernel traffic counts as media for the timeouts
+	return timeout_reason(*this, config, now_ms);
 }
 
 Monologue* Call::find(std::string_view tag)

@@ -5,15 +5,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "call/media.h"
-
-namespace rtprelay::media {
-class MediaLoop;
-}
+#include "media/media_loop.h"
 
 namespace rtprelay::call {
 
@@ -37,16 +35,18 @@ struct Monologue {
 	Media& media_at(int index); // creates missing m= lines up to index
 };
 
-class Call {
+class Call final : public media::Pinned {
 public:
 	// The creator registers the call with its loop (MediaLoop::add_call, on that loop's
 	// thread); destruction, also on that thread, unregisters it.
 	Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms);
-	~Call();
+	~Call() override;
 	Call(const Call&) = delete;
 	Call& operator=(const Call&) = delete;
 
-	const std::string& id() const { return id_; }
+	const std::string& id() const override { return id_; }
+	// Once a second on its loop: folds in the kernel's counters, then applies the timeouts.
+	std::optional<std::string> check(const Config& config, int64_t now_ms) override;
 	media::MediaLoop& loop() const { return loop_; }
 	int64_t created_ms() const { return created_ms_; }
 

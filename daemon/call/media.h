@@ -35,7 +35,7 @@ struct Media {
 
 	std::optional<net::Endpoint> sdp_rtp;    // where the party's SDP says it receives RTP
 	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP
-	std::array<uint32_t, 128> clock_rates{}; // per payload type; 0 = unknown
+	media::Stream::ClockRates clock_rates{}; // per payload type; 0 = unknown
 	std::vector<uint8_t> payload_types;      // the m= line's formats, in order
 
 	media::Allocation allocation; // sockets facing this party; empty until allocated

@@ -3,12 +3,11 @@
 #include <linux/net_tstamp.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 
-#include "call/kernelizer.h"
-#include "call/media.h"
 #include "media/media_loop.h"
 #include "media/rtp.h"
 #include "util/clock.h"
@@ -18,7 +17,7 @@ namespace {
 
 void on_readable(evutil_socket_t, short, void* arg)
 {
-	auto* s = static_cast<call::Stream*>(arg);
+	auto* s = static_cast<Stream*>(arg);
 	forward_ready(*s, *s->loop);
 }
 
@@ -39,28 +38,121 @@ void read_control(msghdr& h, int64_t& rx_ns, uint32_t& overflows, bool& have_ove
 	}
 }
 
-// Where a packet of `kind` received on `from` goes: the peer's RTCP stream when RTCP is not
-// muxed on the peer's side, else the peer's RTP stream.
-call::Stream* target_for(call::Stream& from, bool is_rtcp)
-{
-	call::Media* peer = from.media.peer;
-	if (!peer || !peer->allocated() || peer->rejected)
-		return nullptr;
-	return is_rtcp && !peer->rtcp_mux ? &peer->rtcp : &peer->rtp;
-}
-
-void track_rtp(call::Stream& s, std::span<const uint8_t> p, int64_t rx_ns)
+void track_rtp(Stream& s, std::span<const uint8_t> p, int64_t rx_ns)
 {
 	auto h = parse_rtp(p);
 	if (!h)
 		return;
-	uint32_t rate = s.media.clock_rates[h->payload_type];
+	uint32_t rate = s.clock_rates[h->payload_type];
 	uint64_t arrival = rate ? static_cast<uint64_t>(rx_ns / 1000) * rate / 1000000 : 0;
 	s.stats.ssrc(h->ssrc).on_packet(h->sequence, h->timestamp, arrival);
 }
 
+// What one received batch turns into: at most two groups of datagrams to send, the RTP path's
+// and the RTCP path's, each to one sink; and the socket's overflow count, if reported.
+struct Outgoing {
+	enum Path : size_t { kRtpPath, kRtcpPath };
+
+	std::array<Stream*, 2> sinks{};
+	std::array<unsigned, 2> counts{};
+	uint32_t overflows = 0;
+	bool have_overflows = false;
+};
+
+// Finds the sink of `path` once per batch and addresses the batch's group to it; false while
+// signalling or learning has not given that path a destination.
+bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path)
+{
+	if (out.sinks[path])
+		return true;
+	Stream* t = s.sink(path == Outgoing::kRtcpPath);
+	if (!t || !t->socket || !t->learning.destination())
+		return false;
+	out.sinks[path] = t;
+	t->learning.destination()->to_sockaddr(b.destinations[path]);
+	return true;
+}
+
+// Adds datagram `i` of the batch to the group of `path`, sent as received.
+void queue(PacketBatch& b, Outgoing& out, size_t path, size_t i, size_t len)
+{
+	bool v6 = out.sinks[path]->learning.destination()->ip().is_v6();
+	auto& msg = b.send[path][out.counts[path]];
+	auto& iov = b.send_iov[path][out.counts[path]];
+	iov = {b.buffers[i].data(), len};
+	msg.msg_hdr = {};
+	msg.msg_hdr.msg_iov = &iov;
+	msg.msg_hdr.msg_iovlen = 1;
+	msg.msg_hdr.msg_name = &b.destinations[path];
+	msg.msg_hdr.msg_namelen = v6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+	out.counts[path]++;
+}
+
+// One received datagram: counted, checked against the learned source, classified (RTP is
+// tracked per SSRC), and queued for its sink or dropped with a reason.
+void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
+{
+	auto& h = b.recv[i].msg_hdr;
+	size_t len = b.recv[i].msg_len;
+	int64_t rx_ns = now_ms * 1000000;
+	read_control(h, rx_ns, out.overflows, out.have_overflows);
+	std::span<const uint8_t> data(b.buffers[i].data(), len);
+	s.stats.packets++;
+	s.stats.bytes += len;
+	s.stats.last_packet_ms = now_ms;
+
+	auto source = net::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&b.sources[i]),
+	                                           h.msg_namelen);
+	if (s.learning.on_packet(source, now_ms) == EndpointLearning::Verdict::kDrop) {
+		s.stats.drop(DropReason::kStrictSource);
+		return;
+	}
+	PacketKind kind = classify(data);
+	bool rtp_socket = s.component == Stream::Component::kRtp;
+	if (kind == PacketKind::kRtp && rtp_socket)
+		track_rtp(s, data, rx_ns);
+
+	size_t path =
+	        !rtp_socket || kind == PacketKind::kRtcp ? Outgoing::kRtcpPath : Outgoing::kRtpPath;
+	if (!open_path(s, b, out, path)) {
+		s.stats.drop(DropReason::kNoDestination);
+		return;
+	}
+	queue(b, out, path, i, len);
+}
+
+// Sends both groups out of their sinks' sockets and counts what went and what failed.
+void send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
+{
+	if (out.have_overflows)
+		s.stats.drops[static_cast<size_t>(DropReason::kOverload)] =
+		        out.overflows - s.socket->drops_base; // the socket may be recycled
+
+	uint64_t bytes = 0, errors = 0, sent = 0;
+	for (size_t path = 0; path < 2; path++) {
+		if (!out.counts[path])
+			continue;
+		int n = sendmmsg(out.sinks[path]->socket->fd.get(), b.send[path].data(),
+		                 out.counts[path], MSG_DONTWAIT);
+		unsigned ok = n > 0 ? static_cast<unsigned>(n) : 0;
+		s.stats.forwarded += ok;
+		sent += ok;
+		for (unsigned k = 0; k < ok; k++)
+			bytes += b.send_iov[path][k].iov_len;
+		for (unsigned k = ok; k < out.counts[path]; k++) {
+			s.stats.drop(DropReason::kSendError);
+			s.stats.errors++;
+			errors++;
+		}
+	}
+	auto& totals = loop.counters();
+	totals.packets.fetch_add(sent, std::memory_order_relaxed);
+	totals.bytes.fetch_add(bytes, std::memory_order_relaxed);
+	totals.errors.fetch_add(errors, std::memory_order_relaxed);
+}
+
 // Reads and forwards up to kMaxBatchesPerWakeup batches.
-void forward_batches(call::Stream& s, MediaLoop& loop)
+void forward_batches(Stream& s, MediaLoop& loop)
 {
 	PacketBatch& b = loop.batch();
 	int fd = s.socket->fd.get();
@@ -70,85 +162,10 @@ void forward_batches(call::Stream& s, MediaLoop& loop)
 		if (n <= 0)
 			return; // EAGAIN: drained (or an error, which a later datagram re-reports)
 		int64_t now = util::now_ms();
-
-		call::Stream* targets[2] = {nullptr, nullptr}; // [0] RTP path, [1] RTCP path
-		unsigned counts[2] = {0, 0};
-		uint32_t overflows = 0;
-		bool have_overflows = false;
-		for (int i = 0; i < n; i++) {
-			auto& h = b.recv[static_cast<size_t>(i)].msg_hdr;
-			size_t len = b.recv[static_cast<size_t>(i)].msg_len;
-			int64_t rx_ns = now * 1000000;
-			read_control(h, rx_ns, overflows, have_overflows);
-			std::span<const uint8_t> data(b.buffers[static_cast<size_t>(i)].data(),
-			                              len);
-			s.stats.packets++;
-			s.stats.bytes += len;
-			s.stats.last_packet_ms = now;
-
-			auto source = net::Endpoint::from_sockaddr(
-			        reinterpret_cast<const sockaddr*>(
-			                &b.sources[static_cast<size_t>(i)]),
-			        h.msg_namelen);
-			if (s.learning.on_packet(source, now) == EndpointLearning::Verdict::kDrop) {
-				s.stats.drop(DropReason::kStrictSource);
-				continue;
-			}
-			PacketKind kind = classify(data);
-			bool is_rtcp = s.component == call::Stream::Component::kRtcp ||
-			               kind == PacketKind::kRtcp;
-			if (kind == PacketKind::kRtp &&
-			    s.component == call::Stream::Component::kRtp)
-				track_rtp(s, data, rx_ns);
-
-			size_t path = is_rtcp ? 1 : 0;
-			if (!targets[path]) {
-				call::Stream* t = target_for(s, is_rtcp);
-				if (!t || !t->socket || !t->learning.destination()) {
-					s.stats.drop(DropReason::kNoDestination);
-					continue;
-				}
-				targets[path] = t;
-				t->learning.destination()->to_sockaddr(b.destinations[path]);
-			}
-			auto& out = b.send[path][counts[path]];
-			auto& iov = b.send_iov[path][counts[path]];
-			iov = {b.buffers[static_cast<size_t>(i)].data(), len};
-			out.msg_hdr = {};
-			out.msg_hdr.msg_iov = &iov;
-			out.msg_hdr.msg_iovlen = 1;
-			out.msg_hdr.msg_name = &b.destinations[path];
-			out.msg_hdr.msg_namelen =
-			        targets[path]->learning.destination()->ip().is_v6()
-			                ? sizeof(sockaddr_in6)
-			                : sizeof(sockaddr_in);
-			counts[path]++;
-		}
-		if (have_overflows)
-			s.stats.drops[static_cast<size_t>(DropReason::kOverload)] =
-			        overflows - s.socket->drops_base; // the socket may be recycled
-
-		uint64_t batch_bytes = 0, batch_errors = 0, batch_sent = 0;
-		for (size_t path = 0; path < 2; path++) {
-			if (!counts[path])
-				continue;
-			int sent = sendmmsg(targets[path]->socket->fd.get(), b.send[path].data(),
-			                    counts[path], MSG_DONTWAIT);
-			unsigned ok = sent > 0 ? static_cast<unsigned>(sent) : 0;
-			s.stats.forwarded += ok;
-			batch_sent += ok;
-			for (unsigned k = 0; k < ok; k++)
-				batch_bytes += b.send_iov[path][k].iov_len;
-			for (unsigned k = ok; k < counts[path]; k++) {
-				s.stats.drop(DropReason::kSendError);
-				s.stats.errors++;
-				batch_errors++;
-			}
-		}
-		auto& totals = loop.counters();
-		totals.packets.fetch_add(batch_sent, std::memory_order_relaxed);
-		totals.bytes.fetch_add(batch_bytes, std::memory_order_relaxed);
-		totals.errors.fetch_add(batch_errors, std::memory_order_relaxed);
+		Outgoing out;
+		for (size_t i = 0; i < static_cast<size_t>(n); i++)
+			take(s, b, i, now, out);
+		send_out(s, loop, b, out);
 		if (static_cast<size_t>(n) < PacketBatch::kSize)
 			return; // drained: the edge-triggered event fires again on the next
 			        // datagram
@@ -159,7 +176,7 @@ void forward_batches(call::Stream& s, MediaLoop& loop)
 
 } // namespace
 
-Result<void> watch(call::Stream& stream, MediaLoop& loop)
+Result<void> watch(Stream& stream, MediaLoop& loop)
 {
 	if (stream.read_event || !stream.socket)
 		return {};
@@ -171,12 +188,10 @@ Result<void> watch(call::Stream& stream, MediaLoop& loop)
 	return {};
 }
 
-void forward_ready(call::Stream& s, MediaLoop& loop)
+void forward_ready(Stream& s, MediaLoop& loop)
 {
 	forward_batches(s, loop);
-	// What these packets taught (a confirmed endpoint, a new SSRC) may change what the
-	// kernel should do for this stream and its peer's.
-	call::kernel_sync_after_packets(s);
+	s.after_packets();
 }
 
 } // namespace rtprelay::media

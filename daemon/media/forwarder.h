@@ -8,7 +8,7 @@
 
 #include <event2/event.h>
 
-#include "call/stream.h"
+#include "media/stream.h"
 #include "util/result.h"
 
 namespace rtprelay::media {
@@ -18,9 +18,9 @@ class MediaLoop;
 inline constexpr int kMaxBatchesPerWakeup = 4;
 
 // Starts reading the stream's socket on `loop` (idempotent).
-Result<void> watch(call::Stream& stream, MediaLoop& loop);
+Result<void> watch(Stream& stream, MediaLoop& loop);
 
 // One wake-up's work for a stream; exposed for tests.
-void forward_ready(call::Stream& stream, MediaLoop& loop);
+void forward_ready(Stream& stream, MediaLoop& loop);
 
 } // namespace rtprelay::media

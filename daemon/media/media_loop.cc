@@ -4,9 +4,6 @@
 
 #include <vector>
 
-#include "call/call.h"
-#include "call/kernelizer.h"
-#include "call/timeouts.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -65,11 +62,9 @@ void MediaLoop::check_timeouts()
 	int64_t now = util::now_ms();
 	// Collected first: the callback must not run while we walk the set.
 	std::vector<std::pair<std::string, std::string>> ended;
-	for (call::Call* c : calls_) {
-		call::kernel_refresh(*c); // kernel traffic counts as media for the timeouts
-		if (auto reason = call::timeout_reason(*c, config_, now))
+	for (Pinned* c : calls_)
+		if (auto reason = c->check(config_, now))
 			ended.emplace_back(c->id(), *reason);
-	}
 	for (const auto& [id, reason] : ended)
 		on_end_(id, reason);
 }

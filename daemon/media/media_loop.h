@@ -1,11 +1,13 @@
 // A media thread: its own event loop, the calls pinned to it, and the buffers its packet path
-// reuses. Other threads reach it only through loop().post(). Once a second it checks its calls'
-// timeouts and reports ended calls through the callback given at creation.
+// reuses. Other threads reach it only through loop().post(). Once a second it checks its calls
+// (the call layer implements Pinned) and reports ended calls through the callback given at
+// creation.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -15,14 +17,20 @@
 #include "event/loop.h"
 #include "media/packet_batch.h"
 
-namespace rtprelay::call {
-class Call;
-}
 namespace rtprelay::kernel {
 class Channel;
 }
 
 namespace rtprelay::media {
+
+// What is pinned to a media loop and checked by it once a second: a call.
+class Pinned {
+public:
+	virtual ~Pinned() = default;
+	virtual const std::string& id() const = 0;
+	// On the loop's thread: the reason to end it now, or nullopt.
+	virtual std::optional<std::string> check(const Config& config, int64_t now_ms) = 0;
+};
 
 class MediaLoop {
 public:
@@ -49,8 +57,8 @@ public:
 	void stop_and_join();
 
 	// Loop thread only.
-	void add_call(call::Call& c) { calls_.insert(&c); }
-	void remove_call(call::Call& c)
+	void add_call(Pinned& c) { calls_.insert(&c); }
+	void remove_call(Pinned& c)
 	{
 		calls_.erase(&c);
 		assigned_.fetch_sub(1, std::memory_order_relaxed);
@@ -70,7 +78,7 @@ private:
 	std::unique_ptr<event::Loop> loop_;
 	event::EventPtr timeout_timer_{nullptr, event_free};
 	std::thread thread_;
-	std::unordered_set<call::Call*> calls_;
+	std::unordered_set<Pinned*> calls_;
 	PacketBatch batch_;
 	Counters counters_;
 	std::atomic<size_t> assigned_{0};

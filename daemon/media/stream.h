@@ -1,0 +1,45 @@
+// One component (RTP or RTCP) of one party's media as the packet path sees it: the relay's
+// socket facing that party, what is known of the party's address, and the stream's counters.
+// The call layer derives from it and answers, from signalling, where packets go (sink) and
+// what follows from them (after_packets). Lives on its call's media loop.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "event/loop.h"
+#include "media/learning.h"
+#include "media/port_pool.h"
+#include "media/stream_stats.h"
+
+namespace rtprelay::media {
+
+class MediaLoop;
+
+class Stream {
+public:
+	enum class Component { kRtp, kRtcp };
+	using ClockRates = std::array<uint32_t, 128>; // per payload type; 0 = unknown
+
+	Stream(Component c, const ClockRates& rates) : component(c), clock_rates(rates) {}
+	virtual ~Stream() = default;
+	Stream(const Stream&) = delete;
+	Stream& operator=(const Stream&) = delete;
+
+	// Where packets received here go: the peer's stream for RTP (`rtcp` false) or RTCP, or
+	// null while signalling has not given one. Called once per path and batch.
+	virtual Stream* sink(bool rtcp) = 0;
+	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
+	// change what the kernel should do for this stream and its peer's.
+	virtual void after_packets() = 0;
+
+	const Component component;
+	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer
+	BoundSocket* socket = nullptr; // leased by the call layer; null while rejected
+	event::EventPtr read_event{nullptr, event_free};
+	MediaLoop* loop = nullptr; // set while read_event is armed
+	EndpointLearning learning;
+	StreamStats stats; // userspace and kernel traffic together
+};
+
+} // namespace rtprelay::media
