@@ -19,8 +19,7 @@
 #include "util/log.h"
 #include "version.h"
 
-using namespace rtprelay;
-
+namespace rtprelay {
 namespace {
 
 constexpr auto kLog = log::Subsystem::kCore;
@@ -104,6 +103,113 @@ int nft_one_shot(const Config& config)
 	return 1;
 }
 
+// Logs what limits the relay (the open-files limit against the port range, the media sockets'
+// receive buffer) and returns the open-files limit, raised as far as allowed.
+uint64_t check_limits(const Config& config)
+{
+	// One socket per media port in use; say so when the limit caps the calls.
+	uint64_t fds = raise_fd_limit();
+	uint64_t wanted = media::Interfaces::wanted_fds(config);
+	if (fds < wanted)
+		log::warn(kLog,
+		          "open-files limit %llu caps the relay below its port range (%u-%u "
+		          "wants %llu) and stops it from reusing the sockets of ended calls; raise "
+		          "it (ulimit -n, LimitNOFILE=)",
+		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
+		          static_cast<unsigned long long>(wanted));
+	if (config.socket_rcvbuf <= 0)
+		return fds;
+	int got = media::SocketOptions::effective_rcvbuf(config.socket_rcvbuf);
+	if (got < config.socket_rcvbuf)
+		log::warn(kLog,
+		          "media sockets get a receive buffer of %d bytes, not the %d of "
+		          "socket-rcvbuf: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
+		          got, config.socket_rcvbuf);
+	else
+		log::info(kLog, "media socket receive buffer: %d bytes", got);
+	return fds;
+}
+
+// SIGTERM and SIGINT stop the control loop; SIGHUP is logged and ignored.
+Result<void> handle_signals(event::Loop& l)
+{
+	for (int sig : {SIGTERM, SIGINT}) {
+		auto r = l.on_signal(sig, [&l, sig] {
+			log::notice(kLog, "received %s, shutting down",
+			            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			l.stop();
+		});
+		if (!r)
+			return r;
+	}
+	return l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); });
+}
+
+// The media loops, the calls and the ng server, serving until the control loop `l` stops.
+// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
+// still-running media loops), then the loops, then the port pools the calls used.
+Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel, uint64_t fds,
+                   std::optional<UniqueFd>& ready_pipe)
+{
+	media::Interfaces interfaces(config, fds);
+	call::Registry* registry = nullptr; // control thread only
+	auto loops = media::MediaLoops::create(
+	        config, [&l, &registry](const std::string& id, const std::string& reason) {
+		        l.post([&registry, id, reason] {
+			        if (registry)
+				        registry->on_timeout(id, reason);
+		        });
+	        });
+	if (!loops)
+		return loops.error();
+	{
+		call::Registry calls(config, interfaces, **loops, l);
+		registry = &calls;
+		calls.set_kernel(kernel);
+		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
+		if (!ng)
+			return ng.error();
+
+		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
+		if (ready_pipe)
+			report_ready(*ready_pipe);
+		l.run();
+		registry = nullptr;
+	}
+	(*loops)->stop_and_join();
+	return {};
+}
+
+// Everything from the first log line to the end of serving, in the order that lets each part
+// rely on the ones before it.
+Result<void> start_and_serve(const Config& config, const std::string& config_file,
+                             std::optional<UniqueFd>& ready_pipe)
+{
+	log_config(config, config_file);
+	uint64_t fds = check_limits(config);
+	// Kept for the daemon's life: destroyed (its rule removed, its table deleted) after the
+	// calls.
+	auto kernel = open_kernel(config);
+	if (!kernel)
+		return kernel.error();
+
+	std::optional<PidFile> pidfile;
+	if (!config.pidfile.empty()) {
+		auto p = PidFile::create(config.pidfile);
+		if (!p)
+			return p.error();
+		pidfile.emplace(std::move(p).value());
+	}
+
+	auto loop = event::Loop::create();
+	if (!loop)
+		return loop.error();
+	if (auto r = handle_signals(**loop); !r)
+		return r;
+	return serve(config, **loop, kernel->channel.get(), fds, ready_pipe);
+}
+
+// Detaches unless --foreground; a start-up failure reaches the launching command either way.
 int run(const Config& config, const std::string& config_file)
 {
 	std::optional<UniqueFd> ready_pipe;
@@ -115,102 +221,22 @@ int run(const Config& config, const std::string& config_file)
 		}
 		ready_pipe = std::move(pipe).value();
 	}
-	auto fail = [&](const std::string& message) {
+	if (auto r = start_and_serve(config, config_file, ready_pipe); !r) {
+		const std::string& message = r.error().reason;
 		log::err(kLog, "%s", message.c_str());
 		if (ready_pipe)
 			report_failure(*ready_pipe, message);
 		else
 			fprintf(stderr, "rtprelayd: %s\n", message.c_str());
 		return 1;
-	};
-
-	log_config(config, config_file);
-	// One socket per media port in use; say so when the limit caps the calls.
-	uint64_t fds = raise_fd_limit();
-	uint64_t wanted = media::Interfaces::wanted_fds(config);
-	if (fds < wanted)
-		log::warn(kLog,
-		          "open-files limit %llu caps the relay below its port range (%u-%u "
-		          "wants %llu) and stops it from reusing the sockets of ended calls; raise "
-		          "it (ulimit -n, LimitNOFILE=)",
-		          static_cast<unsigned long long>(fds), config.port_min, config.port_max,
-		          static_cast<unsigned long long>(wanted));
-	if (config.socket_rcvbuf > 0) {
-		int got = media::SocketOptions::effective_rcvbuf(config.socket_rcvbuf);
-		if (got < config.socket_rcvbuf)
-			log::warn(
-			        kLog,
-			        "media sockets get a receive buffer of %d bytes, not the %d of "
-			        "socket-rcvbuf: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
-			        got, config.socket_rcvbuf);
-		else
-			log::info(kLog, "media socket receive buffer: %d bytes", got);
 	}
-	// Kept for the daemon's life: destroyed (its rule removed, its table deleted) after the
-	// calls.
-	auto kernel = open_kernel(config);
-	if (!kernel)
-		return fail(kernel.error().reason);
-
-	std::optional<PidFile> pidfile;
-	if (!config.pidfile.empty()) {
-		auto p = PidFile::create(config.pidfile);
-		if (!p)
-			return fail(p.error().reason);
-		pidfile.emplace(std::move(p).value());
-	}
-
-	auto loop = event::Loop::create();
-	if (!loop)
-		return fail(loop.error().reason);
-	event::Loop& l = **loop;
-	for (int sig : {SIGTERM, SIGINT}) {
-		auto r = l.on_signal(sig, [&l, sig] {
-			log::notice(kLog, "received %s, shutting down",
-			            sig == SIGTERM ? "SIGTERM" : "SIGINT");
-			l.stop();
-		});
-		if (!r)
-			return fail(r.error().reason);
-	}
-	if (auto r = l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); }); !r)
-		return fail(r.error().reason);
-
-	// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
-	// still-running media loops), then the loops, then the port pools the calls used.
-	media::Interfaces interfaces(config, fds);
-	call::Registry* registry = nullptr; // control thread only
-	auto loops = media::MediaLoops::create(
-	        config, [&l, &registry](const std::string& id, const std::string& reason) {
-		        l.post([&registry, id, reason] {
-			        if (registry)
-				        registry->on_timeout(id, reason);
-		        });
-	        });
-	if (!loops)
-		return fail(loops.error().reason);
-	{
-		call::Registry calls(config, interfaces, **loops, l);
-		registry = &calls;
-		calls.set_kernel(kernel->channel.get());
-		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
-		if (!ng)
-			return fail(ng.error().reason);
-
-		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
-		if (ready_pipe)
-			report_ready(*ready_pipe);
-		l.run();
-		registry = nullptr;
-	}
-	(*loops)->stop_and_join();
 	log::notice(kLog, "stopped");
 	return 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+// What main() does, inside the namespace: names like event:: stay unambiguous with the
+// C libraries' (libevent's struct event).
+int start(int argc, char** argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	auto loaded = config::load(argc, argv);
@@ -229,4 +255,12 @@ int main(int argc, char** argv)
 	                                                       : run(config, loaded->config_file);
 	log::shutdown();
 	return rc;
+}
+
+} // namespace
+} // namespace rtprelay
+
+int main(int argc, char** argv)
+{
+	return rtprelay::start(argc, argv);
 }
