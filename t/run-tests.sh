@@ -61,6 +61,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
+# Every include in daemon/ points down a layer (docs/architecture.md, "Layers").
+run_suite layers t/style/layers.py
 run_suite unit build/unit-tests
 run_suite unit-asan build/asan/unit-tests
 run_suite integration env RTPRELAYD=build/rtprelayd python3 t/integration/run.py
