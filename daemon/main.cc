@@ -2,6 +2,7 @@
 // server, run until SIGTERM/SIGINT.
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
 
@@ -262,5 +263,12 @@ int start(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-	return rtprelay::start(argc, argv);
+	// Nothing should throw past start-up's own error handling (std::bad_alloc could): exit
+	// with a message rather than std::terminate's.
+	try {
+		return rtprelay::start(argc, argv);
+	} catch (const std::exception& e) {
+		fprintf(stderr, "rtprelayd: %s\n", e.what());
+		return 1;
+	}
 }

@@ -70,7 +70,7 @@ void MediaLoop::check_timeouts()
 }
 
 Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
-                                                       MediaLoop::EndCallback on_end)
+                                                       const MediaLoop::EndCallback& on_end)
 {
 	auto loops = std::make_unique<MediaLoops>();
 	size_t n = config.num_threads > 0 ? static_cast<size_t>(config.num_threads)

@@ -92,7 +92,7 @@ private:
 class MediaLoops {
 public:
 	static Result<std::unique_ptr<MediaLoops>> create(const Config& config,
-	                                                  MediaLoop::EndCallback on_end);
+	                                                  const MediaLoop::EndCallback& on_end);
 	~MediaLoops();
 
 	size_t size() const { return loops_.size(); }
