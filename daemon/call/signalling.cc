@@ -18,11 +18,11 @@ media::LearningMode learning_mode(const Config& config)
 }
 
 Result<const media::LogicalInterface*> interface_for(const SignalContext& ctx,
-                                                     const ng::SignallingFlags& flags, size_t which)
+                                                     const SignalOptions& options, size_t which)
 {
 	// Both branches string_view: a std::string/"" conditional would make a temporary.
-	std::string_view name = flags.direction.size() > which
-	                                ? std::string_view(flags.direction[which])
+	std::string_view name = options.direction.size() > which
+	                                ? std::string_view(options.direction[which])
 	                                : std::string_view();
 	const media::LogicalInterface* iface = ctx.interfaces.find(name);
 	if (!iface)
@@ -90,7 +90,7 @@ void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from
 
 // Session-level c= and o= follow the first m= line the relay answers for.
 void rewrite_session(sdp::Session& session, const Monologue& receiver, const SignalContext& ctx,
-                     const ng::SignallingFlags& flags)
+                     const SignalOptions& options)
 {
 	const net::IpAddress* address = nullptr;
 	for (const auto& m : receiver.medias)
@@ -104,7 +104,7 @@ void rewrite_session(sdp::Session& session, const Monologue& receiver, const Sig
 	auto conn = session.connection();
 	if (conn && !conn->is_hold())
 		session.set_connection(*address);
-	if (flags.replace_origin)
+	if (options.replace_origin)
 		if (auto o = session.origin()) {
 			o->set_address(*address);
 			session.set_origin(*o);
@@ -113,10 +113,10 @@ void rewrite_session(sdp::Session& session, const Monologue& receiver, const Sig
 
 // replace=SDP-version: the same SDP keeps its version, a changed one gets the next.
 std::string write_versioned(sdp::Session& session, Monologue& receiver,
-                            const ng::SignallingFlags& flags)
+                            const SignalOptions& options)
 {
 	auto o = session.origin();
-	if (!flags.replace_sdp_version || !o)
+	if (!options.replace_sdp_version || !o)
 		return sdp::write(session);
 	if (receiver.last_sdp_out.empty()) {
 		receiver.sdp_version_out = parse_int(o->session_version).value_or(0);
@@ -141,18 +141,18 @@ void link(Monologue& a, Monologue& b)
 // The work common to offer and answer. `sender_side` is 0 when the sender is the from-tag
 // party (offer) and 1 when it is the to-tag party (answer): it picks the direction entry.
 Result<SignalResult> process(Call& call, Monologue& sender, Monologue& receiver,
-                             const ng::SignallingFlags& flags, sdp::Session& session,
+                             const SignalOptions& options, sdp::Session& session,
                              const SignalContext& ctx, bool is_offer)
 {
 	SignalResult result;
-	auto sender_if = interface_for(ctx, flags, is_offer ? 0 : 1);
+	auto sender_if = interface_for(ctx, options, is_offer ? 0 : 1);
 	if (!sender_if)
 		return sender_if.error();
-	auto receiver_if = interface_for(ctx, flags, is_offer ? 1 : 0);
+	auto receiver_if = interface_for(ctx, options, is_offer ? 1 : 0);
 	if (!receiver_if)
 		return receiver_if.error();
 	if (is_offer)
-		if (auto r = check_transport(flags.transport_protocol); !r)
+		if (auto r = check_transport(options.transport_protocol); !r)
 			return r.error();
 	link(sender, receiver);
 
@@ -171,35 +171,36 @@ Result<SignalResult> process(Call& call, Monologue& sender, Monologue& receiver,
 		sm.peer = &rm;
 		rm.peer = &sm;
 		kernel_take_back(sm); // signalling may change anything the kernel was told
-		bool changed = read_party(sm, session, section, flags);
+		bool changed = read_party(sm, session, section, options);
 		decisions.emplace_back();
 		if (sm.rejected)
 			continue;
 		int family = sm.sdp_rtp ? sm.sdp_rtp->ip().family() : AF_UNSPEC;
 		if (auto r = ensure_allocated(sm, ctx, **sender_if, family, false); !r)
 			return r.error();
-		int out_family = flags.address_family ? flags.address_family : family;
+		int out_family = options.address_family ? options.address_family : family;
 		if (auto r = ensure_allocated(rm, ctx, **receiver_if, out_family,
-		                              flags.address_family != 0);
+		                              options.address_family != 0);
 		    !r)
 			return r.error();
 		if (changed) {
-			bool strict = flags.strict_source;
+			bool strict = options.strict_source;
 			sm.rtp.learning.reset(sm.sdp_rtp, learning_mode(ctx.config),
-			                      flags.asymmetric, strict);
+			                      options.asymmetric, strict);
 			sm.rtcp.learning.reset(sm.sdp_rtcp, learning_mode(ctx.config),
-			                       flags.asymmetric, strict);
+			                       options.asymmetric, strict);
 		}
 		Decision& d = decisions.back();
 		if (is_offer) {
-			d.mux = (sm.offered_mux && !flags.rtcp_mux_demux &&
-			         !flags.rtcp_mux_reject) ||
-			        flags.rtcp_mux_offer;
-			sm.accept_mux = flags.rtcp_mux_accept;
+			d.mux = (sm.offered_mux && !options.rtcp_mux.demux &&
+			         !options.rtcp_mux.reject) ||
+			        options.rtcp_mux.offer;
+			sm.accept_mux = options.rtcp_mux.accept;
 			sm.rtcp_mux = sm.offered_mux;
 			rm.rtcp_mux = d.mux;
-			d.protocol = flags.transport_protocol.empty() ? sm.protocol
-			                                              : flags.transport_protocol;
+			d.protocol = options.transport_protocol.empty()
+			                     ? sm.protocol
+			                     : options.transport_protocol;
 			rm.protocol = d.protocol;
 		} else {
 			sm.rtcp_mux = sm.offered_mux;
@@ -213,53 +214,53 @@ Result<SignalResult> process(Call& call, Monologue& sender, Monologue& receiver,
 		if (auto r = watch_media(rm, loop); !r)
 			return r.error();
 	}
-	rewrite_session(session, receiver, ctx, flags);
+	rewrite_session(session, receiver, ctx, options);
 	for (size_t i = 0; i < session.media().size(); i++) {
 		const Media& sm = *sender.medias[i];
 		rewrite_media(session, session.media()[i], sm, *sm.peer, decisions[i].protocol,
 		              decisions[i].mux);
 	}
 	// ICE would let the parties bypass the relay; until ICE exists its attributes go.
-	if (session.remove_all_ice() > 0 && flags.ice != ng::IceMode::kRemove)
+	if (session.remove_all_ice() > 0 && options.ice != IceMode::kRemove)
 		result.warnings.push_back("ICE attributes removed: ICE is not supported yet");
-	result.sdp = write_versioned(session, receiver, flags);
+	result.sdp = write_versioned(session, receiver, options);
 	call.last_signal_ms = ctx.now_ms;
 	return result;
 }
 
 } // namespace
 
-Result<SignalResult> offer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> offer(Call& call, const SignalOptions& options, sdp::Session session,
                            const SignalContext& ctx)
 {
-	if (flags.from_tag == flags.to_tag)
+	if (options.from_tag == options.to_tag)
 		return Error{"from-tag and to-tag are the same"};
-	Monologue& sender = call.get_or_create(flags.from_tag, ctx.now_ms);
+	Monologue& sender = call.get_or_create(options.from_tag, ctx.now_ms);
 	Monologue* receiver = nullptr;
-	if (!flags.to_tag.empty())
-		receiver = &call.get_or_create(flags.to_tag, ctx.now_ms);
+	if (!options.to_tag.empty())
+		receiver = &call.get_or_create(options.to_tag, ctx.now_ms);
 	else if (sender.peer)
 		receiver = sender.peer;
 	else
 		receiver = &call.get_or_create("", ctx.now_ms);
-	if (!flags.label.empty())
-		sender.label = flags.label;
-	if (!flags.via_branch.empty() && receiver->tag.empty())
-		receiver->via_branch = flags.via_branch;
-	return process(call, sender, *receiver, flags, session, ctx, true);
+	if (!options.label.empty())
+		sender.label = options.label;
+	if (!options.via_branch.empty() && receiver->tag.empty())
+		receiver->via_branch = options.via_branch;
+	return process(call, sender, *receiver, options, session, ctx, true);
 }
 
-Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> answer(Call& call, const SignalOptions& options, sdp::Session session,
                             const SignalContext& ctx)
 {
-	if (flags.to_tag.empty())
+	if (options.to_tag.empty())
 		return Error{"missing key 'to-tag' (an answer needs it)"};
-	if (flags.from_tag == flags.to_tag)
+	if (options.from_tag == options.to_tag)
 		return Error{"from-tag and to-tag are the same"};
-	Monologue* receiver = call.find(flags.from_tag);
+	Monologue* receiver = call.find(options.from_tag);
 	if (!receiver)
 		return Error{"Unknown call-id or from-tag: no offer to answer"};
-	Monologue* sender = call.find(flags.to_tag);
+	Monologue* sender = call.find(options.to_tag);
 	if (!sender) {
 		// The first answer names the monologue the offer created; a later fork takes it
 		// over.
@@ -268,11 +269,11 @@ Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::S
 			return Error{"no offer to answer for this to-tag"};
 		if (!sender->tag.empty())
 			sender->old_tags.push_back(sender->tag);
-		sender->tag = flags.to_tag;
+		sender->tag = options.to_tag;
 	}
-	if (!flags.label.empty())
-		sender->label = flags.label;
-	auto r = process(call, *sender, *receiver, flags, session, ctx, false);
+	if (!options.label.empty())
+		sender->label = options.label;
+	auto r = process(call, *sender, *receiver, options, session, ctx, false);
 	if (r && !call.answered_ms)
 		call.answered_ms = ctx.now_ms;
 	return r;

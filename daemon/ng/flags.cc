@@ -99,33 +99,33 @@ Result<int> parse_family(std::string_view v)
 bool apply_flag(SignallingFlags& f, const std::string& n)
 {
 	if (n == "trust-address")
-		f.trust_address = true;
+		f.options.trust_address = true;
 	else if (n == "sip-source-address")
-		f.sip_source_address = true;
-	else if (n == "symmetric")
-		f.symmetric = true;
+		f.options.sip_source_address = true;
+	else if (n == "symmetric") {
+	} // the default
 	else if (n == "asymmetric")
-		f.asymmetric = true;
+		f.options.asymmetric = true;
 	else if (n == "strict-source")
-		f.strict_source = true;
+		f.options.strict_source = true;
 	else if (n == "fatal")
 		f.fatal = true;
 	else if (n == "replace-origin")
-		f.replace_origin = true;
-	else if (n == "replace-session-connection")
-		f.replace_session_connection = true;
+		f.options.replace_origin = true;
+	else if (n == "replace-session-connection") {
+	} // always done
 	else if (n == "replace-sdp-version")
-		f.replace_sdp_version = true;
+		f.options.replace_sdp_version = true;
 	else if (n == "rtcp-mux-offer")
-		f.rtcp_mux_offer = true;
+		f.options.rtcp_mux.offer = true;
 	else if (n == "rtcp-mux-demux")
-		f.rtcp_mux_demux = true;
+		f.options.rtcp_mux.demux = true;
 	else if (n == "rtcp-mux-accept")
-		f.rtcp_mux_accept = true;
+		f.options.rtcp_mux.accept = true;
 	else if (n == "rtcp-mux-reject")
-		f.rtcp_mux_reject = true;
+		f.options.rtcp_mux.reject = true;
 	else if (n == "ice-remove")
-		f.ice = IceMode::kRemove;
+		f.options.ice = call::IceMode::kRemove;
 	else
 		return false;
 	return true;
@@ -135,11 +135,11 @@ Result<void> apply_replace(SignallingFlags& f, const std::string& what)
 {
 	std::string n = normalize_flag(what);
 	if (n == "origin")
-		f.replace_origin = true;
-	else if (n == "session-connection")
-		f.replace_session_connection = true;
+		f.options.replace_origin = true;
+	else if (n == "session-connection") {
+	} // always done
 	else if (n == "sdp-version")
-		f.replace_sdp_version = true;
+		f.options.replace_sdp_version = true;
 	else
 		f.unknown.push_back("replace=" + what);
 	return {};
@@ -149,9 +149,9 @@ Result<void> apply_ice(SignallingFlags& f, std::string_view value)
 {
 	std::string n = normalize_flag(value);
 	if (n == "remove")
-		f.ice = IceMode::kRemove;
+		f.options.ice = call::IceMode::kRemove;
 	else if (n == "default")
-		f.ice = IceMode::kDefault;
+		f.options.ice = call::IceMode::kDefault;
 	else
 		return Error{strprintf("ICE=%s is not supported yet (only 'remove')",
 		                       printable(value).c_str())};
@@ -186,28 +186,28 @@ Result<void> apply_rtpp_flags(SignallingFlags& f, std::string_view text)
 			if (!apply_flag(f, key))
 				f.unknown.emplace_back(word);
 		} else if (key == "direction")
-			f.direction.emplace_back(value);
+			f.options.direction.emplace_back(value);
 		else if (key == "replace")
 			r = apply_replace(f, std::string(value));
 		else if (key == "ice")
 			r = apply_ice(f, value);
 		else if (key == "transport-protocol")
-			f.transport_protocol = value;
+			f.options.transport_protocol = value;
 		else if (key == "address-family") {
 			auto fam = parse_family(value);
 			if (!fam)
 				return fam.error();
-			f.address_family = *fam;
+			f.options.address_family = *fam;
 		} else if (key == "media-address")
-			r = apply_address(f.media_address, "media-address", value);
+			r = apply_address(f.options.media_address, "media-address", value);
 		else if (key == "label")
-			f.label = value;
+			f.options.label = value;
 		else if (key == "via-branch")
-			f.via_branch = value;
+			f.options.via_branch = value;
 		else if (key == "to-tag")
-			f.to_tag = value;
+			f.options.to_tag = value;
 		else if (key == "from-tag")
-			f.from_tag = value;
+			f.options.from_tag = value;
 		else if (key == "rtcp-mux") {
 			if (!apply_flag(f, "rtcp-mux-" + normalize_flag(value)))
 				f.unknown.emplace_back(word);
@@ -230,12 +230,12 @@ Result<SignallingFlags> parse_flags(const Value& params)
 {
 	SignallingFlags f;
 	for (auto [key, out] : {std::pair{"call-id", &f.call_id},
-	                        {"from-tag", &f.from_tag},
-	                        {"to-tag", &f.to_tag},
-	                        {"via-branch", &f.via_branch},
-	                        {"label", &f.label},
+	                        {"from-tag", &f.options.from_tag},
+	                        {"to-tag", &f.options.to_tag},
+	                        {"via-branch", &f.options.via_branch},
+	                        {"label", &f.options.label},
 	                        {"sdp", &f.sdp},
-	                        {"transport-protocol", &f.transport_protocol}})
+	                        {"transport-protocol", &f.options.transport_protocol}})
 		if (auto r = get_string(params, key, *out); !r)
 			return r.error();
 
@@ -255,7 +255,7 @@ Result<SignallingFlags> parse_flags(const Value& params)
 	auto direction = get_list(params, "direction");
 	if (!direction)
 		return direction.error();
-	f.direction = *direction;
+	f.options.direction = *direction;
 	auto mux = get_list(params, "rtcp-mux");
 	if (!mux)
 		return mux.error();
@@ -276,13 +276,13 @@ Result<SignallingFlags> parse_flags(const Value& params)
 		auto fam = parse_family(text);
 		if (!fam)
 			return fam.error();
-		f.address_family = *fam;
+		f.options.address_family = *fam;
 	}
 	text.clear();
 	if (auto r = get_string(params, "media-address", text); !r)
 		return r.error();
 	if (!text.empty())
-		if (auto r = apply_address(f.media_address, "media-address", text); !r)
+		if (auto r = apply_address(f.options.media_address, "media-address", text); !r)
 			return r.error();
 
 	// received-from: ["IP4", "192.0.2.1"]
@@ -292,7 +292,9 @@ Result<SignallingFlags> parse_flags(const Value& params)
 	if (!received->empty()) {
 		if (received->size() != 2)
 			return Error{"key 'received-from' must be a list [family, address]"};
-		if (auto r = apply_address(f.received_from, "received-from", (*received)[1]); !r)
+		if (auto r =
+		            apply_address(f.options.received_from, "received-from", (*received)[1]);
+		    !r)
 			return r.error();
 	}
 	if (const Value* dd = find_key(params, "delete-delay")) {
