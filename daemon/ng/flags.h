@@ -36,8 +36,9 @@ bool flag_equals(std::string_view s, std::string_view canonical);
 // A key of the request dictionary under any spelling variant.
 const Value* find_key(const Value& dict, std::string_view canonical);
 
-// Reads everything; fails only for values of the wrong type or unparsable values of keys we
-// use (e.g. a bad `media-address`), naming the key.
+// Reads `call-id`, `sdp` and every key and word of the flag table (ng/flag_table.h) in both
+// forms; fails only for values of the wrong type or unparsable values (e.g. a bad
+// `media-address`), naming the key.
 Result<SignallingFlags> parse_flags(const Value& params);
 
 } // namespace rtprelay::ng
