@@ -88,8 +88,9 @@ FUZZ_SRCS_ng_message := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json
                 daemon/ng/value.cc daemon/ng/sip_options.cc daemon/ng/dispatch.cc \
                 daemon/ng/command_table.cc daemon/ng/cmd_ping.cc \
                 daemon/util/strings.cc daemon/util/log.cc daemon/net/address.cc
-FUZZ_SRCS_ng_flags := daemon/ng/flags.cc daemon/ng/message.cc daemon/ng/bencode.cc \
-                daemon/ng/json.cc daemon/ng/value.cc daemon/util/strings.cc daemon/net/address.cc
+FUZZ_SRCS_ng_flags := daemon/ng/flags.cc daemon/ng/flag_table.cc daemon/ng/message.cc \
+                daemon/ng/bencode.cc daemon/ng/json.cc daemon/ng/value.cc daemon/util/strings.cc \
+                daemon/net/address.cc
 FUZZ_SRCS_sdp_roundtrip := $(wildcard daemon/sdp/*.cc) daemon/util/strings.cc daemon/net/address.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)

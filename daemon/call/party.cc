@@ -34,7 +34,7 @@ void read_clock_rates(Media& m, const sdp::Media& section)
 } // namespace
 
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
-                const ng::SignallingFlags& flags)
+                const SignalOptions& options)
 {
 	m.type = section.type();
 	m.protocol = section.protocol();
@@ -55,10 +55,10 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 	m.hold = conn && conn->is_hold();
 	if (conn && !m.hold)
 		ip = conn->ip(); // nullopt for a host name: nothing to send to until learned
-	if (flags.media_address)
-		ip = flags.media_address;
-	else if (flags.sip_source_address && flags.received_from && !flags.trust_address)
-		ip = flags.received_from;
+	if (options.media_address)
+		ip = options.media_address;
+	else if (options.sip_source_address && options.received_from && !options.trust_address)
+		ip = options.received_from;
 
 	std::optional<net::Endpoint> rtp, rtcp;
 	if (ip && !m.hold && !m.rejected) {
@@ -66,7 +66,7 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 		rtcp = net::Endpoint(*ip, static_cast<uint16_t>(section.port() + 1));
 		if (auto attr = section.rtcp()) {
 			auto rtcp_ip = attr->connection ? attr->connection->ip() : std::nullopt;
-			rtcp = net::Endpoint(rtcp_ip && !flags.media_address ? *rtcp_ip : *ip,
+			rtcp = net::Endpoint(rtcp_ip && !options.media_address ? *rtcp_ip : *ip,
 			                     attr->port);
 		}
 	}

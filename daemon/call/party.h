@@ -4,7 +4,7 @@
 #pragma once
 
 #include "call/media.h"
-#include "ng/flags.h"
+#include "call/signal_options.h"
 #include "sdp/model.h"
 
 namespace rtprelay::call {
@@ -12,6 +12,6 @@ namespace rtprelay::call {
 // Updates `m` from `section` of `session`. Returns true if the party's addresses changed
 // (or were read for the first time), so endpoint learning must start over.
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
-                const ng::SignallingFlags& flags);
+                const SignalOptions& options);
 
 } // namespace rtprelay::call

@@ -18,11 +18,11 @@ LearningMode learning_mode(const Config& config)
 }
 
 Result<const media::LogicalInterface*> interface_for(const SignalContext& ctx,
-                                                     const ng::SignallingFlags& flags, size_t which)
+                                                     const SignalOptions& options, size_t which)
 {
 	// Both branches string_view: a std::string/"" conditional would make a temporary.
-	std::string_view name = flags.direction.size() > which
-	                                ? std::string_view(flags.direction[which])
+	std::string_view name = options.direction.size() > which
+	                                ? std::string_view(options.direction[which])
 	                                : std::string_view();
 	const media::LogicalInterface* iface = ctx.interfaces.find(name);
 	if (!iface)
@@ -90,7 +90,7 @@ void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from
 
 // Session-level c= and o= follow the first m= line the relay answers for.
 void rewrite_session(sdp::Session& session, const Monologue& receiver, const SignalContext& ctx,
-                     const ng::SignallingFlags& flags)
+                     const SignalOptions& options)
 {
 	const net::IpAddress* address = nullptr;
 	for (const auto& m : receiver.medias)
@@ -104,7 +104,7 @@ void rewrite_session(sdp::Session& session, const Monologue& receiver, const Sig
 	auto conn = session.connection();
 	if (conn && !conn->is_hold())
 		session.set_connection(*address);
-	if (flags.replace_origin)
+	if (options.replace_origin)
 		if (auto o = session.origin()) {
 			o->set_address(*address);
 			session.set_origin(*o);
@@ -113,10 +113,10 @@ void rewrite_session(sdp::Session& session, const Monologue& receiver, const Sig
 
 // replace=SDP-version: the same SDP keeps its version, a changed one gets the next.
 std::string write_versioned(sdp::Session& session, Monologue& receiver,
-                            const ng::SignallingFlags& flags)
+                            const SignalOptions& options)
 {
 	auto o = session.origin();
-	if (!flags.replace_sdp_version || !o)
+	if (!options.replace_sdp_version || !o)
 		return sdp::write(session);
 	if (receiver.last_sdp_out.empty()) {
 		receiver.sdp_version_out = parse_int(o->session_version).value_or(0);
@@ -138,128 +138,190 @@ void link(Monologue& a, Monologue& b)
 	b.peer = &a;
 }
 
-// The work common to offer and answer. `sender_side` is 0 when the sender is the from-tag
-// party (offer) and 1 when it is the to-tag party (answer): it picks the direction entry.
-Result<SignalResult> process(Call& call, Monologue& sender, Monologue& receiver,
-                             const ng::SignallingFlags& flags, sdp::Session& session,
-                             const SignalContext& ctx, bool is_offer)
+// Which half of the offer/answer exchange (RFC 3264) the SDP being signalled is.
+enum class OfferAnswer { kOffer, kAnswer };
+
+// One offer or answer in progress: the party whose SDP arrived (sender), the party that gets
+// it rewritten (receiver), and the interfaces facing each.
+struct Exchange {
+	Call& call;
+	Monologue& sender;
+	Monologue& receiver;
+	const SignalOptions& options;
+	const SignalContext& ctx;
+	OfferAnswer kind;
+	const media::LogicalInterface* sender_if = nullptr;
+	const media::LogicalInterface* receiver_if = nullptr;
+};
+
+// What the relay announces to the receiver for one m= line.
+struct Announcement {
+	std::string protocol;
+	bool mux = false;
+};
+
+// direction=[a, b]: a faces the from-tag party, the sender of an offer and the receiver of an
+// answer.
+Result<void> choose_interfaces(Exchange& ex)
 {
-	SignalResult result;
-	auto sender_if = interface_for(ctx, flags, is_offer ? 0 : 1);
+	size_t sender_side = ex.kind == OfferAnswer::kOffer ? 0 : 1;
+	auto sender_if = interface_for(ex.ctx, ex.options, sender_side);
 	if (!sender_if)
 		return sender_if.error();
-	auto receiver_if = interface_for(ctx, flags, is_offer ? 1 : 0);
+	auto receiver_if = interface_for(ex.ctx, ex.options, 1 - sender_side);
 	if (!receiver_if)
 		return receiver_if.error();
-	if (is_offer)
-		if (auto r = check_transport(flags.transport_protocol); !r)
-			return r.error();
-	link(sender, receiver);
+	ex.sender_if = *sender_if;
+	ex.receiver_if = *receiver_if;
+	return {};
+}
 
-	// First the call state (parties, sockets, learning, mux); then, once the session-level
-	// address is known, the text of each m= section.
-	struct Decision {
-		std::string protocol;
-		bool mux = false;
-	};
-	std::vector<Decision> decisions;
-	int index = 0;
-	for (sdp::Media& section : session.media()) {
-		index++;
-		Media& sm = sender.media_at(index);
-		Media& rm = receiver.media_at(index);
-		sm.peer = &rm;
-		rm.peer = &sm;
-		kernel_take_back(sm); // signalling may change anything the kernel was told
-		bool changed = read_party(sm, session, section, flags);
-		decisions.emplace_back();
-		if (sm.rejected)
-			continue;
-		int family = sm.sdp_rtp ? sm.sdp_rtp->ip().family() : AF_UNSPEC;
-		if (auto r = ensure_allocated(sm, ctx, **sender_if, family, false); !r)
+// The sender's socket pair in the family of its SDP; the receiver's in the one asked with
+// address-family, else the same.
+Result<void> allocate_sockets(const Exchange& ex, Media& sm, Media& rm)
+{
+	int family = sm.sdp_rtp ? sm.sdp_rtp->ip().family() : AF_UNSPEC;
+	if (auto r = ensure_allocated(sm, ex.ctx, *ex.sender_if, family, false); !r)
+		return r;
+	int asked = ex.options.address_family;
+	return ensure_allocated(rm, ex.ctx, *ex.receiver_if, asked ? asked : family, asked != 0);
+}
+
+// The sender's addresses changed: learn its endpoints anew, from the new SDP.
+void restart_learning(const Exchange& ex, Media& sm)
+{
+	const SignalOptions& o = ex.options;
+	sm.rtp.learning.reset(sm.sdp_rtp, learning_mode(ex.ctx.config), o.asymmetric,
+	                      o.strict_source);
+	sm.rtcp.learning.reset(sm.sdp_rtcp, learning_mode(ex.ctx.config), o.asymmetric,
+	                       o.strict_source);
+}
+
+// An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
+// told otherwise, and the transport protocol asked for, else the offered one.
+Announcement offer_media(const SignalOptions& o, Media& sm, Media& rm)
+{
+	Announcement a;
+	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer;
+	a.protocol = o.transport_protocol.empty() ? sm.protocol : o.transport_protocol;
+	sm.accept_mux = o.rtcp_mux.accept;
+	sm.rtcp_mux = sm.offered_mux;
+	rm.rtcp_mux = a.mux;
+	rm.protocol = a.protocol;
+	return a;
+}
+
+// An answered m= line: the offerer gets rtcp-mux if it offered it and the answerer took it
+// (or the offer said to accept it anyway), in the protocol the offerer spoke.
+Announcement answer_media(Media& sm, Media& rm)
+{
+	sm.rtcp_mux = sm.offered_mux;
+	rm.rtcp_mux = rm.offered_mux && (sm.rtcp_mux || rm.accept_mux);
+	return Announcement{rm.protocol, rm.rtcp_mux};
+}
+
+// The call state for the m= line at `index` (1-based): the sender's addresses, sockets on
+// both sides, learning, rtcp-mux, and packets watched for.
+Result<Announcement> update_media(const Exchange& ex, const sdp::Session& session,
+                                  const sdp::Media& section, int index)
+{
+	Media& sm = ex.sender.media_at(index);
+	Media& rm = ex.receiver.media_at(index);
+	sm.peer = &rm;
+	rm.peer = &sm;
+	kernel_take_back(sm); // signalling may change anything the kernel was told
+	bool changed = read_party(sm, session, section, ex.options);
+	if (sm.rejected)
+		return Announcement{};
+	if (auto r = allocate_sockets(ex, sm, rm); !r)
+		return r.error();
+	if (changed)
+		restart_learning(ex, sm);
+	Announcement a = ex.kind == OfferAnswer::kOffer ? offer_media(ex.options, sm, rm)
+	                                                : answer_media(sm, rm);
+	for (Media* m : {&sm, &rm})
+		if (auto r = watch_media(*m, ex.call.loop()); !r)
 			return r.error();
-		int out_family = flags.address_family ? flags.address_family : family;
-		if (auto r = ensure_allocated(rm, ctx, **receiver_if, out_family,
-		                              flags.address_family != 0);
-		    !r)
-			return r.error();
-		if (changed) {
-			bool strict = flags.strict_source;
-			sm.rtp.learning.reset(sm.sdp_rtp, learning_mode(ctx.config),
-			                      flags.asymmetric, strict);
-			sm.rtcp.learning.reset(sm.sdp_rtcp, learning_mode(ctx.config),
-			                       flags.asymmetric, strict);
-		}
-		Decision& d = decisions.back();
-		if (is_offer) {
-			d.mux = (sm.offered_mux && !flags.rtcp_mux_demux &&
-			         !flags.rtcp_mux_reject) ||
-			        flags.rtcp_mux_offer;
-			sm.accept_mux = flags.rtcp_mux_accept;
-			sm.rtcp_mux = sm.offered_mux;
-			rm.rtcp_mux = d.mux;
-			d.protocol = flags.transport_protocol.empty() ? sm.protocol
-			                                              : flags.transport_protocol;
-			rm.protocol = d.protocol;
-		} else {
-			sm.rtcp_mux = sm.offered_mux;
-			rm.rtcp_mux = rm.offered_mux && (sm.rtcp_mux || rm.accept_mux);
-			d.mux = rm.rtcp_mux;
-			d.protocol = rm.protocol;
-		}
-		auto& loop = call.loop();
-		if (auto r = watch_media(sm, loop); !r)
-			return r.error();
-		if (auto r = watch_media(rm, loop); !r)
-			return r.error();
-	}
-	rewrite_session(session, receiver, ctx, flags);
+	return a;
+}
+
+// The SDP for the receiver: every address and port is the relay's, facing the receiver.
+SignalResult rewrite_sdp(const Exchange& ex, sdp::Session& session,
+                         const std::vector<Announcement>& announced)
+{
+	SignalResult result;
+	rewrite_session(session, ex.receiver, ex.ctx, ex.options);
 	for (size_t i = 0; i < session.media().size(); i++) {
-		const Media& sm = *sender.medias[i];
-		rewrite_media(session, session.media()[i], sm, *sm.peer, decisions[i].protocol,
-		              decisions[i].mux);
+		const Media& sm = *ex.sender.medias[i];
+		rewrite_media(session, session.media()[i], sm, *sm.peer, announced[i].protocol,
+		              announced[i].mux);
 	}
 	// ICE would let the parties bypass the relay; until ICE exists its attributes go.
-	if (session.remove_all_ice() > 0 && flags.ice != ng::IceMode::kRemove)
+	if (session.remove_all_ice() > 0 && ex.options.ice != IceMode::kRemove)
 		result.warnings.push_back("ICE attributes removed: ICE is not supported yet");
-	result.sdp = write_versioned(session, receiver, flags);
-	call.last_signal_ms = ctx.now_ms;
+	result.sdp = write_versioned(session, ex.receiver, ex.options);
+	return result;
+}
+
+// The work common to offer and answer.
+Result<SignalResult> process(Exchange& ex, sdp::Session& session)
+{
+	if (auto r = choose_interfaces(ex); !r)
+		return r.error();
+	if (ex.kind == OfferAnswer::kOffer)
+		if (auto r = check_transport(ex.options.transport_protocol); !r)
+			return r.error();
+	link(ex.sender, ex.receiver);
+
+	// First the call state of every m= line; then, once the session-level address is known,
+	// the text.
+	std::vector<Announcement> announced;
+	int index = 0;
+	for (const sdp::Media& section : session.media()) {
+		auto a = update_media(ex, session, section, ++index);
+		if (!a)
+			return a.error();
+		announced.push_back(std::move(*a));
+	}
+	SignalResult result = rewrite_sdp(ex, session, announced);
+	ex.call.last_signal_ms = ex.ctx.now_ms;
 	return result;
 }
 
 } // namespace
 
-Result<SignalResult> offer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> offer(Call& call, const SignalOptions& options, sdp::Session session,
                            const SignalContext& ctx)
 {
-	if (flags.from_tag == flags.to_tag)
+	if (options.from_tag == options.to_tag)
 		return Error{"from-tag and to-tag are the same"};
-	Monologue& sender = call.get_or_create(flags.from_tag, ctx.now_ms);
+	Monologue& sender = call.get_or_create(options.from_tag, ctx.now_ms);
 	Monologue* receiver = nullptr;
-	if (!flags.to_tag.empty())
-		receiver = &call.get_or_create(flags.to_tag, ctx.now_ms);
+	if (!options.to_tag.empty())
+		receiver = &call.get_or_create(options.to_tag, ctx.now_ms);
 	else if (sender.peer)
 		receiver = sender.peer;
 	else
 		receiver = &call.get_or_create("", ctx.now_ms);
-	if (!flags.label.empty())
-		sender.label = flags.label;
-	if (!flags.via_branch.empty() && receiver->tag.empty())
-		receiver->via_branch = flags.via_branch;
-	return process(call, sender, *receiver, flags, session, ctx, true);
+	if (!options.label.empty())
+		sender.label = options.label;
+	if (!options.via_branch.empty() && receiver->tag.empty())
+		receiver->via_branch = options.via_branch;
+	Exchange ex{call, sender, *receiver, options, ctx, OfferAnswer::kOffer};
+	return process(ex, session);
 }
 
-Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> answer(Call& call, const SignalOptions& options, sdp::Session session,
                             const SignalContext& ctx)
 {
-	if (flags.to_tag.empty())
+	if (options.to_tag.empty())
 		return Error{"missing key 'to-tag' (an answer needs it)"};
-	if (flags.from_tag == flags.to_tag)
+	if (options.from_tag == options.to_tag)
 		return Error{"from-tag and to-tag are the same"};
-	Monologue* receiver = call.find(flags.from_tag);
+	Monologue* receiver = call.find(options.from_tag);
 	if (!receiver)
 		return Error{"Unknown call-id or from-tag: no offer to answer"};
-	Monologue* sender = call.find(flags.to_tag);
+	Monologue* sender = call.find(options.to_tag);
 	if (!sender) {
 		// The first answer names the monologue the offer created; a later fork takes it
 		// over.
@@ -268,11 +330,12 @@ Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::S
 			return Error{"no offer to answer for this to-tag"};
 		if (!sender->tag.empty())
 			sender->old_tags.push_back(sender->tag);
-		sender->tag = flags.to_tag;
+		sender->tag = options.to_tag;
 	}
-	if (!flags.label.empty())
-		sender->label = flags.label;
-	auto r = process(call, *sender, *receiver, flags, session, ctx, false);
+	if (!options.label.empty())
+		sender->label = options.label;
+	Exchange ex{call, *sender, *receiver, options, ctx, OfferAnswer::kAnswer};
+	auto r = process(ex, session);
 	if (r && !call.answered_ms)
 		call.answered_ms = ctx.now_ms;
 	return r;

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "call/call.h"
+#include "call/signal_options.h"
 #include "config/config.h"
 #include "media/interfaces.h"
-#include "ng/flags.h"
 #include "sdp/model.h"
 
 namespace rtprelay::call {
@@ -25,9 +25,9 @@ struct SignalResult {
 	std::vector<std::string> warnings;
 };
 
-Result<SignalResult> offer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> offer(Call& call, const SignalOptions& options, sdp::Session session,
                            const SignalContext& ctx);
-Result<SignalResult> answer(Call& call, const ng::SignallingFlags& flags, sdp::Session session,
+Result<SignalResult> answer(Call& call, const SignalOptions& options, sdp::Session session,
                             const SignalContext& ctx);
 
 } // namespace rtprelay::call

@@ -19,18 +19,18 @@ struct DeleteOutcome {
 
 // On the call's loop: take the statistics, then drop the named party (and its branch) or
 // mark the whole call. A call left without any talking pair ends as a whole.
-DeleteOutcome delete_on_loop(call::Call& c, const SignallingFlags& flags, int delay_s)
+DeleteOutcome delete_on_loop(call::Call& c, const call::SignalOptions& party, int delay_s)
 {
 	DeleteOutcome out;
 	call::kernel_refresh(c);
 	out.snap = call::snapshot(c);
-	if (!flags.from_tag.empty() && c.monologues().size() > 2) {
+	if (!party.from_tag.empty() && c.monologues().size() > 2) {
 		std::vector<call::Monologue*> gone;
 		for (auto& m : c.monologues()) {
 			bool branch =
-			        !flags.via_branch.empty() && m->via_branch == flags.via_branch;
-			if (m->has_tag(flags.from_tag) ||
-			    (!flags.to_tag.empty() && m->has_tag(flags.to_tag)) || branch)
+			        !party.via_branch.empty() && m->via_branch == party.via_branch;
+			if (m->has_tag(party.from_tag) ||
+			    (!party.to_tag.empty() && m->has_tag(party.to_tag)) || branch)
 				gone.push_back(m.get());
 		}
 		for (auto* m : gone)
@@ -78,7 +78,10 @@ void cmd_delete(Request& request, Completion done)
 	Arena* arena = &request.arena;
 	std::string call_id = flags->call_id;
 	reg.run<DeleteOutcome>(
-	        *h, [f = *flags, delay](call::Call& c) { return delete_on_loop(c, f, delay); },
+	        *h,
+	        [party = flags->options, delay](call::Call& c) {
+		        return delete_on_loop(c, party, delay);
+	        },
 	        [done, arena, &reg, call_id, delay](DeleteOutcome out) {
 		        if (out.whole_call) {
 			        reg.count_deleted();

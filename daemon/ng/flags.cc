@@ -1,9 +1,9 @@
 #include "ng/flags.h"
 
-#include <sys/socket.h>
-
 #include <cctype>
+#include <variant>
 
+#include "ng/flag_table.h"
 #include "util/strings.h"
 
 namespace rtprelay::ng {
@@ -47,13 +47,165 @@ const Value* find_key(const Value& dict, std::string_view canonical)
 
 namespace {
 
+using F = SignallingFlags;
+
 Error wrong_type(std::string_view key, const Value& v, const char* want)
 {
 	return Error{strprintf("key '%.*s' must be %s, not %s", static_cast<int>(key.size()),
 	                       key.data(), want, std::string(v.type_name()).c_str())};
 }
 
-Result<void> get_string(const Value& params, std::string_view key, std::string& out)
+// A list of strings; a single string is accepted as a one-element list.
+Result<std::vector<std::string_view>> get_list(const Value& v, std::string_view key)
+{
+	if (v.is_string())
+		return std::vector{v.as_string()};
+	if (!v.is_list())
+		return wrong_type(key, v, "a list of strings");
+	std::vector<std::string_view> out;
+	for (const auto& item : v.as_list()) {
+		if (!item.is_string())
+			return wrong_type(key, item, "a list of strings");
+		out.push_back(item.as_string());
+	}
+	return out;
+}
+
+// A flag word from the `flags` list or `rtpp-flags`; false if there is no such word.
+bool apply_word(F& f, std::string_view word)
+{
+	const FlagRow* row = find_flag(word);
+	const auto* flag = row ? std::get_if<WordFlag>(&row->kind) : nullptr;
+	if (!flag)
+		return false;
+	flag->set(f);
+	return true;
+}
+
+Result<void> apply_int(F& f, const FlagRow& row, const IntKey& key, std::optional<int64_t> value)
+{
+	if (!value || *value < key.min || *value > key.max)
+		return Error{strprintf("key '%.*s' must be %d..%d %s",
+		                       static_cast<int>(row.name.size()), row.name.data(), key.min,
+		                       key.max, key.unit)};
+	key.set(f, static_cast<int>(*value));
+	return {};
+}
+
+// One key's value as text, whichever form carried it: the same text gives the same flags, or
+// the same error. Empty text means "not given" for named values and addresses.
+struct ApplyText {
+	F& f;
+	const FlagRow& row;
+	std::string_view value;
+
+	Result<void> operator()(const WordFlag&) const // a word given a value: not a word we know
+	{
+		f.unknown.push_back(std::string(row.name) + "=" + std::string(value));
+		return {};
+	}
+	Result<void> operator()(const TextKey& key) const
+	{
+		key.set(f, value);
+		return {};
+	}
+	Result<void> operator()(const IntKey& key) const
+	{
+		return apply_int(f, row, key, parse_int(value));
+	}
+	Result<void> operator()(const EnumKey& key) const
+	{
+		if (value.empty())
+			return {};
+		for (const KeyValue& v : key.values)
+			if (flag_equals(value, v.name)) {
+				v.set(f);
+				return {};
+			}
+		return key.reject(value);
+	}
+	Result<void> operator()(const ListKey& key) const
+	{
+		key.add(f, value);
+		return {};
+	}
+	Result<void> operator()(const WordListKey&) const
+	{
+		std::string word = std::string(row.name) + "-" + std::string(value);
+		if (!apply_word(f, word))
+			f.unknown.push_back(std::string(row.name) + "=" + std::string(value));
+		return {};
+	}
+	Result<void> operator()(const AddressKey& key) const
+	{
+		std::string_view text = trim(value);
+		if (text.empty())
+			return {};
+		auto ip = net::IpAddress::parse(text);
+		if (!ip)
+			return Error{strprintf("%.*s: %s", static_cast<int>(row.name.size()),
+			                       row.name.data(), ip.error().reason.c_str())};
+		key.set(f, *ip);
+		return {};
+	}
+};
+
+Result<void> apply_text(F& f, const FlagRow& row, std::string_view value)
+{
+	return std::visit(ApplyText{f, row, value}, row.kind);
+}
+
+// One key of the native dictionary: checks the value's type, then applies it as text.
+struct ApplyNative {
+	F& f;
+	const FlagRow& row;
+	const Value& value;
+
+	Result<void> operator()(const WordFlag&) const { return {}; } // words are in `flags`
+	Result<void> operator()(const IntKey& key) const
+	{
+		if (value.is_int())
+			return apply_int(f, row, key, value.as_int());
+		if (value.is_string())
+			return apply_text(f, row, value.as_string());
+		return apply_int(f, row, key, std::nullopt);
+	}
+	Result<void> operator()(const ListKey&) const { return each_item(); }
+	Result<void> operator()(const WordListKey&) const { return each_item(); }
+	Result<void> operator()(const AddressKey& key) const
+	{
+		if (!key.family_pair)
+			return string_value();
+		auto items = get_list(value, row.name); // ["IP4", "192.0.2.1"]
+		if (!items)
+			return items.error();
+		if (items->size() != 2)
+			return Error{strprintf("key '%.*s' must be a list [family, address]",
+			                       static_cast<int>(row.name.size()), row.name.data())};
+		return apply_text(f, row, (*items)[1]);
+	}
+	Result<void> operator()(const TextKey&) const { return string_value(); }
+	Result<void> operator()(const EnumKey&) const { return string_value(); }
+
+	Result<void> string_value() const
+	{
+		if (!value.is_string())
+			return wrong_type(row.name, value, "a string");
+		return apply_text(f, row, value.as_string());
+	}
+	Result<void> each_item() const
+	{
+		auto items = get_list(value, row.name);
+		if (!items)
+			return items.error();
+		for (std::string_view item : *items)
+			if (auto r = apply_text(f, row, item); !r)
+				return r;
+		return {};
+	}
+};
+
+Result<void> read_string(const Value& params, std::string_view key, std::string& out)
 {
 	const Value* v = find_key(params, key);
 	if (!v)
@@ -64,161 +216,62 @@ Result<void> get_string(const Value& params, std::string_view key, std::string& 
 	return {};
 }
 
-// A list of strings; a single string is accepted as a one-element list.
-Result<std::vector<std::string>> get_list(const Value& params, std::string_view key)
+// `flags`: a list of words.
+Result<void> read_flag_words(F& f, const Value& params)
 {
-	std::vector<std::string> out;
-	const Value* v = find_key(params, key);
+	const Value* v = find_key(params, "flags");
 	if (!v)
-		return out;
-	if (v->is_string()) {
-		out.emplace_back(v->as_string());
-		return out;
+		return {};
+	auto words = get_list(*v, "flags");
+	if (!words)
+		return words.error();
+	for (std::string_view word : *words)
+		if (!apply_word(f, word))
+			f.unknown.emplace_back(word);
+	return {};
+}
+
+// Every other key of the table that the dictionary carries.
+Result<void> read_native_keys(F& f, const Value& params)
+{
+	for (const FlagRow& row : flag_table()) {
+		if (std::holds_alternative<WordFlag>(row.kind))
+			continue;
+		if (const Value* v = find_key(params, row.name))
+			if (auto r = std::visit(ApplyNative{f, row, *v}, row.kind); !r)
+				return r;
 	}
-	if (!v->is_list())
-		return wrong_type(key, *v, "a list of strings");
-	for (const auto& item : v->as_list()) {
-		if (!item.is_string())
-			return wrong_type(key, item, "a list of strings");
-		out.emplace_back(item.as_string());
-	}
-	return out;
-}
-
-Result<int> parse_family(std::string_view v)
-{
-	std::string n = normalize_flag(v);
-	if (n == "ip4" || n == "ipv4")
-		return AF_INET;
-	if (n == "ip6" || n == "ipv6")
-		return AF_INET6;
-	return Error{strprintf("address family '%s' is neither IP4 nor IP6", printable(v).c_str())};
-}
-
-// One flag word from `flags` or `rtpp-flags`; returns false if unknown.
-bool apply_flag(SignallingFlags& f, const std::string& n)
-{
-	if (n == "trust-address")
-		f.trust_address = true;
-	else if (n == "sip-source-address")
-		f.sip_source_address = true;
-	else if (n == "symmetric")
-		f.symmetric = true;
-	else if (n == "asymmetric")
-		f.asymmetric = true;
-	else if (n == "strict-source")
-		f.strict_source = true;
-	else if (n == "fatal")
-		f.fatal = true;
-	else if (n == "replace-origin")
-		f.replace_origin = true;
-	else if (n == "replace-session-connection")
-		f.replace_session_connection = true;
-	else if (n == "replace-sdp-version")
-		f.replace_sdp_version = true;
-	else if (n == "rtcp-mux-offer")
-		f.rtcp_mux_offer = true;
-	else if (n == "rtcp-mux-demux")
-		f.rtcp_mux_demux = true;
-	else if (n == "rtcp-mux-accept")
-		f.rtcp_mux_accept = true;
-	else if (n == "rtcp-mux-reject")
-		f.rtcp_mux_reject = true;
-	else if (n == "ice-remove")
-		f.ice = IceMode::kRemove;
-	else
-		return false;
-	return true;
-}
-
-Result<void> apply_replace(SignallingFlags& f, const std::string& what)
-{
-	std::string n = normalize_flag(what);
-	if (n == "origin")
-		f.replace_origin = true;
-	else if (n == "session-connection")
-		f.replace_session_connection = true;
-	else if (n == "sdp-version")
-		f.replace_sdp_version = true;
-	else
-		f.unknown.push_back("replace=" + what);
 	return {};
 }
 
-Result<void> apply_ice(SignallingFlags& f, std::string_view value)
+// One word of `rtpp-flags`: `key=value` for a key of the table, else a flag word.
+Result<void> apply_rtpp_word(F& f, std::string_view word)
 {
-	std::string n = normalize_flag(value);
-	if (n == "remove")
-		f.ice = IceMode::kRemove;
-	else if (n == "default")
-		f.ice = IceMode::kDefault;
-	else
-		return Error{strprintf("ICE=%s is not supported yet (only 'remove')",
-		                       printable(value).c_str())};
+	size_t eq = word.find('=');
+	if (eq != std::string_view::npos)
+		if (const FlagRow* row = find_flag(word.substr(0, eq)))
+			return apply_text(f, *row, word.substr(eq + 1));
+	if (!apply_word(f, word))
+		f.unknown.emplace_back(word);
 	return {};
 }
 
-Result<void> apply_address(std::optional<net::IpAddress>& out, std::string_view key,
-                           std::string_view value)
+// `rtpp-flags`: words separated by white space.
+Result<void> read_rtpp_flags(F& f, const Value& params)
 {
-	auto ip = net::IpAddress::parse(trim(value));
-	if (!ip)
-		return Error{strprintf("%.*s: %s", static_cast<int>(key.size()), key.data(),
-		                       ip.error().reason.c_str())};
-	out = *ip;
-	return {};
-}
-
-// `rtpp-flags`: space-separated words, `key=value` for the keyed ones.
-Result<void> apply_rtpp_flags(SignallingFlags& f, std::string_view text)
-{
-	while (!text.empty()) {
-		size_t sp = text.find_first_of(" \t\r\n");
-		std::string_view word = text.substr(0, sp);
-		text.remove_prefix(sp == std::string_view::npos ? text.size() : sp + 1);
+	const Value* v = find_key(params, "rtpp-flags");
+	if (!v)
+		return {};
+	if (!v->is_string())
+		return wrong_type("rtpp-flags", *v, "a string");
+	std::string_view rest = v->as_string();
+	while (!rest.empty()) {
+		size_t sp = rest.find_first_of(" \t\r\n");
+		std::string_view word = rest.substr(0, sp);
+		rest.remove_prefix(sp == std::string_view::npos ? rest.size() : sp + 1);
 		if (word.empty())
 			continue;
-		size_t eq = word.find('=');
-		std::string key = normalize_flag(word.substr(0, eq));
-		std::string_view value = eq == std::string_view::npos ? "" : word.substr(eq + 1);
-		Result<void> r;
-		if (eq == std::string_view::npos) {
-			if (!apply_flag(f, key))
-				f.unknown.emplace_back(word);
-		} else if (key == "direction")
-			f.direction.emplace_back(value);
-		else if (key == "replace")
-			r = apply_replace(f, std::string(value));
-		else if (key == "ice")
-			r = apply_ice(f, value);
-		else if (key == "transport-protocol")
-			f.transport_protocol = value;
-		else if (key == "address-family") {
-			auto fam = parse_family(value);
-			if (!fam)
-				return fam.error();
-			f.address_family = *fam;
-		} else if (key == "media-address")
-			r = apply_address(f.media_address, "media-address", value);
-		else if (key == "label")
-			f.label = value;
-		else if (key == "via-branch")
-			f.via_branch = value;
-		else if (key == "to-tag")
-			f.to_tag = value;
-		else if (key == "from-tag")
-			f.from_tag = value;
-		else if (key == "rtcp-mux") {
-			if (!apply_flag(f, "rtcp-mux-" + normalize_flag(value)))
-				f.unknown.emplace_back(word);
-		} else if (key == "delete-delay") {
-			auto d = parse_int(value);
-			if (!d || *d < 0 || *d > 86400)
-				return Error{"rtpp-flags: delete-delay must be 0..86400 seconds"};
-			f.delete_delay = static_cast<int>(*d);
-		} else
-			f.unknown.emplace_back(word);
-		if (!r)
+		if (auto r = apply_rtpp_word(f, word); !r)
 			return r;
 	}
 	return {};
@@ -229,87 +282,12 @@ Result<void> apply_rtpp_flags(SignallingFlags& f, std::string_view text)
 Result<SignallingFlags> parse_flags(const Value& params)
 {
 	SignallingFlags f;
-	for (auto [key, out] : {std::pair{"call-id", &f.call_id},
-	                        {"from-tag", &f.from_tag},
-	                        {"to-tag", &f.to_tag},
-	                        {"via-branch", &f.via_branch},
-	                        {"label", &f.label},
-	                        {"sdp", &f.sdp},
-	                        {"transport-protocol", &f.transport_protocol}})
-		if (auto r = get_string(params, key, *out); !r)
+	for (auto [key, out] : {std::pair{"call-id", &f.call_id}, {"sdp", &f.sdp}})
+		if (auto r = read_string(params, key, *out); !r)
 			return r.error();
-
-	auto flags = get_list(params, "flags");
-	if (!flags)
-		return flags.error();
-	for (const auto& word : *flags) {
-		std::string n = normalize_flag(word);
-		if (!apply_flag(f, n))
-			f.unknown.push_back(word);
-	}
-	auto replace = get_list(params, "replace");
-	if (!replace)
-		return replace.error();
-	for (const auto& r : *replace)
-		(void)apply_replace(f, r);
-	auto direction = get_list(params, "direction");
-	if (!direction)
-		return direction.error();
-	f.direction = *direction;
-	auto mux = get_list(params, "rtcp-mux");
-	if (!mux)
-		return mux.error();
-	for (const auto& m : *mux)
-		if (!apply_flag(f, "rtcp-mux-" + normalize_flag(m)))
-			f.unknown.push_back("rtcp-mux=" + m);
-
-	std::string text;
-	if (auto r = get_string(params, "ice", text); !r)
-		return r.error();
-	if (!text.empty())
-		if (auto r = apply_ice(f, text); !r)
+	for (auto step : {read_flag_words, read_native_keys, read_rtpp_flags})
+		if (auto r = step(f, params); !r)
 			return r.error();
-	text.clear();
-	if (auto r = get_string(params, "address-family", text); !r)
-		return r.error();
-	if (!text.empty()) {
-		auto fam = parse_family(text);
-		if (!fam)
-			return fam.error();
-		f.address_family = *fam;
-	}
-	text.clear();
-	if (auto r = get_string(params, "media-address", text); !r)
-		return r.error();
-	if (!text.empty())
-		if (auto r = apply_address(f.media_address, "media-address", text); !r)
-			return r.error();
-
-	// received-from: ["IP4", "192.0.2.1"]
-	auto received = get_list(params, "received-from");
-	if (!received)
-		return received.error();
-	if (!received->empty()) {
-		if (received->size() != 2)
-			return Error{"key 'received-from' must be a list [family, address]"};
-		if (auto r = apply_address(f.received_from, "received-from", (*received)[1]); !r)
-			return r.error();
-	}
-	if (const Value* dd = find_key(params, "delete-delay")) {
-		int64_t secs = -1;
-		if (dd->is_int())
-			secs = dd->as_int();
-		else if (dd->is_string())
-			secs = parse_int(dd->as_string()).value_or(-1);
-		if (secs < 0 || secs > 86400)
-			return Error{"key 'delete-delay' must be 0..86400 seconds"};
-		f.delete_delay = static_cast<int>(secs);
-	}
-	text.clear();
-	if (auto r = get_string(params, "rtpp-flags", text); !r)
-		return r.error();
-	if (auto r = apply_rtpp_flags(f, text); !r)
-		return r.error();
 	return f;
 }
 

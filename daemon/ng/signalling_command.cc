@@ -33,7 +33,7 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 		return;
 	}
 	for (auto [value, key] : {std::pair{&flags->call_id, "call-id"},
-	                          {&flags->from_tag, "from-tag"},
+	                          {&flags->options.from_tag, "from-tag"},
 	                          {&flags->sdp, "sdp"}})
 		if (value->empty()) {
 			done(Error{std::string("missing key '") + key + "'"});
@@ -61,12 +61,12 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	const media::Interfaces* interfaces = &reg.interfaces();
 	reg.run<Result<call::SignalResult>>(
 	        *handle,
-	        [flags = *flags, session = std::move(session).value(), config, interfaces,
+	        [options = flags->options, session = std::move(session).value(), config, interfaces,
 	         is_offer](call::Call& c) {
 		        log::CallScope scope(c.id());
 		        call::SignalContext ctx{*config, *interfaces, util::now_ms()};
-		        return is_offer ? call::offer(c, flags, session, ctx)
-		                        : call::answer(c, flags, session, ctx);
+		        return is_offer ? call::offer(c, options, session, ctx)
+		                        : call::answer(c, options, session, ctx);
 	        },
 	        [done, arena, &reg, call_id, unknown, is_offer](Result<call::SignalResult> r) {
 		        log::CallScope scope(call_id);

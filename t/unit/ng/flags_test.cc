@@ -51,11 +51,12 @@ public:
 		auto f = parse_flags(*v);
 		CPPUNIT_ASSERT(f);
 		CPPUNIT_ASSERT_EQUAL(std::string("c1@h"), f->call_id);
-		CPPUNIT_ASSERT_EQUAL(std::string("ft"), f->from_tag);
-		CPPUNIT_ASSERT(f->to_tag.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("ft"), f->options.from_tag);
+		CPPUNIT_ASSERT(f->options.to_tag.empty());
 		CPPUNIT_ASSERT_EQUAL(std::string("v=0"), f->sdp);
 		CPPUNIT_ASSERT(f->unknown.empty());
-		CPPUNIT_ASSERT(!f->trust_address && f->ice == IceMode::kDefault);
+		CPPUNIT_ASSERT(!f->options.trust_address &&
+		               f->options.ice == call::IceMode::kDefault);
 	}
 
 	void native_keys()
@@ -66,21 +67,23 @@ public:
 			"SDP-version"],"direction":["external","internal"],"ICE":"remove",
 			"transport-protocol":"RTP/AVPF","address family":"IP6","media address":"2001:db8::1",
 			"received-from":["IP4","192.0.2.9"],"rtcp-mux":["offer","demux"],"delete-delay":5})");
-		CPPUNIT_ASSERT_EQUAL(std::string("b"), f.to_tag);
-		CPPUNIT_ASSERT_EQUAL(std::string("z9"), f.via_branch);
-		CPPUNIT_ASSERT_EQUAL(std::string("caller"), f.label);
-		CPPUNIT_ASSERT(f.trust_address && f.sip_source_address && f.strict_source &&
-		               f.symmetric && f.fatal);
-		CPPUNIT_ASSERT(f.replace_origin && f.replace_session_connection &&
-		               f.replace_sdp_version);
-		CPPUNIT_ASSERT_EQUAL(size_t(2), f.direction.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("internal"), f.direction[1]);
-		CPPUNIT_ASSERT(f.ice == IceMode::kRemove);
-		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVPF"), f.transport_protocol);
-		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.address_family);
-		CPPUNIT_ASSERT_EQUAL(std::string("2001:db8::1"), f.media_address->to_string());
-		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.9"), f.received_from->to_string());
-		CPPUNIT_ASSERT(f.rtcp_mux_offer && f.rtcp_mux_demux && !f.rtcp_mux_accept);
+		CPPUNIT_ASSERT_EQUAL(std::string("b"), f.options.to_tag);
+		CPPUNIT_ASSERT_EQUAL(std::string("z9"), f.options.via_branch);
+		CPPUNIT_ASSERT_EQUAL(std::string("caller"), f.options.label);
+		CPPUNIT_ASSERT(f.options.trust_address && f.options.sip_source_address &&
+		               f.options.strict_source && f.fatal);
+		CPPUNIT_ASSERT(f.options.replace_origin && f.options.replace_sdp_version);
+		CPPUNIT_ASSERT_EQUAL(size_t(2), f.options.direction.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("internal"), f.options.direction[1]);
+		CPPUNIT_ASSERT(f.options.ice == call::IceMode::kRemove);
+		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVPF"), f.options.transport_protocol);
+		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.options.address_family);
+		CPPUNIT_ASSERT_EQUAL(std::string("2001:db8::1"),
+		                     f.options.media_address->to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.9"),
+		                     f.options.received_from->to_string());
+		CPPUNIT_ASSERT(f.options.rtcp_mux.offer && f.options.rtcp_mux.demux &&
+		               !f.options.rtcp_mux.accept);
 		CPPUNIT_ASSERT_EQUAL(5, *f.delete_delay);
 		CPPUNIT_ASSERT(f.unknown.empty());
 	}
@@ -92,10 +95,10 @@ public:
 			"replace":["session_connection","sdp version"],"address_family":"ip4",
 			"delete_delay":"0"})");
 		CPPUNIT_ASSERT_EQUAL(std::string("c"), f.call_id);
-		CPPUNIT_ASSERT_EQUAL(std::string("a"), f.from_tag);
-		CPPUNIT_ASSERT(f.trust_address && f.strict_source);
-		CPPUNIT_ASSERT(f.replace_session_connection && f.replace_sdp_version);
-		CPPUNIT_ASSERT_EQUAL(AF_INET, f.address_family);
+		CPPUNIT_ASSERT_EQUAL(std::string("a"), f.options.from_tag);
+		CPPUNIT_ASSERT(f.options.trust_address && f.options.strict_source);
+		CPPUNIT_ASSERT(f.options.replace_sdp_version && f.unknown.empty());
+		CPPUNIT_ASSERT_EQUAL(AF_INET, f.options.address_family);
 		CPPUNIT_ASSERT_EQUAL(0, *f.delete_delay);
 	}
 
@@ -105,16 +108,17 @@ public:
 		        R"({"rtpp-flags":"trust-address replace-origin replace-session-connection
 			ICE=remove direction=external direction=internal transport-protocol=RTP/AVP
 			address-family=IP6 label=callee rtcp-mux=demux delete-delay=3 media-address=192.0.2.1"})");
-		CPPUNIT_ASSERT(f.trust_address && f.replace_origin && f.replace_session_connection);
-		CPPUNIT_ASSERT(f.ice == IceMode::kRemove);
-		CPPUNIT_ASSERT_EQUAL(size_t(2), f.direction.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("external"), f.direction[0]);
-		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVP"), f.transport_protocol);
-		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.address_family);
-		CPPUNIT_ASSERT_EQUAL(std::string("callee"), f.label);
-		CPPUNIT_ASSERT(f.rtcp_mux_demux);
+		CPPUNIT_ASSERT(f.options.trust_address && f.options.replace_origin);
+		CPPUNIT_ASSERT(f.options.ice == call::IceMode::kRemove);
+		CPPUNIT_ASSERT_EQUAL(size_t(2), f.options.direction.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("external"), f.options.direction[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("RTP/AVP"), f.options.transport_protocol);
+		CPPUNIT_ASSERT_EQUAL(AF_INET6, f.options.address_family);
+		CPPUNIT_ASSERT_EQUAL(std::string("callee"), f.options.label);
+		CPPUNIT_ASSERT(f.options.rtcp_mux.demux);
 		CPPUNIT_ASSERT_EQUAL(3, *f.delete_delay);
-		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.1"), f.media_address->to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.1"),
+		                     f.options.media_address->to_string());
 		CPPUNIT_ASSERT(f.unknown.empty());
 	}
 
@@ -122,7 +126,7 @@ public:
 	{
 		auto f = ok_json(R"({"flags":["trust-address","frobnicate"],"replace":["zap"],
 			"rtpp-flags":"wibble x=y"})");
-		CPPUNIT_ASSERT(f.trust_address);
+		CPPUNIT_ASSERT(f.options.trust_address);
 		CPPUNIT_ASSERT_EQUAL(size_t(4), f.unknown.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("frobnicate"), f.unknown[0]);
 		CPPUNIT_ASSERT_EQUAL(std::string("replace=zap"), f.unknown[1]);

@@ -1,0 +1,58 @@
+// What an offer or answer asks of the call layer, in the call layer's own terms: the parties,
+// the interfaces facing them, how to read the sender's SDP and how to rewrite it for the
+// receiver. A control surface (ng) fills it from its request; signalling reads it on the call's
+// media loop.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/address.h"
+
+namespace rtprelay::call {
+
+enum class IceMode {
+	kDefault, // ICE attributes go (there is no ICE yet), with a warning
+	kRemove,  // ICE attributes go, as asked
+};
+
+// rtcp-mux handling asked with the offer.
+struct RtcpMuxOptions {
+	bool offer = false;  // offer mux to the answerer even if the offerer did not
+	bool demux = false;  // do not offer mux on, even if the offerer offered it
+	bool accept = false; // accept mux from the offerer even if the answerer declines it
+	bool reject = false; // as demux, for now
+
+	bool operator==(const RtcpMuxOptions&) const = default;
+};
+
+struct SignalOptions {
+	std::string from_tag;   // the party that offered
+	std::string to_tag;     // the party that answers; empty before the first answer
+	std::string via_branch; // names the fork of an offer not yet answered
+	std::string label;      // given to the party sending this SDP
+
+	std::vector<std::string> direction; // interface names facing the [from-tag, to-tag] party
+	int address_family = 0;             // AF_UNSPEC (as offered), AF_INET or AF_INET6
+	std::string transport_protocol;     // empty: keep the offered one
+
+	// Where the sender's media comes from, when not (only) from its SDP.
+	std::optional<net::IpAddress> media_address; // replaces the SDP's address, RTCP's too
+	std::optional<net::IpAddress> received_from; // the address the SIP message came from
+	bool sip_source_address = false;             // use received_from instead of the SDP's...
+	bool trust_address = false;                  // ...unless the SDP is to be trusted
+
+	// Endpoint learning for the sender's streams.
+	bool asymmetric = false;    // never learn: send where the SDP says
+	bool strict_source = false; // drop packets from anyone but the confirmed endpoint
+
+	RtcpMuxOptions rtcp_mux;
+	bool replace_origin = false;      // o= gets the relay's address
+	bool replace_sdp_version = false; // o= version bumped only when the SDP changed
+	IceMode ice = IceMode::kDefault;
+
+	bool operator==(const SignalOptions&) const = default;
+};
+
+} // namespace rtprelay::call

@@ -1,0 +1,104 @@
+#include "ng/flag_table.h"
+
+#include <sys/socket.h>
+
+#include "ng/flags.h"
+#include "util/strings.h"
+
+namespace rtprelay::ng {
+namespace {
+
+using F = SignallingFlags;
+
+// Flags asking for what the relay always does: accepted so that scripts written for rtpengine
+// get no warning.
+void relay_default(F&) {}
+
+constexpr KeyValue kIceModes[] = {
+        {"remove", [](F& f) { f.options.ice = call::IceMode::kRemove; }},
+        {"default", [](F& f) { f.options.ice = call::IceMode::kDefault; }},
+};
+
+Error reject_ice(std::string_view value)
+{
+	return Error{
+	        strprintf("ICE=%s is not supported yet (only 'remove')", printable(value).c_str())};
+}
+
+constexpr KeyValue kFamilies[] = {
+        {"ip4", [](F& f) { f.options.address_family = AF_INET; }},
+        {"ipv4", [](F& f) { f.options.address_family = AF_INET; }},
+        {"ip6", [](F& f) { f.options.address_family = AF_INET6; }},
+        {"ipv6", [](F& f) { f.options.address_family = AF_INET6; }},
+};
+
+Error reject_family(std::string_view value)
+{
+	return Error{
+	        strprintf("address family '%s' is neither IP4 nor IP6", printable(value).c_str())};
+}
+
+constexpr int kMaxDeleteDelay = 86400; // a day; anything longer is a typo
+
+const FlagRow kRows[] = {
+        // Parties
+        {"from-tag", TextKey{[](F& f, std::string_view v) { f.options.from_tag = v; }}},
+        {"to-tag", TextKey{[](F& f, std::string_view v) { f.options.to_tag = v; }}},
+        {"via-branch", TextKey{[](F& f, std::string_view v) { f.options.via_branch = v; }}},
+        {"label", TextKey{[](F& f, std::string_view v) { f.options.label = v; }}},
+
+        // Interfaces and transport
+        {"direction",
+         ListKey{[](F& f, std::string_view v) { f.options.direction.emplace_back(v); }}},
+        {"address-family", EnumKey{kFamilies, reject_family}},
+        {"transport-protocol",
+         TextKey{[](F& f, std::string_view v) { f.options.transport_protocol = v; }}},
+
+        // Where the sender's media comes from
+        {"media-address",
+         AddressKey{[](F& f, const net::IpAddress& ip) { f.options.media_address = ip; }}},
+        {"received-from",
+         AddressKey{[](F& f, const net::IpAddress& ip) { f.options.received_from = ip; }, true}},
+        {"sip-source-address", WordFlag{[](F& f) { f.options.sip_source_address = true; }}},
+        {"trust-address", WordFlag{[](F& f) { f.options.trust_address = true; }}},
+
+        // Endpoint learning
+        {"symmetric", WordFlag{relay_default}},
+        {"asymmetric", WordFlag{[](F& f) { f.options.asymmetric = true; }}},
+        {"strict-source", WordFlag{[](F& f) { f.options.strict_source = true; }}},
+
+        // SDP rewriting
+        {"replace", WordListKey{}},
+        {"replace-origin", WordFlag{[](F& f) { f.options.replace_origin = true; }}},
+        {"replace-session-connection", WordFlag{relay_default}},
+        {"replace-sdp-version", WordFlag{[](F& f) { f.options.replace_sdp_version = true; }}},
+        {"rtcp-mux", WordListKey{}},
+        {"rtcp-mux-offer", WordFlag{[](F& f) { f.options.rtcp_mux.offer = true; }}},
+        {"rtcp-mux-demux", WordFlag{[](F& f) { f.options.rtcp_mux.demux = true; }}},
+        {"rtcp-mux-accept", WordFlag{[](F& f) { f.options.rtcp_mux.accept = true; }}},
+        {"rtcp-mux-reject", WordFlag{[](F& f) { f.options.rtcp_mux.reject = true; }}},
+        {"ice", EnumKey{kIceModes, reject_ice}},
+        {"ice-remove", WordFlag{[](F& f) { f.options.ice = call::IceMode::kRemove; }}},
+
+        // delete
+        {"delete-delay",
+         IntKey{0, kMaxDeleteDelay, "seconds", [](F& f, int secs) { f.delete_delay = secs; }}},
+        {"fatal", WordFlag{[](F& f) { f.fatal = true; }}},
+};
+
+} // namespace
+
+std::span<const FlagRow> flag_table()
+{
+	return kRows;
+}
+
+const FlagRow* find_flag(std::string_view name)
+{
+	for (const FlagRow& row : kRows)
+		if (flag_equals(name, row.name))
+			return &row;
+	return nullptr;
+}
+
+} // namespace rtprelay::ng
