@@ -79,7 +79,7 @@ void cmd_delete(Request& request, Completion done)
 	std::string call_id = flags->call_id;
 	reg.run<DeleteOutcome>(
 	        *h, [f = *flags, delay](call::Call& c) { return delete_on_loop(c, f, delay); },
-	        [done, arena, &reg, call_id, delay](DeleteOutcome out) {
+	        [done, arena, &reg, call_id, delay](const DeleteOutcome& out) {
 		        if (out.whole_call) {
 			        reg.count_deleted();
 			        if (delay == 0)
