@@ -2,6 +2,7 @@
 // server, run until SIGTERM/SIGINT.
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
 
@@ -211,7 +212,7 @@ int run(const Config& config, const std::string& config_file)
 } // namespace
 
 int main(int argc, char** argv)
-{
+try {
 	signal(SIGPIPE, SIG_IGN);
 	auto loaded = config::load(argc, argv);
 	if (!loaded) {
@@ -229,4 +230,9 @@ int main(int argc, char** argv)
 	                                                       : run(config, loaded->config_file);
 	log::shutdown();
 	return rc;
+} catch (const std::exception& e) {
+	// What nothing could handle (no memory, a thread that would not start): exit with the
+	// reason rather than abort in std::terminate.
+	fprintf(stderr, "rtprelayd: %s\n", e.what());
+	return 1;
 }
