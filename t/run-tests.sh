@@ -87,6 +87,7 @@ for src in t/fuzz/*.cc; do
 done
 run_suite docs docs_current
 run_suite style make_gate style
+run_suite tidy make_gate tidy
 
 echo
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
