@@ -20,6 +20,7 @@
 #include "util/log.h"
 #include "version.h"
 
+// libevent's `struct event` is global too: spell rtprelay::event in full.
 using namespace rtprelay;
 
 namespace {
@@ -161,10 +162,10 @@ int run(const Config& config, const std::string& config_file)
 		pidfile.emplace(std::move(p).value());
 	}
 
-	auto loop = event::Loop::create();
+	auto loop = rtprelay::event::Loop::create();
 	if (!loop)
 		return fail(loop.error().reason);
-	event::Loop& l = **loop;
+	rtprelay::event::Loop& l = **loop;
 	for (int sig : {SIGTERM, SIGINT}) {
 		auto r = l.on_signal(sig, [&l, sig] {
 			log::notice(kLog, "received %s, shutting down",
