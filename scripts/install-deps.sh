@@ -8,7 +8,7 @@ build-essential g++ make pkg-config git
 libevent-dev libjson-c-dev libssl-dev libsrtp2-dev libhiredis-dev
 libnftnl-dev libmnl-dev libinih-dev liburing-dev
 libcppunit-dev
-clang libclang-rt-14-dev clang-format
+clang libclang-rt-14-dev clang-format clang-tidy
 python3 netcat-openbsd procps
 qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static cpio kmod
 iptables nftables libxtables-dev iproute2 ethtool

@@ -57,6 +57,15 @@ docs_current() {
 	fi
 }
 
+# make_gate NAME: a `make NAME` check that passes or fails as a whole (style, tidy).
+make_gate() {
+	if make --no-print-directory "$1"; then
+		echo "$1: 1 passed, 0 failed"
+	else
+		echo "$1: 0 passed, 1 failed (see 'make $1' above)"
+	fi
+}
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
@@ -79,6 +88,8 @@ for src in t/fuzz/*.cc; do
 	run_suite "fuzz-$t" fuzz "$t"
 done
 run_suite docs docs_current
+run_suite style make_gate style
+run_suite tidy make_gate tidy
 
 echo
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"

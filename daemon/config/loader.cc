@@ -59,66 +59,96 @@ bool takes_value(const OptionSpec& spec)
 	return !spec.arg.empty();
 }
 
-// --name=value, --name value, --flag, -x value, -xvalue, -fE (grouped flags).
+Error needs_value(const std::string& origin, const OptionSpec& spec)
+{
+	return Error{strprintf("option %s needs a value (%.*s)", origin.c_str(),
+	                       static_cast<int>(spec.arg.size()), spec.arg.data())};
+}
+
+// argv[i] is --name=value, --name value or --flag; i moves past a separate value.
+Result<void> parse_long(CliResult& out, int argc, const char* const* argv, int& i)
+{
+	std::string_view a = argv[i];
+	std::string_view body = a.substr(2);
+	size_t eq = body.find('=');
+	std::string_view name = body.substr(0, eq);
+	const OptionSpec* spec = find_option(name);
+	if (!spec)
+		return unknown_option(
+		        name, a.substr(0, eq == std::string_view::npos ? a.size() : eq + 2));
+	std::string origin = "--" + std::string(name);
+	std::string value;
+	if (eq != std::string_view::npos)
+		value = body.substr(eq + 1);
+	else if (takes_value(*spec)) {
+		if (i + 1 >= argc)
+			return needs_value(origin, *spec);
+		value = argv[++i];
+	} else
+		value = "true";
+	return add_cli(out, *spec, std::move(value), std::move(origin));
+}
+
+// argv[i] is -x value, -xvalue or -fE (grouped flags); i moves past a separate value.
+Result<void> parse_short(CliResult& out, int argc, const char* const* argv, int& i)
+{
+	std::string_view a = argv[i];
+	for (size_t j = 1; j < a.size(); j++) {
+		const OptionSpec* spec = find_short_option(a[j]);
+		std::string origin = std::string("-") + a[j];
+		if (!spec)
+			return Error{strprintf("unknown option '%s' (see --help)",
+			                       printable(origin).c_str())};
+		std::string value = "true";
+		if (takes_value(*spec)) {
+			if (j + 1 < a.size())
+				value = a.substr(j + 1);
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return needs_value(origin, *spec);
+			j = a.size();
+		}
+		if (auto r = add_cli(out, *spec, std::move(value), std::move(origin)); !r)
+			return r;
+	}
+	return {};
+}
+
+// The command line: options only, no other arguments.
 Result<CliResult> parse_cli(int argc, const char* const* argv)
 {
 	CliResult out;
 	for (int i = 1; i < argc; i++) {
 		std::string_view a = argv[i];
-		if (a.size() > 2 && a.substr(0, 2) == "--") {
-			std::string_view body = a.substr(2);
-			size_t eq = body.find('=');
-			std::string_view name = body.substr(0, eq);
-			const OptionSpec* spec = find_option(name);
-			if (!spec)
-				return unknown_option(name, a.substr(0, eq == std::string_view::npos
-				                                                ? a.size()
-				                                                : eq + 2));
-			std::string origin = "--" + std::string(name);
-			std::string value;
-			if (eq != std::string_view::npos)
-				value = body.substr(eq + 1);
-			else if (takes_value(*spec)) {
-				if (i + 1 >= argc)
-					return Error{strprintf("option %s needs a value (%.*s)",
-					                       origin.c_str(),
-					                       static_cast<int>(spec->arg.size()),
-					                       spec->arg.data())};
-				value = argv[++i];
-			} else
-				value = "true";
-			if (auto r = add_cli(out, *spec, std::move(value), std::move(origin)); !r)
-				return r.error();
-			continue;
-		}
-		if (a.size() < 2 || a[0] != '-')
+		Result<void> r;
+		if (a.size() > 2 && a.substr(0, 2) == "--")
+			r = parse_long(out, argc, argv, i);
+		else if (a.size() >= 2 && a[0] == '-')
+			r = parse_short(out, argc, argv, i);
+		else
 			return Error{
 			        strprintf("unexpected argument '%s' (options start with - or --)",
 			                  printable(a).c_str())};
-		for (size_t j = 1; j < a.size(); j++) {
-			const OptionSpec* spec = find_short_option(a[j]);
-			std::string origin = std::string("-") + a[j];
-			if (!spec)
-				return Error{strprintf("unknown option '%s' (see --help)",
-				                       printable(origin).c_str())};
-			std::string value = "true";
-			if (takes_value(*spec)) {
-				if (j + 1 < a.size())
-					value = a.substr(j + 1);
-				else if (i + 1 < argc)
-					value = argv[++i];
-				else
-					return Error{strprintf("option %s needs a value (%.*s)",
-					                       origin.c_str(),
-					                       static_cast<int>(spec->arg.size()),
-					                       spec->arg.data())};
-				j = a.size();
-			}
-			if (auto r = add_cli(out, *spec, std::move(value), std::move(origin)); !r)
-				return r.error();
-		}
+		if (!r)
+			return r.error();
 	}
 	return out;
+}
+
+// Adds the items of a list option's value, separated by ';' (empty ones skipped).
+void add_list_items(std::vector<Setting>& out, const OptionSpec* spec, std::string_view value,
+                    const std::string& where)
+{
+	while (true) {
+		size_t semi = value.find(';');
+		std::string_view item = trim(value.substr(0, semi));
+		if (!item.empty())
+			out.push_back({spec, std::string(item), where});
+		if (semi == std::string_view::npos)
+			return;
+		value.remove_prefix(semi + 1);
+	}
 }
 
 // Picks the section ([rtprelay], else [rtpengine], or the one named) and maps keys to options.
@@ -146,18 +176,9 @@ Result<std::vector<Setting>> file_settings(const std::vector<IniEntry>& entries,
 		}
 		if (spec->kind == OptionKind::kLoader)
 			return Error{where + ": only allowed on the command line"};
-		if (spec->kind == OptionKind::kList) {
-			std::string_view rest = e.value;
-			while (true) {
-				size_t semi = rest.find(';');
-				std::string_view item = trim(rest.substr(0, semi));
-				if (!item.empty())
-					out.push_back({spec, std::string(item), where});
-				if (semi == std::string_view::npos)
-					break;
-				rest.remove_prefix(semi + 1);
-			}
-		} else
+		if (spec->kind == OptionKind::kList)
+			add_list_items(out, spec, e.value, where);
+		else
 			out.push_back({spec, e.value, where});
 	}
 	return out;

@@ -3,6 +3,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include <exception>
 #include <vector>
 
 #include "kernel/abi.h"
@@ -155,8 +156,16 @@ Result<std::unique_ptr<NftRules>> NftRules::install(const nft::Spec& spec)
 
 NftRules::~NftRules()
 {
-	if (auto r = nft_remove(spec_); !r)
-		log::warn(kLog, "%s", r.error().reason.c_str());
+	// Building the netlink batch allocates; bad_alloc leaving a destructor would end the
+	// daemon in std::terminate on its way out. The rule stays then, like one left by a crash,
+	// and the next start replaces it.
+	try {
+		if (auto r = nft_remove(spec_); !r)
+			log::warn(kLog, "%s", r.error().reason.c_str());
+	} catch (const std::exception& e) {
+		log::warn(kLog, "nftables: chain %s left in place: %s", spec_.chain.c_str(),
+		          e.what());
+	}
 }
 
 } // namespace rtprelay::kernel

@@ -122,22 +122,41 @@ private:
 			return false;
 		}
 		pos_++;
-		out = c == 'l' ? Value::list(arena_) : Value::dict(arena_);
+		return c == 'l' ? list(out, depth) : dict(out, depth);
+	}
+
+	// After the 'l': items up to the closing 'e'.
+	bool list(Value& out, int depth)
+	{
+		out = Value::list(arena_);
 		while (true) {
 			if (at_end()) {
-				fail(c == 'l' ? "truncated list" : "truncated dictionary");
+				fail("truncated list");
 				return false;
 			}
 			if (peek() == 'e') {
 				pos_++;
 				return true;
 			}
-			if (c == 'l') {
-				Value item;
-				if (!value(item, depth + 1))
-					return false;
-				out.push(item);
-				continue;
+			Value item;
+			if (!value(item, depth + 1))
+				return false;
+			out.push(item);
+		}
+	}
+
+	// After the 'd': key, value pairs up to the closing 'e'.
+	bool dict(Value& out, int depth)
+	{
+		out = Value::dict(arena_);
+		while (true) {
+			if (at_end()) {
+				fail("truncated dictionary");
+				return false;
+			}
+			if (peek() == 'e') {
+				pos_++;
+				return true;
 			}
 			if (!is_digit(peek())) {
 				fail("dictionary key must be a string");

@@ -1,6 +1,7 @@
 #include "ng/call_stats.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace rtprelay::ng {
 namespace {
@@ -95,15 +96,20 @@ Value mos_value(Arena& arena, const call::SsrcSnapshot& s, int64_t at_ms)
 	                   : 0;
 	double mos = estimate_mos(loss, s.jitter_ms, 0);
 	Value v = Value::dict(arena);
-	v.set("MOS", Value::integer(static_cast<int64_t>(mos * 10 + 0.5)));
+	v.set("MOS", Value::integer(stat_integer(mos * 10)));
 	v.set("round-trip time", Value::integer(0));
 	v.set("jitter", Value::integer(s.jitter_ms));
-	v.set("packet loss", Value::integer(static_cast<int64_t>(loss + 0.5)));
+	v.set("packet loss", Value::integer(stat_integer(loss)));
 	v.set("reported at", Value::integer(at_ms / 1000));
 	return v;
 }
 
 } // namespace
+
+int64_t stat_integer(double x)
+{
+	return std::llround(x);
+}
 
 double estimate_mos(double loss_percent, double jitter_ms, double rtt_ms)
 {

@@ -12,6 +12,10 @@ namespace rtprelay::ng {
 // Adds the statistics keys of `snap` to the reply dictionary `reply`.
 void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena);
 
+// The integer a reply carries for a statistic (MOS x10, loss in percent): the nearest one,
+// halves away from zero. Truncating x + 0.5 is not that: 0.49999999999999994 + 0.5 is 1.0.
+int64_t stat_integer(double x);
+
 // MOS (1.0-4.5) estimated from loss and jitter with the ITU-T G.107 E-model simplification
 // rtpengine uses; round-trip time unknown to the relay counts as 0.
 double estimate_mos(double loss_percent, double jitter_ms, double rtt_ms);

@@ -82,7 +82,7 @@ void cmd_delete(Request& request, Completion done)
 	        [party = flags->options, delay](call::Call& c) {
 		        return delete_on_loop(c, party, delay);
 	        },
-	        [done, arena, &reg, call_id, delay](DeleteOutcome out) {
+	        [done, arena, &reg, call_id, delay](const DeleteOutcome& out) {
 		        if (out.whole_call) {
 			        reg.count_deleted();
 			        if (delay == 0)

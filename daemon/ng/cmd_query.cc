@@ -31,7 +31,7 @@ void cmd_query(Request& request, Completion done)
 		        call::kernel_refresh(c);
 		        return call::snapshot(c);
 	        },
-	        [done, arena](call::CallSnapshot snap) {
+	        [done, arena](const call::CallSnapshot& snap) {
 		        Value reply = Value::dict(*arena);
 		        reply.set("result", Value::string("ok"));
 		        add_call_stats(reply, snap, *arena);

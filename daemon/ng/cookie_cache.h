@@ -52,7 +52,7 @@ private:
 		std::vector<Waiter> waiters;
 	};
 	struct Generation {
-		std::pmr::monotonic_buffer_resource arena{64 * 1024};
+		std::pmr::monotonic_buffer_resource arena{size_t{64} * 1024};
 		// Keys point into the arena too; nodes and buckets come from it.
 		std::pmr::unordered_map<std::string_view, Entry> map{&arena};
 		std::string_view keep(std::string_view s);

@@ -55,7 +55,7 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 	}
 	// Guards against a handler answering twice or, after throwing, not at all.
 	auto answered = std::make_shared<bool>(false);
-	Completion completion = [&arena, done, answered](Result<Value> outcome) {
+	Completion completion = [&arena, done = std::move(done), answered](Result<Value> outcome) {
 		if (*answered)
 			return;
 		*answered = true;

@@ -11,7 +11,7 @@
 
 namespace rtprelay::sdp {
 
-inline constexpr size_t kMaxSdpSize = 1024 * 1024; // bytes
+inline constexpr size_t kMaxSdpSize = size_t{1024} * 1024; // bytes
 inline constexpr size_t kMaxMediaSections = 64;
 
 // Errors are plain text for the ng "error-reason", with the 1-based line number where there

@@ -26,7 +26,9 @@ const char* level_name(int level)
 	return names[level < 0 ? 0 : level > 7 ? 7 : level];
 }
 
-void vwrite(Subsystem sub, int level, const char* fmt, va_list ap)
+// The format attribute says fmt comes from a checked caller (clang's -Wformat-nonliteral).
+__attribute__((format(printf, 3, 0))) void vwrite(Subsystem sub, int level, const char* fmt,
+                                                  va_list ap)
 {
 	if (!enabled(sub, level))
 		return;

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+// libevent's `struct event` is global too: spell rtprelay::event in full.
 using namespace rtprelay;
 
 class LoopTest : public CppUnit::TestFixture {
@@ -17,7 +18,7 @@ class LoopTest : public CppUnit::TestFixture {
 public:
 	void post_from_other_threads_runs_in_order_on_the_loop()
 	{
-		auto loop = std::move(event::Loop::create()).value();
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
 		std::vector<int> seen; // touched only on the loop thread
 		std::thread::id loop_thread;
 		bool wrong_thread = false;
@@ -51,7 +52,7 @@ public:
 
 	void stop_from_another_thread()
 	{
-		auto loop = std::move(event::Loop::create()).value();
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
 		std::atomic<bool> returned{false};
 		std::thread runner([&] {
 			loop->run();

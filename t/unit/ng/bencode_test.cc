@@ -98,9 +98,12 @@ public:
 
 	void round_trip_is_byte_identical()
 	{
-		const char* msgs[] = {
+		// Named, since clang warns about joined literals inside an array initializer.
+		const char* offer =
 		        "d7:command5:offer7:call-id6:abc1238:from-tag3:ft15:flagsl13:trust-addresse"
-		        "7:replacel6:origin18:session-connectione3:sdp3:v=0e",
+		        "7:replacel6:origin18:session-connectione3:sdp3:v=0e";
+		const char* msgs[] = {
+		        offer,
 		        "d6:result2:ok7:createdi1700000000e4:tagsd3:ft1d6:mediasl0:eeee",
 		        "le",
 		        "de",

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 
+// libevent's `struct event` is global too: spell rtprelay::event in full.
 using namespace rtprelay;
 using namespace rtprelay::ng;
 
@@ -77,7 +78,7 @@ class ServerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(bind_failure_names_the_address);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<event::Loop> loop_;
+	std::unique_ptr<rtprelay::event::Loop> loop_;
 	std::unique_ptr<Server> server_;
 	net::Endpoint addr_;
 
@@ -108,7 +109,7 @@ public:
 	{
 		g_count_runs = 0;
 		g_slow_done.reset();
-		loop_ = std::move(event::Loop::create()).value();
+		loop_ = std::move(rtprelay::event::Loop::create()).value();
 		CommandTable table = builtin_commands();
 		table.add("count", cmd_count);
 		table.add("slow", cmd_slow);
