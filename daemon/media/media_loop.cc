@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <system_error>
 #include <vector>
 
 #include "util/clock.h"
@@ -81,8 +82,14 @@ Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
 			return ml.error();
 		loops->loops_.push_back(std::move(ml).value());
 	}
-	for (auto& l : loops->loops_)
-		l->start();
+	// std::thread reports a thread it cannot start by throwing; the loops already started
+	// are stopped and joined by `loops` going out of scope.
+	try {
+		for (auto& l : loops->loops_)
+			l->start();
+	} catch (const std::system_error& e) {
+		return Error{std::string("cannot start a media thread: ") + e.what()};
+	}
 	return loops;
 }
 
