@@ -91,6 +91,7 @@ FUZZ_SRCS_ng_message := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json
 FUZZ_SRCS_ng_flags := daemon/ng/flags.cc daemon/ng/message.cc daemon/ng/bencode.cc \
                 daemon/ng/json.cc daemon/ng/value.cc daemon/util/strings.cc daemon/net/address.cc
 FUZZ_SRCS_sdp_roundtrip := $(wildcard daemon/sdp/*.cc) daemon/util/strings.cc daemon/net/address.cc
+FUZZ_SRCS_rtp_stats := daemon/media/ssrc_stats.cc daemon/media/stream_stats.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)
 .SECONDEXPANSION:

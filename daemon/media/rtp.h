@@ -11,7 +11,9 @@
 // C in kernel style: its casts are C casts.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wuseless-cast"
+#endif
 #include "../../kernel-module/rtp.h"
 #pragma GCC diagnostic pop
 
