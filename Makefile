@@ -80,6 +80,11 @@ check-asan:
 	build/asan/unit-tests
 	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
 
+# The kernel module and the iptables plugin against the kernel's checkpatch.pl.
+.PHONY: checkpatch
+checkpatch:
+	@t/style/checkpatch.sh
+
 # libFuzzer targets with ASan+UBSan (clang); t/run-tests.sh runs each for a bounded time.
 # Each target lists the daemon sources it exercises.
 FUZZ_FLAGS := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \

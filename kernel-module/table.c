@@ -134,8 +134,10 @@ static int table_delete(unsigned int id)
 	mutex_lock(&rp_mutex);
 	t->dead = true;		/* control writes now fail with -ENODEV */
 	mutex_unlock(&rp_mutex);
-	/* waits for running /proc operations and closes open files;
-	 * must not hold rp_mutex, which those operations take */
+	/*
+	 * waits for running /proc operations and closes open files;
+	 * must not hold rp_mutex, which those operations take
+	 */
 	proc_remove(t->dir);
 	synchronize_rcu();	/* no packet path still sees the table */
 	mutex_lock(&rp_mutex);

@@ -102,8 +102,10 @@
 #define RTPRELAY_CMD_DEL_TARGET	 3
 #define RTPRELAY_CMD_GET_STATS	 4
 
-/* rtprelay_target_spec.src_policy: what to do with a packet from a source
- * other than expected_src */
+/*
+ * rtprelay_target_spec.src_policy: what to do with a packet from a source
+ * other than expected_src
+ */
 #define RTPRELAY_SRC_FORWARD	0	/* forward anyway */
 #define RTPRELAY_SRC_DROP	1	/* drop in the kernel, count dropped_src */
 #define RTPRELAY_SRC_USERSPACE	2	/* hand to the daemon's socket */
@@ -111,9 +113,11 @@
 /* rtprelay_target_spec.flags */
 #define RTPRELAY_TF_EXPECT_SRC	0x01	/* expected_src is valid */
 #define RTPRELAY_TF_RTCP_MUX	0x02	/* RTP and RTCP share this port */
-/* RTCP (RFC 5761 classification) arriving here belongs somewhere other than
+/*
+ * RTCP (RFC 5761 classification) arriving here belongs somewhere other than
  * the outputs (a non-muxed RTP port whose peer has its own RTCP port): hand
- * it to userspace, which sends it to the peer's RTCP port */
+ * it to userspace, which sends it to the peer's RTCP port
+ */
 #define RTPRELAY_TF_RTCP_USERSPACE 0x04
 #define RTPRELAY_TF_ALL		0x07
 
@@ -136,8 +140,10 @@
 	"malformed", "stun", "dtls", "not_rtp", "source", "rtcp",	\
 	"payload_type", "ssrc", "no_output"
 
-/* rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
- * header needs no socket headers */
+/*
+ * rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
+ * header needs no socket headers
+ */
 #define RTPRELAY_AF_INET	2
 #define RTPRELAY_AF_INET6	10
 
