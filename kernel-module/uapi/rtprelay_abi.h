@@ -19,8 +19,13 @@
  *   /proc/rtprelay/<N>/control   binary commands (below), one struct per
  *                                write(); the write length must equal the
  *                                struct size, else -EINVAL.
- *   /proc/rtprelay/<N>/list      text, one line per target with counters
- *                                (for operators; not parsed by the daemon).
+ *   /proc/rtprelay/stats         text, "key value" lines: the module-wide
+ *                                counters "userspace_<reason> N" (every
+ *                                table and target since the module loaded).
+ *   /proc/rtprelay/<N>/list      text, one line per target with counters,
+ *                                "userspace_<reason> N" among them, then one
+ *                                line per SSRC (for operators; not parsed by
+ *                                the daemon).
  *   /proc/rtprelay/<N>/status    text, "key value" lines; the first line is
  *                                "abi_version <module's RTPRELAY_ABI_VERSION>",
  *                                and after a failed INIT a line
@@ -65,10 +70,6 @@
  * RTP, without the payload type and SSRC checks.  A packet that no output
  * could send goes to userspace.  Each packet handed to userspace is counted
  * under exactly one RTPRELAY_UP_* reason, per target and module-wide.
- *
- * /proc/rtprelay/stats    text, "key value" lines: the module-wide counters
- *                         "userspace_<reason> N" (every table and target
- *                         since the module was loaded).
  *
  * Version history
  *   1  First version.
