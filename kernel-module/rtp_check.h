@@ -56,6 +56,12 @@ static const struct rp_seq_case rp_seq_cases[] = {
 	/* two sequential packets after a jump restart at the second (A.1) */
 	{ "big jump then restart", 6, { 100, 101, 102, 20000, 20001, 20002 },
 	  0, 20002, 2, 2, 0, 0, 0 },
+	/* 904 - 1003 = 65437 > 65536 - MAX_MISORDER: late, counted */
+	{ "late within MAX_MISORDER", 5, { 1000, 1001, 1002, 1003, 904 },
+	  0, 1003, 4, 5, 0, -1, 0 },
+	/* 903 - 1003 = 65436 = 65536 - MAX_MISORDER: a jump, ignored */
+	{ "back by MAX_MISORDER is a jump", 5, { 1000, 1001, 1002, 1003, 903 },
+	  0, 1003, 4, 4, 0, 0, 0 },
 	/* 500 - 1004 = 65032 > 65536 - MAX_MISORDER: a jump, not late */
 	{ "far backwards is a jump", 4, { 1002, 1003, 1004, 500 },
 	  0, 1004, 3, 3, 0, 0, 0 },
@@ -87,6 +93,11 @@ static const struct rp_jitter_case rp_jitter_cases[] = {
 	 */
 	{ "hand computed series", 5, { 0, 160, 320, 480, 640 },
 	  { 1000, 1160, 1340, 1480, 1650 }, 47 },
+	/*
+	 * |D| 10, 10: J16 = 10, then 10 + 10 - (10 + 8) / 16 = 19 (the
+	 * real-valued A.8 gives 19.4 / 16); without the rounding it would be 20
+	 */
+	{ "rounding of J / 16", 3, { 0, 160, 320 }, { 1000, 1170, 1320 }, 19 },
 	/* transit 1000 then 990: D = -10 counts as 10 */
 	{ "early packet", 2, { 0, 160 }, { 1000, 1150 }, 10 },
 	/* the timestamp wraps: transit 356 then 386, |D| 30 */
