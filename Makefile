@@ -92,6 +92,11 @@ check-asan:
 	build/asan/unit-tests
 	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
 
+# The kernel module and the iptables plugin against the kernel's checkpatch.pl.
+.PHONY: checkpatch
+checkpatch:
+	@t/style/checkpatch.sh
+
 # libFuzzer targets with ASan+UBSan (clang); t/run-tests.sh runs each for a bounded time.
 # Each target lists the daemon sources it exercises.
 FUZZ_FLAGS := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
@@ -104,6 +109,7 @@ FUZZ_SRCS_ng_flags := daemon/ng/flags.cc daemon/ng/flag_table.cc daemon/ng/messa
                 daemon/ng/bencode.cc daemon/ng/json.cc daemon/ng/value.cc daemon/util/strings.cc \
                 daemon/net/address.cc
 FUZZ_SRCS_sdp_roundtrip := $(wildcard daemon/sdp/*.cc) daemon/util/strings.cc daemon/net/address.cc
+FUZZ_SRCS_rtp_stats := daemon/media/ssrc_stats.cc daemon/media/stream_stats.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)
 .SECONDEXPANSION:

@@ -24,9 +24,15 @@ static int __init rp_init(void)
 	int err;
 
 	rp_proc_mode &= 0666;
-	err = rp_target_cache_init();
+	err = rp_selftest();
 	if (err)
 		goto err_out;
+	err = rp_up_init();
+	if (err)
+		goto err_out;
+	err = rp_target_cache_init();
+	if (err)
+		goto err_up;
 	err = rp_table_init();
 	if (err)
 		goto err_cache;
@@ -40,6 +46,8 @@ err_table:
 	rp_table_exit();
 err_cache:
 	rp_target_cache_exit();
+err_up:
+	rp_up_exit();
 err_out:
 	return err;
 }
@@ -49,6 +57,7 @@ static void __exit rp_exit(void)
 	rp_xt_exit();		/* no new packets reach us */
 	rp_table_exit();	/* closes /proc files, frees targets via RCU */
 	rp_target_cache_exit();	/* waits for those RCU frees */
+	rp_up_exit();		/* no reader of /proc/rtprelay/stats is left */
 	pr_info("rtprelay: unloaded\n");
 }
 

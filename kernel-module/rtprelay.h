@@ -37,7 +37,13 @@ struct rp_cpu_stats {
 	u64_stats_t rtcp;
 	u64_stats_t errors;
 	u64_stats_t dropped_src;
-	u64_stats_t to_userspace;
+	u64_stats_t to_userspace[RTPRELAY_UP_COUNT];	/* by RTPRELAY_UP_* */
+	struct u64_stats_sync syncp;
+};
+
+/* The module-wide counters: packets handed up, by reason, per CPU. */
+struct rp_cpu_up {
+	u64_stats_t to_userspace[RTPRELAY_UP_COUNT];
 	struct u64_stats_sync syncp;
 };
 
@@ -104,6 +110,7 @@ int rp_target_del(struct rp_table *t, const struct rtprelay_addr *local);
 void rp_target_flush(struct rp_table *t);
 struct rp_target *rp_target_find(struct rp_table *t,
 				 const struct rtprelay_addr *local);
+extern const char *const rp_up_names[RTPRELAY_UP_COUNT];
 void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out);
 void rp_target_show(struct seq_file *m, struct rp_target *tg);
 void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
@@ -123,5 +130,18 @@ int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
 /* xt.c */
 int __must_check rp_xt_init(void);
 void rp_xt_exit(void);
+int __must_check rp_up_init(void);
+void rp_up_exit(void);
+void rp_up_global(u64 out[RTPRELAY_UP_COUNT]);
+
+/* selftest.c, with RTPRELAY_SELFTEST: 0, or -errno once a check failed */
+#ifdef RTPRELAY_SELFTEST
+int __must_check rp_selftest(void);
+#else
+static inline int rp_selftest(void)
+{
+	return 0;
+}
+#endif
 
 #endif /* RTPRELAY_H */

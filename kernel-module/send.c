@@ -90,8 +90,10 @@ static struct dst_entry *route_v6(const struct rp_pkt *p,
 	return dst;
 }
 
-/* Addresses, ports and checksum setup of a UDP packet whose IP header is
- * at the network header and whose UDP header and length are in place. */
+/*
+ * Addresses, ports and checksum setup of a UDP packet whose IP header is
+ * at the network header and whose UDP header and length are in place.
+ */
 static void finish_udp(struct sk_buff *skb, const struct rtprelay_output *o,
 		       u8 family)
 {

@@ -2,6 +2,7 @@
 /*
  * table.c - numbered tables of targets and their /proc files:
  *   /proc/rtprelay/control        "add N" / "del N"
+ *   /proc/rtprelay/stats          module-wide counters, "key value" lines
  *   /proc/rtprelay/<N>/control    binary ABI commands (ctl.c)
  *   /proc/rtprelay/<N>/list       one text line per target
  *   /proc/rtprelay/<N>/status     "key value" lines, ABI version first
@@ -59,6 +60,18 @@ static int status_show(struct seq_file *m, void *v)
 		seq_printf(m, "last_init_error daemon_abi %u module_abi %u\n",
 			   t->bad_daemon_abi, RTPRELAY_ABI_VERSION);
 	mutex_unlock(&rp_mutex);
+	return 0;
+}
+
+/* /proc/rtprelay/stats: the module-wide counters */
+static int global_show(struct seq_file *m, void *v)
+{
+	u64 up[RTPRELAY_UP_COUNT];
+	unsigned int i;
+
+	rp_up_global(up);
+	for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+		seq_printf(m, "userspace_%s %llu\n", rp_up_names[i], up[i]);
 	return 0;
 }
 
@@ -121,8 +134,10 @@ static int table_delete(unsigned int id)
 	mutex_lock(&rp_mutex);
 	t->dead = true;		/* control writes now fail with -ENODEV */
 	mutex_unlock(&rp_mutex);
-	/* waits for running /proc operations and closes open files;
-	 * must not hold rp_mutex, which those operations take */
+	/*
+	 * waits for running /proc operations and closes open files;
+	 * must not hold rp_mutex, which those operations take
+	 */
 	proc_remove(t->dir);
 	synchronize_rcu();	/* no packet path still sees the table */
 	mutex_lock(&rp_mutex);
@@ -172,12 +187,18 @@ int rp_table_init(void)
 	rp_proc_set_owner(proc_root);
 	pde = proc_create("control", rp_proc_mode & 0222, proc_root,
 			  &root_ctl_ops);
-	if (!pde) {
-		proc_remove(proc_root);
-		return -ENOMEM;
-	}
+	if (!pde)
+		goto err_remove;
+	rp_proc_set_owner(pde);
+	pde = proc_create_single("stats", 0444, proc_root, global_show);
+	if (!pde)
+		goto err_remove;
 	rp_proc_set_owner(pde);
 	return 0;
+
+err_remove:
+	proc_remove(proc_root);
+	return -ENOMEM;
 }
 
 void rp_table_exit(void)

@@ -8,6 +8,7 @@
  */
 #include <linux/jhash.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -211,7 +212,6 @@ void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
 	s64 now_ms = ktime_to_ms(ktime_get_real());
 	struct rp_ssrc *slot = NULL;
 	unsigned int i;
-	bool first;
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->packets);
@@ -237,14 +237,15 @@ void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
 		}
 	}
 	if (slot) {
-		first = !slot->seq.started;
 		slot->packets++;
 		slot->bytes += rtp->hdr_len + rtp->payload_len;
 		rp_seq_update(&slot->seq, rtp->seq);
+		/* arrival in timestamp units (A.8), modulo 2^32 like them */
 		if (tg->spec.clock_rate)
 			rp_jitter_update(&slot->seq, rtp->ts,
-					 (u32)div_u64((u64)now_ms * tg->spec.clock_rate, 1000),
-					 first);
+					 (u32)mul_u64_u32_div(ktime_get_ns(),
+							      tg->spec.clock_rate,
+							      NSEC_PER_SEC));
 	}
 	spin_unlock(&tg->ssrc_lock);
 }
@@ -257,7 +258,7 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 	out->local = tg->spec.local;
 	for_each_possible_cpu(cpu) {
 		const struct rp_cpu_stats *s = per_cpu_ptr(tg->stats, cpu);
-		u64 p, b, r, e, d, u;
+		u64 p, b, r, e, d, u[RTPRELAY_UP_COUNT];
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
@@ -266,14 +267,16 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 			r = u64_stats_read(&s->rtcp);
 			e = u64_stats_read(&s->errors);
 			d = u64_stats_read(&s->dropped_src);
-			u = u64_stats_read(&s->to_userspace);
+			for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+				u[i] = u64_stats_read(&s->to_userspace[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		out->packets += p;
 		out->bytes += b;
 		out->rtcp_packets += r;
 		out->errors += e;
 		out->dropped_src += d;
-		out->to_userspace += u;
+		for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+			out->to_userspace[i] += u[i];
 	}
 	out->last_packet_ms = atomic64_read(&tg->last_packet_ms);
 
@@ -289,7 +292,12 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 		dst->packets = src->packets;
 		dst->bytes = src->bytes;
 		dst->ext_max_seq = rp_seq_ext_max(&src->seq);
-		dst->lost = rp_seq_lost(&src->seq);
+		dst->expected = rp_seq_expected(&src->seq);
+		dst->received = src->seq.received;
+		dst->lost = (s32)clamp_t(s64, rp_seq_lost(&src->seq),
+					 S32_MIN, S32_MAX);
+		dst->duplicates = src->seq.duplicates;
+		dst->probation = src->seq.probation;
 		dst->jitter = rp_jitter(&src->seq);
 	}
 	spin_unlock_bh(&tg->ssrc_lock);
@@ -304,6 +312,7 @@ static void show_addr(struct seq_file *m, const struct rtprelay_addr *a)
 }
 
 static const char *const policy_names[] = { "forward", "drop", "userspace" };
+const char *const rp_up_names[RTPRELAY_UP_COUNT] = { RTPRELAY_UP_NAMES };
 
 void rp_target_show(struct seq_file *m, struct rp_target *tg)
 {
@@ -330,13 +339,21 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 		show_addr(m, &s->outputs[i].dst);
 		seq_printf(m, " tos %u", s->outputs[i].tos);
 	}
-	seq_printf(m, " packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu userspace %llu last_ms %llu\n",
+	seq_printf(m, " packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu last_ms %llu",
 		   st.packets, st.bytes, st.rtcp_packets, st.errors,
-		   st.dropped_src, st.to_userspace, st.last_packet_ms);
-	for (i = 0; i < RTPRELAY_MAX_SSRCS; i++)
-		if (st.ssrc[i].valid)
-			seq_printf(m, "  ssrc 0x%08x packets %llu bytes %llu ext_seq %u lost %u jitter %u\n",
-				   st.ssrc[i].ssrc, st.ssrc[i].packets,
-				   st.ssrc[i].bytes, st.ssrc[i].ext_max_seq,
-				   st.ssrc[i].lost, st.ssrc[i].jitter);
+		   st.dropped_src, st.last_packet_ms);
+	for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+		seq_printf(m, " userspace_%s %llu", rp_up_names[i],
+			   st.to_userspace[i]);
+	seq_putc(m, '\n');
+	for (i = 0; i < RTPRELAY_MAX_SSRCS; i++) {
+		const struct rtprelay_ssrc_stats *ss = &st.ssrc[i];
+
+		if (!ss->valid)
+			continue;
+		seq_printf(m, "  ssrc 0x%08x packets %llu bytes %llu ext_seq %u expected %u received %u lost %d duplicates %u probation %u jitter %u\n",
+			   ss->ssrc, ss->packets, ss->bytes, ss->ext_max_seq,
+			   ss->expected, ss->received, ss->lost,
+			   ss->duplicates, ss->probation, ss->jitter);
+	}
 }

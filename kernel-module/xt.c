@@ -129,6 +129,71 @@ static bool ssrc_expected(const struct rp_target *tg, u32 ssrc)
 	return false;
 }
 
+/* Module-wide counters of what went to userspace; rp_up_init() to exit. */
+static struct rp_cpu_up __percpu *up_global;
+
+int rp_up_init(void)
+{
+	unsigned int cpu;
+
+	up_global = alloc_percpu(struct rp_cpu_up);
+	if (!up_global)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(up_global, cpu)->syncp);
+	return 0;
+}
+
+void rp_up_exit(void)
+{
+	free_percpu(up_global);
+}
+
+/* The module-wide counters summed over all CPUs. */
+void rp_up_global(u64 out[RTPRELAY_UP_COUNT])
+{
+	unsigned int cpu, i, start;
+
+	memset(out, 0, RTPRELAY_UP_COUNT * sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct rp_cpu_up *g = per_cpu_ptr(up_global, cpu);
+		u64 v[RTPRELAY_UP_COUNT];
+
+		do {
+			start = u64_stats_fetch_begin(&g->syncp);
+			for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+				v[i] = u64_stats_read(&g->to_userspace[i]);
+		} while (u64_stats_fetch_retry(&g->syncp, start));
+		for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+			out[i] += v[i];
+	}
+}
+
+/* Leave the packet to the stack (the daemon's socket), counted by @reason. */
+static unsigned int to_userspace(struct rp_target *tg, unsigned int reason)
+{
+	struct rp_cpu_stats *s = this_cpu_ptr(tg->stats);
+	struct rp_cpu_up *g = this_cpu_ptr(up_global);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->to_userspace[reason]);
+	u64_stats_update_end(&s->syncp);
+	u64_stats_update_begin(&g->syncp);
+	u64_stats_inc(&g->to_userspace[reason]);
+	u64_stats_update_end(&g->syncp);
+	return XT_CONTINUE;
+}
+
+/* Why a packet whose first byte is not RTP's goes up (RFC 7983 classes). */
+static unsigned int demux_reason(int class)
+{
+	if (class == RP_CLASS_STUN)
+		return RTPRELAY_UP_STUN;
+	if (class == RP_CLASS_DTLS)
+		return RTPRELAY_UP_DTLS;
+	return RTPRELAY_UP_NOT_RTP;
+}
+
 /* The per-packet decision, once the target is known.  Under RCU. */
 static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 {
@@ -136,41 +201,46 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 	bool to_stack, consumed;
 	unsigned int sent;
 	bool rtcp;
+	int class;
 
 	if (pull_payload(p))
-		goto to_userspace;
-	if (rp_classify(p->payload, p->payload_len) != RP_CLASS_RTP)
-		goto to_userspace;	/* STUN, DTLS, ZRTP, TURN, junk */
+		return to_userspace(tg, RTPRELAY_UP_MALFORMED);
+	class = rp_classify(p->payload, p->payload_len);
+	if (class != RP_CLASS_RTP)
+		return to_userspace(tg, demux_reason(class));
 	if (!source_ok(p, tg)) {
 		if (tg->spec.src_policy == RTPRELAY_SRC_DROP) {
 			rp_target_inc(tg, dropped_src);
 			return NF_DROP;
 		}
 		if (tg->spec.src_policy == RTPRELAY_SRC_USERSPACE)
-			goto to_userspace;
+			return to_userspace(tg, RTPRELAY_UP_SOURCE);
 	}
-	rtcp = rp_is_rtcp(p->payload, p->payload_len);
+	rtcp = rp_kind(p->payload, p->payload_len) == RP_KIND_RTCP;
 	if (rtcp && (tg->spec.flags & RTPRELAY_TF_RTCP_USERSPACE))
-		goto to_userspace;
-	if (!rtcp &&
-	    (rp_rtp_parse(p->payload, p->payload_len, &rtp) ||
-	     !rp_pt_allowed(tg->spec.payload_types,
-			    tg->spec.num_payload_types, rtp.pt) ||
-	     !ssrc_expected(tg, rtp.ssrc)))
-		goto to_userspace;
+		return to_userspace(tg, RTPRELAY_UP_RTCP);
+	if (!rtcp) {
+		if (rp_rtp_parse(p->payload, p->payload_len, &rtp))
+			return to_userspace(tg, RTPRELAY_UP_MALFORMED);
+		if (!rp_pt_allowed(tg->spec.payload_types,
+				   tg->spec.num_payload_types, rtp.pt))
+			return to_userspace(tg, RTPRELAY_UP_PAYLOAD_TYPE);
+		if (!ssrc_expected(tg, rtp.ssrc))
+			return to_userspace(tg, RTPRELAY_UP_SSRC);
+	}
 	sent = forward(p, tg, &to_stack, &consumed);
 	if (sent < tg->spec.num_outputs)
 		rp_target_inc(tg, errors);	/* some output (or all) failed */
 	if (sent) {
 		rp_target_count(tg, rtcp ? NULL : &rtp, rtcp, p->payload_len);
-	} else {
+	} else if (!to_stack) {
 		/*
-		 * Nothing went out.  The daemon may try, unless our packets
-		 * reached the stack: its output rules may have run through this
-		 * table, and ip(6)t_do_table() then needs a final verdict.
+		 * Nothing went out and none of our packets reached the stack,
+		 * whose output rules may have run through this table (and
+		 * ip(6)t_do_table() would then need a final verdict): the
+		 * daemon may try.
 		 */
-		if (!to_stack)
-			goto to_userspace;
+		return to_userspace(tg, RTPRELAY_UP_NO_OUTPUT);
 	}
 	if (!consumed) {
 		if (sent)
@@ -179,10 +249,6 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 			kfree_skb(p->skb);
 	}
 	return NF_STOLEN;
-
-to_userspace:
-	rp_target_inc(tg, to_userspace);
-	return XT_CONTINUE;
 }
 
 static unsigned int rtprelay_tg(struct sk_buff *skb,

@@ -81,6 +81,7 @@ run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integrat
 	test_calls test_stress
 # xt_RTPRELAY built against Debian's headers and exercised in Debian's kernel under QEMU.
 run_suite kernel env NO_INSTALL=1 t/kernel/run.sh
+run_suite checkpatch t/style/checkpatch.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 run_suite bench t/bench/run.sh
 for src in t/fuzz/*.cc; do

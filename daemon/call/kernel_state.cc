@@ -17,6 +17,16 @@ KernelSsrc& slot(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& list, size_t& n
 	return list[n++];
 }
 
+// Adds one target's figures for an SSRC to k.
+void add(KernelSsrc& k, const rtprelay_ssrc_stats& s)
+{
+	k.packets += s.packets;
+	k.expected += s.expected;
+	k.lost += s.lost;
+	if (s.packets) // a slot the target only expected has no jitter of its own
+		k.jitter = s.jitter;
+}
+
 } // namespace
 
 void KernelState::installed(kernel::Channel& channel, const net::Endpoint& local)
@@ -42,6 +52,8 @@ void KernelState::remove()
 
 void KernelState::retire_live()
 {
+	for (size_t i = 0; i < retired_up_.size(); i++)
+		retired_up_[i] += live_.to_userspace[i];
 	for (const auto& s : live_.ssrc) {
 		if (!s.valid)
 			continue;
@@ -56,9 +68,7 @@ void KernelState::retire_live()
 			it = retired_.begin() + retired_count_++;
 			*it = KernelSsrc{s.ssrc};
 		}
-		it->packets += s.packets;
-		it->lost += s.lost;
-		it->jitter = s.jitter;
+		add(*it, s);
 	}
 	live_ = {};
 }
@@ -72,11 +82,18 @@ size_t KernelState::ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) c
 		if (!s.valid)
 			continue;
 		KernelSsrc& k = slot(out, n, s.ssrc);
-		k.packets += s.packets;
-		k.lost += s.lost;
-		k.jitter = s.jitter;
+		add(k, s);
+		k.live = s.packets != 0;
 	}
 	return n;
+}
+
+std::array<uint64_t, RTPRELAY_UP_COUNT> KernelState::to_userspace() const
+{
+	auto sum = retired_up_;
+	for (size_t i = 0; i < sum.size(); i++)
+		sum[i] += live_.to_userspace[i];
+	return sum;
 }
 
 } // namespace rtprelay::call

@@ -17,12 +17,15 @@ class Channel;
 
 namespace rtprelay::call {
 
-// One SSRC as the kernel counted it, summed over the stream's targets.
+// One SSRC as the kernel counted it (RFC 3550 A.1/A.3/A.8 by kernel-module/rtp.h, as userspace
+// counts), summed over the stream's targets: each target tracks sequence numbers from its start.
 struct KernelSsrc {
 	uint32_t ssrc = 0;
 	uint64_t packets = 0;
-	uint64_t lost = 0;
+	uint64_t expected = 0;
+	int64_t lost = 0;    // below zero only by late copies (A.3)
 	uint32_t jitter = 0; // timestamp units, from the newest target
+	bool live = false;   // the live target has seen it: its jitter is the current one
 };
 
 class KernelState {
@@ -43,10 +46,12 @@ public:
 	// The live target's counters, read after `last`: per-SSRC figures replace the live part.
 	void set_live(const rtprelay_target_stats& now) { live_ = now; }
 	const rtprelay_target_stats& live() const { return live_; }
-	// Moves the live target's per-SSRC counters into the totals (before it is replaced).
+	// Moves the live target's counters into the totals (before it is replaced).
 	void retire_live();
 	// Totals of earlier targets plus the live one; at most RTPRELAY_MAX_SSRCS * 2 entries.
 	size_t ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) const;
+	// Packets the kernel handed to userspace, by RTPRELAY_UP_* reason, all targets.
+	std::array<uint64_t, RTPRELAY_UP_COUNT> to_userspace() const;
 
 	// The decision last tried (installed or refused); not tried again while unchanged.
 	std::optional<kernel::TargetInput> attempted;
@@ -59,6 +64,7 @@ private:
 	rtprelay_target_stats live_{};
 	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS> retired_{};
 	size_t retired_count_ = 0;
+	std::array<uint64_t, RTPRELAY_UP_COUNT> retired_up_{};
 };
 
 } // namespace rtprelay::call

@@ -38,27 +38,36 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 	auto ms = [rate](uint32_t units) {
 		return static_cast<uint32_t>(uint64_t{units} * 1000 / rate);
 	};
+	// Userspace and the kernel count with the same code (kernel-module/rtp.h), each from its
+	// own start: packets, expected and lost add up (a late copy can make one side's loss
+	// negative, so the sum is clamped, not each part); the current jitter is the live target's
+	// when it carries the SSRC, else userspace's.
+	std::vector<int64_t> lost;
 	for (size_t i = 0; i < s.stats.ssrc_count; i++) {
 		const media::SsrcStats& st = s.stats.ssrcs[i];
-		out.ssrcs.push_back(
-		        {st.ssrc(), st.packets(), st.lost(), st.expected(), ms(st.jitter())});
+		out.ssrcs.push_back({st.ssrc(), st.packets(), 0, st.expected(), ms(st.jitter())});
+		lost.push_back(st.lost());
 	}
-	// The kernel tracks sequence numbers from each target's start: its losses add up, and
-	// its jitter is the newer figure.
 	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2> kernel_ssrcs;
 	size_t n = s.kernel.ssrcs(kernel_ssrcs);
 	for (size_t i = 0; i < n; i++) {
 		const KernelSsrc& k = kernel_ssrcs[i];
 		auto it = std::find_if(out.ssrcs.begin(), out.ssrcs.end(),
 		                       [&](const SsrcSnapshot& x) { return x.ssrc == k.ssrc; });
-		if (it == out.ssrcs.end())
+		bool known = it != out.ssrcs.end();
+		if (!known) {
 			it = out.ssrcs.insert(out.ssrcs.end(), SsrcSnapshot{k.ssrc});
+			lost.push_back(0);
+		}
 		it->packets += k.packets;
-		it->lost += k.lost;
-		it->expected += k.packets + k.lost;
-		if (k.packets)
+		it->expected += k.expected;
+		lost[static_cast<size_t>(it - out.ssrcs.begin())] += k.lost;
+		if (k.live || !known)
 			it->jitter_ms = ms(k.jitter);
 	}
+	for (size_t i = 0; i < out.ssrcs.size(); i++)
+		out.ssrcs[i].lost = static_cast<uint64_t>(std::max<int64_t>(lost[i], 0));
+	out.kernel_to_userspace = s.kernel.to_userspace();
 	return out;
 }
 

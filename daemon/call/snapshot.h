@@ -9,16 +9,18 @@
 #include <vector>
 
 #include "call/call.h"
+#include "kernel/abi.h"
 #include "media/stream_stats.h"
 #include "net/address.h"
 
 namespace rtprelay::call {
 
+// RFC 3550 figures of one SSRC, userspace's and the kernel's added up.
 struct SsrcSnapshot {
 	uint32_t ssrc = 0;
 	uint64_t packets = 0;
-	uint64_t lost = 0;
-	uint64_t expected = 0;
+	uint64_t lost = 0;     // A.3 cumulative loss, 0 when late copies outnumber losses
+	uint64_t expected = 0; // A.3, counted from the end of probation
 	uint32_t jitter_ms = 0;
 };
 
@@ -35,6 +37,8 @@ struct StreamSnapshot {
 	bool kernelized = false; // a kernel target forwards this stream now
 	uint64_t kernel_packets = 0, kernel_bytes = 0, kernel_errors = 0; // part of the above
 	int64_t last_kernel_packet_ms = 0;
+	// What the kernel handed to userspace (and so counted in packets), by RTPRELAY_UP_*.
+	std::array<uint64_t, RTPRELAY_UP_COUNT> kernel_to_userspace{};
 	std::vector<SsrcSnapshot> ssrcs; // userspace and kernel counts together
 };
 

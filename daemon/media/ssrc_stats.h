@@ -1,9 +1,12 @@
-// Per-SSRC reception statistics of RFC 3550: extended sequence tracking with the probation
-// and wrap rules of appendix A.1, and interarrival jitter (A.8). Pure and allocation-free;
+// Per-SSRC reception statistics of RFC 3550 (sequence tracking with probation, A.1; loss,
+// A.3; interarrival jitter, A.8), computed by kernel-module/rtp.h, the code the kernel module
+// runs for its targets: the daemon's figures and the kernel's mean the same. Allocation-free;
 // owned by a stream and touched only on its media loop.
 #pragma once
 
 #include <cstdint>
+
+#include "media/rtp.h"
 
 namespace rtprelay::media {
 
@@ -11,34 +14,23 @@ class SsrcStats {
 public:
 	explicit SsrcStats(uint32_t ssrc = 0) : ssrc_(ssrc) {}
 
-	// arrival is in RTP timestamp units of the payload's clock (0 clock rate: no jitter).
+	// arrival is in RTP timestamp units of the payload's clock (0: no clock rate, no jitter).
 	void on_packet(uint16_t seq, uint32_t rtp_timestamp, uint64_t arrival_ts_units);
 
 	uint32_t ssrc() const { return ssrc_; }
-	uint64_t packets() const { return packets_; }
-	uint32_t extended_highest() const { return cycles_ + max_seq_; }
-	uint64_t expected() const;
-	// Expected minus received; negative with duplicates, reported as 0 then.
-	uint64_t lost() const;
-	uint64_t duplicates() const { return duplicates_; }
+	uint64_t packets() const { return packets_; } // every packet, probation and copies too
+	uint32_t extended_highest() const { return rp_seq_ext_max(&seq_); }
+	uint64_t expected() const { return rp_seq_expected(&seq_); } // 0 until valid
+	// Expected minus received: below zero only when late copies arrived (A.3).
+	int64_t lost() const { return rp_seq_lost(&seq_); }
+	uint64_t duplicates() const { return seq_.duplicates; }
 	// Interarrival jitter in timestamp units (RFC 3550 A.8, the /16 smoothed value).
-	uint32_t jitter() const { return static_cast<uint32_t>(jitter_ >> 4); }
+	uint32_t jitter() const { return rp_jitter(&seq_); }
 
 private:
-	void init_sequence(uint16_t seq);
-
 	uint32_t ssrc_;
 	uint64_t packets_ = 0;
-	uint64_t duplicates_ = 0;
-	uint16_t max_seq_ = 0;
-	uint32_t cycles_ = 0;
-	uint32_t base_seq_ = 0;
-	uint32_t bad_seq_ = 0x10001;
-	uint32_t probation_ = 2; // packets in sequence before the source counts as valid
-	uint64_t received_ = 0;  // counted once valid
-	int64_t last_transit_ = 0;
-	bool have_transit_ = false;
-	uint64_t jitter_ = 0; // scaled by 16
+	rp_seq_state seq_{};
 };
 
 } // namespace rtprelay::media

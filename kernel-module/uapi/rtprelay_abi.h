@@ -19,8 +19,13 @@
  *   /proc/rtprelay/<N>/control   binary commands (below), one struct per
  *                                write(); the write length must equal the
  *                                struct size, else -EINVAL.
- *   /proc/rtprelay/<N>/list      text, one line per target with counters
- *                                (for operators; not parsed by the daemon).
+ *   /proc/rtprelay/stats         text, "key value" lines: the module-wide
+ *                                counters "userspace_<reason> N" (every
+ *                                table and target since the module loaded).
+ *   /proc/rtprelay/<N>/list      text, one line per target with counters,
+ *                                "userspace_<reason> N" among them, then one
+ *                                line per SSRC (for operators; not parsed by
+ *                                the daemon).
  *   /proc/rtprelay/<N>/status    text, "key value" lines; the first line is
  *                                "abi_version <module's RTPRELAY_ABI_VERSION>",
  *                                and after a failed INIT a line
@@ -61,11 +66,23 @@
  * first byte is not 128..191 goes to userspace (XT_CONTINUE).  A source that
  * differs from expected_src (when RTPRELAY_TF_EXPECT_SRC) follows src_policy.
  * RTP with a payload type or SSRC outside the non-empty expectation lists
- * goes to userspace.  RTCP (RFC 5761 demux) is forwarded like RTP, without
- * the payload type and SSRC checks.  A packet that no output could send goes
- * to userspace.
+ * goes to userspace.  RTCP (RFC 5761 demux, see rtp.h) is forwarded like
+ * RTP, without the payload type and SSRC checks.  A packet that no output
+ * could send goes to userspace.  Each packet handed to userspace is counted
+ * under exactly one RTPRELAY_UP_* reason, per target and module-wide.
  *
- * Version 2: RTCP is no longer copied up (the daemon would send it twice).
+ * Version history
+ *   1  First version.
+ *   2  RTCP is no longer copied up (the daemon would send it twice).
+ *   3  Target flag RTPRELAY_TF_RTCP_USERSPACE (RTCP arriving on a non-muxed
+ *      RTP port goes to userspace, which sends it to the peer's RTCP port);
+ *      unknown target flags are refused with -EINVAL.
+ *   4  rtprelay_target_stats.to_userspace is split by reason into
+ *      to_userspace[RTPRELAY_UP_COUNT].  rtprelay_ssrc_stats carries the
+ *      full RFC 3550 A.1/A.3 figures (received, expected, signed lost,
+ *      duplicates, probation) computed by the same code as the daemon's
+ *      (rtp.h); sequence tracking now has the A.1 probation.  New file
+ *      /proc/rtprelay/stats.
  * ---------------------------------------------------------------------------
  */
 #ifndef RTPRELAY_ABI_H
@@ -73,7 +90,7 @@
 
 #include <linux/types.h>
 
-#define RTPRELAY_ABI_VERSION	3
+#define RTPRELAY_ABI_VERSION	4
 
 #define RTPRELAY_MAX_TABLES	64
 #define RTPRELAY_MAX_OUTPUTS	4
@@ -86,8 +103,10 @@
 #define RTPRELAY_CMD_DEL_TARGET	 3
 #define RTPRELAY_CMD_GET_STATS	 4
 
-/* rtprelay_target_spec.src_policy: what to do with a packet from a source
- * other than expected_src */
+/*
+ * rtprelay_target_spec.src_policy: what to do with a packet from a source
+ * other than expected_src
+ */
 #define RTPRELAY_SRC_FORWARD	0	/* forward anyway */
 #define RTPRELAY_SRC_DROP	1	/* drop in the kernel, count dropped_src */
 #define RTPRELAY_SRC_USERSPACE	2	/* hand to the daemon's socket */
@@ -95,14 +114,37 @@
 /* rtprelay_target_spec.flags */
 #define RTPRELAY_TF_EXPECT_SRC	0x01	/* expected_src is valid */
 #define RTPRELAY_TF_RTCP_MUX	0x02	/* RTP and RTCP share this port */
-/* RTCP (RFC 5761 classification) arriving here belongs somewhere other than
+/*
+ * RTCP (RFC 5761 classification) arriving here belongs somewhere other than
  * the outputs (a non-muxed RTP port whose peer has its own RTCP port): hand
- * it to userspace, which sends it to the peer's RTCP port */
+ * it to userspace, which sends it to the peer's RTCP port
+ */
 #define RTPRELAY_TF_RTCP_USERSPACE 0x04
 #define RTPRELAY_TF_ALL		0x07
 
-/* rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
- * header needs no socket headers */
+/*
+ * Why a packet went to userspace: the index into
+ * rtprelay_target_stats.to_userspace, one reason per packet.
+ */
+#define RTPRELAY_UP_MALFORMED	0	/* UDP or RTP header unreadable */
+#define RTPRELAY_UP_STUN	1	/* RFC 7983 first byte 0..3 */
+#define RTPRELAY_UP_DTLS	2	/* RFC 7983 first byte 20..63 */
+#define RTPRELAY_UP_NOT_RTP	3	/* any other first byte (ZRTP, TURN...) */
+#define RTPRELAY_UP_SOURCE	4	/* not expected_src, policy USERSPACE */
+#define RTPRELAY_UP_RTCP	5	/* RTCP with RTPRELAY_TF_RTCP_USERSPACE */
+#define RTPRELAY_UP_PAYLOAD_TYPE 6	/* not in payload_types */
+#define RTPRELAY_UP_SSRC	7	/* not in ssrcs */
+#define RTPRELAY_UP_NO_OUTPUT	8	/* no output could send it */
+#define RTPRELAY_UP_COUNT	9
+/* Their names, in index order, for every reader's text output. */
+#define RTPRELAY_UP_NAMES						\
+	"malformed", "stun", "dtls", "not_rtp", "source", "rtcp",	\
+	"payload_type", "ssrc", "no_output"
+
+/*
+ * rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
+ * header needs no socket headers
+ */
 #define RTPRELAY_AF_INET	2
 #define RTPRELAY_AF_INET6	10
 
@@ -164,14 +206,21 @@ struct rtprelay_cmd_target {
 	__u8 pad2[4];
 };
 
-/* Per-SSRC receive statistics (RFC 3550 A.1 / A.8 style). */
+/*
+ * Per-SSRC receive statistics of one target, as rtp.h computes them for the
+ * daemon too: RFC 3550 A.1 sequence tracking, A.3 loss, A.8 jitter.
+ */
 struct rtprelay_ssrc_stats {
 	__u32 ssrc;
 	__u32 valid;		/* 1 if this slot is in use */
-	__u64 packets;
+	__u64 packets;		/* every RTP packet of this SSRC forwarded */
 	__u64 bytes;		/* RTP payload + header bytes */
 	__u32 ext_max_seq;	/* cycles << 16 | highest sequence number */
-	__u32 lost;		/* expected - received, 0 if negative */
+	__u32 expected;		/* ext_max_seq - base + 1; 0 in probation */
+	__u32 received;		/* in-sequence, late and reordered packets */
+	__s32 lost;		/* expected - received; below 0 by duplicates */
+	__u32 duplicates;	/* copies of the highest sequence number */
+	__u32 probation;	/* sequential packets still needed, 0 = valid */
 	__u32 jitter;		/* RTP timestamp units (0 if clock_rate 0) */
 	__u32 pad;
 };
@@ -185,8 +234,8 @@ struct rtprelay_target_stats {
 	__u64 rtcp_packets;	/* subset of packets that were RTCP */
 	__u64 errors;		/* packets some output failed for (route, alloc, output) */
 	__u64 dropped_src;	/* dropped by RTPRELAY_SRC_DROP */
-	__u64 to_userspace;	/* handed up: STUN/DTLS/unexpected/policy */
 	__u64 last_packet_ms;	/* wall clock (Unix ms) of the last packet, 0 = none */
+	__u64 to_userspace[RTPRELAY_UP_COUNT];	/* handed up, by RTPRELAY_UP_* */
 	struct rtprelay_ssrc_stats ssrc[RTPRELAY_MAX_SSRCS];
 };
 
@@ -208,8 +257,8 @@ RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_spec) == 256, "rtprelay_tar
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_init) == 32, "rtprelay_init");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_add_target) == 264, "rtprelay_cmd_add_target");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_target) == 32, "rtprelay_cmd_target");
-RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_ssrc_stats) == 40, "rtprelay_ssrc_stats");
-RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 240, "rtprelay_target_stats");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_ssrc_stats) == 56, "rtprelay_ssrc_stats");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 368, "rtprelay_target_stats");
 RTPRELAY_STATIC_ASSERT(sizeof(struct xt_rtprelay_info) == 8, "xt_rtprelay_info");
 
 #undef RTPRELAY_STATIC_ASSERT

@@ -39,12 +39,35 @@ xfer() {
 }
 has() { grep -q -- "$2" <<< "$1"; }
 stats() { rpctl stats 0 "$1"; }
+# reasons STATS [REASON=N]...: every userspace_<reason> counter of STATS is 0 except those
+# named, which are N; a packet counted under the wrong reason, or lumped, fails.
+UP_REASONS="malformed stun dtls not_rtp source rtcp payload_type ssrc no_output"
+reasons() {
+	local s=$1 r kv want
+	shift
+	for r in $UP_REASONS; do
+		want=0
+		for kv in "$@"; do [ "${kv%%=*}" = "$r" ] && want=${kv#*=}; done
+		grep -Eq -- " userspace_$r $want( |\$)" <<< "$s" ||
+			{ echo "want userspace_$r $want in: $s"; return 1; }
+	done
+}
 
 ip link set lo up
 echo 8 > /proc/sys/kernel/printk
 
 # --- load
 modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
+# The build with RTPRELAY_SELFTEST=y runs rtp_check.h's cases (those of the unit tests) in this
+# kernel at load, and refuses to load if one fails.
+if [ -f "$L/xt_RTPRELAY-selftest.ko" ]; then
+	check "selftest build loads (its RTP statistics checks passed)" insmod "$L/xt_RTPRELAY-selftest.ko"
+	dmesg | grep "rtprelay: selftest" | sed 's/^/    # /'
+	check "selftest: dmesg says N passed, 0 failed" sh -c 'dmesg | grep -Eq "rtprelay: selftest: [1-9][0-9]* passed, 0 failed"'
+	check "rmmod the selftest build" rmmod xt_RTPRELAY
+else
+	bad "no selftest build in the lab directory (run.sh makes it)"
+fi
 check "insmod xt_RTPRELAY" insmod "$L/xt_RTPRELAY.ko" proc_mode=0600
 check "/proc/rtprelay/control exists" test -e /proc/rtprelay/control
 ABI=$(cat "$L/abi_version") # the tree header's RTPRELAY_ABI_VERSION
@@ -71,7 +94,8 @@ check "no RTP reached the userspace socket" has "$USR" "received 0 "
 S=$(stats 127.0.0.1:30000); echo "    # stats: $S"
 check "GET_STATS packets == $N" has "$S" "^packets $N "
 check "GET_STATS errors == 0" has "$S" " errors 0 "
-check "GET_STATS per-SSRC packets == $N, lost 0" has "$S" "ssrc 0x11223344 packets $N lost 0 ext_seq $((N - 1)) "
+check "GET_STATS per-SSRC packets == $N, lost 0" has "$S" "ssrc 0x11223344 packets $N lost 0 ext_seq $((N - 1)) expected $N received $N duplicates 0 probation 0 "
+check "GET_STATS: nothing went to userspace" reasons "$S"
 check "list shows the target with its counters" grep -q "local 127.0.0.1:30000 src 127.0.0.1:40000 policy drop out 127.0.0.1:30002->127.0.0.1:40002 tos 184 packets $N " /proc/rtprelay/0/list
 
 # --- wrong source, DROP policy
@@ -79,17 +103,31 @@ xfer 127.0.0.1:40001 rtp 5 0 0
 check "wrong source with DROP: nothing forwarded" has "$FWD" "received 0 "
 check "wrong source with DROP: nothing to userspace" has "$USR" "received 0 "
 check "wrong source with DROP: dropped_src == 5" has "$(stats 127.0.0.1:30000)" " dropped_src 5 "
+check "wrong source with DROP: counted under no userspace reason" reasons "$(stats 127.0.0.1:30000)"
 
 # --- wrong source, USERSPACE policy (ADD replaces the target)
 check "ADD_TARGET replaces (policy userspace)" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 userspace 127.0.0.1:30002 127.0.0.1:40002
 xfer 127.0.0.1:40001 rtp 5 0 5
 check "wrong source with USERSPACE: reaches the socket on 30000" has "$USR" "received 5 from 127.0.0.1:40001"
 check "wrong source with USERSPACE: nothing forwarded" has "$FWD" "received 0 "
+check "wrong source with USERSPACE: userspace_source == 5, no other reason" reasons "$(stats 127.0.0.1:30000)" source=5
 
 # --- STUN always goes to userspace
 xfer 127.0.0.1:40000 stun 3 0 3
 check "STUN goes to userspace" has "$USR" "received 3 from 127.0.0.1:40000"
 check "STUN is not forwarded" has "$FWD" "received 0 "
+check "STUN: userspace_stun == 3, source unchanged" reasons "$(stats 127.0.0.1:30000)" source=5 stun=3
+# the first byte decides before the source does: STUN from elsewhere is STUN
+xfer 127.0.0.1:40001 stun 1 0 1
+xfer 127.0.0.1:40000 dtls 2 0 2
+xfer 127.0.0.1:40000 junk 1 0 1
+xfer 127.0.0.1:40000 short 1 0 1
+S=$(stats 127.0.0.1:30000); echo "    # stats: $S"
+check "STUN from another source, DTLS, junk, a short packet: one reason each" \
+	reasons "$S" source=5 stun=4 dtls=2 not_rtp=1 malformed=1
+check "list shows the reasons" grep -q " userspace_malformed 1 userspace_stun 4 userspace_dtls 2 userspace_not_rtp 1 userspace_source 5 " /proc/rtprelay/0/list
+check "/proc/rtprelay/stats counts module-wide: stun 4" grep -qx "userspace_stun 4" /proc/rtprelay/stats
+check "/proc/rtprelay/stats counts module-wide: source 5" grep -qx "userspace_source 5" /proc/rtprelay/stats
 
 # --- RTCP is forwarded, and not copied up (the daemon would send it again)
 xfer 127.0.0.1:40000 rtcp 4 4 0
@@ -101,6 +139,26 @@ check "GET_STATS counts RTCP" has "$(stats 127.0.0.1:30000)" " rtcp 4 "
 check "ADD_TARGET with pt=8 only" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002 pt=8
 xfer 127.0.0.1:40000 rtp 5 0 5
 check "unexpected PT goes to userspace" has "$USR" "received 5 from 127.0.0.1:40000"
+check "unexpected PT: userspace_payload_type == 5 only" reasons "$(stats 127.0.0.1:30000)" payload_type=5
+
+# --- unexpected SSRC goes to userspace
+check "ADD_TARGET with ssrc=0x55 only" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002 ssrc=0x55
+xfer 127.0.0.1:40000 rtp 5 0 5
+check "unexpected SSRC goes to userspace" has "$USR" "received 5 from 127.0.0.1:40000"
+check "unexpected SSRC: userspace_ssrc == 5 only" reasons "$(stats 127.0.0.1:30000)" ssrc=5
+
+# --- no output at all can send: userspace may
+check "ADD_TARGET whose only output has no route" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30004 198.51.100.1:40004
+xfer 127.0.0.1:40000 rtp 5 0 5
+check "no output: packets reach userspace" has "$USR" "received 5 from 127.0.0.1:40000"
+S=$(stats 127.0.0.1:30000); echo "    # stats: $S"
+check "no output: userspace_no_output == 5 only" reasons "$S" no_output=5
+check "no output: errors == 5" has "$S" " errors 5 "
+
+# --- loss as RFC 3550 A.1/A.3 count it (rtp.h, as the daemon counts)
+check "ADD_TARGET plain" rpctl add 0 127.0.0.1:30000 127.0.0.1:40000 drop 127.0.0.1:30002 127.0.0.1:40002
+xfer 127.0.0.1:40000 rtpgap 20 20 0
+check "3 sequence numbers missing: expected 23, received 20, lost 3" has "$(stats 127.0.0.1:30000)" "ssrc 0x11223344 packets 20 lost 3 ext_seq 22 expected 23 received 20 duplicates 0 probation 0 "
 
 # --- an output without a route: the other output still gets every packet, and errors counts
 # each packet that could not reach all of its outputs

@@ -167,6 +167,10 @@ def main():
     sent = int(LEARN_S * 50) + N  # every RTP packet A sent, userspace and kernel
     check("query: SSRC of A counts all %d packets (userspace + kernel)" % sent,
           ssrc.get(b"10", {}).get(b"packets") == sent, ssrc.get(b"10"))
+    # Both sides count with kernel-module/rtp.h from their own start: nothing is lost at the
+    # hand-over, so the sum is no loss.
+    check("query: SSRC of A lost none across userspace and kernel",
+          ssrc.get(b"10", {}).get(b"lost") == 0, ssrc.get(b"10"))
     st = request(ng, {"command": "statistics"})
     check("statistics: relayed packets include the kernel's",
           st[b"totalstatistics"][b"relayedpackets"] >= 2 * (N + 10))

@@ -8,7 +8,8 @@
  *   rpctl add N LOCAL SRC POLICY OSRC ODST [tos=T] [pt=P]... [ssrc=S]... [mux]
  *             [out=OSRC,ODST]...   (more outputs after the first; tos applies to the first)
  *   rpctl del N LOCAL
- *   rpctl stats N LOCAL                   one line of counters
+ *   rpctl stats N LOCAL                   one line of counters: the target's,
+ *                                         userspace_<reason> N, per SSRC
  *
  * Addresses are a.b.c.d:port or [v6]:port; SRC may be "-" (no
  * expectation); POLICY is forward|drop|userspace.  Exit 0 on success,
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include "../../kernel-module/uapi/rtprelay_abi.h"
+
+static const char *const up_names[RTPRELAY_UP_COUNT] = { RTPRELAY_UP_NAMES };
 
 static int fail(const char *what)
 {
@@ -225,16 +228,24 @@ static int cmd_stats(const char *table, const char *local)
 		return 1;
 	if (read(fd, &st, sizeof(st)) != sizeof(st))
 		return fail("read stats");
-	printf("packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu userspace %llu last_ms %llu",
+	printf("packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu last_ms %llu",
 	       (unsigned long long)st.packets, (unsigned long long)st.bytes,
 	       (unsigned long long)st.rtcp_packets, (unsigned long long)st.errors,
-	       (unsigned long long)st.dropped_src, (unsigned long long)st.to_userspace,
+	       (unsigned long long)st.dropped_src,
 	       (unsigned long long)st.last_packet_ms);
-	for (i = 0; i < RTPRELAY_MAX_SSRCS; i++)
-		if (st.ssrc[i].valid)
-			printf(" ssrc 0x%08x packets %llu lost %u ext_seq %u jitter %u",
-			       st.ssrc[i].ssrc, (unsigned long long)st.ssrc[i].packets,
-			       st.ssrc[i].lost, st.ssrc[i].ext_max_seq, st.ssrc[i].jitter);
+	for (i = 0; i < RTPRELAY_UP_COUNT; i++)
+		printf(" userspace_%s %llu", up_names[i],
+		       (unsigned long long)st.to_userspace[i]);
+	for (i = 0; i < RTPRELAY_MAX_SSRCS; i++) {
+		const struct rtprelay_ssrc_stats *ss = &st.ssrc[i];
+
+		if (!ss->valid)
+			continue;
+		printf(" ssrc 0x%08x packets %llu lost %d ext_seq %u expected %u received %u duplicates %u probation %u jitter %u",
+		       ss->ssrc, (unsigned long long)ss->packets, ss->lost,
+		       ss->ext_max_seq, ss->expected, ss->received,
+		       ss->duplicates, ss->probation, ss->jitter);
+	}
 	printf("\n");
 	close(fd);
 	return 0;

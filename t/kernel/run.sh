@@ -86,8 +86,19 @@ if [ -n "$NEWER" ]; then
 else
 	bad "no newer kernel headers (apt-get install linux-headers-6.12-amd64)"
 fi
+# The same module with RTPRELAY_SELFTEST=y: the guest loads it once, and it runs the cases of
+# kernel-module/rtp_check.h (those the unit tests run) inside the kernel.
+mkdir -p "$WORK/kmod-selftest"
+cp -r "$TOP/kernel-module/." "$WORK/kmod-selftest/"
+if make -C "$WORK/kmod-selftest" KDIR="$KDIR" W=1 RTPRELAY_SELFTEST=y > "$WORK/kmod-selftest.log" 2>&1 &&
+	! grep -q 'warning:' "$WORK/kmod-selftest.log"; then
+	ok "module builds warning-free (W=1) with RTPRELAY_SELFTEST=y"
+	cp "$WORK/kmod-selftest/xt_RTPRELAY.ko" "$WORK/xt_RTPRELAY-selftest.ko"
+else
+	grep -E 'warning:|error' "$WORK/kmod-selftest.log"; bad "module build with RTPRELAY_SELFTEST=y"
+fi
 if make -s -C "$WORK/kmod" check-headers > "$WORK/hdr.log" 2>&1; then
-	ok "ABI header and rtp.h compile as userspace C11 and C++20"
+	ok "ABI header, rtp.h and rtp_check.h compile as userspace C11 and C++20"
 else
 	cat "$WORK/hdr.log"; bad "ABI header userspace compile"
 fi
@@ -96,7 +107,8 @@ if make -s -C "$TOP/iptables-ext" O="$WORK" CFLAGS="-O2 -Werror" > "$WORK/xt-bui
 else
 	cat "$WORK/xt-build.log"; abort "iptables plugin build"
 fi
-# kernel-module/rtp.h is unit-tested in userspace by t/unit/kernel/rtp_test.cc (make unit).
+# kernel-module/rtp.h is unit-tested in userspace by t/unit/kernel/rtp_*test.cc (make unit) and
+# fuzzed by t/fuzz/rtp_stats.cc; the selftest build above runs the same cases in the guest.
 for t in rpctl udptool; do
 	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
 done

@@ -2,8 +2,10 @@
 /*
  * udptool - tiny UDP sender/receiver for the kernel test.
  *
- *   udptool send SRC DST N rtp|rtcp|stun [ssrc]
- *       binds SRC, sends N packets of the given kind to DST (paced)
+ *   udptool send SRC DST N rtp|rtpgap|rtcp|stun|dtls|junk|short [ssrc]
+ *       binds SRC, sends N packets of the given kind to DST (paced);
+ *       rtpgap leaves out 3 sequence numbers halfway, junk has no RFC 7983
+ *       first byte, short is a 10-byte version-2 packet
  *   udptool rawflood IFACE DSTMAC SRC DST PPS SECONDS
  *       sends RTP (PT 0, SSRC 0x11223344; IPv4 only) from SRC to DST at PPS
  *       packets per second for SECONDS, in sendmmsg batches every 5 ms, as
@@ -131,16 +133,26 @@ static int do_send(char **argv, int argc)
 			pkt[4] = ssrc >> 24; pkt[5] = ssrc >> 16;
 			pkt[6] = ssrc >> 8; pkt[7] = ssrc;
 			len = 8;
+		} else if (!strcmp(kind, "dtls")) {
+			pkt[0] = 22;		/* handshake record */
+			pkt[1] = 0xfe; pkt[2] = 0xfd;
+			len = 13;
+		} else if (!strcmp(kind, "junk")) {
+			len = 20;		/* first byte 0xd5: no RFC 7983 class */
 		} else {
 			unsigned int ts = 160u * i;
+			/* rtpgap: 3 sequence numbers missing halfway */
+			unsigned int seq = i + (!strcmp(kind, "rtpgap") && i >= n / 2 ? 3 : 0);
 
 			pkt[0] = 0x80;		/* V=2 */
 			pkt[1] = 0;		/* PT 0 (PCMU) */
-			pkt[2] = i >> 8; pkt[3] = i;
+			pkt[2] = seq >> 8; pkt[3] = seq;
 			pkt[4] = ts >> 24; pkt[5] = ts >> 16;
 			pkt[6] = ts >> 8; pkt[7] = ts;
 			pkt[8] = ssrc >> 24; pkt[9] = ssrc >> 16;
 			pkt[10] = ssrc >> 8; pkt[11] = ssrc;
+			if (!strcmp(kind, "short"))
+				len = 10;	/* V=2, less than an RTP header */
 		}
 		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&dst, dl) < 0) {
 			perror("sendto");

@@ -170,7 +170,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint32_t{32}, i.size_init);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{264}, i.size_add_target);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{32}, i.size_target);
-		CPPUNIT_ASSERT_EQUAL(uint32_t{240}, i.size_stats);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{368}, i.size_stats);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{8}, i.size_xt_info);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{0}, i.pad);
 	}
