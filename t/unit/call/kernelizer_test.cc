@@ -69,8 +69,7 @@ public:
 	void unconfirmed_stays_in_userspace()
 	{
 		confirm(b_->rtp, "192.0.2.20:6000");
-		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kDelayed, false,
-		                       false);
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kDelayed, false, false);
 		a_->rtp.learning.on_packet(ep("192.0.2.10:5000"), 0);
 		CPPUNIT_ASSERT(!a_->rtp.learning.confirmed());
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 184));
@@ -107,8 +106,7 @@ public:
 		b_->rtp.learning.reset(std::nullopt, LearningMode::kDelayed, false, false);
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
 		// The peer's SDP address is enough: media goes there until it sends.
-		b_->rtp.learning.reset(ep("192.0.2.20:6000"), LearningMode::kDelayed, false,
-		                       false);
+		b_->rtp.learning.reset(ep("192.0.2.20:6000"), LearningMode::kDelayed, false, false);
 		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->out_dst == ep("192.0.2.20:6000"));
 	}
 
@@ -184,8 +182,7 @@ public:
 
 	void learning_off_accepts_any_source()
 	{
-		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kOff, false,
-		                       false);
+		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kOff, false, false);
 		confirm(b_->rtp, "192.0.2.20:6000");
 		auto d = kernel_decision(a_->rtp, 0);
 		CPPUNIT_ASSERT(d);
