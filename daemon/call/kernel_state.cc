@@ -8,7 +8,7 @@
 namespace rtprelay::call {
 namespace {
 
-KernelSsrc& slot(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& list, size_t& n, uint32_t ssrc)
+KernelSsrc& slot(KernelSsrcs& list, size_t& n, uint32_t ssrc)
 {
 	for (size_t i = 0; i < n; i++)
 		if (list[i].ssrc == ssrc)
@@ -73,7 +73,7 @@ void KernelState::retire_live()
 	live_ = {};
 }
 
-size_t KernelState::ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) const
+size_t KernelState::ssrcs(KernelSsrcs& out) const
 {
 	size_t n = 0;
 	for (size_t i = 0; i < retired_count_; i++)

@@ -28,6 +28,11 @@ struct KernelSsrc {
 	bool live = false;   // the live target has seen it: its jitter is the current one
 };
 
+// The SSRCs a stream's kernel targets can have counted: the live target's and the retired
+// ones' totals, RTPRELAY_MAX_SSRCS each.
+inline constexpr size_t kMaxKernelSsrcs = size_t{RTPRELAY_MAX_SSRCS} * 2;
+using KernelSsrcs = std::array<KernelSsrc, kMaxKernelSsrcs>;
+
 class KernelState {
 public:
 	KernelState() = default;
@@ -48,8 +53,8 @@ public:
 	const rtprelay_target_stats& live() const { return live_; }
 	// Moves the live target's counters into the totals (before it is replaced).
 	void retire_live();
-	// Totals of earlier targets plus the live one; at most RTPRELAY_MAX_SSRCS * 2 entries.
-	size_t ssrcs(std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2>& out) const;
+	// Totals of earlier targets plus the live one, into `out`; returns how many.
+	size_t ssrcs(KernelSsrcs& out) const;
 	// Packets the kernel handed to userspace, by RTPRELAY_UP_* reason, all targets.
 	std::array<uint64_t, RTPRELAY_UP_COUNT> to_userspace() const;
 

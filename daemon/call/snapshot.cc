@@ -48,7 +48,7 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 		out.ssrcs.push_back({st.ssrc(), st.packets(), 0, st.expected(), ms(st.jitter())});
 		lost.push_back(st.lost());
 	}
-	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS * 2> kernel_ssrcs;
+	KernelSsrcs kernel_ssrcs;
 	size_t n = s.kernel.ssrcs(kernel_ssrcs);
 	for (size_t i = 0; i < n; i++) {
 		const KernelSsrc& k = kernel_ssrcs[i];
