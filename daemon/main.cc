@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // rtprelayd start-up: load the configuration, detach, start the control loop with the ng
 // server, run until SIGTERM/SIGINT.
 #include <csignal>

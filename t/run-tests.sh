@@ -72,6 +72,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
 # Every include in daemon/ points down a layer (docs/architecture.md, "Layers").
 run_suite layers t/style/layers.py
+run_suite spdx t/style/spdx.sh
 run_suite unit build/unit-tests
 run_suite unit-asan build/asan/unit-tests
 run_suite integration env RTPRELAYD=build/rtprelayd python3 t/integration/run.py

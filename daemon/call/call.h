@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A call (call-id) and its monologues (one per SIP tag). Created and looked up by the
 // registry on the control thread, but everything inside is read and changed only on the call's
 // media loop, so the packet path needs no locks.

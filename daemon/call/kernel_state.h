@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the kernel does for one stream: the target its socket has in xt_RTPRELAY (if any), the
 // decision it was built from, and the kernel's counters. Owned by a stream on its call's media
 // loop; destruction removes the target before the stream's port can go to another call.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hands confirmed streams to xt_RTPRELAY and takes them back. A stream is kernelized once its
 // party's endpoint is confirmed and the kernel would do exactly what the userspace path does
 // (same destination, same source handling, no RTCP mux translation); any change of that

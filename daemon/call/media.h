@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One m= line of one party (monologue): the protocol and addresses that party announced, and
 // the relay's socket pair facing it. `peer` is the same m= line of the other party, where
 // packets received here are sent. Lives on its call's media loop.

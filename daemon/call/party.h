@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What one party's SDP says about one m= line, read into that party's Media: protocol,
 // addresses (after media-address / SIP-source-address), RTCP port, rtcp-mux, direction, hold
 // and payload clock rates. Media loop thread.

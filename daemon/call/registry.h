@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // call-id → call, on the control thread. The registry decides which media loop a call lives
 // on, runs work on that loop and brings results back, and destroys calls there. It never
 // reads a call's insides itself: those belong to the call's loop.

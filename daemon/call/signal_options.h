@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What an offer or answer asks of the call layer, in the call layer's own terms: the parties,
 // the interfaces facing them, how to read the sender's SDP and how to rewrite it for the
 // receiver. A control surface (ng) fills it from its request; signalling reads it on the call's

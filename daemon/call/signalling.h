@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // offer and answer: apply one party's SDP to the call (addresses, ports, rtcp-mux, learning)
 // and rewrite it for the other party so media flows through the relay. Runs on the call's
 // media loop; the ng handlers post it there and carry the result back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A copy of a call's state and counters, taken on its media loop and handed to the control
 // thread, which turns it into query/delete replies. Plain values only.
 #pragma once

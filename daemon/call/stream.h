@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One component (RTP or RTCP) of one party's media, as the call layer owns it: the packet
 // path's stream (media::Stream), the m= line it belongs to, and what the kernel does for it.
 // Lives on its call's media loop.

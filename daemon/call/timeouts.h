@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // When a call has to end without being told: the --timeout, --silent-timeout, --final-timeout,
 // --offer-timeout and delete-delay rules. Pure; run by the call's media loop once a second.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The immutable run-time configuration, produced once at start-up by config/loader and passed
 // by const reference from then on.
 #pragma once

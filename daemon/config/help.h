@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Renders the option table as --help text and as the Markdown of docs/configuration.md.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads INI files the way rtpengine's GKeyFile-based loader does: [section] headers,
 // key = value lines, whole-line comments with '#' or ';'. Ours because the Debian-packaged
 // inih cuts lines at 200 bytes and reports no line numbers to its callback.

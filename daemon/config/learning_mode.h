@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How streams learn where a party's media comes from (--endpoint-learning). An enum of its own
 // so that the config layer names it without depending on the media layer that implements it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Turns argv (and the INI file it points to) into a validated Config. Errors name the
 // option, where it came from and what is wrong; the caller prints them and exits.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one table of command-line/config-file options. Parsing, validation, --help and
 // docs/configuration.md all read it, so an option exists in exactly one place.
 #pragma once

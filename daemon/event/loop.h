@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A libevent event_base with RAII ownership, plus the owning handle types for events. A Loop is
 // run by exactly one thread; other threads hand it work only through post() and stop().
 #pragma once

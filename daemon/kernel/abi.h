@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The kernel module's control ABI for the daemon: the one header shared with xt_RTPRELAY and
 // the iptables plugin (kernel-module/uapi/rtprelay_abi.h), whose size asserts thereby compile
 // into the daemon as well. Everything in it is plain C data; copy it with memcpy.

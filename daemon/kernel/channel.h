@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The daemon's side of one xt_RTPRELAY table: creates the table, opens its control file, checks
 // the module's ABI against ours (greeting + INIT), then sends one command struct per write and
 // reads replies back. Any thread may send commands (media loops program their own streams);

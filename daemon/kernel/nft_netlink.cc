@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "kernel/nft_netlink.h"
 
 #include <libnftnl/common.h>

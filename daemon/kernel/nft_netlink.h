@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The netlink side of the nftables rule (nft_rules): one NETLINK_NETFILTER socket that looks
 // chains and rules up and commits nf_tables batches. Errors name the step the kernel refused
 // and, for the usual errno values, the fix.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "kernel/nft_objects.h"
 
 #include <netinet/in.h> // before linux/netfilter.h, which then leaves out its own copy

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The nftables objects behind rtprelayd's packet steering (docs/kernel.md, "nftables rule"), as
 // libnftnl objects: table `filter`, our regular chain with its one rule (UDP → the RTPRELAY
 // x_tables target through nft_compat), the base chain on the input hook and its jump to ours.

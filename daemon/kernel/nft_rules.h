@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // rtprelayd's own nftables rule, which steers UDP into its xt_RTPRELAY table: created at start
 // (or by --nftables-start) and removed at stop (or by --nftables-stop), over netlink with
 // libnftnl + libmnl, in families ip and ip6 of table `filter`, one atomic batch per family.

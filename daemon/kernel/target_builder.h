@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pure translations from a stream's forwarding decision to the kernel module's command structs
 // (kernel/abi.h). No I/O and no call objects: the kernelizer fills a TargetInput from a stream,
 // so this stays unit-testable. Addresses and ports come out in network byte order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The userspace packet path: reads a stream's socket in batches, applies endpoint learning,
 // counts, and sends each packet out of the peer party's socket (RTP/RTCP mux translated).
 // Runs on the call's media loop; never allocates, never blocks, and reads at most

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The logical media interfaces from --interface: each name has one or more local addresses,
 // each address its own port pool. Built once at start-up; pools are thread-safe, the rest is
 // read-only after construction. Must outlive every call (leases point into the pools).

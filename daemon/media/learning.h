@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Endpoint learning for one stream: where the relay sends media for a party, learned from the
 // packets that party sends (symmetric latching through NAT). Resists RTP Bleed: before
 // confirmation a new source must send kMinPackets in a row to be learned, unless it is the

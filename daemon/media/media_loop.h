@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A media thread: its own event loop, the calls pinned to it, and the buffers its packet path
 // reuses. Other threads reach it only through loop().post(). Once a second it checks its calls
 // (the call layer implements Pinned) and reports ended calls through the callback given at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Receive and send buffers for one batch of datagrams (recvmmsg/sendmmsg), reused for every
 // readable socket of a media loop so the packet path never allocates.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Media port allocation for one local address: RTP on even ports, RTCP on the next odd port,
 // always reserved and bound as a pair so a re-INVITE may switch rtcp-mux either way. Any thread
 // may allocate (offers run on media loops); a lease returns its pair when destroyed.

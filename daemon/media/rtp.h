@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // In-place views of RTP and RTCP headers (RFC 3550) and the RTP/RTCP demultiplexing rule of
 // RFC 5761, for the packet path: thin C++ faces of kernel-module/rtp.h, the one implementation
 // the kernel module runs too, so both sides classify and count packets the same way.

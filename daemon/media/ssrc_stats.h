@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-SSRC reception statistics of RFC 3550 (sequence tracking with probation, A.1; loss,
 // A.3; interarrival jitter, A.8), computed by kernel-module/rtp.h, the code the kernel module
 // runs for its targets: the daemon's figures and the kernel's mean the same. Allocation-free;

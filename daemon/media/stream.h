@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One component (RTP or RTCP) of one party's media as the packet path sees it: the relay's
 // socket facing that party, what is known of the party's address, and the stream's counters.
 // The call layer derives from it and answers, from signalling, where packets go (sink) and

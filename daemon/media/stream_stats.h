@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Counters of one stream (one socket of one party): what arrived, what was forwarded, and
 // every drop by its reason. Plain integers: only the stream's media loop touches them.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IP addresses and socket endpoints: parsing from configuration/ng text and formatting for
 // logs and SDP. Plain values, usable from any thread.
 #pragma once

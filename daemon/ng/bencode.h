@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bencode (BEP 3) as the ng protocol uses it: decoded in place into Values whose strings point
 // into the input, and encoded from Values. Control thread only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The table of every command rtprelayd serves.
 #include "ng/command.h"
 

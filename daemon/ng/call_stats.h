@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Call snapshots as ng reply dictionaries, in the shape rtpengine's query and delete replies
 // have (`created`, `last signal`, `tags` → `medias` → `streams`, `totals`, and the `SSRC`
 // dictionary with MOS, jitter and packet loss), so Kamailio's statistics and mos_* AVPs work.

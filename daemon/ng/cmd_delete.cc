@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // delete: ends a call (or one party of it) and replies with its final statistics. With a
 // delete-delay the call lingers that long before its ports are freed.
 #include "call/kernelizer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // list: the call-ids the relay holds (at most `limit`, default 32, as rtpengine).
 #include "call/registry.h"
 #include "ng/command.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ping: liveness check used by the SIP proxy's rtpengine module; answers result=pong.
 #include "ng/command.h"
 

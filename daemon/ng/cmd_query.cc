@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // query: a call's parties, streams and counters, in rtpengine's reply shape.
 #include "call/kernelizer.h"
 #include "call/registry.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // statistics: relay-wide counters in rtpengine's shape (currentstatistics, totalstatistics).
 #include "call/registry.h"
 #include "ng/command.h"

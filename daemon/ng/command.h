@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What an ng command handler sees and how it answers. Handlers run on the control thread and
 // answer exactly once through their Completion, at once or later (after work on a media loop).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Remembers ng replies by cookie so that a retransmitted command is answered with the identical
 // bytes and never runs twice, including while its first copy is still running. Entries live
 // 30-60 s: two generations, swapped by rotate() every kRotateSeconds. Control thread only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs one decoded ng request through the command table and turns every outcome (reply,
 // Error, unknown command, exception) into the reply dictionary. Control thread only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ng/flag_table.h"
 
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every flag and option key an offer, answer or delete understands, as one table: its name,
 // the kind of value it takes and what it sets. parse_flags reads both request forms (native
 // dictionary keys and the `flags` list, Kamailio's `rtpp-flags` string) through this table, so

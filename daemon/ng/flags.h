@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ng request dictionary → typed signalling flags for offer/answer/delete. Both forms rtpengine
 // documents are read: native keys and lists, and the `rtpp-flags` string; spellings with '-',
 // '_' or ' ' and any letter case are equivalent. Unknown flags are collected for `warning`.

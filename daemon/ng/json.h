@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // JSON encoding of ng messages (json-c). Numbers must be integers and booleans become 0/1, so
 // that a JSON message means the same as its bencode twin. Control thread only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ng datagram framing: "<cookie> <dictionary>", the dictionary in bencode (starts with 'd')
 // or JSON (starts with '{'); replies go back with the same cookie in the same encoding.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ng control server: UDP listeners, cookie framing, the reply cache, SIP OPTIONS probes,
 // and dispatch into the command table. Lives on the control loop; nothing here blocks, so one
 // slow or hostile client cannot hold up the others.

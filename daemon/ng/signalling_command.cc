@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ng/signalling_command.h"
 
 #include "call/registry.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shared body of the offer and answer commands: read flags and SDP on the control thread,
 // run the signalling on the call's media loop, and reply with the rewritten SDP.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SIP on the ng port: dispatcher-style health probes send OPTIONS to the relay's ng address;
 // answering them means no extra port is needed for health checks. Control thread only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ng message model shared by the bencode and JSON codecs: integers, byte strings, lists and
 // dictionaries (insertion-ordered). A Value is a small handle; strings and containers live in
 // an Arena or in the received datagram, which must outlive every Value pointing into them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // a= lines: splitting "name:value" and the typed attributes the relay reads and rewrites:
 // stream direction, a=rtcp (RFC 3605) and the set of ICE attributes (RFC 8839) it strips when
 // it terminates ICE itself. Plain values and pure functions.

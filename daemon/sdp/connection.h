@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The "IN IP4 addr" connection data of c= lines (RFC 8866 5.7), also used by a=rtcp
 // (RFC 3605): parsing with the checks the relay needs, formatting, and the two special forms it
 // must recognise: multicast (kept verbatim and reported, the relay does not serve it) and the

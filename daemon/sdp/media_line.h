@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The m= line (RFC 8866 5.14): media type, port with optional port count, transport
 // protocol and formats, and the classification of the protocol the relay bridges between
 // (plain RTP, SDES-SRTP, DTLS-SRTP, with or without feedback). Plain value.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The SDP model offer/answer rewrites: a Session (the session section plus its media
 // sections) keeps every line in order and verbatim, so unknown lines and attributes survive
 // and output is deterministic; typed accessors and mutators sit on top for what the relay

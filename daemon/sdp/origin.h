@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The o= line (RFC 8866 5.2): six fields the relay reads and rewrites (it replaces the
 // address and bumps the version when it changes an SDP). Plain value.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SDP text -> Session. Strict about the lines the relay has to understand (v=, o=, s=, c=,
 // m=) and about the line structure; every other line is kept verbatim. CRLF and bare LF line
 // ends are accepted, and so is a missing final line break. Control thread.

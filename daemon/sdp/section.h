@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One section of an SDP (the session part, or one media description): its lines in their
 // original order and verbatim, plus the accessors both levels share: attributes, c= and
 // direction. Lines no accessor touches are never changed. Not thread-safe: a Session belongs

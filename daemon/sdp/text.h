@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Field-level text helpers shared by the SDP units: splitting a line's value into its
 // space-separated fields, strict port numbers, and cleaning values that mutators write so a
 // rewrite can never break a line apart or leave an empty field behind.

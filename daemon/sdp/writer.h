@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Session -> SDP text: every line of the session section, then of each media section, in
 // order, each ended by CRLF. Deterministic: the same model always gives the same bytes.
 #pragma once

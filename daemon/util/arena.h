@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Request-scoped memory: everything decoded from one ng message (and its reply) lives here and
 // is released at once with the request. Objects built with make() are never destroyed, so only
 // build types whose memory all comes from this arena (pmr containers using resource()).

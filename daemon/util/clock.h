@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Wall-clock time in milliseconds: what "last packet" and "created" report, and what timeouts
 // and learning windows are measured in. One vDSO call; fine on the packet path once a batch.
 #pragma once

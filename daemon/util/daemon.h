@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Detaching from the terminal and the PID file. Start-up keeps reporting to the terminal until
 // the daemon says it is ready, so `rtprelayd` without -f still prints why it failed to start.
 #pragma once

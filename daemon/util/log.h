@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Logging with syslog levels (0 emerg .. 7 debug) per subsystem, to stderr or syslog.
 // Any thread may log. A CallScope on the current thread tags every line with the call-id,
 // so call-related lines carry it without each call site repeating it.

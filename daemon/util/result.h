@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Result<T>: the control plane's fallible return type, shaped like std::expected so it can
 // become an alias once the toolchain ships <expected>. The Error's reason is written for the
 // operator or the ng client (it ends up in `error-reason` or a start-up message).

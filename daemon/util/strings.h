@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Small string helpers for the control plane: printf-style formatting (g++ 12 has no
 // <format>), trimming, and strict number/boolean parsing for configuration values.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Move-only owner of a file descriptor.
 #pragma once
 
