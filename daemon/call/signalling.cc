@@ -13,11 +13,6 @@
 namespace rtprelay::call {
 namespace {
 
-LearningMode learning_mode(const Config& config)
-{
-	return config.endpoint_learning;
-}
-
 Result<const media::LogicalInterface*> interface_for(const SignalContext& ctx,
                                                      const SignalOptions& options, size_t which)
 {
@@ -192,9 +187,9 @@ Result<void> allocate_sockets(const Exchange& ex, Media& sm, Media& rm)
 void restart_learning(const Exchange& ex, Media& sm)
 {
 	const SignalOptions& o = ex.options;
-	sm.rtp.learning.reset(sm.sdp_rtp, learning_mode(ex.ctx.config), o.asymmetric,
+	sm.rtp.learning.reset(sm.sdp_rtp, ex.ctx.config.endpoint_learning, o.asymmetric,
 	                      o.strict_source);
-	sm.rtcp.learning.reset(sm.sdp_rtcp, learning_mode(ex.ctx.config), o.asymmetric,
+	sm.rtcp.learning.reset(sm.sdp_rtcp, ex.ctx.config.endpoint_learning, o.asymmetric,
 	                       o.strict_source);
 }
 
