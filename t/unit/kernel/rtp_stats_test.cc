@@ -5,13 +5,7 @@
 
 #include <string>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#ifndef __clang__ // a g++ warning; clang warns about the unknown name instead
-#pragma GCC diagnostic ignored "-Wuseless-cast"
-#endif
-#include "../../../kernel-module/rtp_check.h"
-#pragma GCC diagnostic pop
+#include "kernel_c.h"
 
 class RtpStatsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(RtpStatsTest);

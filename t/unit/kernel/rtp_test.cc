@@ -4,14 +4,7 @@
 
 #include <cstring>
 
-// C in kernel style: its casts are C casts.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#ifndef __clang__ // a g++ warning; clang warns about the unknown name instead
-#pragma GCC diagnostic ignored "-Wuseless-cast"
-#endif
-#include "../../../kernel-module/rtp.h"
-#pragma GCC diagnostic pop
+#include "kernel_c.h"
 
 class KernelRtpTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(KernelRtpTest);
