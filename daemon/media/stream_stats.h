@@ -17,12 +17,14 @@ enum class DropReason : unsigned {
 	kMalformed,     // not RTP/RTCP where that is required, or a truncated header
 	kSendError,     // sendmmsg failed (kernel buffer full, unreachable)
 	kOverload,      // shed because the socket queue overflowed
+	kOversize,      // larger than the receive buffer: dropped whole, never forwarded cut
+	kRelayLoop,     // sent by one of the relay's own media sockets: a forwarding loop
 	kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)>
         kDropReasonNames = {"strict source", "no destination", "malformed", "send error",
-                            "overload"};
+                            "overload",      "oversize",       "relay loop"};
 
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;
