@@ -190,7 +190,16 @@ void restart_learning(const Exchange& ex, Media& sm)
 	sm.rtp.learning.reset(sm.sdp_rtp, ex.ctx.config.endpoint_learning, o.asymmetric,
 	                      o.strict_source);
 	sm.rtcp.learning.reset(sm.sdp_rtcp, ex.ctx.config.endpoint_learning, o.asymmetric,
-	                       o.strict_source);
+	                       o.strict_source, &sm.rtp.learning);
+}
+
+// The answer makes both parties' SDP known: from now on each side may learn a source other
+// than its SDP address (see media/learning.h for why not earlier).
+void arm_learning(Media& sm, Media& rm)
+{
+	for (Media* m : {&sm, &rm})
+		for (Stream* s : {&m->rtp, &m->rtcp})
+			s->learning.arm();
 }
 
 // An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
@@ -233,6 +242,8 @@ Result<Announcement> update_media(const Exchange& ex, const sdp::Session& sessio
 		return r.error();
 	if (changed)
 		restart_learning(ex, sm);
+	if (ex.kind == OfferAnswer::kAnswer)
+		arm_learning(sm, rm);
 	Announcement a = ex.kind == OfferAnswer::kOffer ? offer_media(ex.options, sm, rm)
 	                                                : answer_media(sm, rm);
 	for (Media* m : {&sm, &rm})

@@ -39,14 +39,11 @@ void read_control(msghdr& h, int64_t& rx_ns, uint32_t& overflows, bool& have_ove
 	}
 }
 
-void track_rtp(Stream& s, std::span<const uint8_t> p, int64_t rx_ns)
+void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 {
-	auto h = parse_rtp(p);
-	if (!h)
-		return;
-	uint32_t rate = s.clock_rates[h->payload_type];
+	uint32_t rate = s.clock_rates[h.payload_type];
 	uint64_t arrival = rate ? static_cast<uint64_t>(rx_ns / 1000) * rate / 1000000 : 0;
-	s.stats.ssrc(h->ssrc).on_packet(h->sequence, h->timestamp, arrival);
+	s.stats.ssrc(h.ssrc).on_packet(h.sequence, h.timestamp, arrival);
 }
 
 // What one received batch turns into: at most two groups of datagrams to send, the RTP path's
@@ -104,14 +101,20 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 
 	auto source = net::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&b.sources[i]),
 	                                           h.msg_namelen);
-	if (s.learning.on_packet(source, now_ms) == EndpointLearning::Verdict::kDrop) {
+	PacketKind kind = classify(data);
+	bool rtp_socket = s.component == Stream::Component::kRtp;
+	std::optional<RtpHeader> rtp;
+	if (kind == PacketKind::kRtp && rtp_socket)
+		rtp = parse_rtp(data);
+	EndpointLearning::Packet seen;
+	if (rtp)
+		seen = {true, rtp->ssrc, rtp->sequence};
+	if (s.learning.on_packet(source, seen, now_ms) == EndpointLearning::Verdict::kDrop) {
 		s.stats.drop(DropReason::kStrictSource);
 		return;
 	}
-	PacketKind kind = classify(data);
-	bool rtp_socket = s.component == Stream::Component::kRtp;
-	if (kind == PacketKind::kRtp && rtp_socket)
-		track_rtp(s, data, rx_ns);
+	if (rtp)
+		track_rtp(s, *rtp, rx_ns);
 
 	size_t path =
 	        !rtp_socket || kind == PacketKind::kRtcp ? Outgoing::kRtcpPath : Outgoing::kRtpPath;

@@ -4,68 +4,115 @@
 namespace rtprelay::media {
 
 void EndpointLearning::reset(const std::optional<net::Endpoint>& sdp, LearningMode mode,
-                             bool asymmetric, bool strict)
+                             bool asymmetric, bool strict, const EndpointLearning* rtp)
 {
 	*this = EndpointLearning();
 	sdp_ = sdp;
 	destination_ = sdp;
+	rtp_ = rtp;
 	mode_ = mode;
 	asymmetric_ = asymmetric;
 	strict_ = strict;
-	if (mode_ == LearningMode::kOff || asymmetric_)
+	if (!learns())
 		confirmed_ = sdp_.has_value();
 }
 
 int EndpointLearning::rank(const net::Endpoint& source) const
 {
-	if (sdp_ && source == *sdp_)
-		return 3;
 	if (mode_ == LearningMode::kHeuristic && sdp_ && source.ip() == sdp_->ip())
 		return 2;
 	return 1;
 }
 
-void EndpointLearning::latch(const net::Endpoint& source)
+void EndpointLearning::confirm(const net::Endpoint& source)
 {
 	destination_ = source;
 	learned_ = true;
-	learned_rank_ = rank(source);
+	confirmed_ = true;
+	candidate_.reset();
 }
 
-EndpointLearning::Verdict EndpointLearning::on_packet(const net::Endpoint& source, int64_t now_ms)
+// RTCP on its own port carries no sequence to judge it by; it comes from the same host (the
+// same NAT) as the RTP its party sends, so only that address may take it over.
+void EndpointLearning::follow_rtp(const net::Endpoint& source)
 {
-	if (mode_ == LearningMode::kOff || asymmetric_)
+	if (rtp_->confirmed() && rtp_->destination() && rtp_->destination()->ip() == source.ip())
+		confirm(source);
+}
+
+bool EndpointLearning::proven(int64_t now_ms) const
+{
+	const Candidate& c = *candidate_;
+	if (c.run < kMinRun)
+		return false;
+	if (c.rank == 2) // the SDP's own host: strangers elsewhere do not contest it
+		return true;
+	if (now_ms < contested_until_ms_)
+		return false;
+	return mode_ == LearningMode::kImmediate || now_ms - c.run_start_ms >= kPersistMs;
+}
+
+void EndpointLearning::observe(const net::Endpoint& source, const Packet& packet, int64_t now_ms)
+{
+	int r = rank(source);
+	if (candidate_ && candidate_->source != source) {
+		bool gives_way = now_ms - candidate_->last_ms > kStaleMs || r > candidate_->rank;
+		if (!gives_way) {
+			// Two unknown sources at once: one of them is not the party. Neither is
+			// confirmed until the other has been quiet for a while.
+			if (r >= candidate_->rank) {
+				contested_until_ms_ = now_ms + kQuietMs;
+				contested_++;
+			}
+			return;
+		}
+		candidate_.reset();
+	}
+	if (!candidate_)
+		candidate_ = Candidate{source, r, 0, 0, 0, now_ms, now_ms};
+	Candidate& c = *candidate_;
+	c.last_ms = now_ms;
+	if (!packet.rtp)
+		return; // RTCP on a muxed port, or not RTP: no evidence either way
+	auto step = static_cast<uint16_t>(packet.seq - c.seq);
+	if (c.run > 0 && packet.ssrc == c.ssrc && step == 0)
+		return; // a duplicate
+	if (c.run > 0 && packet.ssrc == c.ssrc && step <= kMaxSeqGap) {
+		c.run++;
+	} else {
+		c.run = 1;
+		c.ssrc = packet.ssrc;
+		c.run_start_ms = now_ms;
+	}
+	c.seq = packet.seq;
+	if (proven(now_ms))
+		confirm(source);
+}
+
+EndpointLearning::Verdict EndpointLearning::on_packet(const net::Endpoint& source,
+                                                      const Packet& packet, int64_t now_ms)
+{
+	if (!learns())
 		return Verdict::kAccept; // nothing to learn; SDP decides where media goes
 
 	if (confirmed_) {
-		if (destination_ && source == *destination_)
+		if (source == *destination_)
 			return Verdict::kAccept;
 		// A stray source never moves a confirmed stream; strict-source also drops it.
 		return strict_ ? Verdict::kDrop : Verdict::kAccept;
 	}
-
-	if (mode_ == LearningMode::kImmediate) {
-		latch(source);
-		confirmed_ = true;
+	if (sdp_ && source == *sdp_) {
+		confirm(source); // the address the party signalled: nothing to prove
 		return Verdict::kAccept;
 	}
-
-	if (window_end_ < 0)
-		window_end_ = now_ms + kWindowMs;
-	if (source == candidate_)
-		candidate_packets_++;
-	else {
-		candidate_ = source;
-		candidate_packets_ = 1;
-	}
-	int r = rank(source);
-	bool trusted = r == 3 || candidate_packets_ >= kMinPackets;
-	// Heuristic mode keeps a better-matching source over a worse one.
-	bool better = mode_ != LearningMode::kHeuristic || !learned_ || r >= learned_rank_;
-	if (trusted && better)
-		latch(source);
-	if (now_ms >= window_end_ && learned_)
-		confirmed_ = true;
+	// Before the answer anyone may aim at a freshly handed-out port, and the callee's side is
+	// not known yet: nothing but the SDP address is learned.
+	if (!armed_)
+		return Verdict::kAccept;
+	if (rtp_)
+		follow_rtp(source);
+	else
+		observe(source, packet, now_ms);
 	return Verdict::kAccept;
 }
 

@@ -48,10 +48,23 @@ class Party:
         return ("v=0\r\no=- 1000 %d IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n" %
                 (version, fam, addr, fam, addr) + media.format(port=self.port) + extra)
 
-    def send(self, to, count=5, start=0, sock=None, packet=rtp_packet):
+    def send(self, to, count=5, start=0, sock=None, packet=rtp_packet, interval=0.0):
+        """`count` packets (RTP numbered from `start`), `interval` seconds apart."""
         sock = sock or self.rtp
         for i in range(count):
+            if i and interval:
+                time.sleep(interval)
             sock.sendto(packet(start + i) if packet is rtp_packet else packet(), to)
+
+    def talk(self, to, seconds, start=0, sock=None, ssrc=0x1234):
+        """RTP every 20 ms for `seconds`, as a phone sends it; returns the next sequence."""
+        sock = sock or self.rtp
+        count = int(seconds / 0.02)
+        for i in range(count):
+            if i:
+                time.sleep(0.02)
+            sock.sendto(rtp_packet(start + i, ssrc=ssrc), to)
+        return start + count
 
     def receive(self, sock=None, timeout=1.0, want=None):
         """Datagrams with their source addresses until `want` arrived or `timeout` passed."""

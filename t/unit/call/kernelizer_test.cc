@@ -40,13 +40,15 @@ class KernelizerTest : public CppUnit::TestFixture {
 		m.rtcp.socket = &m.allocation.lease.rtcp;
 	}
 
-	// Three packets from `from` in delayed learning, the last after the window: confirmed.
+	// After the answer, RTP in sequence from `from` for as long as delayed learning wants:
+	// confirmed.
 	static void confirm(Stream& s, const char* from, bool strict = false)
 	{
 		s.learning.reset(std::nullopt, LearningMode::kDelayed, false, strict);
-		s.learning.on_packet(ep(from), 0);
-		s.learning.on_packet(ep(from), 1);
-		s.learning.on_packet(ep(from), media::EndpointLearning::kWindowMs);
+		s.learning.arm();
+		using L = media::EndpointLearning;
+		for (uint16_t i = 0; i <= L::kPersistMs / 20; i++)
+			s.learning.on_packet(ep(from), L::Packet{true, 1, i}, i * 20);
 	}
 
 public:
@@ -70,7 +72,8 @@ public:
 	{
 		confirm(b_->rtp, "192.0.2.20:6000");
 		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kDelayed, false, false);
-		a_->rtp.learning.on_packet(ep("192.0.2.10:5000"), 0);
+		a_->rtp.learning.arm();
+		a_->rtp.learning.on_packet(ep("203.0.113.10:5000"), {true, 1, 0}, 0);
 		CPPUNIT_ASSERT(!a_->rtp.learning.confirmed());
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 184));
 	}
