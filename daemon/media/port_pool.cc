@@ -4,6 +4,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -155,12 +156,32 @@ bool PortPool::unseal(BoundSocket& s)
 	return connect(s.fd.get(), &any, sizeof any) == 0;
 }
 
+// Where the search for a free pair starts: random, so that a stranger who saw one call's port
+// cannot aim at the next call's. From getrandom() in blocks of kRandomBlock, one system call
+// per block rather than per allocation.
+size_t PortPool::random_start()
+{
+	if (random_used_ == random_.size()) {
+		size_t got = 0;
+		while (got < sizeof random_) {
+			ssize_t n = getrandom(reinterpret_cast<char*>(random_.data()) + got,
+			                      sizeof random_ - got, 0);
+			if (n <= 0 && errno != EINTR)
+				break; // not before Linux 3.17: the previous block again is still
+				       // random
+			got += n > 0 ? static_cast<size_t>(n) : 0;
+		}
+		random_used_ = 0;
+	}
+	return random_[random_used_++] % used_.size();
+}
+
 Result<PortLease> PortPool::allocate()
 {
 	std::lock_guard lock(mutex_);
+	size_t start = used_.empty() ? 0 : random_start();
 	for (size_t tries = 0; tries < used_.size(); tries++) {
-		size_t i = cursor_;
-		cursor_ = (cursor_ + 1) % used_.size();
+		size_t i = (start + tries) % used_.size();
 		if (used_[i])
 			continue;
 		auto port = static_cast<uint16_t>(first_ + 2 * i);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Media port allocation for one local address: RTP on even ports, RTCP on the next odd port,
-// always reserved and bound as a pair so a re-INVITE may switch rtcp-mux either way. Any thread
+// always reserved and bound as a pair so a re-INVITE may switch rtcp-mux either way. Pairs are
+// picked at random within the range (docs/security.md). Any thread
 // may allocate (offers run on media loops); a lease returns its pair when destroyed.
 // With parking, a returned pair's sockets stay open and bound, sealed (connected to themselves,
 // so the kernel neither queues strangers' datagrams for them nor hides that the port is
@@ -9,6 +10,7 @@
 // bind, close).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -82,6 +84,7 @@ private:
 	Result<BoundSocket> bind_port(uint16_t port) const;
 	static bool seal(BoundSocket& s);
 	static bool unseal(BoundSocket& s);
+	size_t random_start();
 
 	net::IpAddress address_;
 	uint16_t first_; // lowest even port of the range
@@ -89,7 +92,9 @@ private:
 	bool park_;
 	mutable std::mutex mutex_; // guards the rest
 	std::vector<bool> used_;   // per pair
-	size_t cursor_ = 0;        // round-robin: a freed port is not reused at once
+	static constexpr size_t kRandomBlock = 64;
+	std::array<uint32_t, kRandomBlock> random_{};
+	size_t random_used_ = kRandomBlock; // none left: read a block first
 	size_t in_use_ = 0;
 	std::vector<Parked> parked_; // per pair, with park_
 	size_t parked_count_ = 0;
