@@ -246,10 +246,11 @@ const std::array kOptions = {
                    "Keep a deleted call this long (for late retransmissions); 0 = delete at once.",
                    set_int<&C::delete_delay, 0, 3600>},
         OptionSpec{"endpoint-learning", 0, K::kValue, "MODE", "delayed",
-                   "How a party's media address is learned from its packets: delayed (during 3 s "
-                   "after "
-                   "its first packet, then fixed), immediate (first packet), off (trust SDP only), "
-                   "heuristic (like delayed, preferring sources matching the SDP).",
+                   "How a party's media address is learned from its packets. The SDP's address "
+                   "is taken at its first packet in every mode; another source only after the "
+                   "answer: delayed (RTP in sequence from one source, alone, for 0.5 s), "
+                   "immediate (3 such packets), heuristic (like delayed; the SDP's host on "
+                   "another port at 3 packets), off (trust SDP only). docs/security.md.",
                    set_endpoint_learning},
         OptionSpec{"num-threads", 0, K::kValue, "N", "0",
                    "Number of media threads; 0 = one per CPU core.", set_num_threads},

@@ -13,7 +13,7 @@ from media import Party, media_port, rtcp_packet, rtp_packet
 from ngclient import NgClient
 
 NG_PORT, TABLE = int(sys.argv[1]), int(sys.argv[2])
-LEARN_S = 3.6  # past the 3 s learning window
+LEARN_S = 3.6  # learning (docs/security.md) and kernelizing, with time to spare
 N = 200
 FAILED = 0
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # root only
