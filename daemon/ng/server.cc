@@ -45,7 +45,7 @@ Result<std::unique_ptr<Server>> Server::create(event::Loop& loop,
 	        server.get());
 	if (!timer)
 		return timer.error();
-	server->rotate_timer_ = std::move(timer).value();
+	server->cache_tick_ = std::move(timer).value();
 	return server;
 }
 

@@ -52,7 +52,6 @@ public:
 	Server& operator=(const Server&) = delete;
 
 	const Stats& stats() const { return stats_; }
-	const CookieCache& cache() const { return cache_; }
 	// Bound addresses, in the order given (a requested port 0 shows the port chosen).
 	std::vector<net::Endpoint> local_endpoints() const;
 
@@ -94,7 +93,7 @@ private:
 	call::Registry* calls_;
 	std::vector<std::unique_ptr<Listener>> listeners_;
 	CookieCache cache_;
-	event::EventPtr rotate_timer_{nullptr, event_free};
+	event::EventPtr cache_tick_{nullptr, event_free}; // ages the reply cache once a second
 	std::unordered_map<uint64_t, std::unique_ptr<Pending>> pending_;
 	uint64_t next_id_ = 1;
 	std::vector<char> buffer_;
