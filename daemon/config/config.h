@@ -45,6 +45,8 @@ struct Config {
 	int offer_timeout = 3600;
 	int delete_delay = 30;
 
+	size_t reply_cache_bytes = size_t{32} << 20; // ng replies kept for retransmissions
+
 	int num_threads = 0; // 0 = one media loop per CPU core
 	LearningMode endpoint_learning = LearningMode::kDelayed;
 

@@ -245,6 +245,10 @@ const std::array kOptions = {
         OptionSpec{"delete-delay", 'd', K::kValue, "SECS", "30",
                    "Keep a deleted call this long (for late retransmissions); 0 = delete at once.",
                    set_int<&C::delete_delay, 0, 3600>},
+        OptionSpec{"reply-cache-bytes", 0, K::kValue, "BYTES", "33554432",
+                   "Memory for ng replies kept for retransmissions; the oldest go first when "
+                   "it is full. Each cached reply lives up to a minute.",
+                   set_int<&C::reply_cache_bytes, 65536, int64_t{1} << 34>},
         OptionSpec{"endpoint-learning", 0, K::kValue, "MODE", "delayed",
                    "How a party's media address is learned from its packets. The SDP's address "
                    "is taken at its first packet in every mode; another source only after the "

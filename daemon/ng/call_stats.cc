@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace rtprelay::ng {
 namespace {
@@ -105,6 +107,67 @@ Value mos_value(Arena& arena, const call::SsrcSnapshot& s, int64_t at_ms)
 	return v;
 }
 
+Value ssrc_value(Arena& arena, const call::SsrcSnapshot& ss, int64_t now)
+{
+	Value entry = Value::dict(arena);
+	Value mos = mos_value(arena, ss, now);
+	entry.set("average MOS", mos);
+	entry.set("lowest MOS", mos);
+	entry.set("highest MOS", mos);
+	entry.set("packets", Value::integer(static_cast<int64_t>(ss.packets)));
+	entry.set("lost", Value::integer(static_cast<int64_t>(ss.lost)));
+	return entry;
+}
+
+// How many m= lines of each party the reply lists: m= line 1 of every party, then line 2 of
+// every party, and so on while the streams fit in kMaxListedStreams. Both ends of a call keep
+// their first (usually audio) m= lines, which is what Kamailio's mos_* AVPs read.
+std::vector<size_t> listed_medias(const call::CallSnapshot& snap)
+{
+	std::vector<size_t> listed(snap.monologues.size(), 0);
+	size_t budget = kMaxListedStreams;
+	for (size_t index = 0;; index++) {
+		bool any = false;
+		for (size_t i = 0; i < snap.monologues.size(); i++) {
+			const auto& medias = snap.monologues[i].medias;
+			if (index >= medias.size())
+				continue;
+			if (medias[index].streams.size() > budget)
+				return listed;
+			budget -= medias[index].streams.size();
+			listed[i] = index + 1;
+			any = true;
+		}
+		if (!any)
+			return listed;
+	}
+}
+
+// The SSRC dictionary for the listed streams: first the SSRC each stream names (its `SSRC`
+// key, which Kamailio looks up here), then the others, up to kMaxListedSsrcs.
+Value listed_ssrcs(const call::CallSnapshot& snap, const std::vector<size_t>& listed, int64_t now,
+                   Arena& arena)
+{
+	std::vector<const call::StreamSnapshot*> streams;
+	for (size_t i = 0; i < snap.monologues.size(); i++)
+		for (size_t j = 0; j < listed[i]; j++)
+			for (const auto& s : snap.monologues[i].medias[j].streams)
+				streams.push_back(&s);
+	Value ssrcs = Value::dict(arena);
+	for (bool named : {true, false})
+		for (const auto* s : streams) {
+			size_t end = named ? std::min<size_t>(1, s->ssrcs.size()) : s->ssrcs.size();
+			for (size_t k = named ? 0 : 1; k < end; k++) {
+				if (ssrcs.as_dict().size() >= kMaxListedSsrcs)
+					return ssrcs;
+				const auto& ss = s->ssrcs[k];
+				ssrcs.set(arena.copy(std::to_string(ss.ssrc)),
+				          ssrc_value(arena, ss, now));
+			}
+		}
+	return ssrcs;
+}
+
 } // namespace
 
 int64_t stat_integer(double x)
@@ -128,11 +191,26 @@ void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
 	reply.set("created_us", Value::integer(snap.created_ms % 1000 * 1000));
 	reply.set("last signal", Value::integer(snap.last_signal_ms / 1000));
 
-	Value ssrcs = Value::dict(arena);
-	Value tags = Value::dict(arena);
 	uint64_t totals[2][3] = {}; // [RTP, RTCP][packets, bytes, errors]
 	int64_t now = snap.last_signal_ms;
-	for (const auto& ml : snap.monologues) {
+	std::vector<uint32_t> all_ssrcs;
+	for (const auto& ml : snap.monologues)
+		for (const auto& m : ml.medias)
+			for (const auto& s : m.streams) {
+				auto& t = totals[s.rtcp ? 1 : 0];
+				t[0] += s.packets;
+				t[1] += s.bytes;
+				t[2] += s.errors;
+				now = std::max(now, s.last_packet_ms);
+				for (const auto& ss : s.ssrcs)
+					all_ssrcs.push_back(ss.ssrc);
+			}
+
+	std::vector<size_t> listed = listed_medias(snap);
+	size_t omitted_medias = 0;
+	Value tags = Value::dict(arena);
+	for (size_t i = 0; i < snap.monologues.size(); i++) {
+		const auto& ml = snap.monologues[i];
 		Value tag = Value::dict(arena);
 		tag.set("tag", str(arena, ml.tag));
 		if (!ml.label.empty())
@@ -141,37 +219,30 @@ void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
 		if (!ml.peer_tag.empty())
 			tag.set("in dialogue with", str(arena, ml.peer_tag));
 		Value medias = Value::list(arena);
-		for (const auto& m : ml.medias) {
-			medias.push(media_value(arena, m));
-			for (const auto& s : m.streams) {
-				auto& t = totals[s.rtcp ? 1 : 0];
-				t[0] += s.packets;
-				t[1] += s.bytes;
-				t[2] += s.errors;
-				now = std::max(now, s.last_packet_ms);
-				for (const auto& ss : s.ssrcs) {
-					Value entry = Value::dict(arena);
-					Value mos = mos_value(arena, ss, now);
-					entry.set("average MOS", mos);
-					entry.set("lowest MOS", mos);
-					entry.set("highest MOS", mos);
-					entry.set("packets",
-					          Value::integer(static_cast<int64_t>(ss.packets)));
-					entry.set("lost",
-					          Value::integer(static_cast<int64_t>(ss.lost)));
-					ssrcs.set(arena.copy(std::to_string(ss.ssrc)), entry);
-				}
-			}
-		}
+		for (size_t j = 0; j < listed[i]; j++)
+			medias.push(media_value(arena, ml.medias[j]));
+		omitted_medias += ml.medias.size() - listed[i];
 		tag.set("medias", medias);
 		tags.set(arena.copy(ml.tag), tag);
 	}
+	Value ssrcs = listed_ssrcs(snap, listed, now, arena);
 	reply.set("SSRC", ssrcs);
 	reply.set("tags", tags);
 	Value total = Value::dict(arena);
 	total.set("RTP", counters(arena, totals[0][0], totals[0][1], totals[0][2]));
 	total.set("RTCP", counters(arena, totals[1][0], totals[1][1], totals[1][2]));
 	reply.set("totals", total);
+
+	std::sort(all_ssrcs.begin(), all_ssrcs.end());
+	size_t distinct = static_cast<size_t>(std::unique(all_ssrcs.begin(), all_ssrcs.end()) -
+	                                      all_ssrcs.begin());
+	size_t omitted_ssrcs = distinct - ssrcs.as_dict().size();
+	if (omitted_medias || omitted_ssrcs) {
+		Value truncated = Value::dict(arena);
+		truncated.set("medias", Value::integer(static_cast<int64_t>(omitted_medias)));
+		truncated.set("SSRC", Value::integer(static_cast<int64_t>(omitted_ssrcs)));
+		reply.set("truncated", truncated);
+	}
 }
 
 } // namespace rtprelay::ng

@@ -4,6 +4,10 @@
 #include <cstring>
 
 namespace rtprelay::ng {
+namespace {
+// A map node (key, Entry, hash, next) and its bucket, as the arena hands them out.
+constexpr size_t kEntryOverhead = 128;
+} // namespace
 
 std::string_view CookieCache::Generation::keep(std::string_view s)
 {
@@ -11,7 +15,14 @@ std::string_view CookieCache::Generation::keep(std::string_view s)
 		return {};
 	auto* p = static_cast<char*>(arena.allocate(s.size(), 1));
 	memcpy(p, s.data(), s.size());
+	bytes += s.size();
 	return {p, s.size()};
+}
+
+CookieCache::Entry& CookieCache::Generation::add(std::string_view cookie)
+{
+	bytes += kEntryOverhead;
+	return map[keep(cookie)];
 }
 
 CookieCache::Status CookieCache::begin(std::string_view cookie, const Waiter& waiter,
@@ -28,8 +39,7 @@ CookieCache::Status CookieCache::begin(std::string_view cookie, const Waiter& wa
 		it->second.waiters.push_back(waiter);
 		return Status::kRunning;
 	}
-	if (current_->map.size() >= kMaxEntriesPerGeneration)
-		rotate();
+	make_room();
 	current_->add(cookie);
 	return Status::kStarted;
 }
@@ -54,7 +64,25 @@ std::vector<CookieCache::Waiter> CookieCache::finish(std::string_view cookie,
 	entry->reply = current_->keep(reply);
 	entry->done = true;
 	entry->waiters.clear();
+	// After storing, so that the newest reply always survives the next rotation.
+	make_room();
 	return waiters;
+}
+
+void CookieCache::tick()
+{
+	if (++current_->age_s >= kRotateSeconds)
+		rotate();
+}
+
+void CookieCache::make_room()
+{
+	if (current_->bytes < max_bytes_ / 2)
+		return;
+	for (const auto& [cookie, entry] : previous_->map)
+		if (entry.done)
+			dropped_++;
+	rotate();
 }
 
 void CookieCache::rotate()

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "call/registry.h"
+#include "config/config.h"
 #include "ng/dispatch.h"
 #include "ng/sip_options.h"
 #include "util/log.h"
@@ -21,7 +23,9 @@ constexpr int kMaxReadsPerWakeup = 64; // then yield to the other sockets and ti
 } // namespace
 
 Server::Server(event::Loop& loop, CommandTable commands, call::Registry* calls)
-    : loop_(loop), commands_(std::move(commands)), calls_(calls), buffer_(kMaxMessageSize + 1)
+    : loop_(loop), commands_(std::move(commands)), calls_(calls),
+      cache_(calls ? calls->config().reply_cache_bytes : Config{}.reply_cache_bytes),
+      buffer_(kMaxMessageSize + 1)
 {
 }
 
@@ -36,14 +40,12 @@ Result<std::unique_ptr<Server>> Server::create(event::Loop& loop,
 		if (auto r = server->listen(ep); !r)
 			return r.error();
 	auto timer = loop.every(
-	        CookieCache::kRotateSeconds,
-	        [](evutil_socket_t, short, void* arg) {
-		        static_cast<Server*>(arg)->cache_.rotate();
-	        },
+	        1,
+	        [](evutil_socket_t, short, void* arg) { static_cast<Server*>(arg)->cache_.tick(); },
 	        server.get());
 	if (!timer)
 		return timer.error();
-	server->rotate_timer_ = std::move(timer).value();
+	server->cache_tick_ = std::move(timer).value();
 	return server;
 }
 
@@ -180,6 +182,7 @@ void Server::execute(uint64_t id)
 	auto call_id = params->get_string("call-id");
 	log::CallScope scope(call_id ? *call_id : std::string_view());
 	auto command = params->get_string("command");
+	p.statistics = command && *command == "statistics";
 	if (command && *command != "ping" && log::enabled(kLog, log::kInfo))
 		log::info(kLog, "received command '%s' from %s", printable(*command).c_str(),
 		          p.origin.peer.to_string().c_str());
@@ -203,29 +206,87 @@ void Server::complete(uint64_t id, const Value& reply)
 	if (it == pending_.end())
 		return;
 	Pending& p = *it->second;
-	if (const Value* result = reply.find("result");
-	    result && result->is_string() && result->as_string() == "error") {
-		stats_.errors++;
-		auto reason = reply.get_string("error-reason");
-		log::info(kLog, "replying error to %s: %s", p.origin.peer.to_string().c_str(),
-		          reason ? printable(*reason, 256).c_str() : "");
-	}
-	std::string encoded = encode_reply(p.framing.cookie, reply, p.framing.encoding);
+	std::string encoded = encode_sendable(p, reply);
 	send(p.origin.listener, p.origin.peer, encoded);
+	uint64_t dropped = cache_.dropped();
 	for (const auto& w : cache_.finish(p.framing.cookie, encoded))
 		send(w.listener, w.peer, encoded);
+	note_evictions(dropped);
 	p.finished = true;
 	if (!p.dispatching)
 		pending_.erase(it);
 }
 
+// The encoded reply, or, when no datagram could carry it, a small error reply in its place:
+// cached like any reply, so a retransmission gets the same answer instead of silence.
+std::string Server::encode_sendable(Pending& p, const Value& reply)
+{
+	Value answer = reply;
+	if (p.statistics && reply.is_dict())
+		add_server_stats(answer, p.arena);
+	std::string encoded = encode_reply(p.framing.cookie, answer, p.framing.encoding);
+	if (encoded.size() > kMaxReplySize) {
+		stats_.replies_too_large++;
+		std::string reason =
+		        strprintf("reply too large for one datagram (%zu bytes)", encoded.size());
+		log::warn(kLog, "%s to %s; answering error instead", reason.c_str(),
+		          p.origin.peer.to_string().c_str());
+		answer = error_reply(p.arena, reason);
+		encoded = encode_reply(p.framing.cookie, answer, p.framing.encoding);
+	}
+	if (const Value* result = answer.find("result");
+	    result && result->is_string() && result->as_string() == "error") {
+		stats_.errors++;
+		auto reason = answer.get_string("error-reason");
+		log::info(kLog, "replying error to %s: %s", p.origin.peer.to_string().c_str(),
+		          reason ? printable(*reason, 256).c_str() : "");
+	}
+	return encoded;
+}
+
+// rtpengine has no such keys; a dictionary of our own keeps them apart from its names.
+void Server::add_server_stats(Value& reply, Arena& arena) const
+{
+	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
+	Value ng = Value::dict(arena);
+	ng.set("reply cache bytes", num(cache_.bytes()));
+	ng.set("reply cache dropped", num(cache_.dropped()));
+	ng.set("replies too large", num(stats_.replies_too_large));
+	ng.set("retransmissions", num(stats_.retransmits));
+	ng.set("SIP OPTIONS answered", num(stats_.sip_options));
+	ng.set("SIP OPTIONS too large", num(stats_.sip_too_large));
+	reply.set("rtprelay ng", ng);
+}
+
+void Server::note_evictions(uint64_t before)
+{
+	int64_t now = time(nullptr);
+	if (cache_.dropped() == before || now == last_eviction_log_)
+		return; // once a second at most, with the running total
+	last_eviction_log_ = now;
+	log::warn(kLog,
+	          "reply cache full (%zu bytes held): %llu replies dropped before their time so "
+	          "far; retransmissions of those would run again (see --reply-cache-bytes)",
+	          cache_.bytes(), static_cast<unsigned long long>(cache_.dropped()));
+}
+
 void Server::handle_sip(size_t listener, std::string_view data, const net::Endpoint& peer)
 {
 	if (classify_sip(data) == SipKind::kOptions) {
-		if (auto answer = answer_options(data)) {
+		bool too_large = false;
+		auto answer = answer_options(data, &too_large);
+		if (answer) {
 			stats_.sip_options++;
 			log::debug(kLog, "answering SIP OPTIONS from %s", peer.to_string().c_str());
 			send(listener, peer, *answer);
+			return;
+		}
+		if (too_large) {
+			// Answering would reflect more bytes than a spoofed sender spent.
+			stats_.sip_too_large++;
+			log::debug(kLog,
+			           "not answering SIP OPTIONS from %s: the answer would be larger",
+			           peer.to_string().c_str());
 			return;
 		}
 	}

@@ -34,8 +34,15 @@ public:
 		uint64_t errors = 0;   // replies with result=error
 		uint64_t sip_options = 0; // OPTIONS answered
 		uint64_t sip_ignored = 0; // other SIP requests, responses, OPTIONS without headers
+		uint64_t sip_too_large = 0; // OPTIONS whose answer would be larger: not answered
+		uint64_t replies_too_large =
+		        0; // replaced by an error: no datagram could carry them
 		uint64_t send_errors = 0;
 	};
+
+	// The largest UDP payload IPv4 can carry (65,535 minus the IP and UDP headers); a reply
+	// over it cannot be sent at all, so the client would time out without a word.
+	static constexpr size_t kMaxReplySize = 65507;
 
 	static Result<std::unique_ptr<Server>>
 	create(event::Loop& loop, const std::vector<net::Endpoint>& listen, CommandTable commands,
@@ -62,6 +69,7 @@ private:
 		Framing framing;
 		Arena arena;
 		CookieCache::Waiter origin;
+		bool statistics = false; // the server adds its own counters to that reply
 		bool dispatching = false;
 		bool finished = false;
 	};
@@ -74,6 +82,9 @@ private:
 	void handle_sip(size_t listener, std::string_view data, const net::Endpoint& peer);
 	void execute(uint64_t id);
 	void complete(uint64_t id, const Value& reply);
+	std::string encode_sendable(Pending& p, const Value& reply);
+	void add_server_stats(Value& reply, Arena& arena) const;
+	void note_evictions(uint64_t before);
 	void send(size_t listener, const net::Endpoint& peer, std::string_view data);
 	void note_dropped(const char* why, const net::Endpoint& peer);
 
@@ -82,11 +93,12 @@ private:
 	call::Registry* calls_;
 	std::vector<std::unique_ptr<Listener>> listeners_;
 	CookieCache cache_;
-	event::EventPtr rotate_timer_{nullptr, event_free};
+	event::EventPtr cache_tick_{nullptr, event_free}; // ages the reply cache once a second
 	std::unordered_map<uint64_t, std::unique_ptr<Pending>> pending_;
 	uint64_t next_id_ = 1;
 	std::vector<char> buffer_;
 	int64_t last_drop_log_ = 0;
+	int64_t last_eviction_log_ = 0;
 	Stats stats_;
 };
 

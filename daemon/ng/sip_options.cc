@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ng/sip_options.h"
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -78,7 +79,7 @@ SipKind classify_sip(std::string_view d)
 	return d.substr(0, sp) == "OPTIONS" ? SipKind::kOptions : SipKind::kOtherRequest;
 }
 
-std::optional<std::string> answer_options(std::string_view request)
+std::optional<std::string> answer_options(std::string_view request, bool* too_large)
 {
 	std::vector<Header> headers = parse_headers(request);
 	std::string vias;
@@ -99,13 +100,27 @@ std::optional<std::string> answer_options(std::string_view request)
 		return std::nullopt;
 
 	std::string to_value = to->value;
-	// RFC 3261 8.2.6.2: a response that creates no dialog still carries a To tag.
+	// RFC 3261 8.2.6.2: a response that creates no dialog still carries a To tag. 32 bits
+	// (19.3), derived from the Call-ID so that a retransmitted probe gets the same answer.
 	if (to_value.find(";tag=") == std::string::npos)
 		to_value +=
-		        strprintf(";tag=rtprelay-%zx", std::hash<std::string>{}(call_id->value));
-	return "SIP/2.0 200 OK\r\n" + vias + "From: " + from->value + "\r\nTo: " + to_value +
-	       "\r\nCall-ID: " + call_id->value + "\r\nCSeq: " + cseq->value +
-	       "\r\nServer: rtprelayd\r\nAllow: OPTIONS\r\nContent-Length: 0\r\n\r\n";
+		        strprintf(";tag=%08x",
+		                  static_cast<uint32_t>(std::hash<std::string>{}(call_id->value)));
+	std::string answer = "SIP/2.0 200 OK\r\n" + vias + "From: " + from->value +
+	                     "\r\nTo: " + to_value + "\r\nCall-ID: " + call_id->value +
+	                     "\r\nCSeq: " + cseq->value + "\r\n";
+	// Optional headers, most useful first; the empty line that ends the headers is not.
+	for (std::string_view optional :
+	     {"Content-Length: 0\r\n", "Allow: OPTIONS\r\n", "Server: rtprelayd\r\n"})
+		if (answer.size() + optional.size() + 2 <= request.size())
+			answer += optional;
+	answer += "\r\n";
+	if (answer.size() > request.size()) {
+		if (too_large)
+			*too_large = true;
+		return std::nullopt;
+	}
+	return answer;
 }
 
 } // namespace rtprelay::ng

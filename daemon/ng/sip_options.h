@@ -14,7 +14,10 @@ enum class SipKind { kNotSip, kOptions, kOtherRequest, kResponse };
 SipKind classify_sip(std::string_view datagram);
 
 // The "200 OK" for an OPTIONS request, echoing its Via headers (all, in order), From, To (with
-// a tag added if it has none), Call-ID and CSeq. nullopt if a mandatory header is missing.
-std::optional<std::string> answer_options(std::string_view request);
+// a tag added if it has none), Call-ID and CSeq; then Content-Length, Allow and Server while
+// they fit. Never larger than the request: the source of a UDP request may be spoofed, and a
+// larger answer would make the relay an amplifier. nullopt if a mandatory header is missing,
+// or (*too_large set) if even the echoed headers would be larger than the request.
+std::optional<std::string> answer_options(std::string_view request, bool* too_large = nullptr);
 
 } // namespace rtprelay::ng

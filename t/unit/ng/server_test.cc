@@ -24,6 +24,15 @@ void cmd_count(Request&, Completion done)
 	done(Error{"counted"});
 }
 
+// A reply no UDP datagram can carry, as a query of a huge call would be.
+void cmd_big(Request& r, Completion done)
+{
+	g_count_runs++;
+	Value v = Value::dict(r.arena);
+	v.set("big", Value::string(r.arena.copy(std::string(Server::kMaxReplySize, 'b'))));
+	done(v);
+}
+
 // Answers only when the test calls finish_slow(), like a command waiting on a media loop.
 void cmd_slow(Request& r, Completion done)
 {
@@ -75,6 +84,9 @@ class ServerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(no_cookie_is_counted_and_dropped);
 	CPPUNIT_TEST(malformed_message_gets_error);
 	CPPUNIT_TEST(sip_options_answered);
+	CPPUNIT_TEST(sip_options_larger_answer_not_sent);
+	CPPUNIT_TEST(reply_over_one_datagram_becomes_a_cached_error);
+	CPPUNIT_TEST(statistics_carry_the_server_counters);
 	CPPUNIT_TEST(bind_failure_names_the_address);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -113,6 +125,7 @@ public:
 		CommandTable table = builtin_commands();
 		table.add("count", cmd_count);
 		table.add("slow", cmd_slow);
+		table.add("big", cmd_big);
 		auto s = Server::create(*loop_, {net::Endpoint(net::IpAddress::loopback_v4(), 0)},
 		                        table, nullptr);
 		CPPUNIT_ASSERT(s);
@@ -211,9 +224,11 @@ public:
 	void sip_options_answered()
 	{
 		Client c;
+		// Max-Forwards, which every request carries (RFC 3261 8.1.1.6), makes room for the
+		// To tag the answer adds.
 		c.send(addr_, "OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
 		              "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\nCall-ID: c\r\nCSeq: 1 "
-		              "OPTIONS\r\n\r\n");
+		              "OPTIONS\r\nMax-Forwards: 70\r\n\r\n");
 		std::string r = reply(c).value_or("");
 		CPPUNIT_ASSERT_MESSAGE(r, r.rfind("SIP/2.0 200 OK\r\n", 0) == 0);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().sip_options);
@@ -221,6 +236,47 @@ public:
 		pump();
 		CPPUNIT_ASSERT(!c.receive());
 		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().sip_ignored);
+	}
+
+	void sip_options_larger_answer_not_sent()
+	{
+		Client c;
+		c.send(addr_, "OPTIONS sip:x SIP/2.0\r\nv:h\r\nf:a\r\nt:b\r\ni:c\r\nCSeq:1 "
+		              "OPTIONS\r\n\r\n");
+		pump();
+		CPPUNIT_ASSERT(!c.receive());
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().sip_too_large);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(0), server_->stats().sip_options);
+	}
+
+	void reply_over_one_datagram_becomes_a_cached_error()
+	{
+		Client c;
+		c.send(addr_, "b1 d7:command3:bige");
+		std::string r = reply(c).value_or("");
+		CPPUNIT_ASSERT_EQUAL(std::string("b1 d6:result5:error12:error-reason46:reply too "
+		                                 "large for one datagram (65535 bytes)e"),
+		                     r);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().replies_too_large);
+		c.send(addr_, "b1 d7:command3:bige");
+		CPPUNIT_ASSERT_EQUAL(r, reply(c).value_or(""));
+		CPPUNIT_ASSERT_EQUAL(1, g_count_runs);
+		c.send(addr_, "b2 {\"command\":\"big\"}");
+		r = reply(c).value_or("");
+		CPPUNIT_ASSERT_MESSAGE(r,
+		                       r.rfind("b2 {\"result\":\"error\",\"error-reason\":\"reply "
+		                               "too large for one datagram (",
+		                               0) == 0);
+	}
+
+	void statistics_carry_the_server_counters()
+	{
+		Client c;
+		c.send(addr_, "st1 d7:command10:statisticse");
+		std::string r = reply(c).value_or("");
+		// Without a call registry the command itself fails; the server's keys come anyway.
+		CPPUNIT_ASSERT_MESSAGE(r, r.find("11:rtprelay ngd") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(r, r.find("19:reply cache droppedi0e") != std::string::npos);
 	}
 
 	void bind_failure_names_the_address()

@@ -11,6 +11,7 @@ class SipOptionsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(keeps_existing_to_tag);
 	CPPUNIT_TEST(compact_and_folded_headers);
 	CPPUNIT_TEST(missing_headers_get_no_answer);
+	CPPUNIT_TEST(answer_never_larger_than_the_request);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr const char* kProbe = "OPTIONS sip:127.0.0.1:2223 SIP/2.0\r\n"
@@ -62,12 +63,15 @@ public:
 
 	void compact_and_folded_headers()
 	{
-		auto a = answer_options("OPTIONS sip:x SIP/2.0\n"
-		                        "v: SIP/2.0/UDP h;branch=z9hG4bK-9\n"
-		                        "f: <sip:a@b>\n  ;tag=1\n"
-		                        "t: <sip:c@d>\n"
-		                        "i: cid\n"
-		                        "cseq: 1 OPTIONS\n\n");
+		auto a =
+		        answer_options("OPTIONS sip:x SIP/2.0\n"
+		                       "v: SIP/2.0/UDP h;branch=z9hG4bK-9\n"
+		                       "f: <sip:a@b>\n  ;tag=1\n"
+		                       "t: <sip:c@d>\n"
+		                       "i: cid\n"
+		                       "cseq: 1 OPTIONS\n"
+		                       "Max-Forwards: 70\n"
+		                       "User-Agent: probe\n\n"); // room for the answer's full names
 		CPPUNIT_ASSERT(a);
 		CPPUNIT_ASSERT(a->find("Via: SIP/2.0/UDP h;branch=z9hG4bK-9\r\n") !=
 		               std::string::npos);
@@ -85,6 +89,38 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(h, !answer_options(req));
 		}
 		CPPUNIT_ASSERT(!answer_options("OPTIONS sip:x SIP/2.0"));
+	}
+
+	void answer_never_larger_than_the_request()
+	{
+		// A dispatcher's probe with a User-Agent has room for every optional header.
+		std::string probe = kProbe;
+		probe.insert(probe.find("Content-Length"),
+		             "User-Agent: kamailio (5.7.4 (x86_64/linux))\r\n");
+		auto full = answer_options(probe);
+		CPPUNIT_ASSERT(full && full->size() <= probe.size());
+		CPPUNIT_ASSERT(
+		        full->find(
+		                "Content-Length: 0\r\nAllow: OPTIONS\r\nServer: rtprelayd\r\n") !=
+		        std::string::npos);
+		// Without Max-Forwards and Content-Length, the optional headers go first.
+		std::string req = kProbe;
+		for (const char* h : {"Max-Forwards: 70\r\n", "Content-Length: 0\r\n"})
+			req.erase(req.find(h), std::string_view(h).size());
+		bool too_large = false;
+		auto trimmed = answer_options(req, &too_large);
+		CPPUNIT_ASSERT(trimmed && !too_large);
+		CPPUNIT_ASSERT(trimmed->size() <= req.size());
+		CPPUNIT_ASSERT(trimmed->find("Content-Length:") == std::string::npos);
+		CPPUNIT_ASSERT(trimmed->find("\r\nCSeq: 10 OPTIONS\r\n") != std::string::npos);
+		// Compact names, LF line ends and empty values: even the echoed headers are larger.
+		CPPUNIT_ASSERT(!answer_options("OPTIONS s SIP/2.0\nv:\nv:\nf:\nt:\ni:\ncseq:\n\n",
+		                               &too_large));
+		CPPUNIT_ASSERT(too_large);
+		// A missing header is not "too large".
+		too_large = false;
+		CPPUNIT_ASSERT(!answer_options("OPTIONS sip:x SIP/2.0\r\n\r\n", &too_large));
+		CPPUNIT_ASSERT(!too_large);
 	}
 };
 
