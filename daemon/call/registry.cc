@@ -39,7 +39,7 @@ Registry::Handle& Registry::create(std::string_view call_id)
 	auto* c = new Call(std::string(call_id), loop, util::now_ms());
 	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
-	return calls_.emplace(std::string(call_id), Handle{c, &loop}).first->second;
+	return calls_.emplace(std::string(call_id), Handle{c, &loop, ++next_serial_}).first->second;
 }
 
 void Registry::destroy(std::string_view call_id, std::string_view reason)
@@ -67,8 +67,9 @@ std::vector<std::string> Registry::ids(size_t limit) const
 
 void Registry::on_timeout(const std::string& call_id, const std::string& reason)
 {
-	if (!find(call_id))
-		return; // deleted meanwhile, or reported twice
+	Handle* h = find(call_id);
+	if (!h || h->in_flight > 0)
+		return; // deleted meanwhile, reported twice, or signalling may revive it
 	if (reason.rfind("silent timeout", 0) == 0)
 		totals_.silent_timeouts++;
 	else if (reason.rfind("final timeout", 0) == 0)

@@ -29,7 +29,14 @@ public:
 	struct Handle {
 		Call* call;
 		media::MediaLoop* loop;
+		// Tells this call from a later one under the same call-id (the Call's address
+		// may be reused once it is freed).
+		uint64_t serial = 0;
 		bool established = false; // a first offer succeeded
+		// Offers and answers posted to the loop whose results have not come back. A
+		// failed first offer destroys the call only when it is the last of them, so it
+		// never takes away a call a concurrent valid offer built; timeouts wait for it.
+		int in_flight = 0;
 	};
 
 	// Counters for `statistics`, control thread only.
@@ -89,7 +96,9 @@ public:
 		        });
 	}
 
-	// A media loop found the call timed out (delivered here on the control loop).
+	// A media loop found the call timed out (delivered here on the control loop). Ignored
+	// while signalling is in flight: that may revive the call, and the loop reports a call
+	// that is still due again a second later.
 	void on_timeout(const std::string& call_id, const std::string& reason);
 
 private:
@@ -101,6 +110,7 @@ private:
 	Totals totals_;
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
+	uint64_t next_serial_ = 0;
 };
 
 } // namespace rtprelay::call

@@ -24,6 +24,47 @@ std::string join_warnings(const std::vector<std::string>& unknown_flags,
 	return out;
 }
 
+namespace {
+
+// The call an offer or answer signals: an offer creates one that does not exist yet.
+Result<call::Registry::Handle*> handle_for(call::Registry& reg, const std::string& call_id,
+                                           bool is_offer)
+{
+	if (call::Registry::Handle* h = reg.find(call_id))
+		return h;
+	if (!is_offer)
+		return Error{"Unknown call-id"};
+	return &reg.create(call_id);
+}
+
+// Back on the control thread: the signalling that ran on call `serial` is no longer in
+// flight. A failed offer removes a call no offer ever succeeded on, once no other offer or
+// answer for it is pending (one may still succeed). Returns the reply's outcome.
+Result<void> settle(call::Registry& reg, const std::string& call_id, uint64_t serial,
+                    const Result<call::SignalResult>& r, bool is_offer)
+{
+	call::Registry::Handle* h = reg.find(call_id);
+	if (!h || h->serial != serial) {
+		// Deleted while this ran: "ok" would send the parties to sockets that are gone.
+		if (!r)
+			return r.error();
+		return Error{is_offer ? "the call was deleted while the offer was processed"
+		                      : "the call was deleted while the answer was processed"};
+	}
+	h->in_flight--;
+	if (r) {
+		h->established = true;
+		return {};
+	}
+	if (is_offer && !h->established && h->in_flight == 0) {
+		reg.destroy(call_id, "offer failed: " + r.error().reason);
+		reg.count_rejected();
+	}
+	return r.error();
+}
+
+} // namespace
+
 void run_signalling(Request& request, Completion done, bool is_offer)
 {
 	if (!registry_or_error(request, done))
@@ -46,14 +87,12 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 		return;
 	}
 	call::Registry& reg = *request.calls;
-	call::Registry::Handle* handle = reg.find(flags->call_id);
+	auto handle = handle_for(reg, flags->call_id, is_offer);
 	if (!handle) {
-		if (!is_offer) {
-			done(Error{"Unknown call-id"});
-			return;
-		}
-		handle = &reg.create(flags->call_id);
+		done(handle.error());
+		return;
 	}
+	(*handle)->in_flight++;
 
 	Arena* arena = &request.arena;
 	std::string call_id = flags->call_id;
@@ -61,7 +100,7 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	const Config* config = &reg.config();
 	const media::Interfaces* interfaces = &reg.interfaces();
 	reg.run<Result<call::SignalResult>>(
-	        *handle,
+	        **handle,
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
 	         is_offer](call::Call& c) {
 		        log::CallScope scope(c.id());
@@ -69,19 +108,13 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 		        return is_offer ? call::offer(c, options, session, ctx)
 		                        : call::answer(c, options, session, ctx);
 	        },
-	        [done, arena, &reg, call_id, unknown, is_offer](Result<call::SignalResult> r) {
+	        [done, arena, &reg, call_id, serial = (*handle)->serial, unknown,
+	         is_offer](Result<call::SignalResult> r) {
 		        log::CallScope scope(call_id);
-		        call::Registry::Handle* h = reg.find(call_id);
-		        if (!r) {
-			        if (is_offer && h && !h->established) {
-				        reg.destroy(call_id, "offer failed: " + r.error().reason);
-				        reg.count_rejected();
-			        }
-			        done(r.error());
+		        if (auto settled = settle(reg, call_id, serial, r, is_offer); !settled) {
+			        done(settled.error());
 			        return;
 		        }
-		        if (h)
-			        h->established = true;
 		        Value reply = Value::dict(*arena);
 		        reply.set("result", Value::string("ok"));
 		        reply.set("sdp", Value::string(arena->copy(r->sdp)));
