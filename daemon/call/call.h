@@ -62,9 +62,8 @@ public:
 	const std::vector<std::unique_ptr<Monologue>>& monologues() const { return monologues_; }
 
 	int64_t last_signal_ms = 0;
-	int64_t answered_ms = 0; // 0 until the first answer
-	int64_t deleted_ms = 0;  // 0 unless deleted with a delay
-	int64_t delete_at_ms = 0;
+	int64_t answered_ms = 0;  // 0 until the first answer
+	int64_t delete_at_ms = 0; // 0 unless deleted with a delay; signalling clears it
 
 private:
 	std::string id_;

@@ -292,6 +292,10 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 	}
 	SignalResult result = rewrite_sdp(ex, session, announced);
 	ex.call.last_signal_ms = ex.ctx.now_ms;
+	// As in rtpengine, signalling revives a call deleted with a delay: a proxy that
+	// re-routes a failed call re-uses its call-id, and the old delay must not end the new
+	// dialogue.
+	ex.call.delete_at_ms = 0;
 	return result;
 }
 
