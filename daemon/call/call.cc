@@ -2,16 +2,12 @@
 #include "call/call.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "call/kernelizer.h"
 #include "call/timeouts.h"
 
 namespace rtprelay::call {
-
-bool Monologue::has_tag(std::string_view t) const
-{
-	return tag == t || std::find(old_tags.begin(), old_tags.end(), t) != old_tags.end();
-}
 
 Media& Monologue::media_at(int index)
 {
@@ -39,8 +35,13 @@ std::optional<std::string> Call::check(const Config& config, int64_t now_ms)
 
 Monologue* Call::find(std::string_view tag)
 {
-	for (auto& m : monologues_)
-		if (m->has_tag(tag))
+	return const_cast<Monologue*>(std::as_const(*this).find(tag));
+}
+
+const Monologue* Call::find(std::string_view tag) const
+{
+	for (const auto& m : monologues_)
+		if (m->tag == tag)
 			return m.get();
 	return nullptr;
 }
@@ -52,6 +53,58 @@ Monologue& Call::get_or_create(std::string_view tag, int64_t now_ms)
 	monologues_.push_back(std::make_unique<Monologue>(std::string(tag)));
 	monologues_.back()->created_ms = now_ms;
 	return *monologues_.back();
+}
+
+Monologue* Call::answerer(Monologue& offerer, std::string_view tag, int64_t now_ms)
+{
+	Monologue* known = find(tag);
+	Monologue* current = offerer.peer; // holds the sockets the offer's SDP named
+	bool earlier_fork = known && current && known != current && known->medias.empty();
+	if (known && !earlier_fork)
+		return known;
+	if (!current)
+		return nullptr;
+	if (!known && current->tag.empty()) { // the first answer
+		current->tag = std::string(tag);
+		return current;
+	}
+	// Sockets cannot move between parties (streams point at their Media), so the
+	// identities move instead.
+	Monologue& fork = known ? *known : get_or_create(tag, now_ms);
+	std::swap(fork.tag, current->tag);
+	std::swap(fork.label, current->label);
+	std::swap(fork.created_ms, current->created_ms);
+	return current;
+}
+
+Monologue* Call::party_to_delete(std::string_view from_tag, std::string_view to_tag,
+                                 std::string_view via_branch)
+{
+	auto by_branch = [&]() -> Monologue* {
+		for (auto& m : monologues_)
+			if (!via_branch.empty() && m->via_branch == via_branch)
+				return m.get();
+		return nullptr;
+	};
+	if (to_tag.empty())
+		if (Monologue* m = by_branch())
+			return m;
+	if (Monologue* m = find(to_tag.empty() ? from_tag : to_tag))
+		return m;
+	if (Monologue* m = by_branch())
+		return m;
+	Monologue* offerer = to_tag.empty() ? nullptr : find(from_tag);
+	if (offerer && (!offerer->peer || offerer->peer->tag.empty()))
+		return offerer;
+	return nullptr;
+}
+
+bool Call::has_talking_pair(const Monologue* without) const
+{
+	return std::any_of(monologues_.begin(), monologues_.end(), [without](const auto& m) {
+		return m.get() != without && m->peer && m->peer != without &&
+		       m->peer->peer == m.get();
+	});
 }
 
 void Call::remove(Monologue& gone)

@@ -21,8 +21,7 @@ struct Monologue {
 	Monologue(const Monologue&) = delete;
 	Monologue& operator=(const Monologue&) = delete;
 
-	std::string tag;                   // empty until the answer names it
-	std::vector<std::string> old_tags; // tags of earlier forks answered on the same sockets
+	std::string tag; // empty until the answer names it
 	std::string label;
 	std::string via_branch;
 	int64_t created_ms = 0;
@@ -32,7 +31,6 @@ struct Monologue {
 	std::string last_sdp_out; // to bump o= version only when the SDP changed
 	uint64_t sdp_version_out = 0;
 
-	bool has_tag(std::string_view t) const;
 	Media& media_at(int index); // creates missing m= lines up to index
 };
 
@@ -52,7 +50,22 @@ public:
 	int64_t created_ms() const { return created_ms_; }
 
 	Monologue* find(std::string_view tag);
+	const Monologue* find(std::string_view tag) const;
 	Monologue& get_or_create(std::string_view tag, int64_t now_ms);
+	// The party answering `offerer`'s offer as `tag`, or null when there is no offer to
+	// answer. Every fork of an offer got the same SDP and sends to the sockets of the
+	// offerer's peer, so a fork that answers takes that party over; the fork that held it
+	// before stays as a party of its own without sockets (its tag, label and creation
+	// time), which a delete can end alone. An earlier fork that answers again takes the
+	// sockets back the same way.
+	Monologue* answerer(Monologue& offerer, std::string_view tag, int64_t now_ms);
+	// The party a delete names, as rtpengine picks it: the to-tag's, else the via-branch's
+	// or the from-tag's; a to-tag nobody answered with names the offerer of an offer never
+	// answered. Null when the tags name nobody.
+	Monologue* party_to_delete(std::string_view from_tag, std::string_view to_tag,
+	                           std::string_view via_branch);
+	// Two parties other than `without` send each other media.
+	bool has_talking_pair(const Monologue* without = nullptr) const;
 	// Removes a monologue and every reference to it; the kernel no longer forwards to it.
 	void remove(Monologue& m);
 	// Ends all forwarding for a call about to be destroyed: kernel targets go now and the

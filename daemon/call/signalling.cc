@@ -332,17 +332,9 @@ Result<SignalResult> answer(Call& call, const SignalOptions& options, sdp::Sessi
 	Monologue* receiver = call.find(options.from_tag);
 	if (!receiver)
 		return Error{"Unknown call-id or from-tag: no offer to answer"};
-	Monologue* sender = call.find(options.to_tag);
-	if (!sender) {
-		// The first answer names the monologue the offer created; a later fork takes it
-		// over.
-		sender = receiver->peer;
-		if (!sender)
-			return Error{"no offer to answer for this to-tag"};
-		if (!sender->tag.empty())
-			sender->old_tags.push_back(sender->tag);
-		sender->tag = options.to_tag;
-	}
+	Monologue* sender = call.answerer(*receiver, options.to_tag, ctx.now_ms);
+	if (!sender)
+		return Error{"no offer to answer for this to-tag"};
 	if (!options.label.empty())
 		sender->label = options.label;
 	Exchange ex{call, *sender, *receiver, options, ctx, OfferAnswer::kAnswer};

@@ -18,27 +18,21 @@ struct DeleteOutcome {
 	bool whole_call = true;
 };
 
-// On the call's loop: take the statistics, then drop the named party (and its branch) or
-// mark the whole call. A call left without any talking pair ends as a whole.
+// On the call's loop: take the statistics, then drop the party the tags name (one fork of
+// a forked call, say) if two others still talk, else mark the whole call (whose parties
+// then stay for the delete delay). Tags that name no party end the whole call too.
 DeleteOutcome delete_on_loop(call::Call& c, const call::SignalOptions& party, int delay_s)
 {
 	DeleteOutcome out;
 	call::kernel_refresh(c);
 	out.snap = call::snapshot(c);
-	if (!party.from_tag.empty() && c.monologues().size() > 2) {
-		std::vector<call::Monologue*> gone;
-		for (auto& m : c.monologues()) {
-			bool branch =
-			        !party.via_branch.empty() && m->via_branch == party.via_branch;
-			if (m->has_tag(party.from_tag) ||
-			    (!party.to_tag.empty() && m->has_tag(party.to_tag)) || branch)
-				gone.push_back(m.get());
-		}
-		for (auto* m : gone)
-			c.remove(*m);
-		for (auto& m : c.monologues())
-			if (m->peer)
-				out.whole_call = false;
+	call::Monologue* named =
+	        party.from_tag.empty()
+	                ? nullptr
+	                : c.party_to_delete(party.from_tag, party.to_tag, party.via_branch);
+	if (named && c.has_talking_pair(named)) {
+		c.remove(*named);
+		out.whole_call = false;
 	}
 	if (out.whole_call && delay_s > 0)
 		c.delete_at_ms = util::now_ms() + delay_s * 1000LL;
