@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "call/kernelizer.h"
+#include "call/media_limits.h"
 #include "call/party.h"
 #include "media/forwarder.h"
 #include "media/media_loop.h"
@@ -306,6 +307,8 @@ Result<SignalResult> offer(Call& call, const SignalOptions& options, sdp::Sessio
 {
 	if (options.from_tag == options.to_tag)
 		return Error{"from-tag and to-tag are the same"};
+	if (auto r = check_offer_media(call, options, session.media().size()); !r)
+		return r.error();
 	Monologue& sender = call.get_or_create(options.from_tag, ctx.now_ms);
 	Monologue* receiver = nullptr;
 	if (!options.to_tag.empty())
@@ -332,6 +335,8 @@ Result<SignalResult> answer(Call& call, const SignalOptions& options, sdp::Sessi
 	Monologue* receiver = call.find(options.from_tag);
 	if (!receiver)
 		return Error{"Unknown call-id or from-tag: no offer to answer"};
+	if (auto r = check_answer_media(*receiver, session.media().size()); !r)
+		return r.error();
 	Monologue* sender = call.answerer(*receiver, options.to_tag, ctx.now_ms);
 	if (!sender)
 		return Error{"no offer to answer for this to-tag"};
