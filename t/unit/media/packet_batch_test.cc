@@ -42,6 +42,8 @@ public:
 	{
 		rx_ = socket(AF_INET, SOCK_DGRAM, 0);
 		tx_ = socket(AF_INET, SOCK_DGRAM, 0);
+		int rcvbuf = 1 << 20; // room for the whole test batch whatever rmem_default is
+		setsockopt(rx_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 		to_.sin_family = AF_INET;
 		to_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		CPPUNIT_ASSERT_EQUAL(
