@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/option_table.h"
 
+#include <netinet/in.h>
+
 #include <array>
 #include <cctype>
 
@@ -104,6 +106,34 @@ bool valid_name(std::string_view name)
 	return true;
 }
 
+// 0.0.0.0, :: and ::ffff:0.0.0.0: "any local address" to bind(), "on hold" in SDP.
+bool is_unspecified(const net::IpAddress& ip)
+{
+	if (!ip.is_v6())
+		return ip.v4().s_addr == INADDR_ANY;
+	const uint8_t* b = ip.v6().s6_addr;
+	bool v4_any = IN6_IS_ADDR_V4MAPPED(&ip.v6()) && (b[12] | b[13] | b[14] | b[15]) == 0;
+	return IN6_IS_ADDR_UNSPECIFIED(&ip.v6()) || v4_any;
+}
+
+// A media socket must be bound to the one address its packets arrive at: the kernel path keys
+// its targets on it, symmetric RTP sends from it, and each address has its own port pool.
+// A wildcard socket would break all three quietly, so it is refused whatever is advertised.
+Error wildcard_interface(const net::IpAddress& ip)
+{
+	return Error{strprintf("%s is the wildcard address, but media sockets bind to one concrete "
+	                       "local address each: name that address (ADDR, or ADDR!ADVERTISED "
+	                       "behind 1:1 NAT), and repeat --interface for each address",
+	                       ip.to_string().c_str())};
+}
+
+Error unspecified_advertised(const net::IpAddress& ip)
+{
+	return Error{strprintf("advertised address %s means 'on hold' in SDP: advertise the "
+	                       "address peers send media to",
+	                       ip.to_string().c_str())};
+}
+
 Result<void> add_interface(Config& c, std::string_view value)
 {
 	value = trim(value);
@@ -122,11 +152,15 @@ Result<void> add_interface(Config& c, std::string_view value)
 		auto adv = net::IpAddress::parse(value.substr(bang + 1));
 		if (!adv)
 			return Error{"advertised address " + adv.error().reason};
+		if (is_unspecified(*adv))
+			return unspecified_advertised(*adv);
 		spec.advertised = *adv;
 	}
 	auto ip = net::IpAddress::parse(addr);
 	if (!ip)
 		return ip.error();
+	if (is_unspecified(*ip))
+		return wildcard_interface(*ip);
 	spec.address = *ip;
 	c.interfaces.push_back(std::move(spec));
 	return {};
@@ -186,12 +220,12 @@ const std::array kOptions = {
                    nullptr},
         OptionSpec{"config-section", 0, K::kLoader, "NAME", "rtprelay, else rtpengine",
                    "INI section to read options from.", nullptr},
-        OptionSpec{
-                "interface", 'i', K::kList, "[NAME/]ADDR[!ADVERTISED]", "127.0.0.1",
-                "Local media address of a logical interface (name 'default' if omitted). "
-                "ADVERTISED is written into SDP instead of ADDR (for 1:1 NAT). Repeat for several "
-                "addresses or interfaces.",
-                add_interface},
+        OptionSpec{"interface", 'i', K::kList, "[NAME/]ADDR[!ADVERTISED]", "127.0.0.1",
+                   "Local media address of a logical interface (name 'default' if omitted): a "
+                   "concrete address, not the wildcard 0.0.0.0 or ::. ADVERTISED is written into "
+                   "SDP instead of ADDR (for 1:1 NAT); never 0.0.0.0 or ::, which mean 'on hold'. "
+                   "Repeat for several addresses or interfaces.",
+                   add_interface},
         OptionSpec{"listen-ng", 'n', K::kList, "[ADDR:]PORT", "127.0.0.1:2223",
                    "UDP address for the ng control protocol; IPv6 as [ADDR]:PORT. A bare port "
                    "listens on 127.0.0.1 only. Repeat to listen on several addresses.",

@@ -167,8 +167,14 @@ void forward_batches(Stream& s, MediaLoop& loop)
 			return; // EAGAIN: drained (or an error, which a later datagram re-reports)
 		int64_t now = util::now_ms();
 		Outgoing out;
-		for (size_t i = 0; i < static_cast<size_t>(n); i++)
-			take(s, b, i, now, out);
+		for (size_t i = 0; i < static_cast<size_t>(n); i++) {
+			// Never forwarded cut. Like a datagram the kernel shed, not counted as
+			// received: it is not what the sender sent.
+			if (b.truncated(i))
+				s.stats.drop(DropReason::kOversize);
+			else
+				take(s, b, i, now, out);
+		}
 		send_out(s, loop, b, out);
 		if (static_cast<size_t>(n) < PacketBatch::kSize)
 			return; // drained: the edge-triggered event fires again on the next

@@ -13,7 +13,10 @@ namespace rtprelay::media {
 
 struct PacketBatch {
 	static constexpr size_t kSize = 32;
-	static constexpr size_t kBufferSize = 2048; // MTU-sized media; larger datagrams are cut
+	// Room for any datagram of a 1,500-byte MTU path, with slack for tunnels and SRTP. A
+	// larger datagram arrives cut (truncated()) and is dropped whole as oversize; buffers
+	// for 64 KiB datagrams would take 2 MiB per media loop (docs/architecture.md).
+	static constexpr size_t kBufferSize = 2048;
 
 	std::array<std::array<uint8_t, kBufferSize>, kSize> buffers;
 	std::array<sockaddr_storage, kSize> sources;
@@ -31,6 +34,9 @@ struct PacketBatch {
 
 	PacketBatch();
 	void prepare_receive();
+
+	// Whether received datagram i was larger than its buffer, so the kernel cut it.
+	bool truncated(size_t i) const { return (recv[i].msg_hdr.msg_flags & MSG_TRUNC) != 0; }
 };
 
 } // namespace rtprelay::media

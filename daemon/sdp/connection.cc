@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "sdp/quote.h"
 #include "sdp/text.h"
 #include "util/strings.h"
 
@@ -48,14 +49,13 @@ Result<Connection> Connection::parse(std::string_view value)
 	auto fields = split_fields(value);
 	if (fields.size() != 3)
 		return Error{strprintf("'%s' is not of the form 'IN IP4|IP6 address'",
-		                       printable(value).c_str())};
+		                       quote(value).c_str())};
 	Connection c;
 	if (fields[0] != "IN")
-		return Error{
-		        strprintf("network type '%s' is not IN", printable(fields[0]).c_str())};
+		return Error{strprintf("network type '%s' is not IN", quote(fields[0]).c_str())};
 	if (fields[1] != "IP4" && fields[1] != "IP6")
-		return Error{strprintf("address type '%s' is not IP4 or IP6",
-		                       printable(fields[1]).c_str())};
+		return Error{
+		        strprintf("address type '%s' is not IP4 or IP6", quote(fields[1]).c_str())};
 	c.addrtype = std::string(fields[1]);
 	bool ip6 = c.is_ip6();
 	std::string_view addr = fields[2];
@@ -63,14 +63,14 @@ Result<Connection> Connection::parse(std::string_view value)
 	if (slash != std::string_view::npos) {
 		if (!valid_suffix(addr.substr(slash + 1), ip6))
 			return Error{strprintf("multicast suffix '%s' is malformed",
-			                       printable(addr.substr(slash)).c_str())};
+			                       quote(addr.substr(slash)).c_str())};
 		c.multicast_suffix = std::string(addr.substr(slash));
 		addr = addr.substr(0, slash);
 	}
 	auto ip = net::IpAddress::parse(addr);
 	if (ip ? ip->is_v6() != ip6 : !is_host_name(addr))
 		return Error{strprintf("address '%s' is not an %s address or host name",
-		                       printable(addr).c_str(), ip6 ? "IPv6" : "IPv4")};
+		                       quote(addr).c_str(), ip6 ? "IPv6" : "IPv4")};
 	c.address = std::string(addr);
 	return c;
 }

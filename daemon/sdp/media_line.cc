@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "sdp/quote.h"
 #include "sdp/text.h"
 #include "util/strings.h"
 
@@ -65,7 +66,7 @@ Result<MediaLine> MediaLine::parse(std::string_view value)
 	auto f = split_fields(value);
 	if (f.size() < 3)
 		return Error{strprintf("m= '%s' needs at least media, port and protocol",
-		                       printable(value).c_str())};
+		                       quote(value).c_str())};
 	MediaLine m;
 	m.type = std::string(f[0]);
 	std::string_view port = f[1];
@@ -75,16 +76,15 @@ Result<MediaLine> MediaLine::parse(std::string_view value)
 		auto n = parse_decimal(count, kMaxPortCount);
 		if (!n || *n == 0)
 			return Error{strprintf("m= port count '%s' is not a number from 1 to %u",
-			                       printable(count).c_str(), kMaxPortCount)};
+			                       quote(count).c_str(), kMaxPortCount)};
 		m.port_count = *n;
 		port = port.substr(0, slash);
 	}
 	if (!is_decimal(port))
-		return Error{strprintf("m= port '%s' is not a number", printable(port).c_str())};
+		return Error{strprintf("m= port '%s' is not a number", quote(port).c_str())};
 	auto p = parse_port(port);
 	if (!p)
-		return Error{
-		        strprintf("m= port '%s' is larger than 65535", printable(port).c_str())};
+		return Error{strprintf("m= port '%s' is larger than 65535", quote(port).c_str())};
 	m.port = *p;
 	m.protocol = std::string(f[2]);
 	for (size_t i = 3; i < f.size(); i++)

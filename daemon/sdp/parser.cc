@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "sdp/quote.h"
 #include "util/strings.h"
 
 namespace rtprelay::sdp {
@@ -20,8 +21,10 @@ bool is_ascii_letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Checks one line (without its line break) for the x=value structure.
-Result<void> check_structure(std::string_view line, size_t line_no)
+// Checks one line (without its line break) for the x=value structure. A bad line is quoted
+// only in part (sdp/quote.h), and not at all after a line with key material, whose key the
+// bad line may continue.
+Result<void> check_structure(std::string_view line, size_t line_no, bool after_secret)
 {
 	if (line.find('\0') != std::string_view::npos)
 		return at(line_no, "contains a NUL byte");
@@ -29,10 +32,13 @@ Result<void> check_structure(std::string_view line, size_t line_no)
 		return at(line_no, "contains a carriage return that does not end the line");
 	if (line.empty())
 		return at(line_no, "empty line (SDP lines have the form x=value)");
-	if (line.size() < 2 || !is_ascii_letter(line[0]) || line[1] != '=')
+	if (line.size() >= 2 && is_ascii_letter(line[0]) && line[1] == '=')
+		return {};
+	if (after_secret)
 		return at(line_no,
-		          strprintf("'%s' is not of the form x=value", printable(line).c_str()));
-	return {};
+		          "not of the form x=value (not quoted: the line before it may carry "
+		          "a key that this line continues)");
+	return at(line_no, strprintf("'%s' is not of the form x=value", quote(line).c_str()));
 }
 
 class Parser {
@@ -48,6 +54,7 @@ private:
 	bool have_o_ = false;
 	bool have_s_ = false;
 	bool section_has_c_ = false;
+	bool after_secret_ = false; // the previous line may carry key material
 };
 
 Result<void> Parser::session_only(char type, size_t line_no) const
@@ -59,14 +66,14 @@ Result<void> Parser::session_only(char type, size_t line_no) const
 
 Result<void> Parser::line(std::string_view line, size_t line_no)
 {
-	if (auto r = check_structure(line, line_no); !r)
+	bool after_secret = std::exchange(after_secret_, may_carry_secret(line));
+	if (auto r = check_structure(line, line_no, after_secret); !r)
 		return r;
 	char type = line[0];
 	std::string_view value = line.substr(2);
 	if (line_no == 1) {
 		if (line != "v=0")
-			return at(1,
-			          strprintf("expected 'v=0', got '%s'", printable(line).c_str()));
+			return at(1, strprintf("expected 'v=0', got '%s'", quote(line).c_str()));
 	} else if (type == 'v') {
 		return at(line_no, "a second v= line (more than one session) is not supported");
 	} else if (type == 'o') {

@@ -18,6 +18,7 @@ class LoaderTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(defaults);
 	CPPUNIT_TEST(long_and_short_forms);
 	CPPUNIT_TEST(interfaces);
+	CPPUNIT_TEST(wildcard_interfaces_refused);
 	CPPUNIT_TEST(listen_ng_forms);
 	CPPUNIT_TEST(invalid_values_name_the_option);
 	CPPUNIT_TEST(unknown_and_unimplemented_options);
@@ -129,6 +130,35 @@ public:
 		        contains(error({"--interface=a b/1.2.3.4"}), "not a valid interface name"));
 		CPPUNIT_ASSERT(
 		        contains(error({"--interface=x/1.2.3.4!nope"}), "advertised address"));
+	}
+
+	// A wildcard socket cannot work (the kernel path and symmetric RTP need the address
+	// packets arrive at), and 0.0.0.0 in SDP means "on hold".
+	void wildcard_interfaces_refused()
+	{
+		for (const char* arg :
+		     {"--interface=0.0.0.0", "--interface=ext/::", "--interface=::ffff:0.0.0.0",
+		      "--interface=0.0.0.0!203.0.113.5", "--interface=x/::!2001:db8::5"}) {
+			std::string e = error({arg});
+			CPPUNIT_ASSERT_MESSAGE(e, contains(e, "for --interface: "));
+			CPPUNIT_ASSERT_MESSAGE(e, contains(e, "is the wildcard address"));
+			CPPUNIT_ASSERT_MESSAGE(e, contains(e, "concrete local address"));
+		}
+		for (const char* arg :
+		     {"--interface=203.0.113.5!0.0.0.0", "--interface=x/::1!::"}) {
+			std::string e = error({arg});
+			CPPUNIT_ASSERT_MESSAGE(e,
+			                       contains(e, "for --interface: advertised address"));
+			CPPUNIT_ASSERT_MESSAGE(e, contains(e, "'on hold'"));
+		}
+		// Concrete addresses that merely look close stay valid.
+		Config c = ok(
+		        {"--interface=0.0.0.1", "--interface=::2", "--interface=::ffff:10.0.0.1"});
+		CPPUNIT_ASSERT_EQUAL(size_t(3), c.interfaces.size());
+		std::string file = write_file("[rtprelay]\ninterface = 127.0.0.1; int/0.0.0.0\n");
+		std::string e = error({"--config-file", file.c_str()});
+		CPPUNIT_ASSERT_MESSAGE(e,
+		                       contains(e, ": interface: 0.0.0.0 is the wildcard address"));
 	}
 
 	void listen_ng_forms()

@@ -31,6 +31,7 @@ class SdpParserTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(rejects_bad_media_lines);
 	CPPUNIT_TEST(rejects_bad_connection_lines);
 	CPPUNIT_TEST(rejects_misplaced_and_duplicate_lines);
+	CPPUNIT_TEST(errors_never_quote_key_material);
 	CPPUNIT_TEST(enforces_limits);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -139,7 +140,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 1: expected 'v=0', got 'v=1'"),
 		                     error_of("v=1\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"));
 		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 1: expected 'v=0', got 'o=- 1 1 IN IP4 "
-		                                 "1.2.3.4'"),
+		                                 "1.2.3...'"),
 		                     error_of("o=- 1 1 IN IP4 1.2.3.4\r\nv=0\r\ns=-\r\n"));
 		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 1: expected 'v=0', got 'v=0 '"),
 		                     error_of("v=0 \r\n"));
@@ -267,6 +268,41 @@ public:
 		                     "c=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 0\r\n"
 		                     "c=IN IP4 1.2.3.5\r\nm=audio 2 RTP/AVP 0\r\n"
 		                     "c=IN IP4 1.2.3.6\r\n"));
+	}
+
+	// Errors reach ng replies and the log: a bad line is quoted short, and never past a word
+	// that introduces a key, nor at all when it may continue the key of the line before.
+	void errors_never_quote_key_material()
+	{
+		const std::string key = "SECRETKEYWVNfX19hWVNfX19hWVNfX19hWVNfX19h";
+		for (const std::string& line :
+		     {"a =crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + key,
+		      " a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + key, " inline:" + key,
+		      " a=ice-pwd:" + key, " k=base64:" + key, "x a=key-mgmt:mikey " + key}) {
+			std::string e = error_with_head("m=audio 1 RTP/AVP 0\r\n" + line + "\r\n");
+			CPPUNIT_ASSERT_MESSAGE(e, e.starts_with("SDP line 6: '"));
+			CPPUNIT_ASSERT_MESSAGE(e, e.find("SECRET") == std::string::npos);
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 5: ' a=crypto...' is not of the form "
+		                                 "x=value"),
+		                     error_with_head(" a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" +
+		                                     key + "\r\n"));
+		// A line break inside the key: its second half is not quoted at all.
+		CPPUNIT_ASSERT_EQUAL(
+		        std::string("SDP line 6: not of the form x=value (not quoted: the line "
+		                    "before it may carry a key that this line continues)"),
+		        error_with_head("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNf\r\n" + key +
+		                        "|2^20\r\n"));
+		CPPUNIT_ASSERT_EQUAL(
+		        std::string("SDP line 1: expected 'v=0', got "
+		                    "'a=crypto...'"),
+		        error_of("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + key + "\r\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 5: c= address 'inline:...' is not an "
+		                                 "IPv4 address or host name"),
+		                     error_with_head("c=IN IP4 inline:" + key + "\r\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string("SDP line 5: 'xxxxxxxxxxxxxxxxxxxx...' is not of "
+		                                 "the form x=value"),
+		                     error_with_head(std::string(100000, 'x') + "\r\n"));
 	}
 
 	void enforces_limits()
