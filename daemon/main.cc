@@ -15,6 +15,7 @@
 #include "kernel/nft_rules.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
+#include "media/own_endpoints.h"
 #include "ng/command.h"
 #include "ng/server.h"
 #include "util/daemon.h"
@@ -147,13 +148,28 @@ Result<void> handle_signals(event::Loop& l)
 	return l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); });
 }
 
+// The relay's listeners, which no party's media may be sent to (CLI and HTTP listeners join
+// here as they come); the media loops add the media sockets as they lease them.
+void add_listeners(media::OwnEndpoints& own, const Config& config)
+{
+	for (const auto& ep : config.listen_ng)
+		own.add_listener(ep, "ng");
+}
+
 // The media loops, the calls and the ng server, serving until the control loop `l` stops.
 // Destruction runs in reverse: the ng server first, then the calls (destroyed on their
-// still-running media loops), then the loops, then the port pools the calls used.
+// still-running media loops), then the loops, then the port pools the calls used. The own
+// endpoints are withdrawn only once no media loop runs.
 Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel, uint64_t fds,
                    std::optional<UniqueFd>& ready_pipe)
 {
 	media::Interfaces interfaces(config, fds);
+	media::OwnEndpoints own(config, media::OwnEndpoints::host_addresses());
+	add_listeners(own, config);
+	media::OwnEndpoints::publish(&own);
+	struct Withdraw {
+		~Withdraw() { media::OwnEndpoints::publish(nullptr); }
+	} withdraw;
 	call::Registry* registry = nullptr; // control thread only
 	auto loops = media::MediaLoops::create(
 	        config, [&l, &registry](const std::string& id, const std::string& reason) {

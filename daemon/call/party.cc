@@ -3,6 +3,9 @@
 
 #include <charconv>
 
+#include "util/log.h"
+#include "util/strings.h"
+
 namespace rtprelay::call {
 namespace {
 
@@ -32,10 +35,28 @@ void read_clock_rates(Media& m, const sdp::Media& section)
 	}
 }
 
+// `ep`, or nullopt when it is one of the relay's own endpoints: sending media there would
+// run it as ng commands or loop it through the relay.
+std::optional<net::Endpoint> refuse_own(const std::optional<net::Endpoint>& ep, const char* what,
+                                        const Media& m, const OwnCheck& check)
+{
+	if (!ep || !check.own)
+		return ep;
+	auto why = check.own->refusal(*ep, check.facing);
+	if (!why)
+		return ep;
+	std::string warning = strprintf("media address %s (%s, m= line %d) refused: %s",
+	                                ep->to_string().c_str(), what, m.index, why->c_str());
+	log::warn(log::Subsystem::kControl, "%s", warning.c_str());
+	check.own->count_refused();
+	check.warnings.push_back(std::move(warning));
+	return std::nullopt;
+}
+
 } // namespace
 
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
-                const SignalOptions& options)
+                const SignalOptions& options, const OwnCheck& check)
 {
 	m.type = section.type();
 	m.protocol = section.protocol();
@@ -71,6 +92,8 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 			                     attr->port);
 		}
 	}
+	rtp = refuse_own(rtp, "RTP", m, check);
+	rtcp = refuse_own(rtcp, "RTCP", m, check);
 	bool changed = rtp != m.sdp_rtp || rtcp != m.sdp_rtcp;
 	m.sdp_rtp = rtp;
 	m.sdp_rtcp = rtcp;

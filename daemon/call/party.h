@@ -4,15 +4,29 @@
 // and payload clock rates. Media loop thread.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "call/media.h"
 #include "call/signal_options.h"
+#include "media/own_endpoints.h"
 #include "sdp/model.h"
 
 namespace rtprelay::call {
 
+// What an SDP address is checked against: the relay's own endpoints (null: nothing), the
+// relay's interface facing the party, and the reply's warnings.
+struct OwnCheck {
+	media::OwnEndpoints* own;
+	const media::LogicalInterface& facing;
+	std::vector<std::string>& warnings;
+};
+
 // Updates `m` from `section` of `session`. Returns true if the party's addresses changed
-// (or were read for the first time), so endpoint learning must start over.
+// (or were read for the first time), so endpoint learning must start over. An address that
+// is one of the relay's own endpoints is refused (logged, counted, warned about) and stays
+// unknown: nothing is sent to the party until its own packets show where it is.
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
-                const SignalOptions& options);
+                const SignalOptions& options, const OwnCheck& check);
 
 } // namespace rtprelay::call

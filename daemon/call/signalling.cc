@@ -37,6 +37,8 @@ Result<void> ensure_allocated(Media& m, const SignalContext& ctx,
 	if (!a)
 		return a.error();
 	m.allocation = std::move(a).value();
+	if (ctx.own_endpoints)
+		ctx.own_endpoints->hold(m.allocation.lease);
 	m.rtp.socket = &m.allocation.lease.rtp;
 	m.rtcp.socket = &m.allocation.lease.rtcp;
 	return {};
@@ -149,6 +151,7 @@ struct Exchange {
 	OfferAnswer kind;
 	const media::LogicalInterface* sender_if = nullptr;
 	const media::LogicalInterface* receiver_if = nullptr;
+	std::vector<std::string> warnings{}; // for the reply, found while reading the SDP
 };
 
 // What the relay announces to the receiver for one m= line.
@@ -228,7 +231,7 @@ Announcement answer_media(Media& sm, Media& rm)
 
 // The call state for the m= line at `index` (1-based): the sender's addresses, sockets on
 // both sides, learning, rtcp-mux, and packets watched for.
-Result<Announcement> update_media(const Exchange& ex, const sdp::Session& session,
+Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
                                   const sdp::Media& section, int index)
 {
 	Media& sm = ex.sender.media_at(index);
@@ -236,7 +239,8 @@ Result<Announcement> update_media(const Exchange& ex, const sdp::Session& sessio
 	sm.peer = &rm;
 	rm.peer = &sm;
 	kernel_take_back(sm); // signalling may change anything the kernel was told
-	bool changed = read_party(sm, session, section, ex.options);
+	bool changed = read_party(sm, session, section, ex.options,
+	                          {ex.ctx.own_endpoints, *ex.sender_if, ex.warnings});
 	if (sm.rejected)
 		return Announcement{};
 	if (auto r = allocate_sockets(ex, sm, rm); !r)
@@ -257,7 +261,7 @@ Result<Announcement> update_media(const Exchange& ex, const sdp::Session& sessio
 SignalResult rewrite_sdp(const Exchange& ex, sdp::Session& session,
                          const std::vector<Announcement>& announced)
 {
-	SignalResult result;
+	SignalResult result{"", ex.warnings};
 	rewrite_session(session, ex.receiver, ex.ctx, ex.options);
 	for (size_t i = 0; i < session.media().size(); i++) {
 		const Media& sm = *ex.sender.medias[i];

@@ -11,6 +11,7 @@
 #include "call/signal_options.h"
 #include "config/config.h"
 #include "media/interfaces.h"
+#include "media/own_endpoints.h"
 #include "sdp/model.h"
 
 namespace rtprelay::call {
@@ -19,6 +20,8 @@ struct SignalContext {
 	const Config& config;
 	const media::Interfaces& interfaces;
 	int64_t now_ms;
+	// The relay's own endpoints, never a party's media destination; null checks nothing.
+	media::OwnEndpoints* own_endpoints = nullptr;
 };
 
 struct SignalResult {

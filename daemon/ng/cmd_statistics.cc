@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // statistics: relay-wide counters in rtpengine's shape (currentstatistics, totalstatistics).
 #include "call/registry.h"
+#include "media/own_endpoints.h"
 #include "ng/command.h"
 #include "util/clock.h"
 
@@ -48,6 +49,9 @@ void cmd_statistics(Request& request, Completion done)
 	reply.set("totalstatistics", total);
 	reply.set("forwarding", Value::string(reg.kernel() ? "kernel" : "userspace"));
 	reply.set("media threads", num(reg.loops().size()));
+	const media::OwnEndpoints* own = media::OwnEndpoints::published();
+	reply.set("own endpoints refused", num(own ? own->refused() : 0));
+	reply.set("relay loop drops", num(own ? own->loop_drops() : 0));
 	done(reply);
 }
 

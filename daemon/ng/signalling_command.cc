@@ -104,7 +104,8 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
 	         is_offer](call::Call& c) {
 		        log::CallScope scope(c.id());
-		        call::SignalContext ctx{*config, *interfaces, util::now_ms()};
+		        call::SignalContext ctx{*config, *interfaces, util::now_ms(),
+		                                media::OwnEndpoints::published()};
 		        return is_offer ? call::offer(c, options, session, ctx)
 		                        : call::answer(c, options, session, ctx);
 	        },
