@@ -62,9 +62,9 @@ struct Harness {
 
 	void reset(uint8_t b)
 	{
-		static constexpr LearningMode kModes[] = {LearningMode::kDelayed,
-		                                          LearningMode::kImmediate,
-		                                          LearningMode::kHeuristic, LearningMode::kOff};
+		static constexpr LearningMode kModes[] = {
+		        LearningMode::kDelayed, LearningMode::kImmediate, LearningMode::kHeuristic,
+		        LearningMode::kOff};
 		LearningMode mode = kModes[(b >> 2) & 3];
 		bool asymmetric = b & 0x10;
 		strict = b & 0x20;
@@ -114,7 +114,8 @@ struct Harness {
 		EndpointLearning::Packet p{is_rtp && !on_rtcp_port, ssrc, seq[i]};
 		auto verdict = l.on_packet(source, p, now);
 		if (was_confirmed && l.confirmed() && strict && !passive)
-			check((verdict == EndpointLearning::Verdict::kAccept) == (source == *before));
+			check((verdict == EndpointLearning::Verdict::kAccept) ==
+			      (source == *before));
 		if (!strict || passive)
 			check(verdict == EndpointLearning::Verdict::kAccept);
 	}
