@@ -158,18 +158,14 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 
 // The media loops, the calls and the ng server, serving until the control loop `l` stops.
 // Destruction runs in reverse: the ng server first, then the calls (destroyed on their
-// still-running media loops), then the loops, then the port pools the calls used. The own
-// endpoints are withdrawn only once no media loop runs.
+// still-running media loops), then the loops, then the own endpoints and the port pools the
+// calls used.
 Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel, uint64_t fds,
                    std::optional<UniqueFd>& ready_pipe)
 {
 	media::Interfaces interfaces(config, fds);
 	media::OwnEndpoints own(config, media::OwnEndpoints::host_addresses());
 	add_listeners(own, config);
-	media::OwnEndpoints::publish(&own);
-	struct Withdraw {
-		~Withdraw() { media::OwnEndpoints::publish(nullptr); }
-	} withdraw;
 	call::Registry* registry = nullptr; // control thread only
 	auto loops = media::MediaLoops::create(
 	        config, [&l, &registry](const std::string& id, const std::string& reason) {
@@ -184,6 +180,7 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		call::Registry calls(config, interfaces, **loops, l);
 		registry = &calls;
 		calls.set_kernel(kernel);
+		calls.set_own_endpoints(&own);
 		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
 		if (!ng)
 			return ng.error();

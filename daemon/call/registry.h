@@ -74,6 +74,14 @@ public:
 		kernel_ = channel;
 		loops_.set_kernel(channel);
 	}
+	// The relay's own endpoints (borrowed from main(), like the kernel table): signalling
+	// refuses them as media addresses, the media loops drop what they send.
+	media::OwnEndpoints* own_endpoints() const { return own_endpoints_; }
+	void set_own_endpoints(media::OwnEndpoints* own)
+	{
+		own_endpoints_ = own;
+		loops_.set_own_endpoints(own);
+	}
 
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
@@ -110,6 +118,7 @@ private:
 	Totals totals_;
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
+	media::OwnEndpoints* own_endpoints_ = nullptr;
 	uint64_t next_serial_ = 0;
 };
 

@@ -95,7 +95,7 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	size_t len = b.recv[i].msg_len;
 	int64_t rx_ns = now_ms * 1000000;
 	read_control(h, rx_ns, out.overflows, out.have_overflows);
-	if (drop_relay_loop(s, h, len))
+	if (drop_relay_loop(s.loop->own_endpoints(), s, h, len))
 		return; // from one of the relay's own sockets: never forwarded, learned or timed
 	std::span<const uint8_t> data(b.buffers[i].data(), len);
 	s.stats.packets++;

@@ -24,6 +24,8 @@ class Channel;
 
 namespace rtprelay::media {
 
+class OwnEndpoints;
+
 // What is pinned to a media loop and checked by it once a second: a call.
 class Pinned {
 public:
@@ -54,6 +56,8 @@ public:
 	const Config& config() const { return config_; }
 	// The kernel table streams are handed to; null forwards everything in userspace.
 	kernel::Channel* kernel() const { return kernel_; }
+	// The relay's own endpoints, which media never comes from; null checks nothing.
+	OwnEndpoints* own_endpoints() const { return own_endpoints_; }
 	void start();
 	void stop_and_join();
 
@@ -83,7 +87,8 @@ private:
 	PacketBatch batch_;
 	Counters counters_;
 	std::atomic<size_t> assigned_{0};
-	kernel::Channel* kernel_ = nullptr; // set before the first call, then read-only
+	kernel::Channel* kernel_ = nullptr;     // set before the first call, then read-only
+	OwnEndpoints* own_endpoints_ = nullptr; // likewise
 	friend class MediaLoops;
 };
 
@@ -107,6 +112,11 @@ public:
 	{
 		for (auto& l : loops_)
 			l->kernel_ = channel;
+	}
+	void set_own_endpoints(OwnEndpoints* own)
+	{
+		for (auto& l : loops_)
+			l->own_endpoints_ = own;
 	}
 	void stop_and_join();
 

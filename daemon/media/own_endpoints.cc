@@ -69,8 +69,6 @@ bool is_free(const net::IpAddress& ip, uint16_t port)
 
 } // namespace
 
-std::atomic<OwnEndpoints*> OwnEndpoints::published_{nullptr};
-
 OwnEndpoints::OwnEndpoints(const Config& config, std::vector<net::IpAddress> host)
     : host_(std::move(host)), port_min_(config.port_min), port_max_(config.port_max)
 {
@@ -194,9 +192,8 @@ bool OwnEndpoints::is_own_media(const sockaddr* source, socklen_t len) const
 	return pool && holds(*pool, from.port());
 }
 
-bool drop_relay_loop(Stream& s, const msghdr& h, size_t len)
+bool drop_relay_loop(OwnEndpoints* own, Stream& s, const msghdr& h, size_t len)
 {
-	OwnEndpoints* own = OwnEndpoints::published();
 	if (!own || !own->is_own_media(static_cast<const sockaddr*>(h.msg_name), h.msg_namelen))
 		return false;
 	s.stats.packets++;

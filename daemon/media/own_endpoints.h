@@ -2,9 +2,9 @@
 // The relay's own endpoints: its listeners (ng; CLI and HTTP as they come) and its media
 // sockets. Media sent to one of them turns a party's packets into control commands or into a
 // forwarding loop, so signalling refuses SDP addresses that name them, and the packet path
-// drops datagrams that one of the relay's media sockets sent. main() builds and publishes the
-// one instance before serving; media loops register the sockets they lease (any thread, the
-// table is atomic) and the rest is read-only.
+// drops datagrams that one of the relay's media sockets sent. main() builds the one instance
+// before serving and hands it to the registry and the media loops; media loops register the
+// sockets they lease (any thread, the table is atomic) and the rest is read-only.
 //
 // The media range is not refused wholesale: on a shared address (loopback above all) other
 // programs hold ports inside it, and a phone or a test party there is no loop. A port of the
@@ -60,11 +60,6 @@ public:
 	uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 	uint64_t loop_drops() const { return loop_drops_.load(std::memory_order_relaxed); }
 
-	// The relay's instance: null until main() publishes it (and in unit tests, which then
-	// check nothing). main() withdraws it only after the media loops have stopped.
-	static OwnEndpoints* published() { return published_.load(std::memory_order_acquire); }
-	static void publish(OwnEndpoints* own) { published_.store(own, std::memory_order_release); }
-
 private:
 	struct Listener {
 		net::Endpoint endpoint;
@@ -89,13 +84,12 @@ private:
 	uint16_t port_max_;
 	std::atomic<uint64_t> refused_{0};
 	std::atomic<uint64_t> loop_drops_{0};
-	static std::atomic<OwnEndpoints*> published_;
 };
 
 // Drops datagram `h` (of `len` bytes) received by `s` if one of the relay's own media sockets
 // sent it: a forwarding loop. Counted as received and as a "relay loop" drop, but it neither
 // reaches learning nor refreshes the stream's last packet time, so a call kept busy only by
-// its own loop still times out. Packet path: no allocation.
-bool drop_relay_loop(Stream& s, const msghdr& h, size_t len);
+// its own loop still times out. Packet path: no allocation. Null `own` checks nothing.
+bool drop_relay_loop(OwnEndpoints* own, Stream& s, const msghdr& h, size_t len);
 
 } // namespace rtprelay::media

@@ -49,7 +49,7 @@ void cmd_statistics(Request& request, Completion done)
 	reply.set("totalstatistics", total);
 	reply.set("forwarding", Value::string(reg.kernel() ? "kernel" : "userspace"));
 	reply.set("media threads", num(reg.loops().size()));
-	const media::OwnEndpoints* own = media::OwnEndpoints::published();
+	const media::OwnEndpoints* own = reg.own_endpoints();
 	reply.set("own endpoints refused", num(own ? own->refused() : 0));
 	reply.set("relay loop drops", num(own ? own->loop_drops() : 0));
 	done(reply);

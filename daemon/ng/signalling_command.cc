@@ -99,13 +99,13 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	std::vector<std::string> unknown = flags->unknown;
 	const Config* config = &reg.config();
 	const media::Interfaces* interfaces = &reg.interfaces();
+	media::OwnEndpoints* own = reg.own_endpoints();
 	reg.run<Result<call::SignalResult>>(
 	        **handle,
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
-	         is_offer](call::Call& c) {
+	         own, is_offer](call::Call& c) {
 		        log::CallScope scope(c.id());
-		        call::SignalContext ctx{*config, *interfaces, util::now_ms(),
-		                                media::OwnEndpoints::published()};
+		        call::SignalContext ctx{*config, *interfaces, util::now_ms(), own};
 		        return is_offer ? call::offer(c, options, session, ctx)
 		                        : call::answer(c, options, session, ctx);
 	        },

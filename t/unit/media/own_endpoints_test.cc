@@ -190,12 +190,10 @@ public:
 		h.msg_name = &from;
 		h.msg_namelen = lease->rtp.local.to_sockaddr(from);
 		TestStream s;
-		CPPUNIT_ASSERT(!drop_relay_loop(s, h, 100)); // nothing published: nothing checked
-		OwnEndpoints::publish(&own);
-		bool dropped = drop_relay_loop(s, h, 100);
+		CPPUNIT_ASSERT(!drop_relay_loop(nullptr, s, h, 100)); // none given: nothing checked
+		bool dropped = drop_relay_loop(&own, s, h, 100);
 		h.msg_namelen = ep("127.0.0.1:36220").to_sockaddr(from);
-		bool other_dropped = drop_relay_loop(s, h, 100);
-		OwnEndpoints::publish(nullptr);
+		bool other_dropped = drop_relay_loop(&own, s, h, 100);
 		CPPUNIT_ASSERT(dropped && !other_dropped);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(1), s.stats.packets);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(100), s.stats.bytes);
