@@ -16,6 +16,7 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 	out.advertised = out.rtcp ? m.sdp_rtcp : m.sdp_rtp;
 	out.learned = s.learning.learned();
 	out.confirmed = s.learning.confirmed();
+	out.learning_contested = s.learning.contested();
 	out.packets = s.stats.packets;
 	out.bytes = s.stats.bytes;
 	out.errors = s.stats.errors;

@@ -32,6 +32,7 @@ struct StreamSnapshot {
 	std::optional<net::Endpoint> advertised; // what its SDP said
 	bool learned = false;
 	bool confirmed = false;
+	uint64_t learning_contested = 0; // packets of a second unknown source while learning
 	uint64_t packets = 0, bytes = 0, errors = 0, forwarded = 0;
 	std::array<uint64_t, static_cast<size_t>(media::DropReason::kCount)> drops{};
 	int64_t last_packet_ms = 0;

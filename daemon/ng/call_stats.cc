@@ -64,6 +64,8 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 		drops.set(media::kDropReasonNames[i],
 		          Value::integer(static_cast<int64_t>(s.drops[i])));
 	v.set("drops", drops);
+	// Someone else sent to this port while the party's address was being learned.
+	v.set("learning contested", Value::integer(static_cast<int64_t>(s.learning_contested)));
 	return v;
 }
 

@@ -98,6 +98,10 @@ class BleedTests:
         self.assertEqual(x.receive(timeout=0.3), [], "the stranger got the callee's media")
         endpoint = self.endpoint(cid, b"A", 0)
         self.assertNotEqual(endpoint[0], b"127.0.0.2")
+        q = self.ok({"command": "query", "call-id": cid})
+        contested = q[b"tags"][b"A"][b"medias"][0][b"streams"][0][b"learning contested"]
+        if self.learns_nat:
+            self.assertGreater(contested, 0, "the race went unnoticed")
         if self.learns_nat:
             self.assertGreater(len(nat.receive(timeout=0.3)), 0,
                                "the caller's NAT address was never learned")
