@@ -49,7 +49,27 @@ bool EndpointLearning::proven(int64_t now_ms) const
 		return true;
 	if (now_ms < contested_until_ms_)
 		return false;
-	return mode_ == LearningMode::kImmediate || now_ms - c.run_start_ms >= kPersistMs;
+	int64_t persist = mode_ == LearningMode::kImmediate ? kImmediatePersistMs : kPersistMs;
+	return now_ms - c.run_start_ms >= persist;
+}
+
+// Two unknown sources at once: one of them is not the party. Nobody is confirmed until the
+// other has been quiet for a while.
+void EndpointLearning::contest(int64_t now_ms)
+{
+	contested_until_ms_ = now_ms + kQuietMs;
+	contested_++;
+}
+
+// Before the answer nothing is learned, but two unknown sources sending at once show that a
+// stranger is at the port; the contest then carries over the answer, so a flood that started
+// while the callee rang cannot win the first milliseconds after it.
+void EndpointLearning::watch_before_answer(const net::Endpoint& source, int64_t now_ms)
+{
+	if (early_source_ && *early_source_ != source && now_ms - early_ms_ <= kQuietMs)
+		contest(now_ms);
+	early_source_ = source;
+	early_ms_ = now_ms;
 }
 
 void EndpointLearning::observe(const net::Endpoint& source, const Packet& packet, int64_t now_ms)
@@ -58,12 +78,8 @@ void EndpointLearning::observe(const net::Endpoint& source, const Packet& packet
 	if (candidate_ && candidate_->source != source) {
 		bool gives_way = now_ms - candidate_->last_ms > kStaleMs || r > candidate_->rank;
 		if (!gives_way) {
-			// Two unknown sources at once: one of them is not the party. Neither is
-			// confirmed until the other has been quiet for a while.
-			if (r >= candidate_->rank) {
-				contested_until_ms_ = now_ms + kQuietMs;
-				contested_++;
-			}
+			if (r >= candidate_->rank)
+				contest(now_ms);
 			return;
 		}
 		candidate_.reset();
@@ -107,8 +123,10 @@ EndpointLearning::Verdict EndpointLearning::on_packet(const net::Endpoint& sourc
 	}
 	// Before the answer anyone may aim at a freshly handed-out port, and the callee's side is
 	// not known yet: nothing but the SDP address is learned.
-	if (!armed_)
+	if (!armed_) {
+		watch_before_answer(source, now_ms);
 		return Verdict::kAccept;
+	}
 	if (rtp_)
 		follow_rtp(source);
 	else

@@ -7,10 +7,11 @@
 // the SDP names or to a confirmed source, never to a candidate on trial. The SDP address is
 // confirmed by its first packet. Another source is considered only once both parties' SDP are
 // known (arm(), at the answer): it must then send an unbroken RTP sequence (one SSRC, sequence
-// numbers in order) while no other unknown source sends anything, for kMinRun packets and,
-// except with `immediate`, over kPersistMs. A competing source delays confirmation; it never
-// wins by arriving first. RTCP on its own port follows RTP: a new RTCP source is taken only
-// from the address RTP confirmed. A confirmed stream changes only through signalling (reset()).
+// numbers in order) while no other unknown source sends anything, for kMinRun packets and over
+// kPersistMs (kImmediatePersistMs with `immediate`). A competing source, before or after the
+// answer, delays confirmation; it never wins by arriving first. RTCP on its own port follows RTP: a
+// new RTCP source is taken only from the address RTP confirmed. A confirmed stream changes only
+// through signalling (reset()).
 #pragma once
 
 #include <cstdint>
@@ -25,9 +26,10 @@ class EndpointLearning {
 public:
 	static constexpr int kMinRun = 3;          // RTP packets in sequence from one source
 	static constexpr int64_t kPersistMs = 500; // ... spread over at least this long
-	static constexpr int64_t kQuietMs = 1000;  // no competing source for this long
-	static constexpr int64_t kStaleMs = 500;   // a candidate this silent gives way
-	static constexpr uint16_t kMaxSeqGap = 4;  // lost packets tolerated within a run
+	static constexpr int64_t kImmediatePersistMs = 60; // with `immediate`: 4 packets at 20 ms
+	static constexpr int64_t kQuietMs = 1000;          // no competing source for this long
+	static constexpr int64_t kStaleMs = 500;           // a candidate this silent gives way
+	static constexpr uint16_t kMaxSeqGap = 4;          // lost packets tolerated within a run
 
 	enum class Verdict { kAccept, kDrop };
 
@@ -76,6 +78,8 @@ private:
 	void follow_rtp(const net::Endpoint& source);
 	void observe(const net::Endpoint& source, const Packet& packet, int64_t now_ms);
 	bool proven(int64_t now_ms) const;
+	void contest(int64_t now_ms);
+	void watch_before_answer(const net::Endpoint& source, int64_t now_ms);
 
 	std::optional<net::Endpoint> sdp_;
 	std::optional<net::Endpoint> destination_;
@@ -87,6 +91,8 @@ private:
 	bool confirmed_ = false;
 	bool learned_ = false;
 	std::optional<Candidate> candidate_;
+	std::optional<net::Endpoint> early_source_; // the last unknown source before the answer
+	int64_t early_ms_ = 0;
 	int64_t contested_until_ms_ = 0;
 	uint64_t contested_ = 0;
 };

@@ -35,7 +35,8 @@ class LearningTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(a_silent_candidate_gives_way);
 	CPPUNIT_TEST(confirmed_stream_is_not_hijacked);
 	CPPUNIT_TEST(strict_source_drops_others_after_confirmation);
-	CPPUNIT_TEST(immediate_needs_a_run_but_no_persistence);
+	CPPUNIT_TEST(immediate_needs_a_short_run);
+	CPPUNIT_TEST(a_contest_before_the_answer_carries_over);
 	CPPUNIT_TEST(off_and_asymmetric_never_learn);
 	CPPUNIT_TEST(heuristic_prefers_the_sdp_host);
 	CPPUNIT_TEST(rtcp_follows_the_confirmed_rtp_host);
@@ -219,17 +220,41 @@ public:
 		CPPUNIT_ASSERT(l_.on_packet(ep("192.0.2.1:4000"), rtp(1), 4100) == V::kAccept);
 	}
 
-	void immediate_needs_a_run_but_no_persistence()
+	void immediate_needs_a_short_run()
 	{
 		l_.reset(ep("10.0.0.5:4000"), LearningMode::kImmediate, false, true);
 		l_.arm();
-		for (uint16_t i = 0; i + 1 < L::kMinRun; i++)
+		// A burst, however long, is not a stream.
+		for (uint16_t i = 0; i < 50; i++)
 			l_.on_packet(ep("203.0.113.9:61000"), rtp(i), 0);
 		CPPUNIT_ASSERT(!l_.confirmed());
-		l_.on_packet(ep("203.0.113.9:61000"), rtp(L::kMinRun - 1), 0);
+		l_.on_packet(ep("203.0.113.9:61000"), rtp(50), L::kImmediatePersistMs);
 		CPPUNIT_ASSERT(l_.confirmed());
 		CPPUNIT_ASSERT(*l_.destination() == ep("203.0.113.9:61000"));
-		CPPUNIT_ASSERT(l_.on_packet(ep("203.0.113.9:61001"), rtp(9), 1) == V::kDrop);
+		CPPUNIT_ASSERT(l_.on_packet(ep("203.0.113.9:61001"), rtp(9), 100) == V::kDrop);
+	}
+
+	// A flood that started while the callee rang, next to the party's own early media:
+	// the contest seen before the answer holds after it, so the flood's first packets after
+	// the answer do not win.
+	void a_contest_before_the_answer_carries_over()
+	{
+		for (auto mode : {LearningMode::kDelayed, LearningMode::kImmediate}) {
+			l_.reset(ep("10.0.0.5:4000"), mode, false, false);
+			int64_t t = 0;
+			for (int i = 0; i < 20; i++, t += 20) {
+				l_.on_packet(ep("203.0.113.9:61000"), rtp(static_cast<uint16_t>(i)),
+				             t);
+				l_.on_packet(ep("198.51.100.66:666"),
+				             rtp(static_cast<uint16_t>(i), 7), t + 5);
+			}
+			l_.arm();
+			// The party pauses; the stranger goes on in sequence for 0.9 s.
+			for (int i = 0; i < 90; i++)
+				l_.on_packet(ep("198.51.100.66:666"),
+				             rtp(static_cast<uint16_t>(20 + i), 7), t + i * 10);
+			CPPUNIT_ASSERT(!l_.confirmed());
+		}
 	}
 
 	void off_and_asymmetric_never_learn()
