@@ -287,7 +287,7 @@ const std::array kOptions = {
                    "How a party's media address is learned from its packets. The SDP's address "
                    "is taken at its first packet in every mode; another source only after the "
                    "answer: delayed (RTP in sequence from one source, alone, for 0.5 s), "
-                   "immediate (3 such packets), heuristic (like delayed; the SDP's host on "
+                   "immediate (the same over 60 ms), heuristic (like delayed; the SDP's host on "
                    "another port at 3 packets), off (trust SDP only). docs/security.md.",
                    set_endpoint_learning},
         OptionSpec{"num-threads", 0, K::kValue, "N", "0",
