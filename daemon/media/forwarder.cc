@@ -95,15 +95,15 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	size_t len = b.recv[i].msg_len;
 	int64_t rx_ns = now_ms * 1000000;
 	read_control(h, rx_ns, out.overflows, out.have_overflows);
-	if (drop_relay_loop(s.loop->own_endpoints(), s, h, len))
+	auto source = net::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&b.sources[i]),
+	                                           h.msg_namelen);
+	if (drop_relay_loop(s.loop->own_endpoints(), s, source, len))
 		return; // from one of the relay's own sockets: never forwarded, learned or timed
 	std::span<const uint8_t> data(b.buffers[i].data(), len);
 	s.stats.packets++;
 	s.stats.bytes += len;
 	s.stats.last_packet_ms = now_ms;
 
-	auto source = net::Endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&b.sources[i]),
-	                                           h.msg_namelen);
 	PacketKind kind = classify(data);
 	bool rtp_socket = s.component == Stream::Component::kRtp;
 	std::optional<RtpHeader> rtp;

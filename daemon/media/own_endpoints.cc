@@ -183,23 +183,22 @@ std::optional<std::string> OwnEndpoints::refusal(const net::Endpoint& to,
 	return std::nullopt;
 }
 
-bool OwnEndpoints::is_own_media(const sockaddr* source, socklen_t len) const
+bool OwnEndpoints::is_own_media(const net::Endpoint& source) const
 {
-	auto from = net::Endpoint::from_sockaddr(source, len);
-	if (from.port() < port_min_ || from.port() > port_max_)
+	if (!in_media_range(source.port()))
 		return false;
-	const Pool* pool = pool_for(unmapped(from.ip()));
-	return pool && holds(*pool, from.port());
+	const Pool* pool = pool_for(unmapped(source.ip()));
+	return pool && holds(*pool, source.port());
 }
 
-bool drop_relay_loop(OwnEndpoints* own, Stream& s, const msghdr& h, size_t len)
+bool drop_own_media(OwnEndpoints& own, Stream& s, const net::Endpoint& source, size_t len)
 {
-	if (!own || !own->is_own_media(static_cast<const sockaddr*>(h.msg_name), h.msg_namelen))
+	if (!own.is_own_media(source))
 		return false;
 	s.stats.packets++;
 	s.stats.bytes += len;
 	s.stats.drop(DropReason::kRelayLoop);
-	own->count_loop_drop();
+	own.count_loop_drop();
 	return true;
 }
 

@@ -52,8 +52,10 @@ public:
 	                                   const LogicalInterface& facing) const;
 
 	// Packet path: whether `source` is one of the relay's media sockets. A range compare
-	// and an address compare; a system call only for a port the relay has held.
-	bool is_own_media(const sockaddr* source, socklen_t len) const;
+	// (inline, all most datagrams need) and an address compare; a system call only for a
+	// port the relay has held.
+	bool in_media_range(uint16_t port) const { return port >= port_min_ && port <= port_max_; }
+	bool is_own_media(const net::Endpoint& source) const;
 
 	void count_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
 	void count_loop_drop() { loop_drops_.fetch_add(1, std::memory_order_relaxed); }
@@ -90,6 +92,10 @@ private:
 // sent it: a forwarding loop. Counted as received and as a "relay loop" drop, but it neither
 // reaches learning nor refreshes the stream's last packet time, so a call kept busy only by
 // its own loop still times out. Packet path: no allocation. Null `own` checks nothing.
-bool drop_relay_loop(OwnEndpoints* own, Stream& s, const msghdr& h, size_t len);
+bool drop_own_media(OwnEndpoints& own, Stream& s, const net::Endpoint& source, size_t len);
+inline bool drop_relay_loop(OwnEndpoints* own, Stream& s, const net::Endpoint& source, size_t len)
+{
+	return own && own->in_media_range(source.port()) && drop_own_media(*own, s, source, len);
+}
 
 } // namespace rtprelay::media

@@ -67,13 +67,6 @@ class OwnEndpointsTest : public CppUnit::TestFixture {
 
 	static PortPool pool() { return PortPool(ip("127.0.0.1"), kMin, kMax, SocketOptions{}); }
 
-	static bool own_media(const OwnEndpoints& own, const net::Endpoint& source)
-	{
-		sockaddr_storage ss;
-		socklen_t len = source.to_sockaddr(ss);
-		return own.is_own_media(reinterpret_cast<const sockaddr*>(&ss), len);
-	}
-
 	LogicalInterface lo_ = interface_on("lo", "127.0.0.1");
 	LogicalInterface external_ = interface_on("external", "192.0.2.1");
 
@@ -132,17 +125,17 @@ public:
 		CPPUNIT_ASSERT(allocated);
 		std::optional<PortLease> lease(std::move(allocated).value());
 		net::Endpoint rtp = lease->rtp.local, rtcp = lease->rtcp.local;
-		CPPUNIT_ASSERT(!own_media(own, rtp)); // not registered: nothing known yet
+		CPPUNIT_ASSERT(!own.is_own_media(rtp)); // not registered: nothing known yet
 		own.hold(*lease);
 		for (const auto& e : {rtp, rtcp}) {
 			auto why = own.refusal(e, lo_);
 			CPPUNIT_ASSERT(why && *why == "one of the relay's own media ports");
-			CPPUNIT_ASSERT(own_media(own, e));
+			CPPUNIT_ASSERT(own.is_own_media(e));
 		}
-		CPPUNIT_ASSERT(!own_media(own, ep("127.0.0.2:36200"))); // another address
-		CPPUNIT_ASSERT(!own_media(own, ep("127.0.0.1:36220"))); // outside the range
+		CPPUNIT_ASSERT(!own.is_own_media(ep("127.0.0.2:36200"))); // another address
+		CPPUNIT_ASSERT(!own.is_own_media(ep("127.0.0.1:36220"))); // outside the range
 		lease.reset(); // the pair goes back to the pool and its sockets close
-		CPPUNIT_ASSERT(!own_media(own, rtp));
+		CPPUNIT_ASSERT(!own.is_own_media(rtp));
 	}
 
 	void free_ports_of_the_range_are_refused()
@@ -163,7 +156,7 @@ public:
 		socklen_t len = ep("127.0.0.1:36218").to_sockaddr(ss);
 		CPPUNIT_ASSERT(bind(other.get(), reinterpret_cast<sockaddr*>(&ss), len) == 0);
 		CPPUNIT_ASSERT(!own.refusal(ep("127.0.0.1:36218"), lo_));
-		CPPUNIT_ASSERT(!own_media(own, ep("127.0.0.1:36218")));
+		CPPUNIT_ASSERT(!own.is_own_media(ep("127.0.0.1:36218")));
 	}
 
 	void advertised_address_reaches_the_same_sockets()
@@ -185,15 +178,12 @@ public:
 		auto lease = p.allocate();
 		CPPUNIT_ASSERT(lease);
 		own.hold(*lease);
-		sockaddr_storage from;
-		msghdr h{};
-		h.msg_name = &from;
-		h.msg_namelen = lease->rtp.local.to_sockaddr(from);
 		TestStream s;
-		CPPUNIT_ASSERT(!drop_relay_loop(nullptr, s, h, 100)); // none given: nothing checked
-		bool dropped = drop_relay_loop(&own, s, h, 100);
-		h.msg_namelen = ep("127.0.0.1:36220").to_sockaddr(from);
-		bool other_dropped = drop_relay_loop(&own, s, h, 100);
+		net::Endpoint from = lease->rtp.local;
+		CPPUNIT_ASSERT(
+		        !drop_relay_loop(nullptr, s, from, 100)); // none given: nothing checked
+		bool dropped = drop_relay_loop(&own, s, from, 100);
+		bool other_dropped = drop_relay_loop(&own, s, ep("127.0.0.1:36220"), 100);
 		CPPUNIT_ASSERT(dropped && !other_dropped);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(1), s.stats.packets);
 		CPPUNIT_ASSERT_EQUAL(uint64_t(100), s.stats.bytes);
