@@ -4,12 +4,12 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "media/media_loop.h"
+#include "call_fixture.h"
 
 using namespace rtprelay;
 using namespace rtprelay::call;
 
-class CallTest : public CppUnit::TestFixture {
+class CallTest : public test::CallFixture {
 	CPPUNIT_TEST_SUITE(CallTest);
 	CPPUNIT_TEST(first_answer_names_the_offered_party);
 	CPPUNIT_TEST(second_fork_takes_the_sockets_and_the_first_stays_apart);
@@ -20,37 +20,11 @@ class CallTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(talking_pair_ignores_fork_records_and_the_excluded_party);
 	CPPUNIT_TEST_SUITE_END();
 
-	Config config_;
-	std::unique_ptr<media::MediaLoop> loop_;
-	std::unique_ptr<Call> call_;
-
 	// What an offer from `tag` leaves: the offerer and an untagged party with one m= line
 	// each, talking to each other.
-	Monologue& offer(const char* tag)
-	{
-		Monologue& a = call_->get_or_create(tag, 1);
-		Monologue& b = call_->get_or_create("", 1);
-		a.peer = &b;
-		b.peer = &a;
-		a.media_at(1);
-		b.media_at(1);
-		return a;
-	}
+	Monologue& offer(const char* tag) { return pair(tag, ""); }
 
 public:
-	void setUp() override
-	{
-		loop_ = std::move(media::MediaLoop::create(0, config_, [](auto&, auto&) {
-		        })).value();
-		call_ = std::make_unique<Call>("c", *loop_, 1);
-	}
-
-	void tearDown() override
-	{
-		call_.reset();
-		loop_.reset();
-	}
-
 	void first_answer_names_the_offered_party()
 	{
 		Monologue& a = offer("A");

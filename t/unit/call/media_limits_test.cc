@@ -3,21 +3,17 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "media/media_loop.h"
+#include "call_fixture.h"
 
 using namespace rtprelay;
 using namespace rtprelay::call;
 
-class MediaLimitsTest : public CppUnit::TestFixture {
+class MediaLimitsTest : public test::CallFixture {
 	CPPUNIT_TEST_SUITE(MediaLimitsTest);
 	CPPUNIT_TEST(offer_is_capped_per_sdp);
 	CPPUNIT_TEST(offer_is_capped_per_call);
 	CPPUNIT_TEST(answer_may_not_outgrow_the_offer);
 	CPPUNIT_TEST_SUITE_END();
-
-	Config config_;
-	std::unique_ptr<media::MediaLoop> loop_;
-	std::unique_ptr<Call> call_;
 
 	static SignalOptions tags(const char* from, const char* to)
 	{
@@ -27,33 +23,9 @@ class MediaLimitsTest : public CppUnit::TestFixture {
 		return o;
 	}
 
-	// Parties `from` and `to` talking over `lines` m= lines.
-	void pair(const char* from, const char* to, int lines)
-	{
-		Monologue& a = call_->get_or_create(from, 1);
-		Monologue& b = call_->get_or_create(to, 1);
-		a.peer = &b;
-		b.peer = &a;
-		a.media_at(lines);
-		b.media_at(lines);
-	}
-
 	static std::string reason(const Result<void>& r) { return r ? "" : r.error().reason; }
 
 public:
-	void setUp() override
-	{
-		loop_ = std::move(media::MediaLoop::create(0, config_, [](auto&, auto&) {
-		        })).value();
-		call_ = std::make_unique<Call>("c", *loop_, 1);
-	}
-
-	void tearDown() override
-	{
-		call_.reset();
-		loop_.reset();
-	}
-
 	void offer_is_capped_per_sdp()
 	{
 		CPPUNIT_ASSERT(check_offer_media(*call_, tags("A", ""), 32));
