@@ -5,7 +5,7 @@
 BUILD    ?= build
 CXX      ?= g++
 CLANGXX  ?= clang++
-PKGS     := libevent json-c libnftnl libmnl
+PKGS     := libevent json-c libnftnl libmnl libsrtp2
 SANITIZE ?=
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wcast-qual \

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One direction of SRTP for one stream: a libsrtp2 session that protects what the relay sends
+// or unprotects what it receives, RTP and RTCP, for one SDES suite and master key. Made when
+// signalling completes (never on the packet path); protect/unprotect work in place, without
+// allocating, and return a verdict the forwarder counts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "sdp/crypto.h"
+#include "util/result.h"
+
+struct srtp_ctx_t_;
+
+namespace rtprelay::crypto {
+
+class SrtpSession {
+public:
+	enum class Direction { kInbound, kOutbound };
+	enum class Verdict { kOk, kAuthFailed, kReplay, kMalformed };
+
+	// Room protect() may add after a packet (authentication tag and MKI).
+	static constexpr size_t kMaxTrailer = 16 + 128;
+
+	// `key_salt`: the master key followed by the master salt, of the suite's lengths.
+	static Result<SrtpSession> create(const sdp::SrtpSuite& suite,
+	                                  std::span<const uint8_t> key_salt, Direction direction);
+
+	SrtpSession(SrtpSession&&) noexcept;
+	SrtpSession& operator=(SrtpSession&&) noexcept;
+	~SrtpSession();
+
+	// In place: `len` bytes at `packet`, of which the buffer holds `capacity`; `len` becomes
+	// the new length.
+	Verdict protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp);
+	Verdict unprotect(uint8_t* packet, size_t& len, bool rtcp);
+
+	const sdp::SrtpSuite& suite() const { return *suite_; }
+
+private:
+	SrtpSession(const sdp::SrtpSuite& suite, srtp_ctx_t_* ctx) : suite_(&suite), ctx_(ctx) {}
+
+	const sdp::SrtpSuite* suite_;
+	srtp_ctx_t_* ctx_;
+};
+
+} // namespace rtprelay::crypto

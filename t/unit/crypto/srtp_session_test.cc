@@ -1,0 +1,202 @@
+// SrtpSession against libsrtp2 driven directly (its own policies, set up here from the RFCs'
+// suite definitions): what one side protects the other unprotects, for every suite, RTP and
+// RTCP; tampered packets and replays get their verdicts.
+#include "crypto/srtp_session.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+#include <srtp2/srtp.h>
+
+#include <array>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace rtprelay;
+using namespace rtprelay::crypto;
+using V = SrtpSession::Verdict;
+
+namespace {
+
+// The other implementation: a raw libsrtp2 session for `suite`.
+srtp_t raw_session(const sdp::SrtpSuite& suite, std::vector<uint8_t>& key, bool inbound)
+{
+	srtp_policy_t p{};
+	std::string n(suite.name);
+	if (n == "AES_CM_128_HMAC_SHA1_80")
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
+	else if (n == "AES_CM_128_HMAC_SHA1_32")
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p.rtp);
+	else if (n == "AES_192_CM_HMAC_SHA1_80")
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&p.rtp);
+	else if (n == "AES_192_CM_HMAC_SHA1_32")
+		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32(&p.rtp);
+	else if (n == "AES_256_CM_HMAC_SHA1_80")
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&p.rtp);
+	else if (n == "AES_256_CM_HMAC_SHA1_32")
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(&p.rtp);
+	else if (n == "AEAD_AES_128_GCM")
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
+	else if (n == "AEAD_AES_256_GCM")
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(&p.rtp);
+	else {
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&p.rtp);
+		if (n == "NULL_HMAC_SHA1_32")
+			p.rtp.auth_tag_len = 4;
+	}
+	// SRTCP: the 80-bit tag for every HMAC suite (RFC 4568 6.2).
+	if (n.find("_32") != std::string::npos) {
+		p.rtcp = p.rtp;
+		p.rtcp.auth_tag_len = 10;
+	} else {
+		p.rtcp = p.rtp;
+	}
+	p.key = key.data();
+	p.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+	p.window_size = 128;
+	srtp_t s = nullptr;
+	CPPUNIT_ASSERT_EQUAL(srtp_err_status_ok, srtp_create(&s, &p));
+	return s;
+}
+
+std::vector<uint8_t> rtp_packet(uint16_t seq)
+{
+	std::vector<uint8_t> p(12 + 160 + SrtpSession::kMaxTrailer, 0);
+	p[0] = 0x80;
+	p[2] = static_cast<uint8_t>(seq >> 8);
+	p[3] = static_cast<uint8_t>(seq);
+	p[8] = 0x12;
+	p[11] = 0x34; // SSRC 0x12000034
+	for (size_t i = 12; i < 12 + 160; i++)
+		p[i] = static_cast<uint8_t>(i + seq);
+	return p;
+}
+
+std::vector<uint8_t> rtcp_packet()
+{
+	// A receiver report without blocks: V=2, PT=201, length 1, SSRC.
+	std::vector<uint8_t> p(8 + SrtpSession::kMaxTrailer + 4, 0);
+	p[0] = 0x80;
+	p[1] = 201;
+	p[3] = 1;
+	p[7] = 0x42;
+	return p;
+}
+
+} // namespace
+
+class SrtpSessionTest : public CppUnit::TestFixture {
+	CPPUNIT_TEST_SUITE(SrtpSessionTest);
+	CPPUNIT_TEST(every_suite_interoperates_with_libsrtp2);
+	CPPUNIT_TEST(tampered_and_replayed_packets_are_refused);
+	CPPUNIT_TEST(wrong_key_length_is_an_error);
+	CPPUNIT_TEST_SUITE_END();
+
+	static std::vector<uint8_t> key_for(const sdp::SrtpSuite& s)
+	{
+		std::vector<uint8_t> k(size_t{s.key_bytes} + s.salt_bytes);
+		for (size_t i = 0; i < k.size(); i++)
+			k[i] = static_cast<uint8_t>(i * 13 + 5);
+		return k;
+	}
+
+public:
+	void every_suite_interoperates_with_libsrtp2()
+	{
+		for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+			std::string name(suite.name);
+			auto key = key_for(suite);
+			auto out =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+			auto in = SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+			CPPUNIT_ASSERT_MESSAGE(name, out && in);
+			srtp_t raw_in = raw_session(suite, key, true);
+			srtp_t raw_out = raw_session(suite, key, false);
+
+			// Ours protects, libsrtp2 unprotects; and the other way round.
+			for (uint16_t seq :
+			     {uint16_t{1}, uint16_t{2}, uint16_t{65535}, uint16_t{0}}) {
+				auto plain = rtp_packet(seq);
+				auto p = plain;
+				size_t len = 172;
+				CPPUNIT_ASSERT_MESSAGE(name, out->protect(p.data(), len, p.size(),
+				                                          false) == V::kOk);
+				CPPUNIT_ASSERT_MESSAGE(name, len == size_t{172} + suite.tag_bytes);
+				if (!suite.null_cipher)
+					CPPUNIT_ASSERT_MESSAGE(
+					        name,
+					        memcmp(p.data() + 12, plain.data() + 12, 160) != 0);
+				int n = static_cast<int>(len);
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(name, srtp_err_status_ok,
+				                             srtp_unprotect(raw_in, p.data(), &n));
+				CPPUNIT_ASSERT_MESSAGE(
+				        name, n == 172 && memcmp(p.data(), plain.data(), 172) == 0);
+
+				auto q = plain;
+				n = 172;
+				CPPUNIT_ASSERT_EQUAL(srtp_err_status_ok,
+				                     srtp_protect(raw_out, q.data(), &n));
+				len = static_cast<size_t>(n);
+				CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(q.data(), len, false) ==
+				                                     V::kOk);
+				CPPUNIT_ASSERT_MESSAGE(
+				        name,
+				        len == 172 && memcmp(q.data(), plain.data(), 172) == 0);
+			}
+			// SRTCP both ways.
+			auto r = rtcp_packet();
+			size_t len = 8;
+			CPPUNIT_ASSERT_MESSAGE(name, out->protect(r.data(), len, r.size(), true) ==
+			                                     V::kOk);
+			int n = static_cast<int>(len);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, srtp_err_status_ok,
+			                             srtp_unprotect_rtcp(raw_in, r.data(), &n));
+			CPPUNIT_ASSERT_EQUAL(8, n);
+			r = rtcp_packet();
+			n = 8;
+			CPPUNIT_ASSERT_EQUAL(srtp_err_status_ok,
+			                     srtp_protect_rtcp(raw_out, r.data(), &n));
+			len = static_cast<size_t>(n);
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(r.data(), len, true) == V::kOk);
+			CPPUNIT_ASSERT_EQUAL(size_t{8}, len);
+			srtp_dealloc(raw_in);
+			srtp_dealloc(raw_out);
+		}
+	}
+
+	void tampered_and_replayed_packets_are_refused()
+	{
+		for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+			std::string name(suite.name);
+			auto key = key_for(suite);
+			auto out =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+			auto in = SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+			CPPUNIT_ASSERT(out && in);
+			auto p = rtp_packet(7);
+			size_t len = 172;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == V::kOk);
+			auto tampered = p;
+			tampered[40] ^= 1;
+			size_t tlen = len;
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(tampered.data(), tlen, false) ==
+			                                     V::kAuthFailed);
+			auto copy = p;
+			size_t clen = len;
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(p.data(), len, false) == V::kOk);
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(copy.data(), clen, false) ==
+			                                     V::kReplay);
+		}
+	}
+
+	void wrong_key_length_is_an_error()
+	{
+		const sdp::SrtpSuite* s = sdp::find_srtp_suite("AES_256_CM_HMAC_SHA1_80");
+		std::vector<uint8_t> key(30, 1);
+		auto r = SrtpSession::create(*s, key, SrtpSession::Direction::kInbound);
+		CPPUNIT_ASSERT(!r);
+		CPPUNIT_ASSERT_MESSAGE(r.error().reason,
+		                       r.error().reason.find("46") != std::string::npos);
+	}
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SrtpSessionTest);
