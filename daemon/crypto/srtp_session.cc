@@ -3,6 +3,7 @@
 
 #include <srtp2/srtp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <mutex>
@@ -49,6 +50,16 @@ bool set_policies(const sdp::SrtpSuite& s, srtp_crypto_policy_t& rtp, srtp_crypt
 	return true;
 }
 
+srtp_policy_t policy_for(const sdp::SrtpSuite& suite, uint8_t* key)
+{
+	srtp_policy_t policy{};
+	set_policies(suite, policy.rtp, policy.rtcp);
+	policy.key = key;
+	policy.window_size = kReplayWindow;
+	policy.allow_repeat_tx = 1; // a retransmitted RTP packet is protected again, not refused
+	return policy;
+}
+
 SrtpSession::Verdict verdict(srtp_err_status_t status)
 {
 	switch (status) {
@@ -71,30 +82,33 @@ Result<SrtpSession> SrtpSession::create(const sdp::SrtpSuite& suite,
 		return Error{strprintf("%.*s needs %u bytes of key and salt, got %zu",
 		                       static_cast<int>(suite.name.size()), suite.name.data(),
 		                       suite.key_bytes + suite.salt_bytes, key_salt.size())};
-	srtp_policy_t policy{};
-	if (!set_policies(suite, policy.rtp, policy.rtcp))
+	srtp_crypto_policy_t probe{};
+	if (!set_policies(suite, probe, probe))
 		return Error{strprintf("SRTP suite %.*s is not supported",
 		                       static_cast<int>(suite.name.size()), suite.name.data())};
-	// libsrtp2 copies the key into its own state during srtp_create.
-	std::array<uint8_t, sdp::CryptoKey::kMaxMaterial> key{};
-	memcpy(key.data(), key_salt.data(), key_salt.size());
-	policy.key = key.data();
+	SrtpSession session(suite, key_salt);
+	srtp_policy_t policy = policy_for(suite, session.key_.data());
 	policy.ssrc.type = direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;
-	policy.window_size = kReplayWindow;
-	policy.allow_repeat_tx = 1; // a retransmitted RTP packet is protected again, not refused
 	srtp_t ctx = nullptr;
 	srtp_err_status_t status = srtp_create(&ctx, &policy);
-	explicit_bzero(key.data(), key.size());
 	if (status != srtp_err_status_ok)
 		return Error{strprintf("libsrtp2 refused the %.*s session (error %d)",
 		                       static_cast<int>(suite.name.size()), suite.name.data(),
 		                       static_cast<int>(status))};
-	return SrtpSession(suite, ctx);
+	session.ctx_ = ctx;
+	return session;
+}
+
+SrtpSession::SrtpSession(const sdp::SrtpSuite& suite, std::span<const uint8_t> key_salt)
+    : suite_(&suite), ctx_(nullptr)
+{
+	memcpy(key_.data(), key_salt.data(), std::min(key_salt.size(), key_.size()));
 }
 
 SrtpSession::SrtpSession(SrtpSession&& other) noexcept
-    : suite_(other.suite_), ctx_(std::exchange(other.ctx_, nullptr))
+    : suite_(other.suite_), ctx_(std::exchange(other.ctx_, nullptr)), key_(other.key_)
 {
+	explicit_bzero(other.key_.data(), other.key_.size());
 }
 
 SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
@@ -104,6 +118,8 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
 			srtp_dealloc(ctx_);
 		suite_ = other.suite_;
 		ctx_ = std::exchange(other.ctx_, nullptr);
+		key_ = other.key_;
+		explicit_bzero(other.key_.data(), other.key_.size());
 	}
 	return *this;
 }
@@ -112,6 +128,29 @@ SrtpSession::~SrtpSession()
 {
 	if (ctx_)
 		srtp_dealloc(ctx_); // libsrtp2 wipes the session keys
+	explicit_bzero(key_.data(), key_.size());
+}
+
+std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
+{
+	uint32_t value = 0;
+	if (srtp_get_stream_roc(ctx_, ssrc, &value) != srtp_err_status_ok)
+		return std::nullopt;
+	return value;
+}
+
+Result<void> SrtpSession::resume(uint32_t ssrc, uint32_t roc)
+{
+	srtp_policy_t policy = policy_for(*suite_, key_.data());
+	policy.ssrc.type = ssrc_specific;
+	policy.ssrc.value = ssrc;
+	if (auto status = srtp_add_stream(ctx_, &policy); status != srtp_err_status_ok)
+		return Error{strprintf("cannot resume SSRC %u: libsrtp2 error %d", ssrc,
+		                       static_cast<int>(status))};
+	if (auto status = srtp_set_stream_roc(ctx_, ssrc, roc); status != srtp_err_status_ok)
+		return Error{strprintf("cannot set the ROC of SSRC %u: libsrtp2 error %d", ssrc,
+		                       static_cast<int>(status))};
+	return {};
 }
 
 SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp)

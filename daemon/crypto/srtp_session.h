@@ -5,9 +5,11 @@
 // allocating, and return a verdict the forwarder counts.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "sdp/crypto.h"
@@ -40,11 +42,21 @@ public:
 
 	const sdp::SrtpSuite& suite() const { return *suite_; }
 
+	// The rollover counter (RFC 3711 3.3.1) this session has reached for `ssrc`, or nullopt
+	// before its first packet.
+	std::optional<uint32_t> roc(uint32_t ssrc) const;
+	// Continues `ssrc` at rollover counter `roc`: where another session (the kernel's, or
+	// this stream's before a re-INVITE that kept the key) left it. Before its first packet.
+	Result<void> resume(uint32_t ssrc, uint32_t roc);
+
 private:
-	SrtpSession(const sdp::SrtpSuite& suite, srtp_ctx_t_* ctx) : suite_(&suite), ctx_(ctx) {}
+	SrtpSession(const sdp::SrtpSuite& suite, std::span<const uint8_t> key_salt);
 
 	const sdp::SrtpSuite* suite_;
 	srtp_ctx_t_* ctx_;
+	// libsrtp2 needs the master key again for each stream resume() adds; wiped when the
+	// session goes.
+	std::array<uint8_t, sdp::CryptoKey::kMaxMaterial> key_{};
 };
 
 } // namespace rtprelay::crypto

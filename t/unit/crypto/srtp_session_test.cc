@@ -89,6 +89,7 @@ class SrtpSessionTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(every_suite_interoperates_with_libsrtp2);
 	CPPUNIT_TEST(tampered_and_replayed_packets_are_refused);
 	CPPUNIT_TEST(wrong_key_length_is_an_error);
+	CPPUNIT_TEST(a_new_session_resumes_past_the_sequence_wrap);
 	CPPUNIT_TEST_SUITE_END();
 
 	static std::vector<uint8_t> key_for(const sdp::SrtpSuite& s)
@@ -185,6 +186,56 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(p.data(), len, false) == V::kOk);
 			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(copy.data(), clen, false) ==
 			                                     V::kReplay);
+		}
+	}
+
+	// The hand-over (kernel to userspace, or a re-INVITE that keeps the key): a session that
+	// takes a stream over after the sequence wrapped must continue at the rollover counter
+	// the first one reached, or every packet fails authentication.
+	void a_new_session_resumes_past_the_sequence_wrap()
+	{
+		const uint32_t ssrc = 0x12000034;
+		for (const char* name : {"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"}) {
+			const sdp::SrtpSuite& suite = *sdp::find_srtp_suite(name);
+			auto key = key_for(suite);
+			auto out =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+			auto first =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+			CPPUNIT_ASSERT(out && first);
+			auto send = [&](uint16_t seq) {
+				auto p = rtp_packet(seq);
+				size_t len = 172;
+				CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) ==
+				               V::kOk);
+				p.resize(len);
+				return p;
+			};
+			for (uint16_t seq = 65530; seq != 3; seq++) {
+				auto p = send(seq);
+				size_t len = p.size();
+				CPPUNIT_ASSERT_MESSAGE(
+				        name, first->unprotect(p.data(), len, false) == V::kOk);
+			}
+			CPPUNIT_ASSERT(first->roc(ssrc) == 1u);
+			CPPUNIT_ASSERT(out->roc(ssrc) == 1u);
+			CPPUNIT_ASSERT(!first->roc(ssrc + 1));
+
+			auto later = send(3);
+			auto naive =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+			auto p = later;
+			size_t len = p.size();
+			CPPUNIT_ASSERT_MESSAGE(name, naive->unprotect(p.data(), len, false) ==
+			                                     V::kAuthFailed); // guessed ROC 0
+			auto resumed =
+			        SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+			CPPUNIT_ASSERT(resumed->resume(ssrc, *first->roc(ssrc)));
+			p = later;
+			len = p.size();
+			CPPUNIT_ASSERT_MESSAGE(name,
+			                       resumed->unprotect(p.data(), len, false) == V::kOk);
+			CPPUNIT_ASSERT(resumed->roc(ssrc) == 1u);
 		}
 	}
 
