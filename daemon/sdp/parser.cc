@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "sdp/crypto.h"
 #include "sdp/quote.h"
 #include "util/strings.h"
 
@@ -104,6 +105,13 @@ Result<void> Parser::line(std::string_view line, size_t line_no)
 		current_ = &session_.media().back();
 		section_has_c_ = false;
 		return {};
+	} else if (type == 'a') {
+		// SDES keys are checked here, where the line number is known; the error names
+		// what is wrong, never the key (sdp/crypto.h).
+		AttributeView a = split_attribute(value);
+		if (a.name == "crypto")
+			if (auto c = CryptoAttr::parse(a.value); !c)
+				return at(line_no, c.error().reason);
 	}
 	current_->lines().push_back(Line{type, std::string(value)});
 	return {};

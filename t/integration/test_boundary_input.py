@@ -157,10 +157,13 @@ class SdpErrorQuoteTest(common.SharedDaemonTestCase):
                 self.assertKeyFree(reason, 7)
 
     def test_key_broken_over_two_lines(self):
-        # A line break inside the key: the second half is a malformed line of its own.
-        sdp = self.head() + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19h\r\n" + \
-            KEY + "|2^20\r\n"
-        self.assertKeyFree(self.offer_error(sdp), 8)
+        # A line break inside the key: the second half is a malformed line of its own. (With
+        # a suite the relay knows, the first half is already a key of the wrong length.)
+        for suite, line_no in (("F8_128_HMAC_SHA1_80", 8), ("AES_CM_128_HMAC_SHA1_80", 7)):
+            with self.subTest(suite=suite):
+                sdp = self.head() + "a=crypto:1 %s inline:WVNfX19h\r\n" % suite + \
+                    KEY + "|2^20\r\n"
+                self.assertKeyFree(self.offer_error(sdp), line_no)
 
     def test_first_line_with_a_key(self):
         sdp = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n" % KEY + self.head()
