@@ -49,6 +49,8 @@ public:
 
 private:
 	Result<void> session_only(char type, size_t line_no) const;
+	Result<void> session_line(char type, std::string_view value, size_t line_no);
+	Result<void> media_line(std::string_view value, size_t line_no);
 
 	Session session_;
 	Section* current_ = &session_;
@@ -65,6 +67,33 @@ Result<void> Parser::session_only(char type, size_t line_no) const
 	return {};
 }
 
+// SDES keys are checked here, where the line number is known; the error names what is wrong,
+// never the key (sdp/crypto.h).
+Result<void> check_attribute(std::string_view value, size_t line_no)
+{
+	AttributeView a = split_attribute(value);
+	if (a.name == "crypto")
+		if (auto c = CryptoAttr::parse(a.value); !c)
+			return at(line_no, c.error().reason);
+	return {};
+}
+
+Result<void> Parser::session_line(char type, std::string_view value, size_t line_no)
+{
+	if (auto r = session_only(type, line_no); !r)
+		return r;
+	if (type == 's') {
+		have_s_ = true;
+		return {};
+	}
+	if (have_o_)
+		return at(line_no, "a second o= line");
+	if (auto o = Origin::parse(value); !o)
+		return at(line_no, o.error().reason);
+	have_o_ = true;
+	return {};
+}
+
 Result<void> Parser::line(std::string_view line, size_t line_no)
 {
 	bool after_secret = std::exchange(after_secret_, may_carry_secret(line));
@@ -72,23 +101,14 @@ Result<void> Parser::line(std::string_view line, size_t line_no)
 		return r;
 	char type = line[0];
 	std::string_view value = line.substr(2);
+	Result<void> checked;
 	if (line_no == 1) {
 		if (line != "v=0")
 			return at(1, strprintf("expected 'v=0', got '%s'", quote(line).c_str()));
 	} else if (type == 'v') {
 		return at(line_no, "a second v= line (more than one session) is not supported");
-	} else if (type == 'o') {
-		if (auto r = session_only(type, line_no); !r)
-			return r;
-		if (have_o_)
-			return at(line_no, "a second o= line");
-		if (auto o = Origin::parse(value); !o)
-			return at(line_no, o.error().reason);
-		have_o_ = true;
-	} else if (type == 's') {
-		if (auto r = session_only(type, line_no); !r)
-			return r;
-		have_s_ = true;
+	} else if (type == 'o' || type == 's') {
+		checked = session_line(type, value, line_no);
 	} else if (type == 'c') {
 		if (section_has_c_)
 			return at(line_no, "a second c= line in the same section");
@@ -96,24 +116,25 @@ Result<void> Parser::line(std::string_view line, size_t line_no)
 			return at(line_no, "c= " + c.error().reason);
 		section_has_c_ = true;
 	} else if (type == 'm') {
-		if (session_.media().size() >= kMaxMediaSections)
-			return at(line_no,
-			          strprintf("more than %zu media sections", kMaxMediaSections));
-		if (auto m = MediaLine::parse(value); !m)
-			return at(line_no, m.error().reason);
-		session_.media().emplace_back(std::string(value));
-		current_ = &session_.media().back();
-		section_has_c_ = false;
-		return {};
+		return media_line(value, line_no);
 	} else if (type == 'a') {
-		// SDES keys are checked here, where the line number is known; the error names
-		// what is wrong, never the key (sdp/crypto.h).
-		AttributeView a = split_attribute(value);
-		if (a.name == "crypto")
-			if (auto c = CryptoAttr::parse(a.value); !c)
-				return at(line_no, c.error().reason);
+		checked = check_attribute(value, line_no);
 	}
+	if (!checked)
+		return checked;
 	current_->lines().push_back(Line{type, std::string(value)});
+	return {};
+}
+
+Result<void> Parser::media_line(std::string_view value, size_t line_no)
+{
+	if (session_.media().size() >= kMaxMediaSections)
+		return at(line_no, strprintf("more than %zu media sections", kMaxMediaSections));
+	if (auto m = MediaLine::parse(value); !m)
+		return at(line_no, m.error().reason);
+	session_.media().emplace_back(std::string(value));
+	current_ = &session_.media().back();
+	section_has_c_ = false;
 	return {};
 }
 
