@@ -151,6 +151,7 @@ Result<CryptoKey> parse_key(std::string_view param, const SrtpSuite* suite)
 		                       static_cast<int>(suite->name.size()), suite->name.data(),
 		                       want)};
 	key.length = static_cast<uint8_t>(*n);
+	key.padded = parts[0].size() % 4 == 0;
 	return key;
 }
 
@@ -230,7 +231,7 @@ std::string CryptoAttr::to_string() const
 		const CryptoKey& k = keys[i];
 		out += i ? ";inline:" : "inline:";
 		if (suite)
-			util::base64_encode(k.bytes(), out);
+			util::base64_encode(k.bytes(), out, k.padded);
 		else
 			out += k.unknown_text;
 		if (k.lifetime) {

@@ -40,6 +40,7 @@ struct CryptoKey {
 
 	std::array<uint8_t, kMaxMaterial> material{};
 	uint8_t length = 0;               // bytes of key||salt in `material`
+	bool padded = true;               // base64 written with its '=' padding
 	std::optional<uint64_t> lifetime; // packets; "2^N" is stored as its value
 	bool lifetime_as_power = false;   // written back as 2^N
 	std::optional<uint32_t> mki;      // the MKI value

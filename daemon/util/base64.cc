@@ -22,7 +22,7 @@ constexpr std::array<int8_t, 256> kValues = make_values();
 
 } // namespace
 
-void base64_encode(std::span<const uint8_t> data, std::string& out)
+void base64_encode(std::span<const uint8_t> data, std::string& out, bool pad)
 {
 	size_t i = 0;
 	for (; i + 3 <= data.size(); i += 3) {
@@ -36,22 +36,26 @@ void base64_encode(std::span<const uint8_t> data, std::string& out)
 	uint32_t n = uint32_t{data[i]} << 16 | (rest == 2 ? uint32_t{data[i + 1]} << 8 : 0);
 	out += kAlphabet[(n >> 18) & 63];
 	out += kAlphabet[(n >> 12) & 63];
-	out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-	out += '=';
+	if (rest == 2)
+		out += kAlphabet[(n >> 6) & 63];
+	if (pad)
+		out.append(3 - rest, '=');
 }
 
 std::optional<size_t> base64_decode(std::string_view text, std::span<uint8_t> out)
 {
-	if (text.size() % 4 != 0)
-		return std::nullopt;
 	size_t pad = 0;
 	while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=')
 		pad++;
-	size_t bytes = text.size() / 4 * 3 - pad;
+	size_t sextets = text.size() - pad;
+	// Padded, the text is whole quads; unpadded, a last quad of 2 or 3 sextets.
+	if (pad ? text.size() % 4 != 0 : sextets % 4 == 1)
+		return std::nullopt;
+	size_t tail = sextets % 4;
+	size_t bytes = sextets / 4 * 3 + (tail ? tail - 1 : 0);
 	if (bytes > out.size())
 		return std::nullopt;
 	uint32_t acc = 0;
-	size_t sextets = text.size() - pad;
 	size_t written = 0;
 	for (size_t i = 0; i < sextets; i++) {
 		int8_t v = kValues[static_cast<uint8_t>(text[i])];
@@ -65,13 +69,13 @@ std::optional<size_t> base64_decode(std::string_view text, std::span<uint8_t> ou
 			acc = 0;
 		}
 	}
-	// A padded tail: 2 sextets carry one byte (4 stray bits), 3 carry two (2 stray bits),
-	// and canonical base64 leaves the stray bits zero.
-	if (pad == 2) {
+	// A short last quad: 2 sextets carry one byte (4 stray bits), 3 carry two (2 stray
+	// bits), and canonical base64 leaves the stray bits zero.
+	if (tail == 2) {
 		if (acc & 0xf)
 			return std::nullopt;
 		out[written++] = static_cast<uint8_t>(acc >> 4);
-	} else if (pad == 1) {
+	} else if (tail == 3) {
 		if (acc & 0x3)
 			return std::nullopt;
 		out[written++] = static_cast<uint8_t>(acc >> 10);

@@ -13,6 +13,7 @@ class CryptoAttrTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(CryptoAttrTest);
 	CPPUNIT_TEST(rfc4568_example);
 	CPPUNIT_TEST(every_suite_round_trips);
+	CPPUNIT_TEST(unpadded_keys_as_rtpengine_writes_them);
 	CPPUNIT_TEST(wrong_key_length_is_an_error_without_the_key);
 	CPPUNIT_TEST(bad_base64_is_an_error);
 	CPPUNIT_TEST(unknown_suite_is_kept_unchecked);
@@ -71,6 +72,19 @@ public:
 			CPPUNIT_ASSERT_EQUAL(line, a->to_string());
 		}
 		CPPUNIT_ASSERT(find_srtp_suite("aes_cm_128_hmac_sha1_80") == nullptr);
+	}
+
+	void unpadded_keys_as_rtpengine_writes_them()
+	{
+		std::string padded = key_text(46); // AES-256: 46 bytes, "==" at the end
+		CPPUNIT_ASSERT(padded.ends_with("=="));
+		std::string bare = padded.substr(0, padded.size() - 2);
+		for (const std::string& k : {padded, bare}) {
+			std::string line = "1 AES_256_CM_HMAC_SHA1_80 inline:" + k;
+			auto a = CryptoAttr::parse(line);
+			CPPUNIT_ASSERT_MESSAGE(line, a && a->keys[0].length == 46);
+			CPPUNIT_ASSERT_EQUAL(line, a->to_string()); // written back as it came
+		}
 	}
 
 	void wrong_key_length_is_an_error_without_the_key()

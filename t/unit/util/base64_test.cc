@@ -11,6 +11,7 @@ class Base64Test : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(Base64Test);
 	CPPUNIT_TEST(rfc4648_vectors);
 	CPPUNIT_TEST(every_length_round_trips);
+	CPPUNIT_TEST(padding_may_be_left_out);
 	CPPUNIT_TEST(non_canonical_text_is_refused);
 	CPPUNIT_TEST(output_that_does_not_fit_is_refused);
 	CPPUNIT_TEST_SUITE_END();
@@ -66,9 +67,22 @@ public:
 
 	void non_canonical_text_is_refused()
 	{
-		for (std::string_view bad : {"Zg=", "Zh==", "Zm9=", "Zm8", "Zm 9v", "Zm9v\n",
-		                             "Z===", "====", "Zg==Zg==", "Zm-_", "Zm9\xff"})
+		for (std::string_view bad :
+		     {"Zg=", "Zh==", "Zm9=", "Zh", "Zm9", "Z", "Zm9vZ", "Zm 9v", "Zm9v\n",
+		      "Z===", "====", "Zg==Zg==", "Zm-_", "Zm9\xff", "Zm9v=="})
 			CPPUNIT_ASSERT_MESSAGE(std::string(bad), !decode(bad));
+	}
+
+	// rtpengine writes SDES keys without it unless told to pad.
+	void padding_may_be_left_out()
+	{
+		CPPUNIT_ASSERT(decode("Zg") == std::string("f"));
+		CPPUNIT_ASSERT(decode("Zm8") == std::string("fo"));
+		CPPUNIT_ASSERT(decode("Zm9vYmE") == std::string("fooba"));
+		std::string out;
+		base64_encode({reinterpret_cast<const uint8_t*>("fooba"), 5}, out, false);
+		CPPUNIT_ASSERT_EQUAL(std::string("Zm9vYmE"), out);
+		CPPUNIT_ASSERT_EQUAL(size_t{7}, base64_encoded_size(5, false));
 	}
 
 	void output_that_does_not_fit_is_refused()
