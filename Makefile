@@ -5,7 +5,7 @@
 BUILD    ?= build
 CXX      ?= g++
 CLANGXX  ?= clang++
-PKGS     := libevent json-c libnftnl libmnl libsrtp2
+PKGS     := libevent json-c libnftnl libmnl libsrtp2 libcrypto
 SANITIZE ?=
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wcast-qual \
