@@ -46,30 +46,12 @@ Result<SdesAnswer> answer_crypto(const std::vector<sdp::CryptoAttr>& offered,
 	}
 	sdp::CryptoAttr line = *chosen;
 	line.keys.resize(1);
-	sdp::CryptoKey& key = line.keys.front();
-	key.lifetime.reset();
-	key.mki.reset();
-	key.mki_length = 0;
 	out.passthrough = theirs && theirs->suite == chosen->suite;
-	if (out.passthrough) {
-		key = theirs->keys.front();
-	} else {
-		key.length =
-		        static_cast<uint8_t>(chosen->suite->key_bytes + chosen->suite->salt_bytes);
-		if (!keys({key.material.data(), key.length}))
-			return Error{"no random bytes for an SRTP key"};
-		key.padded = options.pad;
-		if (options.lifetime) {
-			key.lifetime = uint64_t{1} << 31;
-			key.lifetime_as_power = true;
-		}
-	}
-	if (options.unencrypted_srtp)
-		line.unencrypted_srtp = *options.unencrypted_srtp;
-	if (options.unencrypted_srtcp)
-		line.unencrypted_srtcp = *options.unencrypted_srtcp;
-	if (options.unauthenticated_srtp)
-		line.unauthenticated_srtp = *options.unauthenticated_srtp;
+	if (out.passthrough)
+		line.keys.front() = theirs->keys.front();
+	else if (auto r = fresh_key(line.keys.front(), *chosen->suite, options, keys); !r)
+		return r.error();
+	apply_parameters(options, line);
 	out.to_offerer = std::move(line);
 	return out;
 }
