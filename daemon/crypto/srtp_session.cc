@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "crypto/srtp_session.h"
 
+#include <arpa/inet.h>
 #include <srtp2/srtp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <mutex>
 #include <utility>
@@ -16,6 +16,8 @@ namespace {
 
 constexpr unsigned long kReplayWindow = 128;
 static_assert(SrtpSession::kMaxTrailer == SRTP_MAX_TRAILER_LEN);
+constexpr size_t kRtpHeader = 12;
+constexpr size_t kRtcpHeader = 8;
 
 bool initialised()
 {
@@ -50,15 +52,30 @@ bool set_policies(const sdp::SrtpSuite& s, srtp_crypto_policy_t& rtp, srtp_crypt
 	return true;
 }
 
-srtp_policy_t policy_for(const sdp::SrtpSuite& suite, uint8_t* key)
-{
+// The policy for `keying`, pointing into the caller's key and MKI buffers. A sequence number
+// the sender has used is never protected again (allow_repeat_tx off): a relay only forwards,
+// and a party that reuses one with another payload would otherwise make the relay reuse
+// keystream.
+struct Policy {
 	srtp_policy_t policy{};
-	set_policies(suite, policy.rtp, policy.rtcp);
-	policy.key = key;
-	policy.window_size = kReplayWindow;
-	policy.allow_repeat_tx = 1; // a retransmitted RTP packet is protected again, not refused
-	return policy;
-}
+	srtp_master_key_t master{};
+	srtp_master_key_t* masters[1] = {&master};
+
+	Policy(const SrtpKeying& keying, uint8_t* key, uint8_t* mki)
+	{
+		set_policies(keying.srtp_suite(), policy.rtp, policy.rtcp);
+		if (keying.mki_length) {
+			master.key = key;
+			master.mki_id = mki;
+			master.mki_size = keying.mki_length;
+			policy.keys = masters;
+			policy.num_master_keys = 1;
+		} else {
+			policy.key = key;
+		}
+		policy.window_size = kReplayWindow;
+	}
+};
 
 SrtpSession::Verdict verdict(srtp_err_status_t status)
 {
@@ -67,48 +84,73 @@ SrtpSession::Verdict verdict(srtp_err_status_t status)
 	case srtp_err_status_auth_fail: return SrtpSession::Verdict::kAuthFailed;
 	case srtp_err_status_replay_fail:
 	case srtp_err_status_replay_old: return SrtpSession::Verdict::kReplay;
+	case srtp_err_status_key_expired: return SrtpSession::Verdict::kKeyExpired;
 	default: return SrtpSession::Verdict::kMalformed;
 	}
 }
 
+uint32_t read32(const uint8_t* p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return ntohl(v);
+}
+
+Error suite_error(const sdp::SrtpSuite& s, const char* what)
+{
+	return Error{strprintf("SRTP suite %.*s: %s", static_cast<int>(s.name.size()), s.name.data(),
+	                       what)};
+}
+
 } // namespace
 
-Result<SrtpSession> SrtpSession::create(const sdp::SrtpSuite& suite,
-                                        std::span<const uint8_t> key_salt, Direction direction)
+Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction direction)
 {
 	if (!initialised())
 		return Error{"libsrtp2 failed to initialise"};
-	if (key_salt.size() != size_t{suite.key_bytes} + suite.salt_bytes)
-		return Error{strprintf("%.*s needs %u bytes of key and salt, got %zu",
+	if (keying.suite >= sdp::srtp_suites().size())
+		return Error{"unknown SRTP suite"};
+	const sdp::SrtpSuite& suite = keying.srtp_suite();
+	if (keying.length != size_t{suite.key_bytes} + suite.salt_bytes)
+		return Error{strprintf("%.*s needs %u bytes of key and salt, got %u",
 		                       static_cast<int>(suite.name.size()), suite.name.data(),
-		                       suite.key_bytes + suite.salt_bytes, key_salt.size())};
+		                       suite.key_bytes + suite.salt_bytes, keying.length)};
 	srtp_crypto_policy_t probe{};
 	if (!set_policies(suite, probe, probe))
-		return Error{strprintf("SRTP suite %.*s is not supported",
-		                       static_cast<int>(suite.name.size()), suite.name.data())};
-	SrtpSession session(suite, key_salt);
-	srtp_policy_t policy = policy_for(suite, session.key_.data());
-	policy.ssrc.type = direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;
+		return suite_error(suite, "not supported");
+	if (keying.mki_length > SRTP_MAX_MKI_LEN)
+		return suite_error(suite, "MKI longer than 128 bytes");
+	SrtpSession session(keying);
+	// The MKI value, big-endian in mki_length bytes (RFC 4568 6.1).
+	for (size_t i = 0; i < keying.mki_length && i < 4; i++)
+		session.mki_[keying.mki_length - 1 - i] = static_cast<uint8_t>(keying.mki >> (8 * i));
+	Policy p(keying, session.keying_.master.data(), session.mki_.data());
+	p.policy.ssrc.type =
+	        direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;
 	srtp_t ctx = nullptr;
-	srtp_err_status_t status = srtp_create(&ctx, &policy);
-	if (status != srtp_err_status_ok)
-		return Error{strprintf("libsrtp2 refused the %.*s session (error %d)",
-		                       static_cast<int>(suite.name.size()), suite.name.data(),
-		                       static_cast<int>(status))};
+	if (srtp_create(&ctx, &p.policy) != srtp_err_status_ok)
+		return suite_error(suite, "libsrtp2 refused the session");
 	session.ctx_ = ctx;
 	return session;
 }
 
-SrtpSession::SrtpSession(const sdp::SrtpSuite& suite, std::span<const uint8_t> key_salt)
-    : suite_(&suite), ctx_(nullptr)
+Result<SrtpSession> SrtpSession::create(const sdp::SrtpSuite& suite,
+                                        std::span<const uint8_t> key_salt, Direction direction)
 {
-	memcpy(key_.data(), key_salt.data(), std::min(key_salt.size(), key_.size()));
+	SrtpKeying k;
+	k.suite = static_cast<uint8_t>(&suite - sdp::srtp_suites().data());
+	if (key_salt.size() > k.master.size())
+		return suite_error(suite, "key too long");
+	k.length = static_cast<uint8_t>(key_salt.size());
+	std::copy(key_salt.begin(), key_salt.end(), k.master.begin());
+	return create(k, direction);
 }
 
 SrtpSession::SrtpSession(SrtpSession&& other) noexcept
-    : suite_(other.suite_), ctx_(std::exchange(other.ctx_, nullptr)), key_(other.key_)
+    : keying_(other.keying_), ctx_(std::exchange(other.ctx_, nullptr)), mki_(other.mki_),
+      tracked_(other.tracked_), tracked_count_(other.tracked_count_), uses_(other.uses_)
 {
-	explicit_bzero(other.key_.data(), other.key_.size());
+	explicit_bzero(other.keying_.master.data(), other.keying_.master.size());
 }
 
 SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
@@ -116,10 +158,13 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
 	if (this != &other) {
 		if (ctx_)
 			srtp_dealloc(ctx_);
-		suite_ = other.suite_;
+		keying_ = other.keying_;
 		ctx_ = std::exchange(other.ctx_, nullptr);
-		key_ = other.key_;
-		explicit_bzero(other.key_.data(), other.key_.size());
+		mki_ = other.mki_;
+		tracked_ = other.tracked_;
+		tracked_count_ = other.tracked_count_;
+		uses_ = other.uses_;
+		explicit_bzero(other.keying_.master.data(), other.keying_.master.size());
 	}
 	return *this;
 }
@@ -127,8 +172,7 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
 SrtpSession::~SrtpSession()
 {
 	if (ctx_)
-		srtp_dealloc(ctx_); // libsrtp2 wipes the session keys
-	explicit_bzero(key_.data(), key_.size());
+		srtp_dealloc(ctx_); // libsrtp2 wipes the session keys; keying_ wipes the master
 }
 
 std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
@@ -141,10 +185,10 @@ std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
 
 Result<void> SrtpSession::resume(uint32_t ssrc, uint32_t roc)
 {
-	srtp_policy_t policy = policy_for(*suite_, key_.data());
-	policy.ssrc.type = ssrc_specific;
-	policy.ssrc.value = ssrc;
-	if (auto status = srtp_add_stream(ctx_, &policy); status != srtp_err_status_ok)
+	Policy p(keying_, keying_.master.data(), mki_.data());
+	p.policy.ssrc.type = ssrc_specific;
+	p.policy.ssrc.value = ssrc;
+	if (auto status = srtp_add_stream(ctx_, &p.policy); status != srtp_err_status_ok)
 		return Error{strprintf("cannot resume SSRC %u: libsrtp2 error %d", ssrc,
 		                       static_cast<int>(status))};
 	if (auto status = srtp_set_stream_roc(ctx_, ssrc, roc); status != srtp_err_status_ok)
@@ -153,28 +197,95 @@ Result<void> SrtpSession::resume(uint32_t ssrc, uint32_t roc)
 	return {};
 }
 
+SrtpState SrtpSession::state() const
+{
+	SrtpState s;
+	s.keying = keying_;
+	for (size_t i = 0; i < tracked_count_; i++) {
+		SrtpSsrcState& out = s.ssrcs[s.ssrc_count++];
+		out.ssrc = tracked_[i].ssrc;
+		out.roc = roc(tracked_[i].ssrc).value_or(0);
+		out.highest_seq = tracked_[i].highest_seq;
+	}
+	return s;
+}
+
+// Whether the packet may go to libsrtp2 at all: long enough for its header, and the key not
+// past its lifetime. Reads its SSRC.
+SrtpSession::Verdict SrtpSession::admit(const uint8_t* packet, size_t len, bool rtcp,
+                                        uint32_t& ssrc) const
+{
+	if (len < (rtcp ? kRtcpHeader : kRtpHeader) || len > INT32_MAX)
+		return Verdict::kMalformed;
+	if (keying_.lifetime && uses_ >= keying_.lifetime)
+		return Verdict::kKeyExpired;
+	ssrc = read32(packet + (rtcp ? 4 : 8));
+	return Verdict::kOk;
+}
+
+// After a packet of `ssrc` went through: its highest sequence number, and room for it among
+// the tracked SSRCs, made by dropping libsrtp2's stream of the least recently used one.
+void SrtpSession::track(uint32_t ssrc, const uint8_t* packet, bool rtcp)
+{
+	uses_++;
+	Tracked* t = nullptr;
+	for (size_t i = 0; i < tracked_count_; i++)
+		if (tracked_[i].ssrc == ssrc)
+			t = &tracked_[i];
+	if (!t) {
+		if (tracked_count_ < tracked_.size()) {
+			t = &tracked_[tracked_count_++];
+		} else {
+			t = std::min_element(tracked_.begin(), tracked_.end(),
+			                     [](const Tracked& a, const Tracked& b) {
+				                     return a.last_use < b.last_use;
+			                     });
+			srtp_remove_stream(ctx_, htonl(t->ssrc));
+		}
+		*t = Tracked{ssrc, 0, 0};
+		if (!rtcp)
+			t->highest_seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+	}
+	t->last_use = uses_;
+	if (rtcp)
+		return;
+	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+	if (static_cast<int16_t>(static_cast<uint16_t>(seq - t->highest_seq)) > 0)
+		t->highest_seq = seq;
+}
+
 SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp)
 {
-	if (len + kMaxTrailer > capacity || len > INT32_MAX)
+	uint32_t ssrc = 0;
+	if (len + kMaxTrailer > capacity)
 		return Verdict::kMalformed;
+	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
+		return v;
 	int n = static_cast<int>(len);
-	srtp_err_status_t status =
-	        rtcp ? srtp_protect_rtcp(ctx_, packet, &n) : srtp_protect(ctx_, packet, &n);
-	if (status == srtp_err_status_ok)
-		len = static_cast<size_t>(n);
-	return verdict(status);
+	unsigned use_mki = keying_.mki_length ? 1 : 0;
+	srtp_err_status_t status = rtcp ? srtp_protect_rtcp_mki(ctx_, packet, &n, use_mki, 0)
+	                                : srtp_protect_mki(ctx_, packet, &n, use_mki, 0);
+	if (status != srtp_err_status_ok)
+		return verdict(status);
+	track(ssrc, packet, rtcp);
+	len = static_cast<size_t>(n);
+	return Verdict::kOk;
 }
 
 SrtpSession::Verdict SrtpSession::unprotect(uint8_t* packet, size_t& len, bool rtcp)
 {
-	if (len > INT32_MAX)
-		return Verdict::kMalformed;
+	uint32_t ssrc = 0;
+	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
+		return v;
 	int n = static_cast<int>(len);
-	srtp_err_status_t status =
-	        rtcp ? srtp_unprotect_rtcp(ctx_, packet, &n) : srtp_unprotect(ctx_, packet, &n);
-	if (status == srtp_err_status_ok)
-		len = static_cast<size_t>(n);
-	return verdict(status);
+	unsigned use_mki = keying_.mki_length ? 1 : 0;
+	srtp_err_status_t status = rtcp ? srtp_unprotect_rtcp_mki(ctx_, packet, &n, use_mki)
+	                                : srtp_unprotect_mki(ctx_, packet, &n, use_mki);
+	if (status != srtp_err_status_ok)
+		return verdict(status);
+	track(ssrc, packet, rtcp);
+	len = static_cast<size_t>(n);
+	return Verdict::kOk;
 }
 
 } // namespace rtprelay::crypto
