@@ -121,13 +121,21 @@ void sync(Stream& s)
 
 } // namespace
 
+const char* userspace_only(const Stream& s)
+{
+	const Media* peer = s.media.peer;
+	if (s.decrypt || (peer && peer->encrypt))
+		return "SRTP: xt_RTPRELAY does not translate SRTP yet";
+	return nullptr;
+}
+
 std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 {
 	const Media& m = s.media;
 	const Media* peer = m.peer;
 	bool rtcp_socket = s.component == Stream::Component::kRtcp;
 	if (!s.socket || m.rejected || !s.learning.confirmed() || !peer || !peer->allocated() ||
-	    peer->rejected)
+	    peer->rejected || userspace_only(s))
 		return std::nullopt;
 	if (rtcp_socket && m.rtcp_mux)
 		return std::nullopt; // unused: this party muxes RTCP onto the RTP port

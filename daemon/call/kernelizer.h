@@ -18,6 +18,10 @@ namespace rtprelay::call {
 // them. Pure: reads the stream, its media and the peer's.
 std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos);
 
+// Why packets arriving on `s` must stay in userspace whatever the kernel can do, for query;
+// nullptr if nothing but the stream's state (learning, signalling) keeps them there.
+const char* userspace_only(const Stream& s);
+
 // After userspace handled packets of `s`: brings the targets of `s`, and of the peer streams
 // that send to `s`'s endpoint, in line with their decisions.
 void kernel_sync_after_packets(Stream& s);

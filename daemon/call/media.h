@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "call/stream.h"
+#include "crypto/srtp_session.h"
 #include "media/interfaces.h"
 #include "net/address.h"
+#include "sdp/crypto.h"
 
 namespace rtprelay::call {
 
@@ -38,6 +40,16 @@ struct Media {
 	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP
 	media::Stream::ClockRates clock_rates{}; // per payload type; 0 = unknown
 	std::vector<uint8_t> payload_types;      // the m= line's formats, in order
+
+	// SDES (call/media_crypto.h): the party's a=crypto lines as it last sent them, the lines
+	// the relay last wrote to it, the keys the relay made for it (one per suite, kept for the
+	// call's life so that re-INVITEs keep them), and the sessions the last answer settled.
+	std::vector<sdp::CryptoAttr> crypto_in;
+	std::vector<sdp::CryptoAttr> crypto_out;
+	std::vector<sdp::CryptoAttr> own_keys;
+	std::optional<crypto::SrtpSession> decrypt; // unprotects what the party sends
+	std::optional<crypto::SrtpSession> encrypt; // protects what the relay sends it
+	bool moved = false; // its SDP address changed since its sessions were keyed
 
 	media::Allocation allocation; // sockets facing this party; empty until allocated
 	Stream rtp{*this, Stream::Component::kRtp};

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "call/signalling.h"
 
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "call/kernelizer.h"
+#include "call/media_crypto.h"
 #include "call/media_limits.h"
 #include "call/party.h"
 #include "media/forwarder.h"
@@ -52,14 +54,20 @@ Result<void> watch_media(Media& m, media::MediaLoop& loop)
 	return {};
 }
 
-Result<void> check_transport(const std::string& proto)
+// The protocol transport-protocol asks for, spelled canonically; empty keeps the offered one
+// (as does `accept`, which only means something in an answer).
+Result<std::string> asked_transport(const std::string& proto)
 {
-	if (proto.empty() || proto == "RTP/AVP" || proto == "RTP/AVPF")
-		return {};
-	if (sdp::is_srtp(sdp::protocol_from_name(proto)))
-		return Error{strprintf("transport-protocol %s: SRTP is not supported yet",
+	if (proto.empty() || strcasecmp(proto.c_str(), "accept") == 0)
+		return std::string();
+	sdp::Protocol p = sdp::protocol_from_name(proto);
+	if (sdp::is_dtls(p))
+		return Error{strprintf("transport-protocol %s: DTLS-SRTP is not supported yet",
 		                       printable(proto).c_str())};
-	return Error{strprintf("transport-protocol %s is not supported", printable(proto).c_str())};
+	if (!sdp::is_rtp(p))
+		return Error{strprintf("transport-protocol %s is not supported",
+		                       printable(proto).c_str())};
+	return std::string(sdp::protocol_name(p));
 }
 
 // Rewrites one m= section so the other party sends to the relay's socket `out` faces it with.
@@ -152,6 +160,7 @@ struct Exchange {
 	const media::LogicalInterface* sender_if = nullptr;
 	const media::LogicalInterface* receiver_if = nullptr;
 	std::vector<std::string> warnings{}; // for the reply, found while reading the SDP
+	std::string transport{};             // the protocol asked for the receiver; empty: keep
 };
 
 // What the relay announces to the receiver for one m= line.
@@ -208,11 +217,12 @@ void arm_learning(Media& sm, Media& rm)
 
 // An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
 // told otherwise, and the transport protocol asked for, else the offered one.
-Announcement offer_media(const SignalOptions& o, Media& sm, Media& rm)
+Announcement offer_media(const SignalOptions& o, const std::string& transport, Media& sm,
+                         Media& rm)
 {
 	Announcement a;
 	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer;
-	a.protocol = o.transport_protocol.empty() ? sm.protocol : o.transport_protocol;
+	a.protocol = transport.empty() ? sm.protocol : transport;
 	sm.accept_mux = o.rtcp_mux.accept;
 	sm.rtcp_mux = sm.offered_mux;
 	rm.rtcp_mux = a.mux;
@@ -241,16 +251,26 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	kernel_take_back(sm); // signalling may change anything the kernel was told
 	bool changed = read_party(sm, session, section, ex.options,
 	                          {ex.ctx.own_endpoints, *ex.sender_if, ex.warnings});
-	if (sm.rejected)
+	if (changed)
+		sm.moved = true;
+	if (sm.rejected) {
+		rm.crypto_out.clear();
 		return Announcement{};
+	}
 	if (auto r = allocate_sockets(ex, sm, rm); !r)
 		return r.error();
 	if (changed)
 		restart_learning(ex, sm);
 	if (ex.kind == OfferAnswer::kAnswer)
 		arm_learning(sm, rm);
-	Announcement a = ex.kind == OfferAnswer::kOffer ? offer_media(ex.options, sm, rm)
-	                                                : answer_media(sm, rm);
+	Announcement a = ex.kind == OfferAnswer::kOffer
+	                         ? offer_media(ex.options, ex.transport, sm, rm)
+	                         : answer_media(sm, rm);
+	Result<void> keyed = ex.kind == OfferAnswer::kOffer
+	                             ? offer_sdes(sm, rm, section, ex.options)
+	                             : answer_sdes(sm, rm, section, ex.options, ex.warnings);
+	if (!keyed)
+		return keyed.error();
 	for (Media* m : {&sm, &rm})
 		if (auto r = watch_media(*m, ex.call.loop()); !r)
 			return r.error();
@@ -267,6 +287,7 @@ SignalResult rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		const Media& sm = *ex.sender.medias[i];
 		rewrite_media(session, session.media()[i], sm, *sm.peer, announced[i].protocol,
 		              announced[i].mux);
+		write_sdes(session.media()[i], *sm.peer);
 	}
 	// ICE would let the parties bypass the relay; until ICE exists its attributes go.
 	if (session.remove_all_ice() > 0 && ex.options.ice != IceMode::kRemove)
@@ -280,9 +301,12 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 {
 	if (auto r = choose_interfaces(ex); !r)
 		return r.error();
-	if (ex.kind == OfferAnswer::kOffer)
-		if (auto r = check_transport(ex.options.transport_protocol); !r)
-			return r.error();
+	if (ex.kind == OfferAnswer::kOffer) {
+		auto transport = asked_transport(ex.options.transport_protocol);
+		if (!transport)
+			return transport.error();
+		ex.transport = std::move(*transport);
+	}
 	link(ex.sender, ex.receiver);
 
 	// First the call state of every m= line; then, once the session-level address is known,

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "call/kernelizer.h"
+
 namespace rtprelay::call {
 namespace {
 
@@ -24,6 +26,11 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 	out.drops = s.stats.drops;
 	out.last_packet_ms = s.stats.last_packet_ms;
 	out.kernelized = s.kernel.active();
+	out.userspace_only = userspace_only(s);
+	if (s.decrypt)
+		out.decrypt_suite = s.decrypt->suite().name;
+	if (s.encrypt)
+		out.encrypt_suite = s.encrypt->suite().name;
 	out.kernel_packets = s.kernel.packets;
 	out.kernel_bytes = s.kernel.bytes;
 	out.kernel_errors = s.kernel.errors;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "call/call.h"
@@ -37,6 +38,10 @@ struct StreamSnapshot {
 	std::array<uint64_t, static_cast<size_t>(media::DropReason::kCount)> drops{};
 	int64_t last_packet_ms = 0;
 	bool kernelized = false; // a kernel target forwards this stream now
+	const char* userspace_only = nullptr; // why the kernel may not (static text), if so
+	// SRTP suites: what the party's packets are unprotected with, and what the relay's to it
+	// are protected with; empty for plain (or SRTP passed through untouched).
+	std::string_view decrypt_suite, encrypt_suite;
 	uint64_t kernel_packets = 0, kernel_bytes = 0, kernel_errors = 0; // part of the above
 	int64_t last_kernel_packet_ms = 0;
 	// What the kernel handed to userspace (and so counted in packets), by RTPRELAY_UP_*.

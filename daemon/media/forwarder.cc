@@ -87,8 +87,58 @@ void queue(PacketBatch& b, Outgoing& out, size_t path, size_t i, size_t len)
 	out.counts[path]++;
 }
 
-// One received datagram: counted, checked against the learned source, classified (RTP is
-// tracked per SSRC), and queued for its sink or dropped with a reason.
+// Counts an SRTP drop on the stream and in the loop's totals (statistics).
+void srtp_drop(Stream& s, crypto::SrtpSession::Verdict v)
+{
+	auto& totals = s.loop->counters();
+	switch (v) {
+	case crypto::SrtpSession::Verdict::kAuthFailed:
+		s.stats.drop(DropReason::kSrtpAuth);
+		totals.srtp_auth_failed.fetch_add(1, std::memory_order_relaxed);
+		return;
+	case crypto::SrtpSession::Verdict::kReplay:
+		s.stats.drop(DropReason::kSrtpReplay);
+		totals.srtp_replay.fetch_add(1, std::memory_order_relaxed);
+		return;
+	default:
+		s.stats.drop(DropReason::kSrtpError);
+		s.stats.errors++;
+		totals.srtp_errors.fetch_add(1, std::memory_order_relaxed);
+		return;
+	}
+}
+
+// SRTP from the party, unprotected in place; false (dropped and counted) unless it
+// authenticates. Before learning: a source is learned only from packets carrying the key.
+bool decrypt(Stream& s, uint8_t* packet, size_t& len, PacketKind kind)
+{
+	using V = crypto::SrtpSession::Verdict;
+	V v = kind == PacketKind::kOther
+	              ? V::kMalformed // STUN, DTLS, garbage: nothing to authenticate
+	              : s.decrypt->unprotect(packet, len, kind == PacketKind::kRtcp);
+	if (v == V::kOk)
+		return true;
+	srtp_drop(s, v);
+	return false;
+}
+
+// Plain RTP/RTCP for a sink that speaks SRTP, protected in place; false (dropped and counted
+// on the receiving stream) when it cannot be.
+bool encrypt(Stream& s, Stream& sink, uint8_t* packet, size_t& len, PacketKind kind, bool rtcp)
+{
+	using V = crypto::SrtpSession::Verdict;
+	V v = kind == PacketKind::kOther
+	              ? V::kMalformed // never encrypt what is not RTP or RTCP
+	              : sink.encrypt->protect(packet, len, PacketBatch::kBufferSize, rtcp);
+	if (v == V::kOk)
+		return true;
+	srtp_drop(s, v);
+	return false;
+}
+
+// One received datagram: counted, decrypted if the party speaks SRTP, checked against the
+// learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
+// SRTP, and queued for its sink or dropped with a reason.
 void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 {
 	auto& h = b.recv[i].msg_hdr;
@@ -99,16 +149,20 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	                                           h.msg_namelen);
 	if (drop_relay_loop(s.loop->own_endpoints(), s, source, len))
 		return; // from one of the relay's own sockets: never forwarded, learned or timed
-	std::span<const uint8_t> data(b.buffers[i].data(), len);
+	uint8_t* packet = b.buffers[i].data();
 	s.stats.packets++;
 	s.stats.bytes += len;
 	s.stats.last_packet_ms = now_ms;
 
-	PacketKind kind = classify(data);
 	bool rtp_socket = s.component == Stream::Component::kRtp;
+	PacketKind kind = classify({packet, len});
+	if (!rtp_socket && kind == PacketKind::kRtp)
+		kind = PacketKind::kRtcp; // the RTCP port carries nothing else
+	if (s.decrypt && !decrypt(s, packet, len, kind))
+		return;
 	std::optional<RtpHeader> rtp;
 	if (kind == PacketKind::kRtp && rtp_socket)
-		rtp = parse_rtp(data);
+		rtp = parse_rtp({packet, len});
 	EndpointLearning::Packet seen;
 	if (rtp)
 		seen = {true, rtp->ssrc, rtp->sequence};
@@ -125,6 +179,9 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 		s.stats.drop(DropReason::kNoDestination);
 		return;
 	}
+	Stream& sink = *out.sinks[path];
+	if (sink.encrypt && !encrypt(s, sink, packet, len, kind, path == Outgoing::kRtcpPath))
+		return;
 	queue(b, out, path, i, len);
 }
 

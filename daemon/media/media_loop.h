@@ -42,6 +42,10 @@ public:
 		std::atomic<uint64_t> packets{0};
 		std::atomic<uint64_t> bytes{0};
 		std::atomic<uint64_t> errors{0};
+		// SRTP/SRTCP dropped: failed authentication, replayed, or not (un)protectable.
+		std::atomic<uint64_t> srtp_auth_failed{0};
+		std::atomic<uint64_t> srtp_replay{0};
+		std::atomic<uint64_t> srtp_errors{0};
 	};
 
 	// Called on this loop's thread when a call timed out: (call-id, reason).

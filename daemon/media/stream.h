@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 
+#include "crypto/srtp_session.h"
 #include "event/loop.h"
 #include "media/learning.h"
 #include "media/port_pool.h"
@@ -41,6 +42,11 @@ public:
 	MediaLoop* loop = nullptr; // set while read_event is armed
 	EndpointLearning learning;
 	StreamStats stats; // userspace and kernel traffic together
+	// SRTP with this party, owned by the call layer and set from signalling: `decrypt`
+	// unprotects what the party sends, `encrypt` protects what the relay sends it. Null:
+	// plain RTP, or SRTP passed through untouched.
+	crypto::SrtpSession* decrypt = nullptr;
+	crypto::SrtpSession* encrypt = nullptr;
 };
 
 } // namespace rtprelay::media

@@ -53,6 +53,17 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 	if (s.kernelized)
 		flags.push(Value::string("kernelized"));
 	v.set("flags", flags);
+	if (s.userspace_only)
+		v.set("userspace only", Value::string(s.userspace_only));
+	// rtpengine's key: the suite of what the relay sends this party.
+	if (!s.encrypt_suite.empty())
+		v.set("crypto suite", Value::string(s.encrypt_suite));
+	Value srtp = Value::dict(arena);
+	srtp.set("decrypt", s.decrypt_suite.empty() ? Value::string("none")
+	                                            : Value::string(s.decrypt_suite));
+	srtp.set("encrypt", s.encrypt_suite.empty() ? Value::string("none")
+	                                            : Value::string(s.encrypt_suite));
+	v.set("SRTP", srtp);
 	if (!s.ssrcs.empty())
 		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));
 	Value stats = counters(arena, s.packets, s.bytes, s.errors);

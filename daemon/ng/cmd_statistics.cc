@@ -15,12 +15,15 @@ void cmd_statistics(Request& request, Completion done)
 	Arena& a = request.arena;
 	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
 
-	uint64_t packets = 0, bytes = 0, errors = 0;
+	uint64_t packets = 0, bytes = 0, errors = 0, auth = 0, replay = 0, srtp_errors = 0;
 	for (size_t i = 0; i < reg.loops().size(); i++) {
 		const auto& c = reg.loops().at(i).counters();
 		packets += c.packets.load(std::memory_order_relaxed);
 		bytes += c.bytes.load(std::memory_order_relaxed);
 		errors += c.errors.load(std::memory_order_relaxed);
+		auth += c.srtp_auth_failed.load(std::memory_order_relaxed);
+		replay += c.srtp_replay.load(std::memory_order_relaxed);
+		srtp_errors += c.srtp_errors.load(std::memory_order_relaxed);
 	}
 	Value current = Value::dict(a);
 	current.set("sessionsown", num(reg.size()));
@@ -52,6 +55,9 @@ void cmd_statistics(Request& request, Completion done)
 	const media::OwnEndpoints* own = reg.own_endpoints();
 	reply.set("own endpoints refused", num(own ? own->refused() : 0));
 	reply.set("relay loop drops", num(own ? own->loop_drops() : 0));
+	reply.set("srtp auth failed", num(auth));
+	reply.set("srtp replay", num(replay));
+	reply.set("srtp errors", num(srtp_errors));
 	done(reply);
 }
 

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "call/media_crypto.h"
+
+#include <algorithm>
+
+#include "crypto/sdes_answer.h"
+#include "crypto/sdes_offer.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace rtprelay::call {
+namespace {
+
+using crypto::SrtpKeying;
+using crypto::SrtpSession;
+
+// The a=crypto lines of a section. The parser has checked them: one that fails here is
+// skipped.
+std::vector<sdp::CryptoAttr> read_lines(const sdp::Media& section)
+{
+	std::vector<sdp::CryptoAttr> out;
+	for (std::string_view v : section.attrs("crypto"))
+		if (auto a = sdp::CryptoAttr::parse(v))
+			out.push_back(std::move(*a));
+	return out;
+}
+
+bool keyable(const std::vector<sdp::CryptoAttr>& lines)
+{
+	return std::any_of(lines.begin(), lines.end(),
+	                   [](const sdp::CryptoAttr& a) { return a.suite != nullptr; });
+}
+
+bool same_key(const sdp::CryptoKey& a, const sdp::CryptoKey& b)
+{
+	return a.length == b.length && a.material == b.material;
+}
+
+const sdp::CryptoAttr* by_suite(const std::vector<sdp::CryptoAttr>& lines,
+                                const sdp::SrtpSuite* suite)
+{
+	auto it = std::find_if(lines.begin(), lines.end(),
+	                       [suite](const sdp::CryptoAttr& a) { return a.suite == suite; });
+	return it == lines.end() ? nullptr : &*it;
+}
+
+// The line of `lines` the other side's `chosen` answers: the same tag and suite (RFC 4568
+// 5.1.2), else the same suite.
+const sdp::CryptoAttr* answered_line(const std::vector<sdp::CryptoAttr>& lines,
+                                     const sdp::CryptoAttr& chosen)
+{
+	for (const auto& a : lines)
+		if (a.tag == chosen.tag && a.suite == chosen.suite)
+			return &a;
+	return by_suite(lines, chosen.suite);
+}
+
+// A line the relay keyed itself takes the key it made for that suite before, if any, so that
+// a party sees the same key for the call's life; a new one is remembered.
+void keep_own_key(Media& m, sdp::CryptoAttr& line)
+{
+	if (const sdp::CryptoAttr* old = by_suite(m.own_keys, line.suite)) {
+		sdp::CryptoKey& k = line.keys.front();
+		k.material = old->keys.front().material;
+		k.length = old->keys.front().length;
+		return;
+	}
+	m.own_keys.push_back(line);
+}
+
+// Whether the party of `m` gets a=crypto in an offer: an SRTP protocol, or opportunistic SRTP
+// (RFC 8643) when asked, or when the offerer spoke it.
+bool offers_sdes(const Media& offerer, const Media& answerer, const SignalOptions& o)
+{
+	sdp::Protocol to = sdp::protocol_from_name(answerer.protocol);
+	if (sdp::is_srtp(to))
+		return !sdp::is_dtls(to);
+	if (!sdp::is_rtp(to))
+		return false;
+	bool offerer_osrtp = !sdp::is_srtp(sdp::protocol_from_name(offerer.protocol)) &&
+	                     keyable(offerer.crypto_in);
+	return o.osrtp_offer || offerer_osrtp;
+}
+
+// One slot of a party's sessions made to match `want`: kept while its key is the same (its
+// rollover counters go on), else replaced. A new key for the same party continues each
+// SSRC's rollover counter (RFC 3711 3.3.1) unless the party moved, which starts a new crypto
+// context (RFC 4568 7.1.4).
+Result<void> rekey(std::optional<SrtpSession>& slot, const std::optional<SrtpKeying>& want,
+                   SrtpSession::Direction dir, bool moved)
+{
+	if (!want) {
+		slot.reset();
+		return {};
+	}
+	if (slot && slot->keying() == *want)
+		return {};
+	auto fresh = SrtpSession::create(*want, dir);
+	if (!fresh)
+		return fresh.error();
+	if (slot && !moved) {
+		crypto::SrtpState was = slot->state();
+		for (size_t i = 0; i < was.ssrc_count; i++)
+			if (was.ssrcs[i].roc)
+				if (auto r = fresh->resume(was.ssrcs[i].ssrc, was.ssrcs[i].roc); !r)
+					return r;
+	}
+	slot = std::move(*fresh);
+	return {};
+}
+
+// The keys one party's sessions get: what it sends with, and what the relay sends it with.
+struct Keys {
+	std::optional<SrtpKeying> decrypt, encrypt;
+};
+
+Result<void> apply(Media& m, const Keys& k)
+{
+	if (auto r = rekey(m.decrypt, k.decrypt, SrtpSession::Direction::kInbound, m.moved); !r)
+		return r;
+	if (auto r = rekey(m.encrypt, k.encrypt, SrtpSession::Direction::kOutbound, m.moved); !r)
+		return r;
+	m.moved = false;
+	for (Stream* s : {&m.rtp, &m.rtcp}) {
+		s->decrypt = m.decrypt ? &*m.decrypt : nullptr;
+		s->encrypt = m.encrypt ? &*m.encrypt : nullptr;
+	}
+	return {};
+}
+
+} // namespace
+
+Result<void> offer_sdes(Media& offerer, Media& answerer, const sdp::Media& section,
+                        const SignalOptions& options)
+{
+	offerer.crypto_in = read_lines(section);
+	answerer.crypto_out.clear();
+	if (!offers_sdes(offerer, answerer, options))
+		return {};
+	auto lines = crypto::offer_crypto(offerer.crypto_in, options.sdes);
+	if (!lines)
+		return lines.error();
+	for (sdp::CryptoAttr& line : *lines)
+		if (!by_suite(offerer.crypto_in, line.suite)) // the relay's, not a copied one
+			keep_own_key(answerer, line);
+	answerer.crypto_out = std::move(*lines);
+	return {};
+}
+
+Result<void> answer_sdes(Media& answerer, Media& offerer, const sdp::Media& section,
+                         const SignalOptions& options, std::vector<std::string>& warnings)
+{
+	answerer.crypto_in = read_lines(section);
+	// The answerer's choice among the lines the relay offered it.
+	const sdp::CryptoAttr* theirs = nullptr;
+	const sdp::CryptoAttr* ours = nullptr;
+	if (!answerer.crypto_in.empty() && answerer.crypto_in.front().suite) {
+		theirs = &answerer.crypto_in.front();
+		ours = answered_line(answerer.crypto_out, *theirs);
+		if (!ours) {
+			warnings.push_back(strprintf(
+			        "m= line %d: the answer's a=crypto (tag %u) matches no line the relay "
+			        "offered; media to and from the answerer stays plain",
+			        answerer.index, theirs->tag));
+			theirs = nullptr;
+		}
+	}
+	bool offerer_srtp = keyable(offerer.crypto_in) &&
+	                    (sdp::is_srtp(sdp::protocol_from_name(offerer.protocol)) || theirs ||
+	                     options.osrtp_accept);
+
+	Keys to_answerer, to_offerer;
+	std::optional<sdp::CryptoAttr> answer_line;
+	bool passthrough = false;
+	if (offerer_srtp) {
+		std::vector<sdp::CryptoAttr> answered;
+		if (theirs)
+			answered.push_back(*theirs);
+		auto settled = crypto::answer_crypto(offerer.crypto_in, answered, options.sdes);
+		if (!settled)
+			return settled.error();
+		answer_line = settled->to_offerer;
+		const sdp::CryptoAttr* offered =
+		        answer_line ? by_suite(offerer.crypto_in, answer_line->suite) : nullptr;
+		// Both parties keyed by each other: the relay leaves the packets alone.
+		passthrough = settled->passthrough && offered &&
+		              same_key(ours->keys.front(), offered->keys.front());
+		if (answer_line && !passthrough)
+			keep_own_key(offerer, *answer_line);
+		if (answer_line && offered && !passthrough) {
+			to_offerer.decrypt = SrtpKeying::from(*offered);
+			to_offerer.encrypt = SrtpKeying::from(*answer_line);
+		}
+	}
+	offerer.crypto_out.clear();
+	if (answer_line)
+		offerer.crypto_out.push_back(*answer_line);
+	if (theirs) {
+		sdp::CryptoAttr chosen = *ours;
+		answerer.crypto_out = {chosen};
+		if (!passthrough) {
+			to_answerer.decrypt = SrtpKeying::from(*theirs);
+			to_answerer.encrypt = SrtpKeying::from(chosen);
+		}
+	} else {
+		answerer.crypto_out.clear();
+	}
+	if (auto r = apply(offerer, to_offerer); !r)
+		return r;
+	return apply(answerer, to_answerer);
+}
+
+void write_sdes(sdp::Media& section, const Media& to)
+{
+	// In place of the first a=crypto the section had, else after its other attributes.
+	auto first = section.find_attr("crypto");
+	section.remove_attr("crypto");
+	if (!first) {
+		for (const sdp::CryptoAttr& line : to.crypto_out)
+			section.add_attr("crypto", line.to_string());
+		return;
+	}
+	auto at = section.lines().begin() + static_cast<long>(*first);
+	for (const sdp::CryptoAttr& line : to.crypto_out)
+		at = section.lines().insert(at, sdp::Line{'a', "crypto:" + line.to_string()}) + 1;
+}
+
+} // namespace rtprelay::call
