@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "crypto/suite_check.h"
+
 namespace rtprelay::crypto {
 namespace {
 
@@ -14,11 +16,11 @@ std::vector<const sdp::CryptoAttr*> candidates(const std::vector<sdp::CryptoAttr
 {
 	std::vector<const sdp::CryptoAttr*> out;
 	for (const auto& a : offered)
-		if (a.suite && options.allows(a.suite_name))
+		if (a.suite && suite_usable(*a.suite) && options.allows(a.suite_name))
 			out.push_back(&a);
 	if (out.empty())
 		for (const auto& a : offered)
-			if (a.suite) {
+			if (a.suite && suite_usable(*a.suite)) {
 				out.push_back(&a);
 				break;
 			}

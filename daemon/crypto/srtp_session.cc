@@ -6,9 +6,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <utility>
 
+#include "crypto/libsrtp_init.h"
+#include "crypto/suite_check.h"
 #include "util/strings.h"
 
 namespace rtprelay::crypto {
@@ -18,14 +19,6 @@ constexpr unsigned long kReplayWindow = 128;
 static_assert(SrtpSession::kMaxTrailer == SRTP_MAX_TRAILER_LEN);
 constexpr size_t kRtpHeader = 12;
 constexpr size_t kRtcpHeader = 8;
-
-bool initialised()
-{
-	static std::once_flag once;
-	static srtp_err_status_t status = srtp_err_status_fail;
-	std::call_once(once, [] { status = srtp_init(); });
-	return status == srtp_err_status_ok;
-}
 
 // The libsrtp2 policies of a suite. SRTCP of the _32 suites keeps the 80-bit tag (RFC 4568
 // 6.2), and the NULL cipher suites authenticate like AES-128's.
@@ -106,7 +99,7 @@ Error suite_error(const sdp::SrtpSuite& s, const char* what)
 
 Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction direction)
 {
-	if (!initialised())
+	if (!libsrtp_ready())
 		return Error{"libsrtp2 failed to initialise"};
 	if (keying.suite >= sdp::srtp_suites().size())
 		return Error{"unknown SRTP suite"};
@@ -116,8 +109,8 @@ Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction dire
 		                       static_cast<int>(suite.name.size()), suite.name.data(),
 		                       suite.key_bytes + suite.salt_bytes, keying.length)};
 	srtp_crypto_policy_t probe{};
-	if (!set_policies(suite, probe, probe))
-		return suite_error(suite, "not supported");
+	if (!set_policies(suite, probe, probe) || !suite_usable(suite))
+		return suite_error(suite, "not supported by this libsrtp2");
 	if (keying.mki_length > SRTP_MAX_MKI_LEN)
 		return suite_error(suite, "MKI longer than 128 bytes");
 	SrtpSession session(keying);

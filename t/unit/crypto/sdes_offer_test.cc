@@ -1,6 +1,7 @@
 // The a=crypto lines the relay offers, against the rules rtpengine follows
 // (docs/rtpengine-sdes.md).
 #include "crypto/sdes_offer.h"
+#include "crypto/suite_check.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -39,6 +40,17 @@ sdp::CryptoAttr parsed(const std::string& line)
 
 const std::string kKey128 = "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR";
 
+// "<tag> <suite>" for those of `suites` this libsrtp2 keys right (crypto/suite_check.h: not
+// AES-192 on Debian 12), tagged from `tag` on.
+std::vector<std::string> usable(const std::vector<std::string>& suites, uint32_t tag)
+{
+	std::vector<std::string> out;
+	for (const std::string& name : suites)
+		if (suite_usable(*sdp::find_srtp_suite(name)))
+			out.push_back(std::to_string(tag++) + " " + name);
+	return out;
+}
+
 } // namespace
 
 class SdesOfferTest : public CppUnit::TestFixture {
@@ -56,12 +68,12 @@ public:
 	{
 		auto r = offer_crypto({}, {}, counting());
 		CPPUNIT_ASSERT(r);
-		std::vector<std::string> want = {
-		        "1 AEAD_AES_256_GCM",        "2 AEAD_AES_128_GCM",
-		        "3 AES_256_CM_HMAC_SHA1_80", "4 AES_256_CM_HMAC_SHA1_32",
-		        "5 AES_192_CM_HMAC_SHA1_80", "6 AES_192_CM_HMAC_SHA1_32",
-		        "7 AES_CM_128_HMAC_SHA1_80", "8 AES_CM_128_HMAC_SHA1_32",
-		        "9 NULL_HMAC_SHA1_80",       "10 NULL_HMAC_SHA1_32"};
+		std::vector<std::string> want = usable(
+		        {"AEAD_AES_256_GCM", "AEAD_AES_128_GCM", "AES_256_CM_HMAC_SHA1_80",
+		         "AES_256_CM_HMAC_SHA1_32", "AES_192_CM_HMAC_SHA1_80", "AES_192_CM_HMAC_SHA1_32",
+		         "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "NULL_HMAC_SHA1_80",
+		         "NULL_HMAC_SHA1_32"},
+		        1);
 		CPPUNIT_ASSERT(names(*r) == want);
 		// No lifetime, no MKI, no parameters, no padding: rtpengine's defaults.
 		std::string line = (*r)[0].to_string();
@@ -79,7 +91,14 @@ public:
 		SdesOptions o;
 		o.no = {"aead_aes_256_gcm", "NULL_HMAC_SHA1_80", "NULL_HMAC_SHA1_32"};
 		auto r = offer_crypto({}, o, counting());
-		CPPUNIT_ASSERT(r && r->size() == 7);
+		CPPUNIT_ASSERT(r && r->size() == usable({"AEAD_AES_128_GCM", "AES_256_CM_HMAC_SHA1_80",
+		                                         "AES_256_CM_HMAC_SHA1_32",
+		                                         "AES_192_CM_HMAC_SHA1_80",
+		                                         "AES_192_CM_HMAC_SHA1_32",
+		                                         "AES_CM_128_HMAC_SHA1_80",
+		                                         "AES_CM_128_HMAC_SHA1_32"},
+		                                        1)
+		                                         .size());
 		CPPUNIT_ASSERT_EQUAL(std::string("1 AEAD_AES_128_GCM"), names(*r)[0]);
 		o.only = {"AES_CM_128_HMAC_SHA1_32", "AES_CM_128_HMAC_SHA1_80"};
 		r = offer_crypto({}, o, counting());
@@ -121,12 +140,12 @@ public:
 		                                 "|2^20|1:4 UNAUTHENTICATED_SRTP"),
 		                     (*r)[0].to_string());
 		std::vector<std::string> got = names(*r);
-		std::vector<std::string> want = {
-		        "5 AES_CM_128_HMAC_SHA1_32",  "6 AEAD_AES_256_GCM",
-		        "7 AEAD_AES_128_GCM",         "8 AES_256_CM_HMAC_SHA1_80",
-		        "9 AES_256_CM_HMAC_SHA1_32",  "10 AES_192_CM_HMAC_SHA1_80",
-		        "11 AES_192_CM_HMAC_SHA1_32", "12 NULL_HMAC_SHA1_80",
-		        "13 NULL_HMAC_SHA1_32"};
+		std::vector<std::string> want = usable(
+		        {"AEAD_AES_256_GCM", "AEAD_AES_128_GCM", "AES_256_CM_HMAC_SHA1_80",
+		         "AES_256_CM_HMAC_SHA1_32", "AES_192_CM_HMAC_SHA1_80", "AES_192_CM_HMAC_SHA1_32",
+		         "NULL_HMAC_SHA1_80", "NULL_HMAC_SHA1_32"},
+		        6);
+		want.insert(want.begin(), "5 AES_CM_128_HMAC_SHA1_32");
 		CPPUNIT_ASSERT(got == want);
 	}
 

@@ -3,6 +3,8 @@
 // RTCP; tampered packets and replays get their verdicts.
 #include "crypto/srtp_session.h"
 
+#include "crypto/suite_check.h"
+
 #include <cppunit/extensions/HelperMacros.h>
 #include <srtp2/srtp.h>
 
@@ -89,6 +91,7 @@ class SrtpSessionTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(every_suite_interoperates_with_libsrtp2);
 	CPPUNIT_TEST(tampered_and_replayed_packets_are_refused);
 	CPPUNIT_TEST(wrong_key_length_is_an_error);
+	CPPUNIT_TEST(unusable_suites_are_refused);
 	CPPUNIT_TEST(a_new_session_resumes_past_the_sequence_wrap);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -104,6 +107,8 @@ public:
 	void every_suite_interoperates_with_libsrtp2()
 	{
 		for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+			if (!suite_usable(suite))
+				continue; // refused: see unusable_suites_are_refused
 			std::string name(suite.name);
 			auto key = key_for(suite);
 			auto out =
@@ -167,6 +172,8 @@ public:
 	void tampered_and_replayed_packets_are_refused()
 	{
 		for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+			if (!suite_usable(suite))
+				continue; // refused: see unusable_suites_are_refused
 			std::string name(suite.name);
 			auto key = key_for(suite);
 			auto out =
@@ -237,6 +244,25 @@ public:
 			                       resumed->unprotect(p.data(), len, false) == V::kOk);
 			CPPUNIT_ASSERT(resumed->roc(ssrc) == 1u);
 		}
+	}
+
+	// Debian 12's libsrtp2 gets AES-192 wrong (cisco/libsrtp#763): the check must say so there,
+	// and a suite it refuses gets no session.
+	void unusable_suites_are_refused()
+	{
+		for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+			bool aes192 = suite.name.substr(0, 7) == "AES_192";
+			if (!aes192)
+				CPPUNIT_ASSERT(suite_usable(suite));
+			if (suite_usable(suite))
+				continue;
+			auto key = key_for(suite);
+			CPPUNIT_ASSERT(
+			        !SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound));
+		}
+		unsigned v = srtp_get_version(); // major << 24 | minor << 16 | micro
+		if (v >> 24 == 2 && (v >> 16 & 0xff) < 8)
+			CPPUNIT_ASSERT(!suite_usable(*sdp::find_srtp_suite("AES_192_CM_HMAC_SHA1_80")));
 	}
 
 	void wrong_key_length_is_an_error()
