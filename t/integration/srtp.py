@@ -54,6 +54,10 @@ SSRC_SPECIFIC, SSRC_ANY_INBOUND, SSRC_ANY_OUTBOUND = 1, 2, 3
 MAX_TRAILER = 16 + 128 + 4  # SRTP_MAX_TAG_LEN + SRTP_MAX_MKI_LEN + the SRTCP E||index word
 
 
+class NonstandardSuite(ValueError):
+    """The suite is known to come out of this libsrtp2 differently from its RFC."""
+
+
 class SrtpError(Exception):
     """A libsrtp2 call failed: `.code` is the srtp_err_status_t value, `.status` its name
     without the srtp_err_status_ prefix ('auth_fail', 'replay_fail', 'replay_old', ...)."""
@@ -169,6 +173,32 @@ def _check(what, code):
         raise SrtpError(what, code)
 
 
+# libsrtp2 before the fix of cisco/libsrtp#763 (2025; Debian bookworm's 2.5.0 has the bug)
+# derives AES-192 session keys with the AES-256 PRF over the key, the salt and zero padding,
+# not with AES-192 as RFC 6188 says, so its AES_192_CM suites interoperate with no RFC 6188
+# implementation (rtpengine's among them). A known answer, computed by an implementation of
+# RFC 6188 (t/integration/test_srtp_peer.py) over key = bytes(range(38)), tells which one
+# this libsrtp2 is.
+_AES192_KAT = ("80000001000000a00000123400000000000000000000000000000000",
+               "80000001000000a000001234fa9f6c543bfde650ee1171aabc7ef14e4b18986897979ec17dd1")
+_aes192_ok = None
+
+
+def aes192_conforms():
+    """True when this libsrtp2's AES_192_CM suites follow RFC 6188 (checked once)."""
+    global _aes192_ok
+    if _aes192_ok is None:
+        with Srtp("AES_192_CM_HMAC_SHA1_80", bytes(range(38)), inbound=False,
+                  nonstandard_ok=True) as tx:
+            _aes192_ok = tx.protect(bytes.fromhex(_AES192_KAT[0])).hex() == _AES192_KAT[1]
+    return _aes192_ok
+
+
+def standard(suite):
+    """Whether `suite` done by this libsrtp2 is what its RFC says."""
+    return not suite_name(suite).startswith("AES_192") or aes192_conforms()
+
+
 def suite_name(suite):
     """The canonical spelling of a suite name (SDP compares them case-insensitively)."""
     for name in SUITES:
@@ -190,10 +220,17 @@ def fill_policy(policy, suite):
 class Srtp:
     """One libsrtp2 session for one direction: inbound=True unprotects (any SSRC, each gets
     its own replay window and ROC), inbound=False protects. `key_salt` is the master key
-    followed by the master salt, as in the a=crypto inline: parameter."""
+    followed by the master salt, as in the a=crypto inline: parameter. A suite this libsrtp2
+    gets wrong (see standard()) raises NonstandardSuite unless nonstandard_ok."""
 
-    def __init__(self, suite, key_salt, inbound, window=128, allow_repeat_tx=False):
+    def __init__(self, suite, key_salt, inbound, window=128, allow_repeat_tx=False,
+                 nonstandard_ok=False):
         self.suite = suite_name(suite)
+        if not nonstandard_ok and not standard(self.suite):
+            raise NonstandardSuite(
+                "%s: this libsrtp2 derives AES-192 keys with the AES-256 PRF (cisco/libsrtp"
+                "#763), so no RFC 6188 peer would understand it; nonstandard_ok=True to use "
+                "it anyway" % self.suite)
         key_len, salt_len, self.tag_len = SUITES[self.suite]
         if len(key_salt) != key_len + salt_len:
             raise ValueError("%s needs %d bytes of key and salt, got %d" % (
@@ -372,11 +409,17 @@ class SrtpParty:
     side's SDP gave (`accept()`). Composes a Party (`self.party`, created unless given)."""
 
     def __init__(self, suite="AES_CM_128_HMAC_SHA1_80", tag=1, key=None, party=None,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", nonstandard_ok=False):
         self.party = party or media.Party(host)
+        self.nonstandard_ok = nonstandard_ok
         self.tx = self.rx = None
         self.errors = []  # SrtpError of every datagram receive() could not decrypt
-        self.set_local(suite, tag, key)
+        try:
+            self.set_local(suite, tag, key)
+        except BaseException:
+            if party is None:
+                self.party.close()
+            raise
 
     # -- keys and SDP --
 
@@ -387,7 +430,7 @@ class SrtpParty:
         self.key = key or new_key(self.suite)
         if self.tx:
             self.tx.close()
-        self.tx = Srtp(self.suite, self.key, inbound=False)
+        self.tx = Srtp(self.suite, self.key, inbound=False, nonstandard_ok=self.nonstandard_ok)
 
     @property
     def port(self):
@@ -415,17 +458,19 @@ class SrtpParty:
             chosen = lines[0]
         if self.rx:
             self.rx.close()
-        self.rx = Srtp(chosen.suite, chosen.key_salt, inbound=True)
+        self.rx = Srtp(chosen.suite, chosen.key_salt, inbound=True,
+                       nonstandard_ok=self.nonstandard_ok)
         self.peer = chosen
         return chosen
 
     def answer(self, offer_sdp, suite=None, section=0, **kwargs):
         """As the answerer: picks the offered line for `suite` (default: the first offered
-        line of a suite libsrtp knows), keys reception with it, re-keys sending with the same
-        suite and tag, and returns the answer SDP."""
+        line of a suite libsrtp2 does right, see standard()), keys reception with it, re-keys
+        sending with the same suite and tag, and returns the answer SDP."""
         if suite is None:
-            known = [c for c in parse_crypto(offer_sdp)[section] if c.suite.upper() in
-                     (s.upper() for s in SUITES)]
+            known = [c for c in parse_crypto(offer_sdp)[section]
+                     if c.suite.upper() in (s.upper() for s in SUITES) and
+                     (self.nonstandard_ok or standard(c.suite))]
             if not known:
                 raise ValueError("no usable a=crypto in the offer:\n%s" % offer_sdp)
             suite = known[0].suite
