@@ -663,7 +663,8 @@ class CryptoAttributeTest(unittest.TestCase):
     def test_crypto_line(self):
         key = bytes(range(30))
         self.assertEqual(srtp.crypto_line(1, "AES_CM_128_HMAC_SHA1_80", key),
-                         "1 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd")
+                         "1 AES_CM_128_HMAC_SHA1_80 "
+                         "inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd")
         gcm = bytes(range(44))
         self.assertEqual(srtp.crypto_line(3, "AEAD_AES_256_GCM", gcm),
                          "3 AEAD_AES_256_GCM inline:"
