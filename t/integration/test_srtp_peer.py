@@ -24,6 +24,13 @@ import unittest
 import media
 import srtp
 
+def setUpModule():  # pylint: disable=invalid-name
+    try:
+        srtp.lib()
+    except OSError as e:
+        raise unittest.SkipTest("libsrtp2 not loadable (package libsrtp2-1): %s" % e)
+
+
 # --- a reference SRTP in pure Python (slow, small, only for known answers) -----------------
 
 
