@@ -128,6 +128,63 @@ Result<void> apply(Media& m, const Keys& k)
 	return {};
 }
 
+// The answerer's choice among the lines the relay offered it: its line and the relay's line it
+// answers. Both null when it answered plain, or with a line the relay never offered (warned:
+// media with it stays plain).
+struct Choice {
+	const sdp::CryptoAttr* theirs = nullptr;
+	const sdp::CryptoAttr* ours = nullptr;
+};
+
+Choice answerer_choice(const Media& answerer, std::vector<std::string>& warnings)
+{
+	Choice c;
+	if (answerer.crypto_in.empty() || !answerer.crypto_in.front().suite)
+		return c;
+	const sdp::CryptoAttr& theirs = answerer.crypto_in.front();
+	c.ours = answered_line(answerer.crypto_out, theirs);
+	if (c.ours)
+		c.theirs = &theirs;
+	else
+		warnings.push_back(
+		        strprintf("m= line %d: the answer's a=crypto (tag %u) matches no "
+		                  "line the relay offered; media to and from the "
+		                  "answerer stays plain",
+		                  answerer.index, theirs.tag));
+	return c;
+}
+
+// What an answer gives an offerer that speaks SRTP: its one a=crypto line (the answerer's key
+// when both keyed each other, pass-through; else the relay's) and its sessions' keys.
+struct OffererSide {
+	std::optional<sdp::CryptoAttr> line;
+	Keys keys;
+	bool passthrough = false;
+};
+
+Result<OffererSide> settle_offerer(Media& offerer, const Choice& c, const SignalOptions& options)
+{
+	std::vector<sdp::CryptoAttr> answered;
+	if (c.theirs)
+		answered.push_back(*c.theirs);
+	auto settled = crypto::answer_crypto(offerer.crypto_in, answered, options.sdes);
+	if (!settled)
+		return settled.error();
+	OffererSide side;
+	side.line = settled->to_offerer;
+	if (!side.line)
+		return side;
+	const sdp::CryptoAttr* offered = by_suite(offerer.crypto_in, side.line->suite);
+	side.passthrough = settled->passthrough && offered && c.ours &&
+	                   same_key(c.ours->keys.front(), offered->keys.front());
+	if (side.passthrough || !offered)
+		return side;
+	keep_own_key(offerer, *side.line);
+	side.keys.decrypt = SrtpKeying::from(*offered);
+	side.keys.encrypt = SrtpKeying::from(*side.line);
+	return side;
+}
+
 } // namespace
 
 Result<void> offer_sdes(Media& offerer, Media& answerer, const sdp::Media& section,
@@ -151,61 +208,32 @@ Result<void> answer_sdes(Media& answerer, Media& offerer, const sdp::Media& sect
                          const SignalOptions& options, std::vector<std::string>& warnings)
 {
 	answerer.crypto_in = read_lines(section);
-	// The answerer's choice among the lines the relay offered it.
-	const sdp::CryptoAttr* theirs = nullptr;
-	const sdp::CryptoAttr* ours = nullptr;
-	if (!answerer.crypto_in.empty() && answerer.crypto_in.front().suite) {
-		theirs = &answerer.crypto_in.front();
-		ours = answered_line(answerer.crypto_out, *theirs);
-		if (!ours) {
-			warnings.push_back(strprintf(
-			        "m= line %d: the answer's a=crypto (tag %u) matches no line the relay "
-			        "offered; media to and from the answerer stays plain",
-			        answerer.index, theirs->tag));
-			theirs = nullptr;
-		}
-	}
+	Choice c = answerer_choice(answerer, warnings);
 	bool offerer_srtp = keyable(offerer.crypto_in) &&
-	                    (sdp::is_srtp(sdp::protocol_from_name(offerer.protocol)) || theirs ||
+	                    (sdp::is_srtp(sdp::protocol_from_name(offerer.protocol)) || c.theirs ||
 	                     options.osrtp_accept);
-
-	Keys to_answerer, to_offerer;
-	std::optional<sdp::CryptoAttr> answer_line;
-	bool passthrough = false;
+	OffererSide side;
 	if (offerer_srtp) {
-		std::vector<sdp::CryptoAttr> answered;
-		if (theirs)
-			answered.push_back(*theirs);
-		auto settled = crypto::answer_crypto(offerer.crypto_in, answered, options.sdes);
+		auto settled = settle_offerer(offerer, c, options);
 		if (!settled)
 			return settled.error();
-		answer_line = settled->to_offerer;
-		const sdp::CryptoAttr* offered =
-		        answer_line ? by_suite(offerer.crypto_in, answer_line->suite) : nullptr;
-		// Both parties keyed by each other: the relay leaves the packets alone.
-		passthrough = settled->passthrough && offered &&
-		              same_key(ours->keys.front(), offered->keys.front());
-		if (answer_line && !passthrough)
-			keep_own_key(offerer, *answer_line);
-		if (answer_line && offered && !passthrough) {
-			to_offerer.decrypt = SrtpKeying::from(*offered);
-			to_offerer.encrypt = SrtpKeying::from(*answer_line);
-		}
+		side = std::move(*settled);
 	}
 	offerer.crypto_out.clear();
-	if (answer_line)
-		offerer.crypto_out.push_back(*answer_line);
-	if (theirs) {
-		sdp::CryptoAttr chosen = *ours;
+	if (side.line)
+		offerer.crypto_out.push_back(*side.line);
+	Keys to_answerer;
+	if (c.theirs) {
+		sdp::CryptoAttr chosen = *c.ours;
 		answerer.crypto_out = {chosen};
-		if (!passthrough) {
-			to_answerer.decrypt = SrtpKeying::from(*theirs);
+		if (!side.passthrough) {
+			to_answerer.decrypt = SrtpKeying::from(*c.theirs);
 			to_answerer.encrypt = SrtpKeying::from(chosen);
 		}
 	} else {
 		answerer.crypto_out.clear();
 	}
-	if (auto r = apply(offerer, to_offerer); !r)
+	if (auto r = apply(offerer, side.keys); !r)
 		return r;
 	return apply(answerer, to_answerer);
 }

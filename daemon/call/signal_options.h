@@ -52,10 +52,10 @@ struct SignalOptions {
 	RtcpMuxOptions rtcp_mux;
 	// SRTP: the SDES flags, and opportunistic SRTP (RFC 8643: RTP/AVP with a=crypto).
 	crypto::SdesOptions sdes;
-	bool osrtp_offer = false;  // OSRTP-offer: a plain offer goes on with a=crypto lines added
-	bool osrtp_accept = false; // OSRTP-accept: an OSRTP offerer gets SRTP though the answerer
-	                           // answered plain
-	bool replace_origin = false;      // o= gets the relay's address
+	bool osrtp_offer = false;    // OSRTP-offer: a plain offer goes on with a=crypto lines added
+	bool osrtp_accept = false;   // OSRTP-accept: an OSRTP offerer gets SRTP though the answerer
+	                             // answered plain
+	bool replace_origin = false; // o= gets the relay's address
 	bool replace_sdp_version = false; // o= version bumped only when the SDP changed
 	IceMode ice = IceMode::kDefault;
 

@@ -217,8 +217,7 @@ void arm_learning(Media& sm, Media& rm)
 
 // An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
 // told otherwise, and the transport protocol asked for, else the offered one.
-Announcement offer_media(const SignalOptions& o, const std::string& transport, Media& sm,
-                         Media& rm)
+Announcement offer_media(const SignalOptions& o, const std::string& transport, Media& sm, Media& rm)
 {
 	Announcement a;
 	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer;

@@ -37,7 +37,7 @@ struct StreamSnapshot {
 	uint64_t packets = 0, bytes = 0, errors = 0, forwarded = 0;
 	std::array<uint64_t, static_cast<size_t>(media::DropReason::kCount)> drops{};
 	int64_t last_packet_ms = 0;
-	bool kernelized = false; // a kernel target forwards this stream now
+	bool kernelized = false;              // a kernel target forwards this stream now
 	const char* userspace_only = nullptr; // why the kernel may not (static text), if so
 	// SRTP suites: what the party's packets are unprotected with, and what the relay's to it
 	// are protected with; empty for plain (or SRTP passed through untouched).

@@ -16,16 +16,16 @@ namespace rtprelay::crypto {
 
 // What the ng SDES flags ask of an offer or answer.
 struct SdesOptions {
-	bool off = false;              // SDES-off: no a=crypto at all
-	std::vector<std::string> no;   // SDES-no-<suite>, any case
-	std::vector<std::string> only; // SDES-only-<suite>; when given, wins over `no`
+	bool off = false;                      // SDES-off: no a=crypto at all
+	std::vector<std::string> no;           // SDES-no-<suite>, any case
+	std::vector<std::string> only;         // SDES-only-<suite>; when given, wins over `no`
 	std::vector<std::string> order;        // SDES-order:A;B: these suites first in the offer
 	std::vector<std::string> offerer_pref; // SDES-offerer_pref:A;B: the answer picks by this
-	bool nonew = false;     // SDES-nonew: offer only the offerer's own suites, none of the relay's
-	bool static_ = false;   // SDES-static: an answer keeps the suite settled before if offered
-	bool prefer = false;    // SDES-prefer: SDES over DTLS (no DTLS yet: accepted, no effect)
-	bool lifetime = false;         // SDES-lifetime: |2^31 on every line the relay writes
-	bool pad = false;              // SDES-pad: keep the base64 '=' padding
+	bool nonew = false; // SDES-nonew: offer only the offerer's own suites, none of the relay's
+	bool static_ = false;  // SDES-static: an answer keeps the suite settled before if offered
+	bool prefer = false;   // SDES-prefer: SDES over DTLS (no DTLS yet: accepted, no effect)
+	bool lifetime = false; // SDES-lifetime: |2^31 on every line the relay writes
+	bool pad = false;      // SDES-pad: keep the base64 '=' padding
 	// SDES-unencrypted_srtp (true) / SDES-encrypted_srtp (false), and so on; nullopt leaves
 	// a copied line's parameter as it was.
 	std::optional<bool> unencrypted_srtp;

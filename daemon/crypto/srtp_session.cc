@@ -91,8 +91,8 @@ uint32_t read32(const uint8_t* p)
 
 Error suite_error(const sdp::SrtpSuite& s, const char* what)
 {
-	return Error{strprintf("SRTP suite %.*s: %s", static_cast<int>(s.name.size()), s.name.data(),
-	                       what)};
+	return Error{strprintf("SRTP suite %.*s: %s", static_cast<int>(s.name.size()),
+	                       s.name.data(), what)};
 }
 
 } // namespace
@@ -116,7 +116,8 @@ Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction dire
 	SrtpSession session(keying);
 	// The MKI value, big-endian in mki_length bytes (RFC 4568 6.1).
 	for (size_t i = 0; i < keying.mki_length && i < 4; i++)
-		session.mki_[keying.mki_length - 1 - i] = static_cast<uint8_t>(keying.mki >> (8 * i));
+		session.mki_[keying.mki_length - 1 - i] =
+		        static_cast<uint8_t>(keying.mki >> (8 * i));
 	Policy p(keying, session.keying_.master.data(), session.mki_.data());
 	p.policy.ssrc.type =
 	        direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;

@@ -15,7 +15,7 @@
 namespace rtprelay::crypto {
 
 struct SrtpKeying {
-	uint8_t suite = 0; // index into sdp::srtp_suites()
+	uint8_t suite = 0;  // index into sdp::srtp_suites()
 	uint8_t length = 0; // bytes of master key || master salt in `master`
 	std::array<uint8_t, sdp::CryptoKey::kMaxMaterial> master{};
 	uint8_t mki_length = 0; // 0: packets carry no MKI
@@ -36,8 +36,8 @@ struct SrtpKeying {
 
 struct SrtpSsrcState {
 	uint32_t ssrc = 0;
-	uint32_t roc = 0;          // rollover counter of the highest index seen
-	uint16_t highest_seq = 0;  // sequence number of that index
+	uint32_t roc = 0;         // rollover counter of the highest index seen
+	uint16_t highest_seq = 0; // sequence number of that index
 };
 
 struct SrtpState {

@@ -98,7 +98,8 @@ bool suite_usable(const sdp::SrtpSuite& suite)
 		usable = libsrtp_matches_aes192();
 		if (!usable)
 			log::notice(log::Subsystem::kCore,
-			            "libsrtp2 derives AES-192 keys unlike RFC 6188 (cisco/libsrtp#763): "
+			            "libsrtp2 derives AES-192 keys unlike RFC 6188 "
+			            "(cisco/libsrtp#763): "
 			            "AES_192_CM suites are neither offered nor accepted");
 	});
 	return usable;

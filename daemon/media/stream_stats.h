@@ -21,14 +21,14 @@ enum class DropReason : unsigned {
 	kRelayLoop,     // sent by one of the relay's own media sockets: a forwarding loop
 	kSrtpAuth,      // SRTP/SRTCP that failed authentication (wrong key, tampered, a stranger)
 	kSrtpReplay,    // SRTP/SRTCP index seen before, or too old for the replay window
-	kSrtpError,     // could not be (un)protected: not RTP/RTCP, too short, key past its lifetime
+	kSrtpError, // could not be (un)protected: not RTP/RTCP, too short, key past its lifetime
 	kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)>
-        kDropReasonNames = {"strict source", "no destination", "malformed", "send error",
-                            "overload",      "oversize",       "relay loop",
-                            "srtp auth failed", "srtp replay", "srtp error"};
+        kDropReasonNames = {"strict source", "no destination", "malformed",  "send error",
+                            "overload",      "oversize",       "relay loop", "srtp auth failed",
+                            "srtp replay",   "srtp error"};
 
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;

@@ -59,10 +59,10 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 	if (!s.encrypt_suite.empty())
 		v.set("crypto suite", Value::string(s.encrypt_suite));
 	Value srtp = Value::dict(arena);
-	srtp.set("decrypt", s.decrypt_suite.empty() ? Value::string("none")
-	                                            : Value::string(s.decrypt_suite));
-	srtp.set("encrypt", s.encrypt_suite.empty() ? Value::string("none")
-	                                            : Value::string(s.encrypt_suite));
+	srtp.set("decrypt",
+	         s.decrypt_suite.empty() ? Value::string("none") : Value::string(s.decrypt_suite));
+	srtp.set("encrypt",
+	         s.encrypt_suite.empty() ? Value::string("none") : Value::string(s.encrypt_suite));
 	v.set("SRTP", srtp);
 	if (!s.ssrcs.empty())
 		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));

@@ -257,12 +257,13 @@ public:
 			if (suite_usable(suite))
 				continue;
 			auto key = key_for(suite);
-			CPPUNIT_ASSERT(
-			        !SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound));
+			CPPUNIT_ASSERT(!SrtpSession::create(suite, key,
+			                                    SrtpSession::Direction::kOutbound));
 		}
 		unsigned v = srtp_get_version(); // major << 24 | minor << 16 | micro
 		if (v >> 24 == 2 && (v >> 16 & 0xff) < 8)
-			CPPUNIT_ASSERT(!suite_usable(*sdp::find_srtp_suite("AES_192_CM_HMAC_SHA1_80")));
+			CPPUNIT_ASSERT(
+			        !suite_usable(*sdp::find_srtp_suite("AES_192_CM_HMAC_SHA1_80")));
 	}
 
 	void wrong_key_length_is_an_error()
