@@ -41,6 +41,24 @@ Error reject_family(std::string_view value)
 
 constexpr int kMaxDeleteDelay = 86400; // a day; anything longer is a typo
 
+// Strips `prefix` (canonical spelling) from the front of `s` under any spelling variant.
+bool strip_prefix(std::string_view& s, std::string_view prefix)
+{
+	if (s.size() < prefix.size() || !flag_equals(s.substr(0, prefix.size()), prefix))
+		return false;
+	s.remove_prefix(prefix.size());
+	return true;
+}
+
+// OSRTP (RFC 8643). rtpengine's `offer-legacy` and `accept-legacy` (SRTP and RTP as two m=
+// lines) are not here: unknown, with a warning.
+constexpr KeyValue kOsrtpOptions[] = {
+        {"offer", [](F& f) { f.options.osrtp_offer = true; }},
+        {"offer-rfc", [](F& f) { f.options.osrtp_offer = true; }},
+        {"accept", [](F& f) { f.options.osrtp_accept = true; }},
+        {"accept-rfc", [](F& f) { f.options.osrtp_accept = true; }},
+};
+
 const FlagRow kRows[] = {
         // Parties
         {"from-tag", TextKey{[](F& f, std::string_view v) { f.options.from_tag = v; }}},
@@ -81,6 +99,9 @@ const FlagRow kRows[] = {
         {"ice", EnumKey{kIceModes, reject_ice}},
         {"ice-remove", WordFlag{[](F& f) { f.options.ice = call::IceMode::kRemove; }}},
 
+        // SRTP
+        {"osrtp", OptionKey{kOsrtpOptions}},
+
         // delete
         {"delete-delay",
          IntKey{0, kMaxDeleteDelay, "seconds", [](F& f, int secs) { f.delete_delay = secs; }}},
@@ -99,6 +120,20 @@ const FlagRow* find_flag(std::string_view name)
 	for (const FlagRow& row : kRows)
 		if (flag_equals(name, row.name))
 			return &row;
+	return nullptr;
+}
+
+const FlagRow* find_option_word(std::string_view word, std::string_view& option)
+{
+	for (const FlagRow& row : kRows) {
+		if (!std::holds_alternative<OptionKey>(row.kind))
+			continue;
+		std::string_view rest = word;
+		if (strip_prefix(rest, row.name) && strip_prefix(rest, "-")) {
+			option = rest;
+			return &row;
+		}
+	}
 	return nullptr;
 }
 

@@ -18,6 +18,8 @@ class FlagsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(unknown_flags_are_collected);
 	CPPUNIT_TEST(wrong_types_name_the_key);
 	CPPUNIT_TEST(unsupported_ice_mode_is_an_error);
+	CPPUNIT_TEST(osrtp_in_every_form);
+	CPPUNIT_TEST(osrtp_legacy_is_unknown);
 	CPPUNIT_TEST_SUITE_END();
 
 	Arena arena_;
@@ -39,6 +41,23 @@ class FlagsTest : public CppUnit::TestFixture {
 		CPPUNIT_ASSERT_MESSAGE(json, !f);
 		return f.error().reason;
 	}
+
+	// `option` as the native `OSRTP` list and string, as a word in `flags` and in `rtpp-flags`:
+	// each must set what is asked and give no warning.
+	void check_osrtp_forms(const std::string& option, bool offer, bool accept)
+	{
+		for (const std::string& json :
+		     {R"({"OSRTP":[")" + option + R"("]})", R"({"OSRTP":")" + option + R"("})",
+		      R"({"flags":["OSRTP-)" + option + R"("]})",
+		      R"({"rtpp-flags":"OSRTP-)" + option + R"("})"}) {
+			auto f = ok_json(json);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(json, offer, f.options.osrtp_offer);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(json, accept, f.options.osrtp_accept);
+			CPPUNIT_ASSERT_MESSAGE(json, f.unknown.empty());
+		}
+	}
+
+	using Strings = std::vector<std::string>;
 
 public:
 	void kamailio_minimal_request()
@@ -157,6 +176,29 @@ public:
 		                     error_json(R"({"ICE":"force"})"));
 		CPPUNIT_ASSERT(error_json(R"({"rtpp-flags":"ICE=force-relay"})")
 		                       .find("not supported yet") != std::string::npos);
+	}
+
+	void osrtp_in_every_form()
+	{
+		for (const char* offer : {"offer", "offer-RFC", "offer_rfc", "Offer-RFC"})
+			check_osrtp_forms(offer, true, false);
+		for (const char* accept : {"accept", "accept-RFC", "ACCEPT_RFC"})
+			check_osrtp_forms(accept, false, true);
+		auto f = ok_json(R"({"OSRTP":"offer-RFC,accept-RFC"})");
+		CPPUNIT_ASSERT(f.options.osrtp_offer && f.options.osrtp_accept &&
+		               f.unknown.empty());
+		f = ok_json(R"({"rtpp-flags":"OSRTP=accept"})");
+		CPPUNIT_ASSERT(!f.options.osrtp_offer && f.options.osrtp_accept &&
+		               f.unknown.empty());
+	}
+
+	void osrtp_legacy_is_unknown()
+	{
+		auto f = ok_json(R"({"OSRTP":["offer-legacy"],"flags":["OSRTP-accept-legacy"],
+			"rtpp-flags":"OSRTP-offer-legacy OSRTP=accept-legacy"})");
+		CPPUNIT_ASSERT(!f.options.osrtp_offer && !f.options.osrtp_accept);
+		CPPUNIT_ASSERT(f.unknown == (Strings{"OSRTP-accept-legacy", "osrtp=offer-legacy",
+		                                     "OSRTP-offer-legacy", "osrtp=accept-legacy"}));
 	}
 };
 
