@@ -27,6 +27,7 @@ class FlagsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(sdes_value_of_wrong_type_is_an_error);
 	CPPUNIT_TEST(osrtp_in_every_form);
 	CPPUNIT_TEST(osrtp_legacy_is_unknown);
+	CPPUNIT_TEST(transport_protocol_is_kept_verbatim);
 	CPPUNIT_TEST_SUITE_END();
 
 	Arena arena_;
@@ -362,6 +363,23 @@ public:
 		CPPUNIT_ASSERT(!f.options.osrtp_offer && !f.options.osrtp_accept);
 		CPPUNIT_ASSERT(f.unknown == (Strings{"OSRTP-accept-legacy", "osrtp=offer-legacy",
 		                                     "OSRTP-offer-legacy", "osrtp=accept-legacy"}));
+	}
+
+	void transport_protocol_is_kept_verbatim()
+	{
+		// Signalling interprets the profile; the parser keeps what it was given.
+		for (std::string proto : {"RTP/SAVP", "RTP/SAVPF", "RTP/AVP", "RTP/AVPF", "accept",
+		                          "rtp/savp", "Accept"}) {
+			for (const std::string& json :
+			     {R"({"transport-protocol":")" + proto + R"("})",
+			      R"({"transport protocol":")" + proto + R"("})",
+			      R"({"rtpp-flags":"transport-protocol=)" + proto + R"("})"}) {
+				auto f = ok_json(json);
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(json, proto,
+				                             f.options.transport_protocol);
+				CPPUNIT_ASSERT_MESSAGE(json, f.unknown.empty());
+			}
+		}
 	}
 };
 
