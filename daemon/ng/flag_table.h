@@ -60,7 +60,18 @@ struct AddressKey {
 	bool family_pair = false;
 };
 
-using FlagKind = std::variant<WordFlag, TextKey, IntKey, EnumKey, ListKey, WordListKey, AddressKey>;
+// A key whose values are options of its own (`SDES`, `OSRTP`): natively a list of options, or one
+// string of them separated by ','; as a word, `<key>-<option>` (`SDES-pad`). An option is one of
+// `words`, else handed to `other` as written, case included, since part of it may be a name kept
+// in its own spelling (`no-AES_CM_128_HMAC_SHA1_32`). An option neither knows is ignored with a
+// warning, as an unknown word is.
+struct OptionKey {
+	std::span<const KeyValue> words;
+	bool (*other)(SignallingFlags&, std::string_view option) = nullptr; // false: unknown
+};
+
+using FlagKind = std::variant<WordFlag, TextKey, IntKey, EnumKey, ListKey, WordListKey, AddressKey,
+                              OptionKey>;
 
 struct FlagRow {
 	std::string_view name; // canonical spelling: lower case, '-' between words
@@ -71,5 +82,9 @@ std::span<const FlagRow> flag_table();
 
 // The row for `name` under any spelling variant, or nullptr.
 const FlagRow* find_flag(std::string_view name);
+
+// The OptionKey row whose name, then '-', starts `word` under any spelling variant, or nullptr;
+// `option` is set to the rest of `word`, as written.
+const FlagRow* find_option_word(std::string_view word, std::string_view& option);
 
 } // namespace rtprelay::ng

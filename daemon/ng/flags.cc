@@ -72,15 +72,36 @@ Result<std::vector<std::string_view>> get_list(const Value& v, std::string_view 
 	return out;
 }
 
-// A flag word from the `flags` list or `rtpp-flags`; false if there is no such word.
+const KeyValue* find_value(std::span<const KeyValue> values, std::string_view name)
+{
+	for (const KeyValue& v : values)
+		if (flag_equals(name, v.name))
+			return &v;
+	return nullptr;
+}
+
+// One option of an OptionKey row; false if it has no such option.
+bool apply_option(F& f, const OptionKey& key, std::string_view option)
+{
+	if (const KeyValue* v = find_value(key.words, option)) {
+		v->set(f);
+		return true;
+	}
+	return key.other && key.other(f, option);
+}
+
+// A flag word from the `flags` list or `rtpp-flags`, or an option word (`SDES-pad`); false if
+// there is no such word.
 bool apply_word(F& f, std::string_view word)
 {
 	const FlagRow* row = find_flag(word);
-	const auto* flag = row ? std::get_if<WordFlag>(&row->kind) : nullptr;
-	if (!flag)
-		return false;
-	flag->set(f);
-	return true;
+	if (const auto* flag = row ? std::get_if<WordFlag>(&row->kind) : nullptr) {
+		flag->set(f);
+		return true;
+	}
+	std::string_view option;
+	row = find_option_word(word, option);
+	return row && apply_option(f, std::get<OptionKey>(row->kind), option);
 }
 
 Result<void> apply_int(F& f, const FlagRow& row, const IntKey& key, std::optional<int64_t> value)
@@ -118,12 +139,11 @@ struct ApplyText {
 	{
 		if (value.empty())
 			return {};
-		for (const KeyValue& v : key.values)
-			if (flag_equals(value, v.name)) {
-				v.set(f);
-				return {};
-			}
-		return key.reject(value);
+		const KeyValue* v = find_value(key.values, value);
+		if (!v)
+			return key.reject(value);
+		v->set(f);
+		return {};
 	}
 	Result<void> operator()(const ListKey& key) const
 	{
@@ -135,6 +155,20 @@ struct ApplyText {
 		std::string word = std::string(row.name) + "-" + std::string(value);
 		if (!apply_word(f, word))
 			f.unknown.push_back(std::string(row.name) + "=" + std::string(value));
+		return {};
+	}
+	Result<void> operator()(const OptionKey& key) const
+	{
+		// "a,b" is two options: newer rtpengine splits a string value on ','.
+		std::string_view rest = value;
+		while (!rest.empty()) {
+			size_t comma = rest.find(',');
+			std::string_view option = trim(rest.substr(0, comma));
+			rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+			if (!option.empty() && !apply_option(f, key, option))
+				f.unknown.push_back(std::string(row.name) + "=" +
+				                    std::string(option));
+		}
 		return {};
 	}
 	Result<void> operator()(const AddressKey& key) const
@@ -173,6 +207,7 @@ struct ApplyNative {
 	}
 	Result<void> operator()(const ListKey&) const { return each_item(); }
 	Result<void> operator()(const WordListKey&) const { return each_item(); }
+	Result<void> operator()(const OptionKey&) const { return each_item(); }
 	Result<void> operator()(const AddressKey& key) const
 	{
 		if (!key.family_pair)

@@ -90,6 +90,13 @@ struct GoodCases {
 			out.push_back(keyed(row, "[" + quoted(shouted(item)) + "]", item));
 		return out;
 	}
+	std::vector<Case> operator()(const OptionKey& key) const
+	{
+		std::vector<Case> out;
+		for (const KeyValue& v : key.words)
+			out.push_back(keyed(row, "[" + quoted(shouted(v.name)) + "]", v.name));
+		return out;
+	}
 	std::vector<Case> operator()(const AddressKey& key) const
 	{
 		std::vector<Case> out;
@@ -119,6 +126,10 @@ struct BadCases {
 		return {keyed(row, "\"bogus\"", "bogus")};
 	}
 	std::vector<Case> operator()(const WordListKey&) const
+	{
+		return {keyed(row, "[\"bogus\"]", "bogus")};
+	}
+	std::vector<Case> operator()(const OptionKey&) const
 	{
 		return {keyed(row, "[\"bogus\"]", "bogus")};
 	}
@@ -155,6 +166,7 @@ class FlagTableTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(every_row_reads_the_same_from_both_forms);
 	CPPUNIT_TEST(every_bad_value_fails_the_same_in_both_forms);
 	CPPUNIT_TEST(word_lists_are_their_words);
+	CPPUNIT_TEST(options_are_their_words);
 	CPPUNIT_TEST(empty_values_are_not_given);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -246,6 +258,31 @@ public:
 				                       "]}");
 				CPPUNIT_ASSERT(listed && word);
 				CPPUNIT_ASSERT_MESSAGE(item, *listed == *word);
+			}
+		}
+	}
+
+	// `SDES: ["pad"]`, `SDES=pad` and the word `SDES-pad` (any spelling) are one flag.
+	void options_are_their_words()
+	{
+		for (const FlagRow& row : flag_table()) {
+			const auto* key = std::get_if<OptionKey>(&row.kind);
+			if (!key)
+				continue;
+			CPPUNIT_ASSERT_MESSAGE(std::string(row.name), !key->words.empty());
+			for (const KeyValue& v : key->words) {
+				std::string word = shouted(row.name) + "-" + std::string(v.name);
+				auto listed =
+				        parse_native(keyed(row, "[" + quoted(v.name) + "]", ""));
+				auto flag = parse_json("{\"flags\":[" + quoted(word) + "]}");
+				auto rtpp = parse_json("{\"rtpp-flags\":" + quoted(word) + "}");
+				CPPUNIT_ASSERT(listed && flag && rtpp);
+				CPPUNIT_ASSERT_MESSAGE(word, flag->unknown.empty());
+				CPPUNIT_ASSERT_MESSAGE(word, *listed == *flag && *flag == *rtpp);
+				std::string_view option;
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(word, &row,
+				                             find_option_word(word, option));
+				CPPUNIT_ASSERT_EQUAL(std::string(v.name), std::string(option));
 			}
 		}
 	}

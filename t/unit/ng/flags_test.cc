@@ -18,6 +18,16 @@ class FlagsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(unknown_flags_are_collected);
 	CPPUNIT_TEST(wrong_types_name_the_key);
 	CPPUNIT_TEST(unsupported_ice_mode_is_an_error);
+	CPPUNIT_TEST(sdes_options_in_every_form);
+	CPPUNIT_TEST(sdes_string_is_split_on_commas);
+	CPPUNIT_TEST(sdes_forms_add_up);
+	CPPUNIT_TEST(sdes_suite_lists_skip_empty_names);
+	CPPUNIT_TEST(legacy_pad_crypto);
+	CPPUNIT_TEST(unknown_sdes_options_are_collected);
+	CPPUNIT_TEST(sdes_value_of_wrong_type_is_an_error);
+	CPPUNIT_TEST(osrtp_in_every_form);
+	CPPUNIT_TEST(osrtp_legacy_is_unknown);
+	CPPUNIT_TEST(transport_protocol_is_kept_verbatim);
 	CPPUNIT_TEST_SUITE_END();
 
 	Arena arena_;
@@ -39,6 +49,35 @@ class FlagsTest : public CppUnit::TestFixture {
 		CPPUNIT_ASSERT_MESSAGE(json, !f);
 		return f.error().reason;
 	}
+
+	// `option` as the native `SDES` list, as a word in `flags` and as a word in `rtpp-flags`:
+	// each must give `want` and no warning.
+	void check_sdes_forms(const std::string& option, const crypto::SdesOptions& want)
+	{
+		for (const std::string& json : {R"({"SDES":[")" + option + R"("]})",
+		                                R"({"flags":["SDES-)" + option + R"("]})",
+		                                R"({"rtpp-flags":"SDES-)" + option + R"("})"}) {
+			auto f = ok_json(json);
+			CPPUNIT_ASSERT_MESSAGE(json, f.options.sdes == want);
+			CPPUNIT_ASSERT_MESSAGE(json, f.unknown.empty());
+		}
+	}
+
+	// The same for OSRTP.
+	void check_osrtp_forms(const std::string& option, bool offer, bool accept)
+	{
+		for (const std::string& json :
+		     {R"({"OSRTP":[")" + option + R"("]})", R"({"OSRTP":")" + option + R"("})",
+		      R"({"flags":["OSRTP-)" + option + R"("]})",
+		      R"({"rtpp-flags":"OSRTP-)" + option + R"("})"}) {
+			auto f = ok_json(json);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(json, offer, f.options.osrtp_offer);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(json, accept, f.options.osrtp_accept);
+			CPPUNIT_ASSERT_MESSAGE(json, f.unknown.empty());
+		}
+	}
+
+	using Strings = std::vector<std::string>;
 
 public:
 	void kamailio_minimal_request()
@@ -157,6 +196,190 @@ public:
 		                     error_json(R"({"ICE":"force"})"));
 		CPPUNIT_ASSERT(error_json(R"({"rtpp-flags":"ICE=force-relay"})")
 		                       .find("not supported yet") != std::string::npos);
+	}
+
+	void sdes_options_in_every_form()
+	{
+		crypto::SdesOptions off;
+		off.off = true;
+		for (const char* alias : {"off", "no", "disable", "disabled", "OFF", "Disabled"})
+			check_sdes_forms(alias, off);
+
+		// Each option word in rtpengine's spelling and in the others flags allow.
+		struct Case {
+			std::vector<std::string> spellings;
+			void (*set)(crypto::SdesOptions&);
+		};
+		const Case cases[] = {
+		        {{"unencrypted_srtp", "unencrypted-srtp", "Unencrypted_SRTP"},
+		         [](crypto::SdesOptions& o) { o.unencrypted_srtp = true; }},
+		        {{"encrypted_srtp", "encrypted-srtp"},
+		         [](crypto::SdesOptions& o) { o.unencrypted_srtp = false; }},
+		        {{"unencrypted_srtcp", "UNENCRYPTED-SRTCP"},
+		         [](crypto::SdesOptions& o) { o.unencrypted_srtcp = true; }},
+		        {{"encrypted_srtcp", "encrypted-srtcp"},
+		         [](crypto::SdesOptions& o) { o.unencrypted_srtcp = false; }},
+		        {{"unauthenticated_srtp", "unauthenticated-srtp"},
+		         [](crypto::SdesOptions& o) { o.unauthenticated_srtp = true; }},
+		        {{"authenticated_srtp", "Authenticated-Srtp"},
+		         [](crypto::SdesOptions& o) { o.unauthenticated_srtp = false; }},
+		        {{"lifetime", "LIFETIME"},
+		         [](crypto::SdesOptions& o) { o.lifetime = true; }},
+		        {{"pad"}, [](crypto::SdesOptions& o) { o.pad = true; }},
+		        {{"static"}, [](crypto::SdesOptions& o) { o.static_ = true; }},
+		        {{"nonew", "NoNew"}, [](crypto::SdesOptions& o) { o.nonew = true; }},
+		        {{"prefer", "priority"}, [](crypto::SdesOptions& o) { o.prefer = true; }},
+		};
+		for (const Case& c : cases)
+			for (const std::string& spelling : c.spellings) {
+				crypto::SdesOptions want;
+				c.set(want);
+				check_sdes_forms(spelling, want);
+			}
+
+		// Suites are stored as rtpengine writes them, whatever the spelling.
+		crypto::SdesOptions no;
+		no.no = {"AES_CM_128_HMAC_SHA1_32"};
+		for (const char* option :
+		     {"no-AES_CM_128_HMAC_SHA1_32", "no-aes_cm_128_hmac_sha1_32",
+		      "no-AES-CM-128-HMAC-SHA1-32", "NO_aes-cm_128-HMAC_sha1_32"})
+			check_sdes_forms(option, no);
+		crypto::SdesOptions only;
+		only.only = {"AEAD_AES_256_GCM"};
+		for (const char* option : {"only-AEAD_AES_256_GCM", "only-aead-aes-256-gcm"})
+			check_sdes_forms(option, only);
+
+		crypto::SdesOptions order;
+		order.order = {"AES_256_CM_HMAC_SHA1_80", "AEAD_AES_128_GCM",
+		               "F8_128_HMAC_SHA1_80"};
+		for (const char* option :
+		     {"order:AES_256_CM_HMAC_SHA1_80;AEAD_AES_128_GCM;F8_128_HMAC_SHA1_80",
+		      "ORDER:aes-256-cm-hmac-sha1-80;aead_aes_128_gcm;f8_128_hmac_sha1_80"})
+			check_sdes_forms(option, order);
+		crypto::SdesOptions pref;
+		pref.offerer_pref = {"AES_CM_128_HMAC_SHA1_32", "AES_CM_128_HMAC_SHA1_80"};
+		for (const char* option :
+		     {"offerer_pref:AES_CM_128_HMAC_SHA1_32;AES_CM_128_HMAC_SHA1_80",
+		      "offerer-pref:aes_cm_128_hmac_sha1_32;aes-cm-128-hmac-sha1-80",
+		      "Offerer_Pref:AES_CM_128_HMAC_SHA1_32;AES_CM_128_HMAC_SHA1_80"})
+			check_sdes_forms(option, pref);
+	}
+
+	void sdes_string_is_split_on_commas()
+	{
+		// 10.5 ignores a string; newer rtpengine splits it on ','. A list item is one
+		// option or, the same way, several.
+		auto f = ok_json(R"({"SDES":"no-aes_cm_128_hmac_sha1_32, lifetime,,pad"})");
+		CPPUNIT_ASSERT(f.options.sdes.no == Strings{"AES_CM_128_HMAC_SHA1_32"});
+		CPPUNIT_ASSERT(f.options.sdes.lifetime && f.options.sdes.pad && f.unknown.empty());
+
+		f = ok_json(R"({"SDES":["order:AEAD_AES_128_GCM;AEAD_AES_256_GCM","static"]})");
+		CPPUNIT_ASSERT(f.options.sdes.order ==
+		               (Strings{"AEAD_AES_128_GCM", "AEAD_AES_256_GCM"}));
+		CPPUNIT_ASSERT(f.options.sdes.static_ && f.unknown.empty());
+
+		f = ok_json(R"({"rtpp-flags":"SDES=nonew,unencrypted_srtcp"})");
+		CPPUNIT_ASSERT(f.options.sdes.nonew && *f.options.sdes.unencrypted_srtcp);
+		CPPUNIT_ASSERT(f.unknown.empty());
+	}
+
+	void sdes_forms_add_up()
+	{
+		// `flags` first, then the native keys, then `rtpp-flags`, as parse_flags reads
+		// them.
+		auto f = ok_json(R"({"sdes":["no-AES_CM_128_HMAC_SHA1_80"],
+			"flags":["SDES-no-NULL_HMAC_SHA1_32","sdes_only_F8_128_HMAC_SHA1_80"],
+			"rtpp-flags":"SDES-no-aead_aes_256_gcm Sdes-Unencrypted-Srtp
+			SDES-encrypted_srtp"})");
+		CPPUNIT_ASSERT(f.options.sdes.no ==
+		               (Strings{"NULL_HMAC_SHA1_32", "AES_CM_128_HMAC_SHA1_80",
+		                        "AEAD_AES_256_GCM"}));
+		CPPUNIT_ASSERT(f.options.sdes.only == Strings{"F8_128_HMAC_SHA1_80"});
+		CPPUNIT_ASSERT(f.options.sdes.unencrypted_srtp == false); // the last word wins
+		CPPUNIT_ASSERT(!f.options.sdes.off && f.unknown.empty());
+	}
+
+	void sdes_suite_lists_skip_empty_names()
+	{
+		auto f = ok_json(R"({"flags":["SDES-order:aead_aes_128_gcm;;AEAD_AES_256_GCM;",
+			"SDES-order:", "SDES-offerer_pref:;", "SDES-no-", "SDES-only- "]})");
+		CPPUNIT_ASSERT(f.options.sdes.order ==
+		               (Strings{"AEAD_AES_128_GCM", "AEAD_AES_256_GCM"}));
+		CPPUNIT_ASSERT(f.options.sdes.offerer_pref.empty() && f.options.sdes.no.empty() &&
+		               f.options.sdes.only.empty());
+		CPPUNIT_ASSERT(f.unknown == (Strings{"SDES-order:", "SDES-offerer_pref:;",
+		                                     "SDES-no-", "SDES-only- "}));
+	}
+
+	void legacy_pad_crypto()
+	{
+		for (const char* json :
+		     {R"({"flags":["pad crypto"]})", R"({"flags":["pad-crypto"]})",
+		      R"({"flags":["Pad_Crypto"]})", R"({"rtpp-flags":"pad-crypto"})"}) {
+			auto f = ok_json(json);
+			CPPUNIT_ASSERT_MESSAGE(json, f.options.sdes.pad && f.unknown.empty());
+		}
+	}
+
+	void unknown_sdes_options_are_collected()
+	{
+		auto f = ok_json(
+		        R"({"SDES":["frob","lifetime"],"flags":["SDES-wibble","SDES","SDESpad",
+			"SDES-pad"],"rtpp-flags":"SDES-no-new SDES=zap,static SDES-"})");
+		CPPUNIT_ASSERT(f.options.sdes.lifetime && f.options.sdes.pad &&
+		               f.options.sdes.static_);
+		// `no-new` is not `nonew`: it bans a suite called NEW, as rtpengine would.
+		CPPUNIT_ASSERT(f.options.sdes.no == Strings{"NEW"});
+		CPPUNIT_ASSERT(f.unknown == (Strings{"SDES-wibble", "SDES", "SDESpad", "sdes=frob",
+		                                     "sdes=zap", "SDES-"}));
+	}
+
+	void sdes_value_of_wrong_type_is_an_error()
+	{
+		CPPUNIT_ASSERT_EQUAL(
+		        std::string("key 'sdes' must be a list of strings, not an integer"),
+		        error_json(R"({"SDES":["pad",3]})"));
+		CPPUNIT_ASSERT(error_json(R"({"OSRTP":{}})").find("osrtp") != std::string::npos);
+	}
+
+	void osrtp_in_every_form()
+	{
+		for (const char* offer : {"offer", "offer-RFC", "offer_rfc", "Offer-RFC"})
+			check_osrtp_forms(offer, true, false);
+		for (const char* accept : {"accept", "accept-RFC", "ACCEPT_RFC"})
+			check_osrtp_forms(accept, false, true);
+		auto f = ok_json(R"({"OSRTP":"offer-RFC,accept-RFC"})");
+		CPPUNIT_ASSERT(f.options.osrtp_offer && f.options.osrtp_accept &&
+		               f.unknown.empty());
+		f = ok_json(R"({"rtpp-flags":"OSRTP=accept"})");
+		CPPUNIT_ASSERT(!f.options.osrtp_offer && f.options.osrtp_accept &&
+		               f.unknown.empty());
+	}
+
+	void osrtp_legacy_is_unknown()
+	{
+		auto f = ok_json(R"({"OSRTP":["offer-legacy"],"flags":["OSRTP-accept-legacy"],
+			"rtpp-flags":"OSRTP-offer-legacy OSRTP=accept-legacy"})");
+		CPPUNIT_ASSERT(!f.options.osrtp_offer && !f.options.osrtp_accept);
+		CPPUNIT_ASSERT(f.unknown == (Strings{"OSRTP-accept-legacy", "osrtp=offer-legacy",
+		                                     "OSRTP-offer-legacy", "osrtp=accept-legacy"}));
+	}
+
+	void transport_protocol_is_kept_verbatim()
+	{
+		// Signalling interprets the profile; the parser keeps what it was given.
+		for (std::string proto : {"RTP/SAVP", "RTP/SAVPF", "RTP/AVP", "RTP/AVPF", "accept",
+		                          "rtp/savp", "Accept"}) {
+			for (const std::string& json :
+			     {R"({"transport-protocol":")" + proto + R"("})",
+			      R"({"transport protocol":")" + proto + R"("})",
+			      R"({"rtpp-flags":"transport-protocol=)" + proto + R"("})"}) {
+				auto f = ok_json(json);
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(json, proto,
+				                             f.options.transport_protocol);
+				CPPUNIT_ASSERT_MESSAGE(json, f.unknown.empty());
+			}
+		}
 	}
 };
 
