@@ -167,7 +167,13 @@ Result<OffererSide> settle_offerer(Media& offerer, const Choice& c, const Signal
 	std::vector<sdp::CryptoAttr> answered;
 	if (c.theirs)
 		answered.push_back(*c.theirs);
-	auto settled = crypto::answer_crypto(offerer.crypto_in, answered, options.sdes);
+	// As rtpengine: an answer may clear the session parameters, never set them.
+	crypto::SdesOptions sdes = options.sdes;
+	for (std::optional<bool>* p :
+	     {&sdes.unencrypted_srtp, &sdes.unencrypted_srtcp, &sdes.unauthenticated_srtp})
+		if (*p == true)
+			p->reset();
+	auto settled = crypto::answer_crypto(offerer.crypto_in, answered, sdes);
 	if (!settled)
 		return settled.error();
 	OffererSide side;

@@ -67,6 +67,16 @@ struct Policy {
 			policy.key = key;
 		}
 		policy.window_size = kReplayWindow;
+		// The session parameters take a service away (RFC 4568 6.3.1-6.3.3).
+		auto without = [](srtp_crypto_policy_t& c, srtp_sec_serv_t service) {
+			c.sec_serv = static_cast<srtp_sec_serv_t>(c.sec_serv & ~service);
+		};
+		if (keying.unencrypted_srtp)
+			without(policy.rtp, sec_serv_conf);
+		if (keying.unauthenticated_srtp)
+			without(policy.rtp, sec_serv_auth);
+		if (keying.unencrypted_srtcp)
+			without(policy.rtcp, sec_serv_conf);
 	}
 };
 

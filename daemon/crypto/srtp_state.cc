@@ -22,6 +22,9 @@ SrtpKeying SrtpKeying::from(const sdp::CryptoAttr& line)
 		k.mki_length = key.mki_length;
 	}
 	k.lifetime = key.lifetime.value_or(0);
+	k.unencrypted_srtp = line.unencrypted_srtp;
+	k.unencrypted_srtcp = line.unencrypted_srtcp;
+	k.unauthenticated_srtp = line.unauthenticated_srtp;
 	return k;
 }
 

@@ -21,6 +21,10 @@ struct SrtpKeying {
 	uint8_t mki_length = 0; // 0: packets carry no MKI
 	uint32_t mki = 0;
 	uint64_t lifetime = 0; // packets this key may protect or unprotect; 0: the suite's limit
+	// RFC 4568 6.3 session parameters of the line.
+	bool unencrypted_srtp = false;
+	bool unencrypted_srtcp = false;
+	bool unauthenticated_srtp = false;
 
 	SrtpKeying() = default;
 	SrtpKeying(const SrtpKeying&) = default;
