@@ -47,6 +47,7 @@ struct Media {
 	std::vector<sdp::CryptoAttr> crypto_in;
 	std::vector<sdp::CryptoAttr> crypto_out;
 	std::vector<sdp::CryptoAttr> own_keys;
+	std::vector<std::string> offerer_pref;      // SDES-offerer_pref: of its last offer
 	std::optional<crypto::SrtpSession> decrypt; // unprotects what the party sends
 	std::optional<crypto::SrtpSession> encrypt; // protects what the relay sends it
 	bool moved = false; // its SDP address changed since its sessions were keyed

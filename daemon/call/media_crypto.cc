@@ -169,6 +169,13 @@ Result<OffererSide> settle_offerer(Media& offerer, const Choice& c, const Signal
 		answered.push_back(*c.theirs);
 	// As rtpengine: an answer may clear the session parameters, never set them.
 	crypto::SdesOptions sdes = options.sdes;
+	sdes.offerer_pref = offerer.offerer_pref;
+	// SDES-static: the suite settled before stays while the offerer still offers it.
+	if (sdes.static_ && !offerer.crypto_out.empty()) {
+		const sdp::CryptoAttr& before = offerer.crypto_out.front();
+		if (by_suite(offerer.crypto_in, before.suite))
+			sdes.offerer_pref = {before.suite_name};
+	}
 	for (std::optional<bool>* p :
 	     {&sdes.unencrypted_srtp, &sdes.unencrypted_srtcp, &sdes.unauthenticated_srtp})
 		if (*p == true)
@@ -197,6 +204,7 @@ Result<void> offer_sdes(Media& offerer, Media& answerer, const sdp::Media& secti
                         const SignalOptions& options)
 {
 	offerer.crypto_in = read_lines(section);
+	offerer.offerer_pref = options.sdes.offerer_pref;
 	answerer.crypto_out.clear();
 	if (!offers_sdes(offerer, answerer, options))
 		return {};

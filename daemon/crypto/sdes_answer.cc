@@ -18,6 +18,10 @@ std::vector<const sdp::CryptoAttr*> candidates(const std::vector<sdp::CryptoAttr
 	for (const auto& a : offered)
 		if (a.suite && suite_usable(*a.suite) && options.allows(a.suite_name))
 			out.push_back(&a);
+	std::stable_sort(out.begin(), out.end(), [&options](auto* a, auto* b) {
+		return rank(options.offerer_pref, a->suite_name) <
+		       rank(options.offerer_pref, b->suite_name);
+	});
 	if (out.empty())
 		for (const auto& a : offered)
 			if (a.suite && suite_usable(*a.suite)) {
@@ -39,7 +43,8 @@ Result<SdesAnswer> answer_crypto(const std::vector<sdp::CryptoAttr>& offered,
 		return out; // a plain offerer, or none of its suites can be keyed
 	const sdp::CryptoAttr* chosen = offers.front();
 	const sdp::CryptoAttr* theirs = answered.empty() ? nullptr : &answered.front();
-	if (theirs && theirs->suite) {
+	// SDES-offerer_pref: the offerer's preference decides, not the answerer's suite.
+	if (theirs && theirs->suite && options.offerer_pref.empty()) {
 		auto same = std::find_if(
 		        offers.begin(), offers.end(),
 		        [theirs](const sdp::CryptoAttr* a) { return a->suite == theirs->suite; });

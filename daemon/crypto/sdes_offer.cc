@@ -18,12 +18,15 @@ Result<std::vector<sdp::CryptoAttr>> offer_crypto(const std::vector<sdp::CryptoA
 		next_tag = std::max(next_tag, a.tag + 1);
 		// A suite the relay cannot key is dropped (issue 13), though rtpengine passes F8
 		// on.
-		if (!a.suite || !suite_usable(*a.suite) || !options.allows(a.suite_name))
+		if (!a.suite || !suite_usable(*a.suite) ||
+		    (!options.nonew && !options.allows(a.suite_name)))
 			continue;
 		out.push_back(a);
 		apply_parameters(options, out.back());
 	}
 	for (const sdp::SrtpSuite& suite : sdp::srtp_suites()) {
+		if (options.nonew)
+			break; // only what the offerer offered
 		bool present =
 		        std::any_of(out.begin(), out.end(), [&suite](const sdp::CryptoAttr& a) {
 			        return a.suite == &suite;
@@ -39,6 +42,7 @@ Result<std::vector<sdp::CryptoAttr>> offer_crypto(const std::vector<sdp::CryptoA
 		apply_parameters(options, a);
 		out.push_back(std::move(a));
 	}
+	put_first(out, options.order);
 	return out;
 }
 

@@ -50,6 +50,23 @@ Result<void> fresh_key(sdp::CryptoKey& key, const sdp::SrtpSuite& suite, const S
 	return {};
 }
 
+size_t rank(const std::vector<std::string>& order, std::string_view suite)
+{
+	for (size_t i = 0; i < order.size(); i++)
+		if (order[i].size() == suite.size() &&
+		    strncasecmp(order[i].data(), suite.data(), suite.size()) == 0)
+			return i;
+	return order.size();
+}
+
+void put_first(std::vector<sdp::CryptoAttr>& lines, const std::vector<std::string>& order)
+{
+	std::stable_sort(lines.begin(), lines.end(),
+	                 [&order](const sdp::CryptoAttr& a, const sdp::CryptoAttr& b) {
+		                 return rank(order, a.suite_name) < rank(order, b.suite_name);
+	                 });
+}
+
 void apply_parameters(const SdesOptions& options, sdp::CryptoAttr& line)
 {
 	if (options.unencrypted_srtp)

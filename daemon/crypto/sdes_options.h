@@ -45,6 +45,11 @@ bool random_key(std::span<uint8_t> out);
 // lifetime).
 Result<void> fresh_key(sdp::CryptoKey& key, const sdp::SrtpSuite& suite, const SdesOptions& options,
                        const KeySource& keys);
+// Where `suite` comes in `order` (any case); order.size() when it is not there.
+size_t rank(const std::vector<std::string>& order, std::string_view suite);
+// Moves the lines of the suites `order` names (any case) to the front, in that order; the
+// others follow as they were. Tags do not change.
+void put_first(std::vector<sdp::CryptoAttr>& lines, const std::vector<std::string>& order);
 // The session parameters the flags set or clear on a line.
 void apply_parameters(const SdesOptions& options, sdp::CryptoAttr& line);
 

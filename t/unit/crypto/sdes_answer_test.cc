@@ -37,6 +37,7 @@ class SdesAnswerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(answerer_taking_an_offered_suite_is_passed_through);
 	CPPUNIT_TEST(answerer_taking_a_relay_suite_is_translated);
 	CPPUNIT_TEST(refused_and_unknown_suites_are_skipped);
+	CPPUNIT_TEST(offerer_pref_decides_over_the_answerer);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::vector<sdp::CryptoAttr> offered_ = {
@@ -99,6 +100,24 @@ public:
 		// Only suites nobody can key: no line.
 		r = answer_crypto({offered_[0]}, {}, {}, fill_sevens);
 		CPPUNIT_ASSERT(r && !r->to_offerer);
+	}
+
+	// SDES-offerer_pref: the offerer's suites in the order given, the answerer's choice not
+	// looked at (rtpengine's REORDER_FORCED): the answerer's offered suite is not passed
+	// through when the preference puts another first.
+	void offerer_pref_decides_over_the_answerer()
+	{
+		SdesOptions o;
+		o.offerer_pref = {"aes_cm_128_hmac_sha1_32"};
+		auto r = answer_crypto(offered_, {parsed("2 AES_CM_128_HMAC_SHA1_80 inline:" + kB)},
+		                       o, fill_sevens);
+		CPPUNIT_ASSERT(r && r->to_offerer && !r->passthrough);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{3}, r->to_offerer->tag);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{7}, r->to_offerer->keys[0].bytes()[0]);
+		// The answerer agreeing with the preference is passed through.
+		r = answer_crypto(offered_, {parsed("3 AES_CM_128_HMAC_SHA1_32 inline:" + kB)}, o,
+		                  fill_sevens);
+		CPPUNIT_ASSERT(r && r->to_offerer && r->passthrough);
 	}
 };
 

@@ -60,6 +60,8 @@ class SdesOfferTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(lifetime_pad_and_parameters);
 	CPPUNIT_TEST(offered_lines_are_copied_first);
 	CPPUNIT_TEST(off_offers_nothing);
+	CPPUNIT_TEST(nonew_offers_only_the_offerers_lines);
+	CPPUNIT_TEST(order_puts_suites_first_and_keeps_tags);
 	CPPUNIT_TEST(keys_are_random_and_of_the_suites_length);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -147,6 +149,33 @@ public:
 		        6);
 		want.insert(want.begin(), "5 AES_CM_128_HMAC_SHA1_32");
 		CPPUNIT_ASSERT(got == want);
+	}
+
+	// SDES-nonew: the offerer's keyable lines, no/only notwithstanding, and none of the
+	// relay's.
+	void nonew_offers_only_the_offerers_lines()
+	{
+		SdesOptions o;
+		o.nonew = true;
+		o.no = {"AES_CM_128_HMAC_SHA1_80"};
+		auto r = offer_crypto({parsed("4 AES_CM_128_HMAC_SHA1_80 inline:" + kKey128),
+		                       parsed("5 F8_128_HMAC_SHA1_80 inline:" + kKey128)},
+		                      o, counting());
+		CPPUNIT_ASSERT(r);
+		CPPUNIT_ASSERT(names(*r) == std::vector<std::string>{"4 AES_CM_128_HMAC_SHA1_80"});
+	}
+
+	// SDES-order: the named suites first, in the order named; tags stay with their lines.
+	void order_puts_suites_first_and_keeps_tags()
+	{
+		SdesOptions o;
+		o.only = {"AEAD_AES_256_GCM", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"};
+		o.order = {"aes_cm_128_hmac_sha1_32", "AES_CM_128_HMAC_SHA1_80", "NOT_A_SUITE"};
+		auto r = offer_crypto({}, o, counting());
+		CPPUNIT_ASSERT(r);
+		std::vector<std::string> want = {"3 AES_CM_128_HMAC_SHA1_32",
+		                                 "2 AES_CM_128_HMAC_SHA1_80", "1 AEAD_AES_256_GCM"};
+		CPPUNIT_ASSERT(names(*r) == want);
 	}
 
 	void off_offers_nothing()
