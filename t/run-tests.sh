@@ -84,6 +84,8 @@ run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integrat
 run_suite kernel env NO_INSTALL=1 t/kernel/run.sh
 run_suite checkpatch t/style/checkpatch.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
+# SDES-SRTP with rtpengine: each relay between an SRTP and a plain phone, and chained both ways.
+run_suite srtp-interop env RTPRELAYD=build/rtprelayd python3 t/e2e/test_srtp_interop.py
 run_suite bench t/bench/run.sh
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)

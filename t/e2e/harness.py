@@ -296,17 +296,21 @@ class NgRecorder(threading.Thread):
 
 class Sniffer(threading.Thread):
     """Counts IPv4 UDP packets on lo per (src ip, src port, dst ip, dst port), each packet once
-    (the outgoing copy that lo also shows is skipped). Needs CAP_NET_RAW."""
+    (the outgoing copy that lo also shows is skipped). Needs CAP_NET_RAW. With `keep` (a
+    function of (src port, dst port)), the UDP payloads of the flows it accepts are kept too,
+    in order: payloads()."""
 
     PACKET_OUTGOING = 4
 
-    def __init__(self, ports=(31000, 35999)):
+    def __init__(self, ports=(31000, 35999), keep=None):
         super().__init__(daemon=True, name="sniffer")
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self._filter = self._attach_filter(ports)
         self.sock.bind(("lo", 0))
         self.counts = {}
+        self.keep = keep
+        self.kept = {}  # (src port, dst port) -> [payload, ...]
         self.stopping = False
         self.lock = threading.Lock()
 
@@ -356,10 +360,13 @@ class Sniffer(threading.Thread):
             if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
                 continue
             ihl = (ip[0] & 15) * 4
-            sport, dport = struct.unpack("!HH", ip[ihl:ihl + 4])
+            sport, dport, length = struct.unpack("!HHH", ip[ihl:ihl + 6])
             key = (socket.inet_ntoa(ip[12:16]), sport, socket.inet_ntoa(ip[16:20]), dport)
             with self.lock:
                 self.counts[key] = self.counts.get(key, 0) + 1
+                if self.keep and self.keep(sport, dport):
+                    self.kept.setdefault((sport, dport), []).append(
+                        bytes(ip[ihl + 8:ihl + length]))
 
     def count(self, src_port=None, dst_port=None, src_range=None):
         total = 0
@@ -373,6 +380,11 @@ class Sniffer(threading.Thread):
                     continue
                 total += n
         return total
+
+    def payloads(self, src_port, dst_port):
+        """The UDP payloads seen from src_port to dst_port so far (flows `keep` accepted)."""
+        with self.lock:
+            return list(self.kept.get((src_port, dst_port), []))
 
     def flows(self, port_filter=None):
         with self.lock:
@@ -546,6 +558,30 @@ def wait_for(predicate, timeout, interval=0.05, what="condition"):
         if time.monotonic() >= deadline:
             raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def pcap_rtp(path=PCAP):
+    """The RTP packets (UDP payloads) of a pcap file of Ethernet or raw IPv4 frames, as
+    play_pcap_audio would send them."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    order = {b"\xd4\xc3\xb2\xa1": "<", b"\xa1\xb2\xc3\xd4": ">"}.get(magic)
+    if order is None:
+        raise ValueError("%s: not a (microsecond) pcap file" % path)
+    link = struct.unpack(order + "I", data[20:24])[0]
+    packets, pos = [], 24
+    while pos + 16 <= len(data):
+        caplen = struct.unpack(order + "I", data[pos + 8:pos + 12])[0]
+        frame = data[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        ip = frame[14:] if link == 1 else frame
+        if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+            continue
+        ihl = (ip[0] & 15) * 4
+        length = struct.unpack("!H", ip[ihl + 4:ihl + 6])[0]
+        packets.append(bytes(ip[ihl + 8:ihl + length]))
+    return packets
 
 
 # --- relays --------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 #                     the kamailio package itself (no kamailio-*-modules package needed)
 #   sip-tester        sipp, and /usr/share/sip-tester/g711a.pcap (the media the calls play)
 #   rtpengine-daemon  Sipwise rtpengine: the reference relay (E2E_RELAY=rtpengine, --compare)
-#   python3           the test runner (standard library only)
+#   python3           the test runner (standard library, plus ctypes for libsrtp2)
+#   libsrtp2-1        libsrtp2.so.1: the SRTP call's caller and the interop tests' phones
+#                     (t/integration/srtp.py), an SRTP stack that is not the relay's
 #
 # Packages installed here must not start as services: Debian's rtpengine-daemon would listen
 # for ng on localhost:2223, rtprelayd's default port, and kamailio on 5060. While installing,
@@ -14,7 +16,7 @@
 # units this script installed are disabled.
 set -eu
 
-PACKAGES="kamailio sip-tester rtpengine-daemon python3"
+PACKAGES="kamailio sip-tester rtpengine-daemon python3 libsrtp2-1"
 QUIET=false
 [ "${1:-}" = "--quiet" ] && QUIET=true
 

@@ -5,7 +5,7 @@
 
 The relay under test is $E2E_RELAY: `rtprelayd` (default; binary $RTPRELAYD, default
 build/rtprelayd) or `rtpengine` (Debian's rtpengine-daemon, the reference). Test names are
-unittest names such as BasicCallTest or FailoverTest.test_failover.
+unittest names such as BasicCallTest, FailoverTest.test_failover or SrtpCallTest.
 
   --transcript FILE  write the ng requests and replies of the basic call (Kamailio's and the
                      test's own) to FILE as Markdown
@@ -13,7 +13,8 @@ unittest names such as BasicCallTest or FailoverTest.test_failover.
                      ng command, the reply keys rtpengine sends that rtprelayd does not
 
 Other knobs: E2E_KEEP=1 keeps the temp dir; E2E_RELAY_ARGS adds relay options;
-E2E_DELETE_DELAY (default 0) is passed as --delete-delay; E2E_RELAY_LOG_LEVEL (default 7).
+E2E_DELETE_DELAY (default 0) is passed as --delete-delay; E2E_RELAY_LOG_LEVEL (default 7);
+E2E_SRTP_SUITE (default AES_CM_128_HMAC_SHA1_80) is the SRTP call's suite.
 Needs root (sipp's play_pcap_audio and the media sniffer use raw sockets); packages:
 t/e2e/install-deps.sh. The last line printed is `e2e: N passed, N failed`; the exit code is
 non-zero when anything failed.
@@ -27,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -34,19 +36,29 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness as h  # noqa: E402
+import media  # noqa: E402
+import srtp  # noqa: E402  (libsrtp2 through ctypes, loaded at first use)
 
-# Ports (see t/e2e/README.md): SIP 5070-5079, ng 2300-2399, relay media 31000-33999,
-# sipp media 34000-35999.
+# Ports (see t/e2e/README.md): SIP 5070-5084, ng 2300-2399, relay media 31000-33999,
+# sipp media (and the SRTP call's phone) 34000-35999.
 BASIC = dict(sip=5070, uas=5072, uac=5073, uas_cp=5076, uac_cp=5077, ng=2301, ng_proxy=2351,
              media=(31000, 31999), uas_media=34100, uac_media=34000)
 FAILOVER = dict(sip=5071, uas=5074, uac=5075, uas_cp=5078, uac_cp=5079, ng_a=2302, ng_b=2303,
                 media_a=(32000, 32499), media_b=(32500, 32999),
                 uas_media=34300, uac_media=34200)
+SRTP_CALL = dict(sip=5080, uas=5081, uac=5082, uas_cp=5083, uac_cp=5084, ng=2304, ng_proxy=2352,
+                 media=(33000, 33499), uas_media=34400, uac_media=34600, caller_rtp=34500)
 FAILOVER_CALLS = 4
 CALL_MS = 4000  # duration of the basic call (media plays all along)
 FAILOVER_CALL_MS = 1500
+SRTP_CALL_MS = 2000  # the SRTP call: its checks run while it is up (they take about 0.6 s)
+SRTP_SUITE = os.environ.get("E2E_SRTP_SUITE", "AES_CM_128_HMAC_SHA1_80")
+SRTP_TAG = 5  # the caller's a=crypto tag (not 1, so an answer that just says 1 shows)
+SRTP_PACKETS = 40  # SRTP packets the caller sends, 10 ms apart
+SRTP_FROM_CALLEE = 15  # SRTP packets of the callee's PCMA (one every 30 ms) the caller checks
 
 STATE = {"relay": None, "run_dir": None, "keep": False, "recorded": {}, "live": []}
 
@@ -122,10 +134,11 @@ class E2ECase(unittest.TestCase):
         self.recorders.append(rec)
         return rec
 
-    def start_kamailio(self, name, sip_port, callee_port, sockets):
+    def start_kamailio(self, name, sip_port, callee_port, sockets, defines=()):
         rundir = os.path.join(self.workdir, name + "-run")
         os.makedirs(rundir)
-        proc = self.start(name, h.kamailio_argv(rundir, sip_port, callee_port, sockets))
+        proc = self.start(name, h.kamailio_argv(rundir, sip_port, callee_port, sockets,
+                                                defines))
         proc.rundir = rundir
         deadline = time.monotonic() + 20
         while not h.sip_ping(sip_port):
@@ -136,8 +149,8 @@ class E2ECase(unittest.TestCase):
             time.sleep(0.1)
         return proc
 
-    def start_sniffer(self):
-        self.sniffer = h.Sniffer()
+    def start_sniffer(self, keep=None):
+        self.sniffer = h.Sniffer(keep=keep)
         self.sniffer.start()
         return self.sniffer
 
@@ -152,10 +165,13 @@ class E2ECase(unittest.TestCase):
         return proc
 
     def start_uac(self, name, sip_port, control_port, media_port, calls, proxy_port, call_ms,
-                  cid):
-        argv = h.sipp_argv("uac", name, self.workdir, sip_port, control_port, media_port, calls,
-                           ["-d", str(call_ms), "-l", "1", "-s", "callee", "-cid_str", cid,
-                            "127.0.0.1:%d" % proxy_port])
+                  cid, scenario="uac", keys=()):
+        """keys: (keyword, value) pairs for sipp's -key, the scenario's [keyword]s."""
+        extra = ["-d", str(call_ms), "-l", "1", "-s", "callee", "-cid_str", cid]
+        for keyword, value in keys:
+            extra += ["-key", keyword, str(value)]
+        argv = h.sipp_argv(scenario, name, self.workdir, sip_port, control_port, media_port,
+                           calls, extra + ["127.0.0.1:%d" % proxy_port])
         proc = self.start(name, argv)
         proc.messages = os.path.join(self.workdir, name + "-messages.log")
         return proc
@@ -416,6 +432,153 @@ class FailoverTest(E2ECase):
                  "\n      ".join(text.strip().splitlines())), flush=True)
 
 
+class FixedParty(media.Party):
+    """A media.Party on a given port (RTP) and the next one (RTCP): the caller's SDP is
+    written by sipp from the command line, so the phone's port is fixed beforehand."""
+
+    def __init__(self, port, host="127.0.0.1"):  # pylint: disable=super-init-not-called
+        self.host, self.port = host, port
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self.rtp.bind((host, port))
+            self.rtcp.bind((host, port + 1))
+        except OSError:
+            self.close()
+            raise
+
+
+def streams_of(query, tag):
+    """The RTP streams (flag "RTP") of monologue `tag` in a query reply, with their media."""
+    mono = (query.get("tags") or {}).get(tag) or {}
+    return [(media_, stream) for media_ in mono.get("medias") or []
+            for stream in media_.get("streams") or [] if "RTP" in (stream.get("flags") or [])]
+
+
+class SrtpCallTest(E2ECase):
+    """An SDES-SRTP caller and a plain callee through Kamailio, whose offer asks the relay for
+    plain RTP towards the callee (rtpengine_manage("RTP/AVP")). sipp does the SIP on both
+    sides and the callee's media; the caller's media is the test's libsrtp2 phone
+    (t/integration/srtp.py) on the port the caller's INVITE names, keyed with the key the
+    INVITE offers and the one the relay answered."""
+
+    @fail_dump
+    def test_srtp_caller_plain_callee(self):
+        p = SRTP_CALL
+        lo, hi = p["media"]
+        caller_port, callee_port = p["caller_rtp"], p["uas_media"]
+        relay = self.start_relay("relay", p["ng"], p["media"])
+        self.start_recorder(p["ng_proxy"], p["ng"])  # Kamailio -> recorder -> relay
+        self.start_kamailio("kamailio", p["sip"], p["uas"], [p["ng_proxy"]],
+                            ['OFFER_FLAGS="RTP/AVP"'])
+        sniffer = self.start_sniffer(keep=lambda src, dst: dst == callee_port and
+                                     lo <= src <= hi)
+        phone = srtp.SrtpParty(SRTP_SUITE, tag=SRTP_TAG, party=FixedParty(caller_port))
+        self.addCleanup(phone.close)
+        offered = srtp.crypto_line(SRTP_TAG, SRTP_SUITE, phone.key)
+        uas = self.start_uas("uas", p["uas"], p["uas_cp"], callee_port, 1)
+        uac = self.start_uac("uac", p["uac"], p["uac_cp"], p["uac_media"], 1, p["sip"],
+                             SRTP_CALL_MS, "e2e-srtp-%u-%p@127.0.0.1", scenario="uac-srtp",
+                             keys=[("srtp_port", caller_port), ("crypto", offered)])
+
+        answers = h.wait_for(lambda: h.received_answers(uac.messages) or
+                             (not uac.running() and ["exited"]), 15, what="the 200 at the caller")
+        if answers == ["exited"]:
+            self.fail("the caller exited (rc %s) before the call was answered; it got %r"
+                      % (uac.popen.returncode, h.final_responses(uac.messages)))
+        answered = time.monotonic()
+        answer, answer_sdp = answers[0], h.sip_body(answers[0]["message"])
+        sent = [m for d, m in h.parse_sipp_messages(uac.messages)
+                if d == "sent" and m.startswith("INVITE ")]
+        self.assertIn("a=crypto:" + offered, sent[0], "sipp did not offer the phone's key")
+        invites = h.received_invites(uas.messages)
+        self.assertEqual(len({i["call_id"] for i in invites}), 1, "callee got one INVITE")
+        invite, invite_sdp = invites[0], h.sip_body(invites[0]["message"])
+        call_id, from_tag, to_tag = invite["call_id"], invite["from_tag"], answer["to_tag"]
+
+        # the callee was offered plain RTP, at the relay
+        self.assertEqual(srtp.media_proto(invite_sdp), "RTP/AVP", invite_sdp)
+        self.assertEqual(srtp.all_crypto(invite_sdp), [], "a=crypto towards the plain callee")
+        self.assertEqual(invite["addr"], "127.0.0.1", invite_sdp)
+        self.assertTrue(lo <= invite["port"] <= hi, "callee's m= port %s not in %d-%d"
+                        % (invite["port"], lo, hi))
+        # the caller got SRTP: one a=crypto, its own tag and suite, the relay's key
+        self.assertEqual(srtp.media_proto(answer_sdp), "RTP/SAVP", answer_sdp)
+        lines = srtp.all_crypto(answer_sdp)
+        self.assertEqual(len(lines), 1, "one a=crypto in the answer:\n" + answer_sdp)
+        self.assertEqual(lines[0].tag, SRTP_TAG, answer_sdp)
+        self.assertEqual(lines[0].suite.upper(), SRTP_SUITE.upper(), answer_sdp)
+        self.assertNotEqual(lines[0].key_salt, phone.key, "the relay must send with its key")
+        self.assertEqual(answer["addr"], "127.0.0.1", answer_sdp)
+        self.assertTrue(lo <= answer["port"] <= hi, "caller's m= port %s not in %d-%d"
+                        % (answer["port"], lo, hi))
+        phone.accept(answer_sdp)
+        to_relay = (answer["addr"], answer["port"])
+
+        # caller -> relay as SRTP, relay -> callee the same packets as plain RTP
+        sent = phone.send(to_relay, count=SRTP_PACKETS, start=65500, ssrc=0x5EC0CA11, pt=8,
+                          interval=0.01)
+        def leg():
+            return sniffer.payloads(invite["port"], callee_port)
+        h.wait_for(lambda: len(leg()) >= len(sent), 3, what="%d plain packets at the callee"
+                   % len(sent))
+        time.sleep(0.05)  # nothing more may come
+        self.assertEqual(sorted(x.hex() for x in leg()), sorted(x.hex() for x in sent),
+                         "relay -> callee: not the caller's packets, decrypted")
+
+        # relay -> caller: the callee's PCMA (g711a.pcap) as SRTP under the relay's key
+        pcap = {rtp[12:] for rtp in h.pcap_rtp()}
+        tag_len = srtp.SUITES[srtp.suite_name(SRTP_SUITE)][2]
+        got = phone.party.receive(timeout=3.0, want=SRTP_FROM_CALLEE)
+        self.assertEqual(len(got), SRTP_FROM_CALLEE, "packets from the relay at the caller")
+        for n, (data, source) in enumerate(got):
+            self.assertEqual(source, to_relay, "packet %d not from the caller's relay port" % n)
+            try:
+                plain = phone.rx.unprotect(data)
+            except srtp.SrtpError as e:
+                self.fail("relay -> caller packet %d (%d bytes) does not decrypt with the "
+                          "answer's key: %s" % (n, len(data), e))
+            self.assertEqual(len(data), len(plain) + tag_len, "packet %d" % n)
+            self.assertEqual(plain[1] & 0x7F, 8, "packet %d: not PCMA" % n)
+            self.assertIn(plain[12:], pcap, "packet %d: not the callee's audio" % n)
+            self.assertNotEqual(data[12:len(plain)], plain[12:], "packet %d in the clear" % n)
+
+        # the relay's view: the caller's streams are SRTP, the callee's plain
+        q = relay.ng.ok("query", call_id=call_id, from_tag=from_tag)
+        caller, callee = streams_of(q, from_tag), streams_of(q, to_tag)
+        self.assertTrue(caller and callee, "query: no RTP streams for %s / %s: %s"
+                        % (from_tag, to_tag, json.dumps(q)[:3000]))
+        for media_, stream in caller:
+            self.assertEqual(media_.get("protocol"), "RTP/SAVP", media_)
+            self.assertEqual(stream.get("crypto suite"), srtp.suite_name(SRTP_SUITE), stream)
+        for media_, stream in callee:
+            self.assertEqual(media_.get("protocol"), "RTP/AVP", media_)
+            self.assertNotIn("crypto suite", stream)
+        self.assertGreaterEqual(rtp_packets(q, from_tag), len(sent), "SRTP counted from caller")
+        self.assertTrue(uac.running(), "the call ended before its checks were done "
+                        "(SRTP_CALL_MS %d too short?)" % SRTP_CALL_MS)
+        print("\n    %s tag %d: caller -> callee %d packets, callee -> caller %d checked; "
+              "query: caller crypto suite %s; checks done %.2f s after the 200 (call %d ms)"
+              % (SRTP_SUITE, SRTP_TAG, len(sent), len(got), caller[0][1].get("crypto suite"),
+                 time.monotonic() - answered, SRTP_CALL_MS), flush=True)
+
+        # BYE: the call is gone
+        self.wait_exit(uac, 30, "SRTP caller: 1 call, INVITE/200/ACK/BYE/200")
+        self.wait_exit(uas, 10, "callee: 1 call")
+        self.wait_list_empty(relay)
+
+        # Kamailio's offer asked for plain RTP towards the callee; every answer was ok
+        kam = [e.decoded() for e in self.all_exchanges() if e.who == "kamailio"]
+        offers = [req for req, rep in kam if req.get("command") == "offer"]
+        self.assertEqual(len(offers), 1, [req.get("command") for req, rep in kam])
+        self.assertEqual(offers[0].get("transport-protocol"), "RTP/AVP", offers[0])
+        commands = [req.get("command") for req, rep in kam]
+        for wanted in ("answer", "delete"):
+            self.assertIn(wanted, commands)
+        for req, rep in kam:
+            self.assertIn((rep or {}).get("result"), ("ok", "pong"), "%s -> %r" % (req, rep))
+
+
 # --- transcript and comparison -----------------------------------------------------------
 
 
@@ -541,7 +704,7 @@ def preflight(kind):
     binary = h.relay_binary(kind)
     if not os.access(binary, os.X_OK):
         problems.append("relay binary %s not executable (E2E_RELAY=%s)" % (binary, kind))
-    ports = [v for p in (BASIC, FAILOVER) for k, v in p.items()
+    ports = [v for p in (BASIC, FAILOVER, SRTP_CALL) for k, v in p.items()
              if isinstance(v, int) and not k.endswith("media")]
     busy = [port for port in ports if h.udp_port_bound(port, host=None)]
     if busy:
@@ -565,6 +728,7 @@ def run_suite(kind, names, verbosity):
     else:
         suite = loader.loadTestsFromTestCase(BasicCallTest)
         suite.addTests(loader.loadTestsFromTestCase(FailoverTest))
+        suite.addTests(loader.loadTestsFromTestCase(SrtpCallTest))
     result = unittest.TextTestRunner(stream=sys.stdout, verbosity=verbosity).run(suite)
     bad = {}
     for test, _ in result.failures + result.errors:

@@ -18,7 +18,8 @@ SDP: that leg must really be SRTP with the negotiated suite.
 
 Relays: Debian's rtpengine ($RTPENGINE, default /usr/bin/rtpengine) and rtprelayd
 ($RTPRELAYD, default build/rtprelayd), both with t/e2e/harness.py's relay_argv() command line
-(plus $E2E_RELAY_ARGS). Variants with rtprelayd are skipped unless SRTP_INTEROP_RTPRELAY=1.
+(plus $E2E_RELAY_ARGS). Variants with rtprelayd run by default (as in `make test`, through
+t/run-tests.sh); SRTP_INTEROP_RTPRELAY=0 skips them, leaving rtpengine against itself.
 Slot 1: ng 127.0.0.1:2411, media 16000-16499; slot 2: ng 2412, media 16500-16999.
 SRTP_INTEROP_SUITES="A B ..." replaces the suites tested (default AES_CM_128_HMAC_SHA1_80,
 AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM). SRTP_INTEROP_KEEP=1 keeps the temp dir with the
@@ -51,7 +52,7 @@ import srtp  # noqa: E402
 SLOTS = {1: {"ng": 2411, "media": (16000, 16499)}, 2: {"ng": 2412, "media": (16500, 16999)}}
 SUITES = tuple(os.environ.get("SRTP_INTEROP_SUITES", "").split()) or \
     ("AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM")
-RTPRELAY_ON = os.environ.get("SRTP_INTEROP_RTPRELAY") == "1"
+RTPRELAY_ON = os.environ.get("SRTP_INTEROP_RTPRELAY", "1") != "0"
 PACKETS = 10
 INTERVAL = 0.005  # seconds between packets; a phone sends every 20 ms
 # Combinations that cannot work, found with this file; skipped unless SRTP_INTEROP_FORCE=1.
@@ -114,7 +115,9 @@ def sdp_text(reply):
 
 class Tap:
     """Keeps the UDP payloads seen on lo from one port to another (AF_PACKET: needs root).
-    read() drains what the kernel queued so far."""
+    read() drains what the kernel queued so far. Callers read only after the packets they look
+    for arrived at their destination socket: lo hands the tap its copy before it delivers the
+    packet, so the copy is queued by then and a short quiet period is enough."""
 
     def __init__(self, ports=(SLOTS[1]["media"][0], SLOTS[2]["media"][1])):
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
@@ -125,7 +128,7 @@ class Tap:
         self.sock.setblocking(False)
         self.seen = []  # (src port, dst port, payload)
 
-    def read(self, settle=0.2):
+    def read(self, settle=0.02):
         deadline = time.monotonic() + settle
         while True:
             left = deadline - time.monotonic()
@@ -156,7 +159,9 @@ class Tap:
 
 
 class Relay:
-    """One relay process in a slot, with its ng client (exchanges logged in `log`)."""
+    """One relay process in a slot, with its ng client (exchanges logged in `log`). The
+    constructor starts it; wait_ready() waits for its ng pong, so that two relays start up
+    side by side."""
 
     def __init__(self, kind, slot, workdir, log):
         self.kind, self.slot = kind, slot
@@ -170,8 +175,11 @@ class Relay:
                                                                                self.ng_port))
         self.proc = h.Proc(self.name, h.relay_argv(kind, self.ng_port, *self.media), workdir)
         self.ng = h.NgClient(self.ng_port, log=log, label="test -> %s" % self.name)
+
+    def wait_ready(self):
         deadline = time.monotonic() + 15
-        while not self.ng.alive():
+        # a ping to a port nobody has bound yet costs its whole timeout: wait for the bind
+        while not (h.udp_port_bound(self.ng_port) and self.ng.alive()):
             if not self.proc.running():
                 raise AssertionError("%s exited with %s at start-up\n%s" % (
                     self.name, self.proc.popen.returncode, self.proc.output(tail=40)))
@@ -179,7 +187,7 @@ class Relay:
                 self.proc.stop()
                 raise AssertionError("%s: no ng pong on %d within 15 s" % (self.name,
                                                                           self.ng_port))
-            time.sleep(0.1)
+            time.sleep(0.02)
 
     def sdp(self, command, **keys):
         return sdp_text(self.ng.ok(command, **keys))
@@ -200,7 +208,7 @@ class InteropCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if "rtprelayd" in cls.kinds and not RTPRELAY_ON:
-            raise unittest.SkipTest("rtprelayd variant: set SRTP_INTEROP_RTPRELAY=1")
+            raise unittest.SkipTest("rtprelayd variant: SRTP_INTEROP_RTPRELAY=0")
         cls.workdir = tempfile.mkdtemp(prefix="srtp-interop-%s-" % cls.__name__)
         STATE["dirs"].append(cls.workdir)
         cls.log = []
@@ -209,6 +217,8 @@ class InteropCase(unittest.TestCase):
         try:
             for slot, kind in enumerate(cls.kinds, 1):
                 cls.relays.append(Relay(kind, slot, cls.workdir, cls.log))
+            for relay in cls.relays:
+                relay.wait_ready()
         except BaseException:
             cls.tearDownClass()
             raise
@@ -224,6 +234,7 @@ class InteropCase(unittest.TestCase):
             if not relay.proc.running():  # an earlier test killed it: that one failed already
                 relay.stop()
                 self.relays[n] = Relay(relay.kind, relay.slot, self.workdir, self.log)
+                self.relays[n].wait_ready()
         type(self).calls += 1
         self.call_id = "srtp-%s-%d-%d@127.0.0.1" % (type(self).__name__, os.getpid(), self.calls)
         self.log_start = len(self.log)
