@@ -32,6 +32,7 @@ struct Media {
 	bool rejected = false;    // port 0
 	bool hold = false;        // c=0.0.0.0 (the old way to put a call on hold)
 	bool sends = true;        // effective direction allows this party to send
+	bool receives = true;     // ... and to receive
 	bool offered_mux = false; // this party's SDP carried a=rtcp-mux
 	bool rtcp_mux = false;    // RTCP shares the RTP port with this party
 	bool accept_mux = false;  // rtcp-mux=accept was asked when this party offered

@@ -63,6 +63,7 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 	m.rejected = section.is_rejected();
 	m.offered_mux = section.rtcp_mux();
 	m.sends = sdp::sends(session.effective_direction(section));
+	m.receives = sdp::receives(session.effective_direction(section));
 	read_clock_rates(m, section);
 	m.payload_types.clear();
 	for (const std::string& f : section.formats()) {

@@ -102,6 +102,8 @@ CallSnapshot snapshot(const Call& call)
 			ms.rejected = media->rejected;
 			ms.rtcp_mux = media->rtcp_mux;
 			ms.sends = media->sends;
+			ms.receives = media->receives;
+			ms.sdes = !media->crypto_out.empty();
 			ms.hold = media->hold;
 			if (media->allocated()) {
 				ms.streams.push_back(stream_snapshot(media->rtp, *media));

@@ -52,7 +52,8 @@ struct StreamSnapshot {
 struct MediaSnapshot {
 	int index = 0;
 	std::string type, protocol;
-	bool rejected = false, rtcp_mux = false, sends = true, hold = false;
+	bool rejected = false, rtcp_mux = false, sends = true, receives = true, hold = false;
+	bool sdes = false; // the relay keys SRTP with this party (rtpengine's media flag SDES)
 	std::vector<StreamSnapshot> streams;
 };
 

@@ -94,12 +94,16 @@ Value media_value(Arena& arena, const call::MediaSnapshot& m)
 	flags.push(Value::string("initialized"));
 	if (m.sends)
 		flags.push(Value::string("send"));
+	if (m.receives)
+		flags.push(Value::string("recv"));
 	if (m.rtcp_mux)
 		flags.push(Value::string("rtcp-mux"));
 	if (m.rejected)
 		flags.push(Value::string("rejected"));
 	if (m.hold)
 		flags.push(Value::string("hold"));
+	if (m.sdes)
+		flags.push(Value::string("SDES"));
 	v.set("flags", flags);
 	return v;
 }
