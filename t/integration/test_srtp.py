@@ -668,6 +668,36 @@ class ReinviteTest(SrtpTestCase):
                 self.both_ways(call, count=20, start=65560, what="after the callee re-keyed")
                 self.assertNoSrtpDrops(call, "after the callee re-keyed")
 
+    def test_rekey_while_old_key_packets_cross_the_wrap(self):
+        """A caller re-keys as phones do: its packets go on with the old key until the answer
+        reaches it, and the relay, which re-keyed when it relayed the answer, drops those (as it
+        must: 14 auth failures). If the sequence passed 65535 meanwhile, the first packet with
+        the new key (number 65544, seq 8) belongs to ROC 1. The relay's new session continues
+        only the ROC it had reached (0, at 65529), not the highest sequence number seen, so it
+        takes seq 8 as ROC 0 and every packet of the caller fails from then on. Control: the
+        same with the lost stretch away from the wrap (30..43, then the new key from 44); and
+        test_rekey_by_the_caller_after_the_wrap shows the caller's ROC 1 is what the relay
+        expects when no packet was lost around the wrap."""
+        for name, start in (("srtp->plain", 65500), ("srtp->srtp re-keyed", 65500),
+                            ("srtp->plain", 0)):
+            with self.subTest(name, first=start):
+                call = self.scenario(name)
+                self.both_ways(call, count=30, start=start, what="before re-keying")
+                old = srtp.Srtp(call.a.suite, call.a.key, inbound=False)
+                self.addCleanup(old.close)
+                self.rekey_caller(call)
+                for n in range(start + 30, start + 44):  # in flight with the old key
+                    call.a.send_raw(call.to_a, old.protect(rtp(n)))
+                # The new key continues the stream's ROC, as in the test before.
+                call.a.s.tx.set_roc(SSRC, (start + 44) >> 16)
+                self.flow(call.a, call.b, call.to_a, 20, start + 44, SSRC,
+                          "new key from %d (seq %d, ROC %d) after %d..%d went with the old key"
+                          % (start + 44, (start + 44) & 0xFFFF, (start + 44) >> 16,
+                             start + 30, start + 43))
+                self.assertEqual(call.drops("A")["srtp auth failed"], 14,
+                                 "the 14 packets with the old key should fail authentication")
+
+
 class SsrcChangeTest(SrtpTestCase):
     def test_ssrc_changes_on_either_side(self):
         for name, make in (("srtp->plain", self.srtp_to_plain),
@@ -683,6 +713,32 @@ class SsrcChangeTest(SrtpTestCase):
                     self.flow(src, dst, to, 10, 10, 0x1111, what + " back to the first SSRC")
                     self.flow(src, dst, to, 10, 65530, 0x3333, what + " a third across the wrap")
                 self.assertNoSrtpDrops(call, name)
+
+    def test_a_stranger_spraying_ssrcs_at_the_plain_side_past_the_wrap(self):
+        """The relay keeps per-SSRC SRTP state for at most 8 SSRCs per direction (crypto/
+        srtp_session.h) and drops the least recently used. On the plain side anyone may send
+        (no strict-source): 8 plain packets with 8 new SSRCs from a stranger push out the
+        callee's SSRC, whose ROC had reached 1; the relay then encrypts it with ROC 0 again
+        and the SRTP caller cannot decrypt anything the callee says for the rest of the call."""
+        call = self.srtp_to_plain()
+        self.flow(call.b, call.a, call.to_b, 60, 65500, SSRC + 1, "callee across the wrap")
+        x = self.phone()
+        for i in range(8):
+            x.send(call.to_b, 1, 7, 0x70000000 + i)
+        self.assertEqual(len(call.a.recv(8)), 8, "the stranger's plain RTP is relayed (no "
+                         "strict-source), encrypted for the caller")
+        self.flow(call.b, call.a, call.to_b, 20, 65560, SSRC + 1,
+                  "callee after a stranger sent 8 other SSRCs")
+
+    def test_nine_ssrcs_on_the_srtp_side_past_the_wrap(self):
+        """The same limit on the decrypting side: a caller whose SSRC passed the wrap sends 8
+        other SSRCs (a conference mixer, say) and comes back to the first; the relay lost its
+        ROC and takes it as 0."""
+        call = self.srtp_to_plain()
+        self.flow(call.a, call.b, call.to_a, 60, 65500, SSRC, "caller across the wrap")
+        for i in range(8):
+            self.flow(call.a, call.b, call.to_a, 1, 7, 0x70000000 + i, "SSRC %d of 8" % i)
+        self.flow(call.a, call.b, call.to_a, 20, 65560, SSRC, "back to the first SSRC")
 
     def test_rtcp_mux(self):
         """SRTCP on the RTP port: muxed on both sides, and muxed on the SRTP side only."""
