@@ -577,6 +577,26 @@ class SrtpToSrtpTest(SrtpTestCase):
                 self.assertSrtp(call, "B", callee_suite, callee_suite)
                 self.assertNoSrtpDrops(call, "re-keyed")
 
+    @unittest.expectedFailure
+    def test_passthrough_then_rekeyed_after_the_wrap(self):
+        """A call passes SRTP through past the wrap (ROC 1 in both phones), then a re-INVITE's
+        answer takes a suite only the relay offered, so the relay starts decrypting the
+        caller's unchanged key and context. It never decrypted before, keeps no ROC from
+        pass-through, starts at ROC 0, and the caller's media is lost from then on. The relay
+        saw every header, so it could know the ROC. An expected failure until it is decided
+        whether the relay should carry the ROC of streams it passed through."""
+        call = self.srtp_to_srtp()
+        a, b = call.a, call.b
+        self.both_ways(call, 60, 65500, what="pass-through across the wrap")
+        call.offer(a.sdp(version=2), to_tag="B")
+        b.answer_offer(call.offer_sdp, "AES_256_CM_HMAC_SHA1_80")
+        b.s.tx.set_roc(SSRC + 1, 1)  # the callee's context goes on under its new key
+        call.answer(b.sdp(version=2))
+        a.accept(call.answer_sdp)
+        self.assertSrtp(call, "A", DEFAULT_SUITE, DEFAULT_SUITE)
+        self.flow(a, b, call.to_a, 5, 65560, SSRC, "caller->callee, now re-keyed")
+        self.flow(b, a, call.to_b, 5, 65560, SSRC + 1, "callee->caller, now re-keyed")
+
 
 # --- 3-7. re-INVITEs, re-keying, SSRC changes, the wrap, hold ------------------------------------
 
