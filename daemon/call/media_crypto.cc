@@ -82,12 +82,28 @@ bool offers_sdes(const Media& offerer, const Media& answerer, const SignalOption
 	return o.osrtp_offer || offerer_osrtp;
 }
 
+// Where each SSRC of `m`'s party stands while the relay still counts its packets: the old
+// session's state, or, when SRTP was passed through, the relay's own RFC 3550 count of the
+// party's RTP (extended highest sequence number: rollover counter and sequence).
+crypto::SrtpState where_ssrcs_stand(const std::optional<SrtpSession>& old, const Stream& rtp)
+{
+	if (old)
+		return old->state();
+	crypto::SrtpState s;
+	for (size_t i = 0; i < rtp.stats.ssrc_count && s.ssrc_count < s.ssrcs.size(); i++) {
+		const media::SsrcStats& st = rtp.stats.ssrcs[i];
+		uint32_t ext = st.extended_highest();
+		s.ssrcs[s.ssrc_count++] = {st.ssrc(), ext >> 16, static_cast<uint16_t>(ext)};
+	}
+	return s;
+}
+
 // One slot of a party's sessions made to match `want`: kept while its key is the same (its
 // rollover counters go on), else replaced. A new key for the same party continues each
-// SSRC's rollover counter (RFC 3711 3.3.1) unless the party moved, which starts a new crypto
-// context (RFC 4568 7.1.4).
+// SSRC where it stood (RFC 3711 3.3.1: a re-key never resets the rollover counter) unless
+// the party moved, which starts a new crypto context (RFC 4568 7.1.4).
 Result<void> rekey(std::optional<SrtpSession>& slot, const std::optional<SrtpKeying>& want,
-                   SrtpSession::Direction dir, bool moved)
+                   SrtpSession::Direction dir, const Media& m)
 {
 	if (!want) {
 		slot.reset();
@@ -98,12 +114,14 @@ Result<void> rekey(std::optional<SrtpSession>& slot, const std::optional<SrtpKey
 	auto fresh = SrtpSession::create(*want, dir);
 	if (!fresh)
 		return fresh.error();
-	if (slot && !moved) {
-		crypto::SrtpState was = slot->state();
+	// Outbound, the relay's own count is of the other party's packets: only a session of
+	// the relay's own says where they stood.
+	bool known = slot || dir == SrtpSession::Direction::kInbound;
+	if (known && !m.moved) {
+		crypto::SrtpState was = where_ssrcs_stand(slot, m.rtp);
 		for (size_t i = 0; i < was.ssrc_count; i++)
-			if (was.ssrcs[i].roc)
-				if (auto r = fresh->resume(was.ssrcs[i].ssrc, was.ssrcs[i].roc); !r)
-					return r;
+			if (auto r = fresh->resume(was.ssrcs[i]); !r)
+				return r;
 	}
 	slot = std::move(*fresh);
 	return {};
@@ -116,9 +134,9 @@ struct Keys {
 
 Result<void> apply(Media& m, const Keys& k)
 {
-	if (auto r = rekey(m.decrypt, k.decrypt, SrtpSession::Direction::kInbound, m.moved); !r)
+	if (auto r = rekey(m.decrypt, k.decrypt, SrtpSession::Direction::kInbound, m); !r)
 		return r;
-	if (auto r = rekey(m.encrypt, k.encrypt, SrtpSession::Direction::kOutbound, m.moved); !r)
+	if (auto r = rekey(m.encrypt, k.encrypt, SrtpSession::Direction::kOutbound, m); !r)
 		return r;
 	m.moved = false;
 	for (Stream* s : {&m.rtp, &m.rtcp}) {

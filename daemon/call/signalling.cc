@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "call/signalling.h"
 
+#include <cctype>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -60,7 +61,10 @@ Result<std::string> asked_transport(const std::string& proto)
 {
 	if (proto.empty() || strcasecmp(proto.c_str(), "accept") == 0)
 		return std::string();
-	sdp::Protocol p = sdp::protocol_from_name(proto);
+	std::string upper = proto; // as rtpengine, in any case
+	for (char& c : upper)
+		c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+	sdp::Protocol p = sdp::protocol_from_name(upper);
 	if (sdp::is_dtls(p))
 		return Error{strprintf("transport-protocol %s: DTLS-SRTP is not supported yet",
 		                       printable(proto).c_str())};

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #include "crypto/libsrtp_init.h"
@@ -187,17 +188,21 @@ std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
 	return value;
 }
 
-Result<void> SrtpSession::resume(uint32_t ssrc, uint32_t roc)
+Result<void> SrtpSession::resume(const SrtpSsrcState& from)
 {
+	if (find(from.ssrc))
+		return Error{strprintf("SSRC %u already has packets here", from.ssrc)};
 	Policy p(keying_, keying_.master.data(), mki_.data());
 	p.policy.ssrc.type = ssrc_specific;
-	p.policy.ssrc.value = ssrc;
+	p.policy.ssrc.value = from.ssrc;
 	if (auto status = srtp_add_stream(ctx_, &p.policy); status != srtp_err_status_ok)
-		return Error{strprintf("cannot resume SSRC %u: libsrtp2 error %d", ssrc,
+		return Error{strprintf("cannot resume SSRC %u: libsrtp2 error %d", from.ssrc,
 		                       static_cast<int>(status))};
-	if (auto status = srtp_set_stream_roc(ctx_, ssrc, roc); status != srtp_err_status_ok)
-		return Error{strprintf("cannot set the ROC of SSRC %u: libsrtp2 error %d", ssrc,
-		                       static_cast<int>(status))};
+	Tracked& t = make_room(from.ssrc);
+	t.highest_seq = from.highest_seq;
+	t.have_seq = true;
+	t.resumed = true;
+	t.roc_from = from.roc;
 	return {};
 }
 
@@ -208,7 +213,8 @@ SrtpState SrtpSession::state() const
 	for (size_t i = 0; i < tracked_count_; i++) {
 		SrtpSsrcState& out = s.ssrcs[s.ssrc_count++];
 		out.ssrc = tracked_[i].ssrc;
-		out.roc = roc(tracked_[i].ssrc).value_or(0);
+		out.roc = tracked_[i].resumed ? tracked_[i].roc_from
+		                              : roc(tracked_[i].ssrc).value_or(0);
 		out.highest_seq = tracked_[i].highest_seq;
 	}
 	return s;
@@ -227,35 +233,71 @@ SrtpSession::Verdict SrtpSession::admit(const uint8_t* packet, size_t len, bool 
 	return Verdict::kOk;
 }
 
-// After a packet of `ssrc` went through: its highest sequence number, and room for it among
-// the tracked SSRCs, made by dropping libsrtp2's stream of the least recently used one.
+SrtpSession::Tracked* SrtpSession::find(uint32_t ssrc)
+{
+	for (size_t i = 0; i < tracked_count_; i++)
+		if (tracked_[i].ssrc == ssrc)
+			return &tracked_[i];
+	return nullptr;
+}
+
+// A slot for a new SSRC: a free one, else the least valuable one's, whose libsrtp2 stream
+// goes. Not on the packet path of an established stream: only a new SSRC gets here.
+SrtpSession::Tracked& SrtpSession::make_room(uint32_t ssrc)
+{
+	Tracked* t = nullptr;
+	if (tracked_count_ < tracked_.size()) {
+		t = &tracked_[tracked_count_++];
+	} else {
+		auto worth = [this](const Tracked& x) {
+			bool wrapped = x.resumed ? x.roc_from > 0 : roc(x.ssrc).value_or(0) > 0;
+			return std::tuple(wrapped, x.packets, x.last_use);
+		};
+		t = &*std::min_element(tracked_.begin(), tracked_.end(),
+		                       [&worth](const Tracked& a, const Tracked& b) {
+			                       return worth(a) < worth(b);
+		                       });
+		srtp_remove_stream(ctx_, htonl(t->ssrc));
+	}
+	*t = Tracked{ssrc, 0, uses_, 0, false, false, 0};
+	return *t;
+}
+
+// A resumed SSRC's packet: its rollover counter from the highest index the other session
+// reached (RFC 3711 3.3.1), handed to libsrtp2 for this packet.
+void SrtpSession::estimate_roc(uint32_t ssrc, const uint8_t* packet, bool rtcp)
+{
+	Tracked* t = find(ssrc);
+	if (!t || !t->resumed || rtcp)
+		return;
+	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+	uint32_t roc = t->roc_from;
+	if (t->highest_seq < 32768) {
+		if (seq - t->highest_seq > 32768 && roc > 0)
+			roc--;
+	} else if (t->highest_seq - 32768 > seq) {
+		roc++;
+	}
+	srtp_set_stream_roc(ctx_, ssrc, roc);
+}
+
+// After a packet of `ssrc` went through: its highest sequence number and its use, in a slot
+// made for it if it is new.
 void SrtpSession::track(uint32_t ssrc, const uint8_t* packet, bool rtcp)
 {
 	uses_++;
-	Tracked* t = nullptr;
-	for (size_t i = 0; i < tracked_count_; i++)
-		if (tracked_[i].ssrc == ssrc)
-			t = &tracked_[i];
-	if (!t) {
-		if (tracked_count_ < tracked_.size()) {
-			t = &tracked_[tracked_count_++];
-		} else {
-			t = std::min_element(tracked_.begin(), tracked_.end(),
-			                     [](const Tracked& a, const Tracked& b) {
-				                     return a.last_use < b.last_use;
-			                     });
-			srtp_remove_stream(ctx_, htonl(t->ssrc));
-		}
-		*t = Tracked{ssrc, 0, 0};
-		if (!rtcp)
-			t->highest_seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	}
+	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+	Tracked* t = find(ssrc);
+	if (!t)
+		t = &make_room(ssrc);
 	t->last_use = uses_;
+	t->packets++;
 	if (rtcp)
 		return;
-	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	if (static_cast<int16_t>(static_cast<uint16_t>(seq - t->highest_seq)) > 0)
+	t->resumed = false;
+	if (!t->have_seq || static_cast<int16_t>(static_cast<uint16_t>(seq - t->highest_seq)) > 0)
 		t->highest_seq = seq;
+	t->have_seq = true;
 }
 
 SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp)
@@ -265,6 +307,7 @@ SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t c
 		return Verdict::kMalformed;
 	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
 		return v;
+	estimate_roc(ssrc, packet, rtcp);
 	int n = static_cast<int>(len);
 	unsigned use_mki = keying_.mki_length ? 1 : 0;
 	srtp_err_status_t status = rtcp ? srtp_protect_rtcp_mki(ctx_, packet, &n, use_mki, 0)
@@ -281,6 +324,7 @@ SrtpSession::Verdict SrtpSession::unprotect(uint8_t* packet, size_t& len, bool r
 	uint32_t ssrc = 0;
 	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
 		return v;
+	estimate_roc(ssrc, packet, rtcp);
 	int n = static_cast<int>(len);
 	unsigned use_mki = keying_.mki_length ? 1 : 0;
 	srtp_err_status_t status = rtcp ? srtp_unprotect_rtcp_mki(ctx_, packet, &n, use_mki)

@@ -6,9 +6,11 @@
 //
 // libsrtp2 keeps a stream per SSRC, made on the first packet that authenticates (inbound) or
 // that is sent (outbound). A plain-RTP party can send any number of SSRCs, so the session
-// tracks at most SrtpState::kMaxSsrcs of them and drops the least recently used past that:
-// memory stays bounded whatever arrives. The tracking also gives each SSRC's highest sequence
-// number for state(), the hand-over to the kernel.
+// tracks at most SrtpState::kMaxSsrcs of them and, past that, drops the one that matters
+// least: not one whose sequence numbers wrapped (its rollover counter would be lost), else
+// the one with the fewest packets, so a stranger spraying SSRCs evicts only its own. Memory
+// stays bounded whatever arrives. The tracking also gives each SSRC's highest sequence number
+// for state(), the hand-over to and from the kernel.
 #pragma once
 
 #include <array>
@@ -53,9 +55,12 @@ public:
 	// The rollover counter (RFC 3711 3.3.1) this session has reached for `ssrc`, or nullopt
 	// before its first packet.
 	std::optional<uint32_t> roc(uint32_t ssrc) const;
-	// Continues `ssrc` at rollover counter `roc`: where another session (the kernel's, or
-	// this stream's before a re-key) left it. Before its first packet.
-	Result<void> resume(uint32_t ssrc, uint32_t roc);
+	// Continues an SSRC where another session (the kernel's, this stream's before a re-key,
+	// or the relay's count while it passed SRTP through) left it: the first packet's
+	// rollover counter is estimated from that highest index (RFC 3711 3.3.1), and estimated
+	// again for each packet until one goes through. Before the SSRC's first packet here.
+	Result<void> resume(const SrtpSsrcState& from);
+	Result<void> resume(uint32_t ssrc, uint32_t roc) { return resume({ssrc, roc, 0}); }
 	// The keying and every tracked SSRC's rollover counter and highest sequence number.
 	SrtpState state() const;
 
@@ -64,10 +69,17 @@ private:
 		uint32_t ssrc;
 		uint16_t highest_seq;
 		uint64_t last_use;
+		uint64_t packets;
+		bool have_seq;     // highest_seq is known (RTCP carries none)
+		bool resumed;      // no packet through yet: its ROC comes from roc_from
+		uint32_t roc_from; // the rollover counter of highest_seq, while resumed
 	};
 
 	explicit SrtpSession(const SrtpKeying& keying) : keying_(keying) {}
 	Verdict admit(const uint8_t* packet, size_t len, bool rtcp, uint32_t& ssrc) const;
+	Tracked* find(uint32_t ssrc);
+	Tracked& make_room(uint32_t ssrc);
+	void estimate_roc(uint32_t ssrc, const uint8_t* packet, bool rtcp);
 	void track(uint32_t ssrc, const uint8_t* packet, bool rtcp);
 
 	SrtpKeying keying_; // libsrtp2 needs the master key again for each stream resume() adds

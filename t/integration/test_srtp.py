@@ -577,14 +577,12 @@ class SrtpToSrtpTest(SrtpTestCase):
                 self.assertSrtp(call, "B", callee_suite, callee_suite)
                 self.assertNoSrtpDrops(call, "re-keyed")
 
-    @unittest.expectedFailure
     def test_passthrough_then_rekeyed_after_the_wrap(self):
         """A call passes SRTP through past the wrap (ROC 1 in both phones), then a re-INVITE's
         answer takes a suite only the relay offered, so the relay starts decrypting the
-        caller's unchanged key and context. It never decrypted before, keeps no ROC from
-        pass-through, starts at ROC 0, and the caller's media is lost from then on. The relay
-        saw every header, so it could know the ROC. An expected failure until it is decided
-        whether the relay should carry the ROC of streams it passed through."""
+        caller's unchanged key and context. It never decrypted before; it takes each SSRC's
+        rollover counter from its own RFC 3550 count of the headers it passed through, so the
+        caller's media goes on."""
         call = self.srtp_to_srtp()
         a, b = call.a, call.b
         self.both_ways(call, 60, 65500, what="pass-through across the wrap")
