@@ -98,8 +98,8 @@ uint32_t read32(const uint8_t* p)
 
 Error suite_error(const sdp::SrtpSuite& s, const char* what)
 {
-	return Error{strprintf("SRTP suite %.*s: %s", static_cast<int>(s.name.size()), s.name.data(),
-	                       what)};
+	return Error{strprintf("SRTP suite %.*s: %s", static_cast<int>(s.name.size()),
+	                       s.name.data(), what)};
 }
 
 } // namespace
@@ -123,7 +123,8 @@ Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction dire
 	SrtpSession session(keying);
 	// The MKI value, big-endian in mki_length bytes (RFC 4568 6.1).
 	for (size_t i = 0; i < keying.mki_length && i < 4; i++)
-		session.mki_[keying.mki_length - 1 - i] = static_cast<uint8_t>(keying.mki >> (8 * i));
+		session.mki_[keying.mki_length - 1 - i] =
+		        static_cast<uint8_t>(keying.mki >> (8 * i));
 	Policy p(keying, session.keying_.master.data(), session.mki_.data());
 	p.policy.ssrc.type =
 	        direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;
@@ -177,6 +178,9 @@ SrtpSession::~SrtpSession()
 
 std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
 {
+	for (size_t i = 0; i < tracked_count_; i++)
+		if (tracked_[i].ssrc == ssrc && tracked_[i].resumed_roc)
+			return tracked_[i].resumed_roc;
 	uint32_t value = 0;
 	if (srtp_get_stream_roc(ctx_, ssrc, &value) != srtp_err_status_ok)
 		return std::nullopt;
@@ -194,6 +198,12 @@ Result<void> SrtpSession::resume(uint32_t ssrc, uint32_t roc)
 	if (auto status = srtp_set_stream_roc(ctx_, ssrc, roc); status != srtp_err_status_ok)
 		return Error{strprintf("cannot set the ROC of SSRC %u: libsrtp2 error %d", ssrc,
 		                       static_cast<int>(status))};
+	// libsrtp2 applies the ROC to the SSRC's next packet and reports 0 until then: remember
+	// it, so that roc() and state() (a later re-key, the kernel) do not lose it meanwhile.
+	bool made = false;
+	Tracked& t = slot(ssrc, made);
+	t.last_use = uses_;
+	t.resumed_roc = roc;
 	return {};
 }
 
@@ -223,35 +233,43 @@ SrtpSession::Verdict SrtpSession::admit(const uint8_t* packet, size_t len, bool 
 	return Verdict::kOk;
 }
 
+// The tracking of `ssrc`, made (`made` set) if it had none: in a free place, else in that of
+// the least recently used SSRC, whose libsrtp2 stream goes.
+SrtpSession::Tracked& SrtpSession::slot(uint32_t ssrc, bool& made)
+{
+	for (size_t i = 0; i < tracked_count_; i++)
+		if (tracked_[i].ssrc == ssrc)
+			return tracked_[i];
+	Tracked* t = nullptr;
+	if (tracked_count_ < tracked_.size()) {
+		t = &tracked_[tracked_count_++];
+	} else {
+		t = std::min_element(
+		        tracked_.begin(), tracked_.end(),
+		        [](const Tracked& a, const Tracked& b) { return a.last_use < b.last_use; });
+		srtp_remove_stream(ctx_, htonl(t->ssrc));
+	}
+	*t = Tracked{ssrc, 0, 0, std::nullopt};
+	made = true;
+	return *t;
+}
+
 // After a packet of `ssrc` went through: its highest sequence number, and room for it among
-// the tracked SSRCs, made by dropping libsrtp2's stream of the least recently used one.
+// the tracked SSRCs.
 void SrtpSession::track(uint32_t ssrc, const uint8_t* packet, bool rtcp)
 {
 	uses_++;
-	Tracked* t = nullptr;
-	for (size_t i = 0; i < tracked_count_; i++)
-		if (tracked_[i].ssrc == ssrc)
-			t = &tracked_[i];
-	if (!t) {
-		if (tracked_count_ < tracked_.size()) {
-			t = &tracked_[tracked_count_++];
-		} else {
-			t = std::min_element(tracked_.begin(), tracked_.end(),
-			                     [](const Tracked& a, const Tracked& b) {
-				                     return a.last_use < b.last_use;
-			                     });
-			srtp_remove_stream(ctx_, htonl(t->ssrc));
-		}
-		*t = Tracked{ssrc, 0, 0};
-		if (!rtcp)
-			t->highest_seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	}
-	t->last_use = uses_;
+	bool made = false;
+	Tracked& t = slot(ssrc, made);
+	t.last_use = uses_;
 	if (rtcp)
 		return;
 	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	if (static_cast<int16_t>(static_cast<uint16_t>(seq - t->highest_seq)) > 0)
-		t->highest_seq = seq;
+	// The first RTP packet, or the first since resume(): libsrtp2 has now applied the ROC.
+	bool first = made || t.resumed_roc;
+	t.resumed_roc.reset();
+	if (first || static_cast<int16_t>(static_cast<uint16_t>(seq - t.highest_seq)) > 0)
+		t.highest_seq = seq;
 }
 
 SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp)

@@ -50,8 +50,8 @@ public:
 	const sdp::SrtpSuite& suite() const { return keying_.srtp_suite(); }
 	const SrtpKeying& keying() const { return keying_; }
 
-	// The rollover counter (RFC 3711 3.3.1) this session has reached for `ssrc`, or nullopt
-	// before its first packet.
+	// The rollover counter (RFC 3711 3.3.1) this session has reached for `ssrc` (the one
+	// resume() gave it, before its first packet), or nullopt for an SSRC it does not track.
 	std::optional<uint32_t> roc(uint32_t ssrc) const;
 	// Continues `ssrc` at rollover counter `roc`: where another session (the kernel's, or
 	// this stream's before a re-key) left it. Before its first packet.
@@ -64,10 +64,14 @@ private:
 		uint32_t ssrc;
 		uint16_t highest_seq;
 		uint64_t last_use;
+		// resume()'s rollover counter until the SSRC's first RTP packet: libsrtp2 holds it
+		// back until then and reports 0.
+		std::optional<uint32_t> resumed_roc;
 	};
 
 	explicit SrtpSession(const SrtpKeying& keying) : keying_(keying) {}
 	Verdict admit(const uint8_t* packet, size_t len, bool rtcp, uint32_t& ssrc) const;
+	Tracked& slot(uint32_t ssrc, bool& made);
 	void track(uint32_t ssrc, const uint8_t* packet, bool rtcp);
 
 	SrtpKeying keying_; // libsrtp2 needs the master key again for each stream resume() adds

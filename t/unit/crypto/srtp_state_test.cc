@@ -126,6 +126,7 @@ class SrtpStateTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(only_the_most_recent_ssrcs_are_tracked);
 	CPPUNIT_TEST(recently_used_ssrc_is_not_the_one_dropped);
 	CPPUNIT_TEST(state_follows_the_sequence_wrap);
+	CPPUNIT_TEST(resumed_ssrc_is_reported_before_its_first_packet);
 	CPPUNIT_TEST(keying_from_a_line_with_mki_and_lifetime);
 	CPPUNIT_TEST(keying_from_a_plain_line);
 	CPPUNIT_TEST_SUITE_END();
@@ -413,6 +414,42 @@ public:
 			CPPUNIT_ASSERT_EQUAL(uint16_t{3}, in->state().ssrcs[0].highest_seq);
 			CPPUNIT_ASSERT_EQUAL(uint32_t{1}, in->state().ssrcs[0].roc);
 		}
+	}
+
+	// libsrtp2 applies a resumed rollover counter only to the SSRC's next packet; until then
+	// the session itself must report it, or a second hand-over (a second re-key before the
+	// party sends again) would start that SSRC at 0.
+	void resumed_ssrc_is_reported_before_its_first_packet()
+	{
+		SrtpKeying k = keying_for(suite_named("AES_CM_128_HMAC_SHA1_80"));
+		auto out = SrtpSession::create(k, Dir::kOutbound);
+		auto in = SrtpSession::create(k, Dir::kInbound);
+		CPPUNIT_ASSERT(out && in);
+		for (uint16_t seq = 65530; seq != 4; seq++) {
+			auto p = rtp_packet(seq);
+			size_t len = kRtpLen;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == V::kOk);
+		}
+		CPPUNIT_ASSERT(in->resume(kSsrc, 1));
+		CPPUNIT_ASSERT(in->roc(kSsrc) == 1u);
+		SrtpState st = in->state();
+		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, st.ssrc_count);
+		CPPUNIT_ASSERT_EQUAL(kSsrc, st.ssrcs[0].ssrc);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{1}, st.ssrcs[0].roc);
+
+		// Handed on again before any packet: the next session still starts at 1.
+		auto again = SrtpSession::create(k, Dir::kInbound);
+		CPPUNIT_ASSERT(again && again->resume(kSsrc, st.ssrcs[0].roc));
+		for (uint16_t seq = 4; seq < 7; seq++) {
+			auto p = rtp_packet(seq);
+			size_t len = kRtpLen;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == V::kOk);
+			CPPUNIT_ASSERT(again->unprotect(p.data(), len, false) == V::kOk);
+		}
+		st = again->state();
+		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, st.ssrc_count);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{1}, st.ssrcs[0].roc);
+		CPPUNIT_ASSERT_EQUAL(uint16_t{6}, st.ssrcs[0].highest_seq);
 	}
 
 	void keying_from_a_line_with_mki_and_lifetime()
