@@ -151,17 +151,19 @@ Result<void> answer_sdes(Media& answerer, Media& offerer, const sdp::Media& sect
                          const SignalOptions& options, std::vector<std::string>& warnings)
 {
 	answerer.crypto_in = read_lines(section);
-	// The answerer's choice among the lines the relay offered it.
+	// The answerer's choice among the lines the relay offered it. A suite the relay cannot
+	// key (F8, ...) was never among them.
 	const sdp::CryptoAttr* theirs = nullptr;
 	const sdp::CryptoAttr* ours = nullptr;
-	if (!answerer.crypto_in.empty() && answerer.crypto_in.front().suite) {
+	if (!answerer.crypto_in.empty()) {
 		theirs = &answerer.crypto_in.front();
 		ours = answered_line(answerer.crypto_out, *theirs);
 		if (!ours) {
-			warnings.push_back(strprintf(
-			        "m= line %d: the answer's a=crypto (tag %u) matches no line the relay "
-			        "offered; media to and from the answerer stays plain",
-			        answerer.index, theirs->tag));
+			warnings.push_back(
+			        strprintf("m= line %d: the answer's a=crypto (tag %u) matches no "
+			                  "line the relay offered; media to and from the "
+			                  "answerer stays plain",
+			                  answerer.index, theirs->tag));
 			theirs = nullptr;
 		}
 	}
