@@ -157,7 +157,7 @@ struct Choice {
 Choice answerer_choice(const Media& answerer, std::vector<std::string>& warnings)
 {
 	Choice c;
-	if (answerer.crypto_in.empty() || !answerer.crypto_in.front().suite)
+	if (answerer.crypto_in.empty())
 		return c;
 	const sdp::CryptoAttr& theirs = answerer.crypto_in.front();
 	c.ours = answered_line(answerer.crypto_out, theirs);

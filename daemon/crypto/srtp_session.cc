@@ -182,6 +182,9 @@ SrtpSession::~SrtpSession()
 
 std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
 {
+	for (size_t i = 0; i < tracked_count_; i++)
+		if (tracked_[i].ssrc == ssrc && tracked_[i].resumed)
+			return tracked_[i].roc_from; // libsrtp2 has it only for the next packet
 	uint32_t value = 0;
 	if (srtp_get_stream_roc(ctx_, ssrc, &value) != srtp_err_status_ok)
 		return std::nullopt;
@@ -213,8 +216,7 @@ SrtpState SrtpSession::state() const
 	for (size_t i = 0; i < tracked_count_; i++) {
 		SrtpSsrcState& out = s.ssrcs[s.ssrc_count++];
 		out.ssrc = tracked_[i].ssrc;
-		out.roc = tracked_[i].resumed ? tracked_[i].roc_from
-		                              : roc(tracked_[i].ssrc).value_or(0);
+		out.roc = roc(tracked_[i].ssrc).value_or(0);
 		out.highest_seq = tracked_[i].highest_seq;
 	}
 	return s;
@@ -250,7 +252,7 @@ SrtpSession::Tracked& SrtpSession::make_room(uint32_t ssrc)
 		t = &tracked_[tracked_count_++];
 	} else {
 		auto worth = [this](const Tracked& x) {
-			bool wrapped = x.resumed ? x.roc_from > 0 : roc(x.ssrc).value_or(0) > 0;
+			bool wrapped = roc(x.ssrc).value_or(0) > 0;
 			return std::tuple(wrapped, x.packets, x.last_use);
 		};
 		t = &*std::min_element(tracked_.begin(), tracked_.end(),
