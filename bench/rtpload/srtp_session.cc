@@ -19,10 +19,6 @@ bool set_crypto_policy(const SrtpSuite& suite, srtp_crypto_policy_t& p)
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p);
 	else if (n == "AES_CM_128_HMAC_SHA1_32")
 		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p);
-	else if (n == "AES_192_CM_HMAC_SHA1_80")
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&p);
-	else if (n == "AES_192_CM_HMAC_SHA1_32")
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32(&p);
 	else if (n == "AES_256_CM_HMAC_SHA1_80")
 		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&p);
 	else if (n == "AES_256_CM_HMAC_SHA1_32")
