@@ -326,7 +326,7 @@ def print_srtp(results, relays, scenarios):
             lossless = int(mine["lost"]) == 0 and int(mine["srtp_errors"]) == 0
             verdict = "met" if float(srtp_r) <= SRTP_GOAL and lossless else "missed"
         except (KeyError, ValueError):
-            verdict = "-"
+            verdict = "no result"
         print(f"{'ratio':<11} {plain_r:>10} {srtp_r:>10}   {relays[0]} / {relays[1]}; goal:"
               f" SRTP ratio <= {SRTP_GOAL:.2f} and no loss: {verdict}")
 
