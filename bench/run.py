@@ -58,6 +58,7 @@ METRICS = [
     ("srtp100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
     ("srtp100", "lat_p50_us", "latency p50 µs", "lower"),
     ("srtp100", "lat_p99_us", "latency p99 µs", "lower"),
+    ("srtp100", "gen_limited", "generator could not keep up", None),
     ("calls1000", "loss_pct", "loss %", "lower"),
     ("calls1000", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
     ("calls1000", "relay_cpu_pct", "relay CPU % of a core", "lower"),
