@@ -2,7 +2,9 @@
 # Scenario driver behind `make bench`: starts the relay under test (rtprelayd or rtpengine) on
 # loopback, runs rtpload through each scenario against a fresh relay process, and prints a
 # summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
-# the reference relay (floorrelay) through the calls scenarios. Python 3 stdlib only.
+# the reference relay (floorrelay) through the calls scenarios. srtp100 is calls100 with the
+# caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; the summary
+# puts it beside calls100 of the same run. Python 3 stdlib only.
 
 import argparse
 import json
@@ -31,6 +33,9 @@ GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
 SCENARIOS = {
     "calls100": ("100 calls @ 50 pps/direction",
                  lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}"]),
+    "srtp100": ("100 calls @ 50 pps/direction, SRTP caller side, RTP callee side",
+                lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}",
+                           "--srtp=caller", f"--srtp-suite={a.srtp_suite}"]),
     "calls1000": ("1,000 calls @ 50 pps/direction",
                   lambda a: ["--calls=1000", "--pps=50", f"--duration={a.duration}"]),
     "max_rate": ("max lossless rate, one call",
@@ -47,6 +52,13 @@ METRICS = [
     ("calls100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
     ("calls100", "lat_p50_us", "latency p50 µs", "lower"),
     ("calls100", "lat_p99_us", "latency p99 µs", "lower"),
+    ("srtp100", "loss_pct", "loss %", "lower"),
+    ("srtp100", "srtp_errors", "SRTP unprotect failures", "lower"),
+    ("srtp100", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
+    ("srtp100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
+    ("srtp100", "lat_p50_us", "latency p50 µs", "lower"),
+    ("srtp100", "lat_p99_us", "latency p99 µs", "lower"),
+    ("srtp100", "gen_limited", "generator could not keep up", None),
     ("calls1000", "loss_pct", "loss %", "lower"),
     ("calls1000", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
     ("calls1000", "relay_cpu_pct", "relay CPU % of a core", "lower"),
@@ -76,6 +88,8 @@ def parse_args():
     p.add_argument("--setup-duration", type=float, default=10, help="setup-rate: seconds")
     p.add_argument("--trial", type=float, default=1, help="max-rate: seconds per trial rate")
     p.add_argument("--window", type=int, default=16, help="setup-rate: calls in flight")
+    p.add_argument("--srtp-suite", default="AES_CM_128_HMAC_SHA1_80",
+                   help="srtp100: the SDES suite the caller offers")
     p.add_argument("--quick", action="store_true",
                    help="short runs for development (3 s windows, 0.5 s trials)")
     p.add_argument("--realtime", action="store_true",
@@ -277,6 +291,47 @@ def print_floor(results, scenarios):
                       f"{ratio(r.get('cpu_s_per_mpkt'), engine) if engine else '-':>12}")
 
 
+# srtp100's goal (issue 13): rtprelayd's CPU per packet at most half of rtpengine's, no loss.
+SRTP_GOAL = 0.5
+
+
+def print_srtp(results, relays, scenarios):
+    """srtp100 beside calls100 of the same run: CPU per packet with and without SRTP on the
+    caller side, what SRTP adds per packet (every relayed packet is either unprotected or
+    protected once), and with both relays the ratio against the goal."""
+    if "srtp100" not in scenarios:
+        return
+    print("\n==== SRTP cost: srtp100 beside calls100 (plain) of this run; CPU in µs per packet")
+    print(f"{'relay':<11} {'plain':>10} {'SRTP':>10} {'SRTP/plain':>11} {'+µs/packet':>11}"
+          f" {'SRTP loss %':>12} {'unprotect fails':>16}")
+    cpu = {}
+    for r in relays:
+        plain = results.get(r, {}).get("calls100", {})
+        srtp = results.get(r, {}).get("srtp100", {})
+        cpu[r] = (plain.get("cpu_s_per_mpkt"), srtp.get("cpu_s_per_mpkt"))
+        try:
+            extra = f"{float(cpu[r][1]) - float(cpu[r][0]):.3f}"
+        except (TypeError, ValueError):
+            extra = "-"
+        fails = [srtp.get("srtp_errors"), srtp.get("srtp_replays")]
+        fails = "-" if None in fails else f"{int(fails[0]) + int(fails[1])}"
+        print(f"{r:<11} {fmt(cpu[r][0]):>10} {fmt(cpu[r][1]):>10} {ratio(cpu[r][1], cpu[r][0]):>11}"
+              f" {extra:>11} {fmt(srtp.get('loss_pct')):>12} {fails:>16}")
+    if "calls100" not in scenarios:
+        print("(add calls100 to --scenarios for the plain figures)")
+    if len(relays) == 2:
+        plain_r = ratio(cpu[relays[0]][0], cpu[relays[1]][0])
+        srtp_r = ratio(cpu[relays[0]][1], cpu[relays[1]][1])
+        mine = results.get(relays[0], {}).get("srtp100", {})
+        try:
+            lossless = int(mine["lost"]) == 0 and int(mine["srtp_errors"]) == 0
+            verdict = "met" if float(srtp_r) <= SRTP_GOAL and lossless else "missed"
+        except (KeyError, ValueError):
+            verdict = "no result"
+        print(f"{'ratio':<11} {plain_r:>10} {srtp_r:>10}   {relays[0]} / {relays[1]}; goal:"
+              f" SRTP ratio <= {SRTP_GOAL:.2f} and no loss: {verdict}")
+
+
 def check_binaries(args, relays):
     if not os.path.exists(args.rtpload) or not os.path.exists(args.floorrelay):
         subprocess.run(["make", "-s", "-f", os.path.join(ROOT, "bench", "Makefile")], check=True)
@@ -312,6 +367,7 @@ def main():
                 results[relay][scenario] = {"error": str(e)}
             failed |= "error" in results[relay][scenario]
     print_summary(results, relays, args.scenarios)
+    print_srtp(results, relays, args.scenarios)
     if floors:
         print_floor(results, args.scenarios)
     if args.guest:

@@ -32,6 +32,11 @@ BValue request_for(const FlowSpec& f, Step s)
 	static uint64_t session_id = 1;
 	switch (s) {
 	case Step::offer:
+		if (f.caller_key.suite)
+			return make_offer(f.ids,
+			                  make_pcmu_sdp(f.local_addr, f.caller_port, session_id++,
+			                                crypto_attribute(f.caller_key)),
+			                  "RTP/AVP");
 		return make_offer(f.ids, make_pcmu_sdp(f.local_addr, f.caller_port, session_id++));
 	case Step::answer:
 		return make_answer(f.ids, make_pcmu_sdp(f.local_addr, f.callee_port, session_id++));
@@ -60,6 +65,15 @@ void absorb_reply(ActiveFlow& f, Step s, Result<BValue>& reply, int64_t elapsed_
 	auto media = parse_audio_endpoint(reply->get_str("sdp"));
 	if (!media)
 		return fail(media.error().reason);
+	if (f.spec.caller_key.suite) {
+		const char* want = s == Step::offer ? "RTP/AVP" : "RTP/SAVP";
+		if (media->proto != want)
+			return fail("the relay's SDP says " + media->proto + ", not " + want);
+		if (s == Step::offer && !media->crypto.empty())
+			return fail("a=crypto towards the plain callee");
+		if (s == Step::answer && media->crypto.empty())
+			return fail("no a=crypto towards the SRTP caller");
+	}
 	(s == Step::offer ? f.out.offer_media : f.out.answer_media) = std::move(*media);
 }
 

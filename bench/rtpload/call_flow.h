@@ -12,6 +12,7 @@
 
 #include "ng_client.h"
 #include "ng_requests.h"
+#include "sdes.h"
 #include "sdp.h"
 
 namespace rtpload {
@@ -27,6 +28,9 @@ struct FlowSpec {
 	uint16_t caller_port = 0; // the caller's SDP port (offer)
 	uint16_t callee_port = 0; // the callee's SDP port (answer)
 	std::vector<Step> steps;
+	// With a suite: the caller offers RTP/SAVP with this key and asks for plain RTP/AVP
+	// towards the callee; the replies must show that translation (see run_flows).
+	SdesKey caller_key;
 };
 
 struct FlowOutcome {
@@ -42,7 +46,9 @@ using FlowSource = std::function<std::optional<FlowSpec>()>;
 using FlowSink = std::function<void(const FlowSpec&, FlowOutcome&&)>;
 
 // Starts flows from `next` (until it returns nullopt or `stop_issuing_ns` passes) and reports
-// each finished flow to `done`. Returns when nothing is outstanding or `give_up_ns` passes.
+// each finished flow to `done`. With an SRTP caller, a flow fails unless the offer's reply
+// (towards the callee) is RTP/AVP without a=crypto and the answer's (towards the caller)
+// RTP/SAVP with one. Returns when nothing is outstanding or `give_up_ns` passes.
 void run_flows(NgClient& ng, size_t window, const FlowSource& next, const FlowSink& done,
                int64_t stop_issuing_ns, int64_t give_up_ns);
 

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "modes.h"
+#include "srtp_session.h"
 #include "udp_socket.h"
 
 using namespace rtpload;
@@ -69,6 +70,12 @@ int main(int argc, char** argv)
 		fprintf(stderr, "rtpload: RLIMIT_NOFILE is below the %zu descriptors needed\n",
 		        fds);
 		return 1;
+	}
+	if (opt->srtp != "none") {
+		if (auto r = srtp_library_init(); !r) {
+			fprintf(stderr, "rtpload: %s\n", r.error().reason.c_str());
+			return 1;
+		}
 	}
 	auto local = parse_ipv4(opt->local);
 	auto relay = parse_ipv4_endpoint(opt->ng);

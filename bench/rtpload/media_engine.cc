@@ -71,7 +71,8 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(const EngineConfig& cfg
 	}
 
 	size_t pkt_len = kRtpHeaderLen + std::max(cfg.payload_len, kProbeLen);
-	e->tx_bufs_.assign(kBatch, std::vector<uint8_t>(pkt_len));
+	e->pkt_len_ = pkt_len;
+	e->tx_bufs_.assign(kBatch, std::vector<uint8_t>(pkt_len + kSrtpTrailerRoom));
 	e->rx_bufs_.resize(kBatch);
 	for (size_t i = 0; i < kBatch; i++) {
 		init_packet(e->tx_bufs_[i]);
@@ -101,6 +102,12 @@ void MediaEngine::pair(size_t a, size_t b, const sockaddr_in& a_dest, const sock
 			senders_.push_back(i);
 		eps_[i].sends = true;
 	}
+}
+
+void MediaEngine::set_srtp(size_t ep, SrtpSession tx, SrtpSession rx)
+{
+	eps_[ep].srtp_tx = std::move(tx);
+	eps_[ep].srtp_rx = std::move(rx);
 }
 
 void MediaEngine::start_pacing(double pps)
@@ -159,19 +166,33 @@ void MediaEngine::send_due(int64_t now)
 }
 
 // A packet the kernel refuses (full send buffer) is not sent at all: its index is reused, so
-// the stream stays contiguous and the refusal shows as a send error, not as relay loss.
+// the stream stays contiguous and the refusal shows as a send error, not as relay loss. An SRTP
+// endpoint's packets are protected in place (a packet srtp_protect refuses counts as refused
+// by the kernel), then the buffers get their silence back for whoever sends next.
 void MediaEngine::send_burst(Endpoint& ep, uint64_t count)
 {
 	while (count > 0) {
 		size_t batch = std::min<uint64_t>(count, kBatch);
+		size_t ready = batch;
 		int64_t now = mono_ns();
 		for (size_t i = 0; i < batch; i++) {
 			uint32_t index = ep.tx.next_index + static_cast<uint32_t>(i);
 			stamp_packet(tx_bufs_[i], ep.tx, index, epoch_, now);
+			size_t len = pkt_len_;
+			if (ep.srtp_tx && !ep.srtp_tx.protect(tx_bufs_[i].data(), len)) {
+				ready = i;
+				break;
+			}
+			tx_iov_[i].iov_len = len;
 			tx_msgs_[i].msg_hdr.msg_name = &ep.dest;
 			tx_msgs_[i].msg_hdr.msg_namelen = sizeof ep.dest;
 		}
-		int sent = sendmmsg(ep.fd.get(), tx_msgs_.data(), static_cast<unsigned>(batch), 0);
+		int sent = ready == 0 ? 0
+		                      : sendmmsg(ep.fd.get(), tx_msgs_.data(),
+		                                 static_cast<unsigned>(ready), 0);
+		if (ep.srtp_tx)
+			for (size_t i = 0; i < batch; i++)
+				init_packet(tx_bufs_[i]);
 		size_t ok = sent < 0 ? 0 : static_cast<size_t>(sent);
 		ep.tx.next_index += static_cast<uint32_t>(ok);
 		ep.tx_window += ok;
@@ -201,8 +222,16 @@ void MediaEngine::receive(Endpoint& ep)
 			if (from.sin_port != ep.dest.sin_port ||
 			    from.sin_addr.s_addr != ep.dest.sin_addr.s_addr)
 				ep.rx.on_wrong_source();
+			size_t len = rx_msgs_[i].msg_len;
+			if (ep.srtp_rx) {
+				Unprotect u = ep.srtp_rx.unprotect(rx_bufs_[i].data(), len);
+				if (u != Unprotect::ok) {
+					ep.rx.on_srtp_failure(u == Unprotect::replay);
+					continue;
+				}
+			}
 			RxPacket pkt;
-			std::span<const uint8_t> data(rx_bufs_[i].data(), rx_msgs_[i].msg_len);
+			std::span<const uint8_t> data(rx_bufs_[i].data(), len);
 			if (parse_packet(data, pkt))
 				ep.rx.on_packet(pkt,
 				                rx_time(rx_msgs_[i].msg_hdr, realtime_to_mono, now),

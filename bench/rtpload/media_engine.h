@@ -4,6 +4,8 @@
 // every socket epoll reports ready (recvmmsg). Waking per tick rather than per packet keeps the
 // generator's own CPU cost and context switches low; latency uses the kernel's receive
 // timestamp, so waiting for the tick does not add to it. Endpoints 2i/2i+1 form call i.
+// An endpoint given SRTP sessions protects what it sends and unprotects what it receives, in
+// place; a packet that fails to unprotect counts as not received.
 #pragma once
 
 #include <netinet/in.h>
@@ -19,6 +21,7 @@
 #include "result.h"
 #include "rtp_packet.h"
 #include "rx_stream.h"
+#include "srtp_session.h"
 #include "unique_fd.h"
 
 namespace rtpload {
@@ -53,6 +56,9 @@ public:
 	uint16_t local_port(size_t ep) const { return eps_[ep].port; }
 	// Endpoint a sends to a_dest and b to b_dest; each receives the other's stream.
 	void pair(size_t a, size_t b, const sockaddr_in& a_dest, const sockaddr_in& b_dest);
+	// Endpoint `ep` speaks SRTP from now on: `tx` protects what it sends, `rx` unprotects
+	// what it receives (replacing any earlier sessions).
+	void set_srtp(size_t ep, SrtpSession tx, SrtpSession rx);
 
 	// (Re)starts the schedule now: every paired endpoint sends `pps` packets per second.
 	void start_pacing(double pps);
@@ -83,6 +89,8 @@ private:
 		TxStream tx;
 		uint64_t tx_window = 0;
 		RxStream rx;
+		SrtpSession srtp_tx; // empty: plain RTP
+		SrtpSession srtp_rx;
 	};
 
 	MediaEngine() = default;
@@ -92,6 +100,7 @@ private:
 	void sleep_then_receive(int64_t wake_ns);
 
 	EngineConfig cfg_;
+	size_t pkt_len_ = 0; // RTP packet as sent; SRTP adds its tag
 	std::vector<Endpoint> eps_;
 	std::vector<size_t> senders_;
 	UniqueFd epoll_;
@@ -107,7 +116,7 @@ private:
 	uint64_t skipped_ = 0;
 	Histogram latency_;
 
-	std::vector<std::vector<uint8_t>> tx_bufs_;
+	std::vector<std::vector<uint8_t>> tx_bufs_; // pkt_len_ + room for an SRTP trailer
 	std::array<iovec, kBatch> tx_iov_{};
 	std::array<mmsghdr, kBatch> tx_msgs_{};
 	std::vector<std::array<uint8_t, kRxBufLen>> rx_bufs_;

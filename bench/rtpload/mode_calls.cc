@@ -22,6 +22,7 @@ int run_calls(Context& ctx)
 	r.add("scenario", "", o.label.empty() ? "calls" : o.label);
 	r.add("calls", "calls", std::to_string(n));
 	r.add("pps", "packets/s per direction", o.pps, 0);
+	r.add("srtp", "SRTP on the caller side", o.srtp == "caller" ? o.srtp_suite : "none");
 
 	EngineConfig ec;
 	ec.local = ctx.local;

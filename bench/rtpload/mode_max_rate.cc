@@ -110,6 +110,7 @@ int run_max_rate(Context& ctx)
 	const Options& o = ctx.opt;
 	Report r("max-rate: highest lossless rate, one call, " + fixed(o.trial, 1) + " s trials");
 	r.add("scenario", "", o.label.empty() ? "max_rate" : o.label);
+	r.add("srtp", "SRTP on the caller side", o.srtp == "caller" ? o.srtp_suite : "none");
 
 	EngineConfig ec;
 	ec.local = ctx.local;

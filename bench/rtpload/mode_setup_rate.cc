@@ -19,20 +19,28 @@ int run_setup_rate(Context& ctx)
 	         " calls in flight, " + fixed(o.duration, 0) + " s");
 	r.add("scenario", "", o.label.empty() ? "setup_rate" : o.label);
 	r.add("window", "calls in flight", std::to_string(o.window));
+	r.add("srtp", "SRTP on the caller side", o.srtp == "caller" ? o.srtp_suite : "none");
 
 	std::string local = to_string(ctx.local);
 	// SDP ports only: nothing is bound or sent, so any even port in the range will do.
 	uint32_t span = static_cast<uint32_t>((o.port_max - o.port_min) / 4) * 2;
 	size_t next = 0;
+	std::string key_error;
 	auto source = [&]() -> std::optional<FlowSpec> {
 		size_t i = next++;
 		uint16_t port = static_cast<uint16_t>(o.port_min + (2 * i) % span);
+		auto key = caller_key(ctx); // with --srtp=caller, the offer carries a fresh key
+		if (!key) {
+			key_error = key.error().reason;
+			return std::nullopt;
+		}
 		return FlowSpec{i,
 		                call_ids(ctx, 1'000'000 + i),
 		                local,
 		                port,
 		                static_cast<uint16_t>(port + span),
-		                {Step::offer, Step::answer, Step::del}};
+		                {Step::offer, Step::answer, Step::del},
+		                *key};
 	};
 	uint64_t ok = 0, failed = 0;
 	std::map<std::string, uint64_t> reasons;
@@ -76,6 +84,8 @@ int run_setup_rate(Context& ctx)
 	r.add("cpu_ms_per_call", "relay CPU ms per call",
 	      ok ? 1000 * m.relay_cpu_s / static_cast<double>(ok) : std::nan(""), 3);
 	r.add("gen_cpu_pct", "generator CPU (% of one core)", 100 * m.gen_cpu_s / m.seconds, 1);
+	if (!key_error.empty())
+		r.note("stopped early: " + key_error);
 	int shown = 0;
 	for (auto& [reason, count] : reasons)
 		if (shown++ < 5)

@@ -7,10 +7,12 @@ namespace rtpload {
 namespace {
 
 BValue request(const char* command, const CallIds& ids, const std::string* sdp, bool to_tag,
-               const char* message_type)
+               const char* message_type, const std::string& transport_protocol = {})
 {
 	BValue d = BValue::dict();
 	d.add("supports", BValue::list({BValue::str("load limit")}));
+	if (!transport_protocol.empty())
+		d.add("transport-protocol", BValue::str(transport_protocol));
 	if (sdp)
 		d.add("sdp", BValue::str(*sdp));
 	d.add("call-id", BValue::str(ids.call_id));
@@ -25,9 +27,9 @@ BValue request(const char* command, const CallIds& ids, const std::string* sdp, 
 } // namespace
 
 // An initial INVITE: no to-tag yet.
-BValue make_offer(const CallIds& ids, std::string sdp)
+BValue make_offer(const CallIds& ids, std::string sdp, std::string transport_protocol)
 {
-	return request("offer", ids, &sdp, false, "sip-request");
+	return request("offer", ids, &sdp, false, "sip-request", transport_protocol);
 }
 
 // The 200 OK to that INVITE.

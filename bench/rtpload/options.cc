@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "sdes.h"
+
 namespace rtpload {
 namespace {
 
@@ -60,6 +62,11 @@ const std::vector<OptionDef>& table()
 	        {"verbose", &Options::verbose, "print every ng request and reply"},
 	        {"realtime", &Options::realtime,
 	         "run the generator SCHED_FIFO (root): open-loop load on a saturated host"},
+	        {"srtp", &Options::srtp,
+	         "none | caller: the caller offers RTP/SAVP with a fresh a=crypto key and asks for "
+	         "plain RTP/AVP towards the callee (none)"},
+	        {"srtp-suite", &Options::srtp_suite,
+	         "the suite the SRTP caller offers (AES_CM_128_HMAC_SHA1_80)"},
 	};
 	return t;
 }
@@ -126,6 +133,10 @@ Result<Options> parse_options(int argc, char** argv)
 	if (o.calls < 1 || o.pps <= 0 || o.duration <= 0 || o.payload < 24 || o.payload > 1400 ||
 	    o.window < 1 || o.port_min < 1 || o.port_max > 65535 || o.port_min > o.port_max)
 		return Error{"option out of range (see --help)"};
+	if (o.srtp != "none" && o.srtp != "caller")
+		return Error{"--srtp is none or caller"};
+	if (!find_srtp_suite(o.srtp_suite))
+		return Error{"--srtp-suite is one of " + srtp_suite_names()};
 	return o;
 }
 
@@ -137,6 +148,7 @@ void print_usage(const char* argv0)
 	       argv0);
 	for (const OptionDef& d : table())
 		printf("  --%-16s %s\n", d.name, d.help);
+	printf("\nSRTP suites: %s\n", srtp_suite_names().c_str());
 }
 
 } // namespace rtpload

@@ -36,7 +36,9 @@ struct Options {
 	long ng_timeout_ms = 1000;
 	long ng_retries = 2;
 	bool verbose = false;
-	bool realtime = false; // SCHED_FIFO: offered load independent of the relay's CPU use
+	bool realtime = false;     // SCHED_FIFO: offered load independent of the relay's CPU use
+	std::string srtp = "none"; // "caller": the caller side of every call speaks SDES-SRTP
+	std::string srtp_suite = "AES_CM_128_HMAC_SHA1_80";
 };
 
 Result<Options> parse_options(int argc, char** argv);

@@ -18,6 +18,8 @@ void RxCounters::add(const RxCounters& o)
 	header_changed += o.header_changed;
 	foreign += o.foreign;
 	wrong_source += o.wrong_source;
+	srtp_errors += o.srtp_errors;
+	srtp_replays += o.srtp_replays;
 }
 
 void RxStream::expect(const TxStream& sender, size_t payload_len)

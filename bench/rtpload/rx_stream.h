@@ -18,6 +18,11 @@ struct RxCounters {
 	uint64_t header_changed = 0; // seq, timestamp, SSRC, PT or length differ from what was sent
 	uint64_t foreign = 0;        // not rtpload's RTP, or another stream's (crossed calls)
 	uint64_t wrong_source = 0;   // from another address than the one this endpoint sends to
+	// SRTP endpoints: packets that failed srtp_unprotect and so were not received at all;
+	// `srtp_replays` the replay window refused (a duplicate, or older than the window),
+	// `srtp_errors` everything else (authentication: wrong key, corrupted packet).
+	uint64_t srtp_errors = 0;
+	uint64_t srtp_replays = 0;
 
 	void add(const RxCounters& o);
 };
@@ -32,6 +37,10 @@ public:
 	void on_packet(const RxPacket& pkt, int64_t now_ns, Histogram& latency);
 	void on_foreign() { window_.foreign++; }
 	void on_wrong_source() { window_.wrong_source++; }
+	void on_srtp_failure(bool replay)
+	{
+		(replay ? window_.srtp_replays : window_.srtp_errors)++;
+	}
 
 	bool flowing() const { return total_ > 0; }
 	const RxCounters& window() const { return window_; }

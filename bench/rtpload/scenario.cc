@@ -7,6 +7,7 @@
 #include "call_flow.h"
 #include "clock.h"
 #include "proc_stats.h"
+#include "srtp_session.h"
 #include "udp_socket.h"
 
 namespace rtpload {
@@ -17,22 +18,69 @@ CallIds call_ids(const Context& ctx, size_t call)
 	return {"rtpload-" + ctx.run_id + "-" + n, "caller-" + n, "callee-" + n};
 }
 
+Result<SdesKey> caller_key(const Context& ctx)
+{
+	if (ctx.opt.srtp != "caller")
+		return SdesKey{};
+	const SrtpSuite* suite = find_srtp_suite(ctx.opt.srtp_suite);
+	if (!suite)
+		return Error{"unknown SRTP suite " + ctx.opt.srtp_suite};
+	return random_sdes_key(*suite);
+}
+
+namespace {
+
+// The caller's two sessions: its own key for what it sends, the relay's from the answer for
+// what it receives. The answer must accept the one suite and tag offered (RFC 4568 §7.1.2).
+Result<void> key_caller(MediaEngine& engine, size_t ep, const SdesKey& mine,
+                        const std::vector<std::string>& answer_crypto)
+{
+	auto relay = parse_crypto_attribute(answer_crypto.front());
+	if (!relay)
+		return relay.error();
+	if (relay->suite != mine.suite || relay->tag != mine.tag)
+		return Error{"answer: a=crypto:" + answer_crypto.front() + " is not the offered " +
+		             std::to_string(mine.tag) + " " + mine.suite->name};
+	auto tx = SrtpSession::create(mine, SrtpSession::Direction::outbound);
+	if (!tx)
+		return tx.error();
+	auto rx = SrtpSession::create(*relay, SrtpSession::Direction::inbound);
+	if (!rx)
+		return rx.error();
+	engine.set_srtp(ep, std::move(*tx), std::move(*rx));
+	return {};
+}
+
+} // namespace
+
 CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, size_t n)
 {
 	CallSetup out;
 	int64_t t0 = mono_ns();
 	size_t next = 0;
 	std::string local = to_string(ctx.local);
+	auto fail = [&](const std::string& why) {
+		out.failed++;
+		if (out.first_error.empty())
+			out.first_error = why;
+	};
 	auto source = [&]() -> std::optional<FlowSpec> {
-		if (next == n)
-			return std::nullopt;
-		size_t k = next++;
-		return FlowSpec{k,
-		                call_ids(ctx, first + k),
-		                local,
-		                engine.local_port(2 * k),
-		                engine.local_port(2 * k + 1),
-		                {Step::offer, Step::answer}};
+		while (next < n) {
+			size_t k = next++;
+			auto key = caller_key(ctx);
+			if (!key) {
+				fail(key.error().reason);
+				continue;
+			}
+			return FlowSpec{k,
+			                call_ids(ctx, first + k),
+			                local,
+			                engine.local_port(2 * k),
+			                engine.local_port(2 * k + 1),
+			                {Step::offer, Step::answer},
+			                *key};
+		}
+		return std::nullopt;
 	};
 	auto sink = [&](const FlowSpec& f, FlowOutcome&& o) {
 		Result<sockaddr_in> to_caller_leg = Error{o.error};
@@ -45,12 +93,14 @@ CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, siz
 			to_callee_leg = parse_ipv4_endpoint(o.offer_media.addr + ":" +
 			                                    std::to_string(o.offer_media.port));
 		}
-		if (!to_caller_leg || !to_callee_leg) {
-			out.failed++;
-			if (out.first_error.empty())
-				out.first_error = to_caller_leg ? to_callee_leg.error().reason
-				                                : to_caller_leg.error().reason;
-			return;
+		if (!to_caller_leg || !to_callee_leg)
+			return fail(to_caller_leg ? to_callee_leg.error().reason
+			                          : to_caller_leg.error().reason);
+		if (f.caller_key.suite) {
+			auto keyed =
+			        key_caller(engine, 2 * f.tag, f.caller_key, o.answer_media.crypto);
+			if (!keyed)
+				return fail(keyed.error().reason);
 		}
 		engine.pair(2 * f.tag, 2 * f.tag + 1, *to_caller_leg, *to_callee_leg);
 		out.ok_calls.push_back(first + f.tag);
@@ -68,7 +118,7 @@ size_t delete_calls(Context& ctx, const std::vector<size_t>& calls, std::string&
 		if (next == calls.size())
 			return std::nullopt;
 		size_t i = calls[next++];
-		return FlowSpec{i, call_ids(ctx, i), {}, 0, 0, {Step::del}};
+		return FlowSpec{i, call_ids(ctx, i), {}, 0, 0, {Step::del}, {}};
 	};
 	auto sink = [&](const FlowSpec&, FlowOutcome&& o) {
 		if (o.ok)
@@ -139,6 +189,8 @@ void add_media_metrics(Report& r, const WindowTotals& t, const Histogram& latenc
 	r.add("header_changed", "RTP header changed by relay", std::to_string(t.rx.header_changed));
 	r.add("foreign", "foreign/crossed packets", std::to_string(t.rx.foreign));
 	r.add("wrong_source", "from unexpected source address", std::to_string(t.rx.wrong_source));
+	r.add("srtp_errors", "SRTP unprotect failures", std::to_string(t.rx.srtp_errors));
+	r.add("srtp_replays", "SRTP replays refused", std::to_string(t.rx.srtp_replays));
 	r.add("send_errors", "send errors (generator)", std::to_string(t.send_errors));
 	r.add("gen_skipped", "not sent: generator behind", std::to_string(t.skipped));
 	double offered = sent + static_cast<double>(t.skipped);

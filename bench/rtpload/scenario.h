@@ -14,6 +14,7 @@
 #include "ng_requests.h"
 #include "options.h"
 #include "report.h"
+#include "sdes.h"
 
 namespace rtpload {
 
@@ -25,6 +26,8 @@ struct Context {
 };
 
 CallIds call_ids(const Context& ctx, size_t call);
+// A fresh key for the caller's offer with --srtp=caller; without, an SdesKey with no suite.
+Result<SdesKey> caller_key(const Context& ctx);
 
 struct CallSetup {
 	std::vector<size_t> ok_calls; // call numbers, for call_ids() and delete_calls()
@@ -34,7 +37,8 @@ struct CallSetup {
 };
 
 // Offer + answer for calls first..first+n-1, call first+k using engine endpoints 2k/2k+1;
-// pairs every call that succeeded with the relay ports from the rewritten SDPs.
+// pairs every call that succeeded with the relay ports from the rewritten SDPs, and with
+// --srtp=caller gives endpoint 2k its SRTP sessions.
 CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, size_t n);
 // Deletes the given calls; returns how many deletes failed (first reason in `first_error`).
 size_t delete_calls(Context& ctx, const std::vector<size_t>& calls, std::string& first_error);

@@ -1,6 +1,7 @@
 // Minimal SDP writing and reading for rtpload.
 #include "sdp.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace rtpload {
@@ -23,7 +24,8 @@ std::string_view connection_addr(std::string_view line)
 
 } // namespace
 
-std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session_id)
+std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session_id,
+                          std::string_view crypto)
 {
 	std::string id = std::to_string(session_id);
 	std::string a(addr);
@@ -37,11 +39,12 @@ std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session
 	       "\r\n"
 	       "t=0 0\r\n"
 	       "m=audio " +
-	       std::to_string(port) +
-	       " RTP/AVP 0\r\n"
+	       std::to_string(port) + (crypto.empty() ? " RTP/AVP" : " RTP/SAVP") +
+	       " 0\r\n"
 	       "a=rtpmap:0 PCMU/8000\r\n"
 	       "a=ptime:20\r\n"
-	       "a=sendrecv\r\n";
+	       "a=sendrecv\r\n" +
+	       (crypto.empty() ? "" : "a=crypto:" + std::string(crypto) + "\r\n");
 }
 
 Result<MediaEndpoint> parse_audio_endpoint(std::string_view sdp)
@@ -67,6 +70,12 @@ Result<MediaEndpoint> parse_audio_endpoint(std::string_view sdp)
 			if (ec != std::errc() || port == 0 || port > 65535)
 				return Error{"bad port in '" + std::string(line) + "'"};
 			out.port = static_cast<uint16_t>(port);
+			std::string_view proto = p.substr(std::min(p.find(' '), p.size()));
+			while (proto.starts_with(' '))
+				proto.remove_prefix(1);
+			out.proto = proto.substr(0, proto.find(' '));
+		} else if (section == audio && line.starts_with("a=crypto:")) {
+			out.crypto.emplace_back(line.substr(9));
 		} else if (line.starts_with("c=")) {
 			if (section == audio)
 				out.addr = connection_addr(line);

@@ -1,10 +1,11 @@
-// The SDP a PCMU phone would send, and extraction of the audio address/port from the relay's
-// rewritten SDP (the only thing rtpload needs from it).
+// The SDP a PCMU phone would send, and what rtpload needs from the relay's rewritten SDP: the
+// audio address and port, its transport protocol and its a=crypto attributes.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "result.h"
 
@@ -13,12 +14,16 @@ namespace rtpload {
 struct MediaEndpoint {
 	std::string addr;
 	uint16_t port = 0;
+	std::string proto;               // "RTP/AVP", "RTP/SAVP", ...
+	std::vector<std::string> crypto; // a=crypto values (after "a=crypto:"), in order
 };
 
-std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session_id);
+// `crypto`, if not empty, makes the offer RTP/SAVP with that one a=crypto attribute.
+std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session_id,
+                          std::string_view crypto = {});
 
-// The first m=audio line's port and the connection address that applies to it (media-level
-// c= over session-level c=).
+// The first m=audio line's port and protocol, the connection address that applies to it
+// (media-level c= over session-level c=) and its a=crypto attributes.
 Result<MediaEndpoint> parse_audio_endpoint(std::string_view sdp);
 
 } // namespace rtpload

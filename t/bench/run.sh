@@ -1,6 +1,8 @@
 #!/bin/bash
 # The benchmark's reference relay (bench/floorrelay) does its job: with each I/O loop, rtpload's
 # calls get their RTP relayed both ways, every packet, on loopback; bad usage is refused.
+# rtpload's SRTP caller (--srtp=caller): a relay that does not translate fails call setup,
+# and through Debian's rtpengine, if installed, every packet arrives and unprotects.
 # Last line: "bench: N passed, N failed". Needs `make -f bench/Makefile` (make test builds it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -34,5 +36,65 @@ for io in epoll uring; do
 		tail -5 <<< "$out" | sed 's/^/    # /'
 	fi
 done
+# floorrelay echoes the caller's RTP/SAVP offer to the callee: not the translation asked for.
+"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 &
+fr=$!
+out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --calls=2 --duration=1 --srtp=caller \
+	--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
+kill $fr 2> /dev/null
+wait $fr 2> /dev/null
+if grep -q "first setup error: offer: the relay's SDP says RTP/SAVP, not RTP/AVP" <<< "$out" &&
+	grep -q ' setup_ok=0 ' <<< "$out"; then
+	ok "rtpload --srtp=caller refuses a relay that passes RTP/SAVP to the plain callee"
+else
+	bad "rtpload --srtp=caller against floorrelay: $(grep '^RESULT ' <<< "$out")"
+fi
+
+# ng_ping PORT: true once the relay there answers an ng ping (within 5 s).
+ng_ping() {
+	python3 -c '
+import socket, sys, time
+deadline = time.monotonic() + 5
+while time.monotonic() < deadline:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.2)
+        try:
+            s.sendto(b"p d7:command4:pinge", ("127.0.0.1", int(sys.argv[1])))
+            if b"pong" in s.recv(4096):
+                sys.exit(0)
+        except OSError:
+            time.sleep(0.1)
+sys.exit(1)' "$1"
+}
+
+RTPENGINE=${RTPENGINE:-$(command -v rtpengine || echo /usr/bin/rtpengine)}
+if [ -x "$RTPENGINE" ]; then
+	"$RTPENGINE" --config-file=none --table=-1 --foreground --interface=127.0.0.1 \
+		--listen-ng=127.0.0.1:2591 --port-min=43100 --port-max=43199 --log-stderr \
+		--log-level=3 --delete-delay=0 2> /dev/null &
+	re=$!
+	if ng_ping 2591; then
+		out=$("$B/rtpload" --ng=127.0.0.1:2591 --relay-pid=$re --calls=4 --duration=0.5 \
+			--warmup=0.2 --srtp=caller --port-min=53000 --port-max=53999 \
+			--relay-port-min=43100 --relay-port-max=43199 2>&1)
+		result=$(grep '^RESULT ' <<< "$out")
+		sent=$(grep -o ' sent=[0-9]*' <<< "$result" | cut -d= -f2)
+		received=$(grep -o ' received=[0-9]*' <<< "$result" | cut -d= -f2)
+		if grep -q ' not_flowing=0 ' <<< "$result" &&
+			grep -q ' srtp_errors=0 srtp_replays=0 ' <<< "$result" &&
+			[ "${sent:-0}" -gt 0 ] && [ "$sent" = "$received" ]; then
+			ok "rtpload --srtp=caller through rtpengine: every packet both ways, unprotected ($received)"
+		else
+			bad "rtpload --srtp=caller through rtpengine: ${result:-no RESULT}"
+			tail -5 <<< "$out" | sed 's/^/    # /'
+		fi
+	else
+		bad "rtpengine ($RTPENGINE) did not answer ng ping on 127.0.0.1:2591"
+	fi
+	kill $re 2> /dev/null
+	wait $re 2> /dev/null
+else
+	echo "# skip: no rtpengine ($RTPENGINE) to check rtpload's SRTP caller against"
+fi
 echo "bench: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
