@@ -2,7 +2,8 @@
 # The benchmark's reference relay (bench/floorrelay) does its job: with each I/O loop, rtpload's
 # calls get their RTP relayed both ways, every packet, on loopback; bad usage is refused.
 # rtpload's SRTP caller (--srtp=caller): a relay that does not translate fails call setup,
-# and through Debian's rtpengine, if installed, every packet arrives and unprotects.
+# and through Debian's rtpengine, if installed, and rtprelayd every packet arrives and
+# unprotects.
 # Last line: "bench: N passed, N failed". Needs `make -f bench/Makefile` (make test builds it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -67,34 +68,50 @@ while time.monotonic() < deadline:
 sys.exit(1)' "$1"
 }
 
+# srtp_through NAME PID PORT PORT_MIN PORT_MAX: four SRTP-caller calls through the relay
+# listening on PORT; every packet must arrive both ways and unprotect.
+srtp_through() {
+	local name=$1 pid=$2 port=$3 lo=$4 hi=$5
+	if ! ng_ping "$port"; then
+		bad "$name did not answer ng ping on 127.0.0.1:$port"
+		return
+	fi
+	out=$("$B/rtpload" --ng=127.0.0.1:$port --relay-pid=$pid --calls=4 --duration=0.5 \
+		--warmup=0.2 --srtp=caller --port-min=53000 --port-max=53999 \
+		--relay-port-min=$lo --relay-port-max=$hi 2>&1)
+	result=$(grep '^RESULT ' <<< "$out")
+	sent=$(grep -o ' sent=[0-9]*' <<< "$result" | cut -d= -f2)
+	received=$(grep -o ' received=[0-9]*' <<< "$result" | cut -d= -f2)
+	if grep -q ' not_flowing=0 ' <<< "$result" &&
+		grep -q ' srtp_errors=0 srtp_replays=0 ' <<< "$result" &&
+		[ "${sent:-0}" -gt 0 ] && [ "$sent" = "$received" ]; then
+		ok "rtpload --srtp=caller through $name: every packet both ways, unprotected ($received)"
+	else
+		bad "rtpload --srtp=caller through $name: ${result:-no RESULT}"
+		tail -5 <<< "$out" | sed 's/^/    # /'
+	fi
+}
+
 RTPENGINE=${RTPENGINE:-$(command -v rtpengine || echo /usr/bin/rtpengine)}
 if [ -x "$RTPENGINE" ]; then
 	"$RTPENGINE" --config-file=none --table=-1 --foreground --interface=127.0.0.1 \
 		--listen-ng=127.0.0.1:2591 --port-min=43100 --port-max=43199 --log-stderr \
 		--log-level=3 --delete-delay=0 2> /dev/null &
 	re=$!
-	if ng_ping 2591; then
-		out=$("$B/rtpload" --ng=127.0.0.1:2591 --relay-pid=$re --calls=4 --duration=0.5 \
-			--warmup=0.2 --srtp=caller --port-min=53000 --port-max=53999 \
-			--relay-port-min=43100 --relay-port-max=43199 2>&1)
-		result=$(grep '^RESULT ' <<< "$out")
-		sent=$(grep -o ' sent=[0-9]*' <<< "$result" | cut -d= -f2)
-		received=$(grep -o ' received=[0-9]*' <<< "$result" | cut -d= -f2)
-		if grep -q ' not_flowing=0 ' <<< "$result" &&
-			grep -q ' srtp_errors=0 srtp_replays=0 ' <<< "$result" &&
-			[ "${sent:-0}" -gt 0 ] && [ "$sent" = "$received" ]; then
-			ok "rtpload --srtp=caller through rtpengine: every packet both ways, unprotected ($received)"
-		else
-			bad "rtpload --srtp=caller through rtpengine: ${result:-no RESULT}"
-			tail -5 <<< "$out" | sed 's/^/    # /'
-		fi
-	else
-		bad "rtpengine ($RTPENGINE) did not answer ng ping on 127.0.0.1:2591"
-	fi
+	srtp_through rtpengine $re 2591 43100 43199
 	kill $re 2> /dev/null
 	wait $re 2> /dev/null
 else
 	echo "# skip: no rtpengine ($RTPENGINE) to check rtpload's SRTP caller against"
 fi
+
+RTPRELAYD=${RTPRELAYD:-build/rtprelayd}
+"$RTPRELAYD" --config-file=none --table=-1 --foreground --interface=127.0.0.1 \
+	--listen-ng=127.0.0.1:2592 --port-min=43200 --port-max=43299 --log-stderr \
+	--log-level=3 --delete-delay=0 2> /dev/null &
+rr=$!
+srtp_through rtprelayd $rr 2592 43200 43299
+kill $rr 2> /dev/null
+wait $rr 2> /dev/null
 echo "bench: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
