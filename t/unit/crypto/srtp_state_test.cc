@@ -5,7 +5,6 @@
 #include "crypto/srtp_state.h"
 
 #include <cppunit/extensions/HelperMacros.h>
-#include <srtp2/srtp.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "crypto/srtp_session.h"
+#include "libsrtp_once.h"
 #include "sdp/crypto.h"
 
 using namespace rtprelay;
@@ -59,6 +59,7 @@ SrtpKeying keying_for(const sdp::SrtpSuite& s, uint8_t mki_length = 0, uint32_t 
 srtp_t raw_session(const SrtpKeying& keying, std::vector<uint8_t>& key, std::vector<uint8_t>& mki,
                    bool inbound)
 {
+	CPPUNIT_ASSERT(libsrtp_ready());
 	srtp_policy_t p{};
 	std::string n(keying.srtp_suite().name);
 	if (n == "AES_CM_128_HMAC_SHA1_80")
