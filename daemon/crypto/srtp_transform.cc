@@ -124,7 +124,9 @@ Result<SrtpTransform> SrtpTransform::create(const SrtpKeying& keying, bool encry
 		Keys& k = rtcp ? t.rtcp_ : t.rtp_;
 		if (auto r = t.derive(keying, rtcp, k); !r)
 			return r.error();
-		bool clear = rtcp ? keying.unencrypted_srtcp : keying.unencrypted_srtp;
+		// RFC 7714 has no clear SRTP payload for GCM (only SRTCP's E flag), and libsrtp2
+		// encrypts it anyway: UNENCRYPTED_SRTP does nothing there.
+		bool clear = rtcp ? keying.unencrypted_srtcp : keying.unencrypted_srtp && !s.aead;
 		k.encrypt = !s.null_cipher && !clear;
 	}
 	// GCM always authenticates; UNAUTHENTICATED_SRTP drops the HMAC of SRTP only.
@@ -239,9 +241,7 @@ SrtpTransform::Outcome SrtpTransform::protect_rtp(uint8_t* packet, size_t& len, 
 	size_t n = len - header;
 	if (aead_) {
 		Iv12 iv = gcm_iv(rtp_.salt, ssrc, index);
-		Outcome o = rtp_.encrypt
-		                    ? gcm(rtp_, iv, {packet, header}, {}, payload, n, packet + len)
-		                    : gcm(rtp_, iv, {packet, len}, {}, nullptr, 0, packet + len);
+		Outcome o = gcm(rtp_, iv, {packet, header}, {}, payload, n, packet + len);
 		if (o != Outcome::kOk)
 			return o;
 		put_mki(packet + len + kGcmTag);
@@ -276,10 +276,8 @@ SrtpTransform::Outcome SrtpTransform::unprotect_rtp(uint8_t* packet, size_t& len
 		if (!mki_matches(packet + body + kGcmTag))
 			return Outcome::kAuthFailed;
 		Iv12 iv = gcm_iv(rtp_.salt, ssrc, index);
-		Outcome o = rtp_.encrypt ? gcm_open(rtp_, iv, {packet, header}, {}, packet + header,
-		                                    body - header, packet + body)
-		                         : gcm_open(rtp_, iv, {packet, body}, {}, nullptr, 0,
-		                                    packet + body);
+		Outcome o = gcm_open(rtp_, iv, {packet, header}, {}, packet + header, body - header,
+		                     packet + body);
 		if (o == Outcome::kOk)
 			len = body;
 		return o;

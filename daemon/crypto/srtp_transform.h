@@ -13,8 +13,9 @@
 //   SRTP GCM:         header (AAD) | payload (encrypted) | 16-byte tag | MKI
 //   SRTCP AES-CM:     header | payload | E||index | MKI | tag over header..index
 //   SRTCP GCM:        header | payload | 16-byte tag | E||index | MKI  (AAD: header, E||index)
-// A session parameter (RFC 4568 6.3) that turns encryption off leaves the payload clear; with
-// GCM the payload then joins the AAD, as RFC 7714 9.3 says for SRTCP.
+// A session parameter (RFC 4568 6.3) that turns encryption off leaves the payload clear; for
+// SRTCP with GCM the payload then joins the AAD (RFC 7714). GCM SRTP is always encrypted and
+// authenticated, as libsrtp2 does it: UNENCRYPTED_SRTP and UNAUTHENTICATED_SRTP do not apply.
 #pragma once
 
 #include <openssl/types.h>
