@@ -5,7 +5,9 @@
 BUILD    ?= build
 CXX      ?= g++
 CLANGXX  ?= clang++
-PKGS     := libevent json-c libnftnl libmnl libsrtp2 libcrypto
+PKGS     := libevent json-c libnftnl libmnl libcrypto
+# libsrtp2 only for the unit tests: the independent SRTP implementation ours is checked against.
+TEST_PKGS := cppunit libsrtp2
 SANITIZE ?=
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wcast-qual \
@@ -54,9 +56,9 @@ $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cppunit)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
-$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags cppunit) $(UNIT_WARNINGS)
+$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS)
 
 # The relay on loopback with the built-in defaults: ng on 127.0.0.1:2223, media on 127.0.0.1.
 run:

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "crypto/suite_check.h"
-
 namespace rtprelay::crypto {
 namespace {
 
@@ -16,7 +14,7 @@ std::vector<const sdp::CryptoAttr*> candidates(const std::vector<sdp::CryptoAttr
 {
 	std::vector<const sdp::CryptoAttr*> out;
 	for (const auto& a : offered)
-		if (a.suite && suite_usable(*a.suite) && options.allows(a.suite_name))
+		if (a.suite && options.allows(a.suite_name))
 			out.push_back(&a);
 	std::stable_sort(out.begin(), out.end(), [&options](auto* a, auto* b) {
 		return rank(options.offerer_pref, a->suite_name) <
@@ -24,7 +22,7 @@ std::vector<const sdp::CryptoAttr*> candidates(const std::vector<sdp::CryptoAttr
 	});
 	if (out.empty())
 		for (const auto& a : offered)
-			if (a.suite && suite_usable(*a.suite)) {
+			if (a.suite) {
 				out.push_back(&a);
 				break;
 			}

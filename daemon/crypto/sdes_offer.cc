@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "crypto/suite_check.h"
-
 namespace rtprelay::crypto {
 
 Result<std::vector<sdp::CryptoAttr>> offer_crypto(const std::vector<sdp::CryptoAttr>& offered,
@@ -18,8 +16,7 @@ Result<std::vector<sdp::CryptoAttr>> offer_crypto(const std::vector<sdp::CryptoA
 		next_tag = std::max(next_tag, a.tag + 1);
 		// A suite the relay cannot key is dropped (issue 13), though rtpengine passes F8
 		// on.
-		if (!a.suite || !suite_usable(*a.suite) ||
-		    (!options.nonew && !options.allows(a.suite_name)))
+		if (!a.suite || (!options.nonew && !options.allows(a.suite_name)))
 			continue;
 		out.push_back(a);
 		apply_parameters(options, out.back());
@@ -31,7 +28,7 @@ Result<std::vector<sdp::CryptoAttr>> offer_crypto(const std::vector<sdp::CryptoA
 		        std::any_of(out.begin(), out.end(), [&suite](const sdp::CryptoAttr& a) {
 			        return a.suite == &suite;
 		        });
-		if (present || !suite_usable(suite) || !options.allows(suite.name))
+		if (present || !options.allows(suite.name))
 			continue;
 		sdp::CryptoAttr a;
 		a.tag = next_tag++;

@@ -1,103 +1,30 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "crypto/srtp_session.h"
 
-#include <arpa/inet.h>
-#include <srtp2/srtp.h>
-
 #include <algorithm>
 #include <cstring>
 #include <tuple>
 #include <utility>
 
-#include "crypto/libsrtp_init.h"
-#include "crypto/suite_check.h"
 #include "util/strings.h"
 
 namespace rtprelay::crypto {
 namespace {
 
-constexpr unsigned long kReplayWindow = 128;
-static_assert(SrtpSession::kMaxTrailer == SRTP_MAX_TRAILER_LEN);
 constexpr size_t kRtpHeader = 12;
 constexpr size_t kRtcpHeader = 8;
-
-// The libsrtp2 policies of a suite. SRTCP of the _32 suites keeps the 80-bit tag (RFC 4568
-// 6.2), and the NULL cipher suites authenticate like AES-128's.
-bool set_policies(const sdp::SrtpSuite& s, srtp_crypto_policy_t& rtp, srtp_crypto_policy_t& rtcp)
-{
-	std::string_view n = s.name;
-	if (n == "AES_CM_128_HMAC_SHA1_80" || n == "AES_CM_128_HMAC_SHA1_32") {
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtcp);
-	} else if (n == "AES_192_CM_HMAC_SHA1_80" || n == "AES_192_CM_HMAC_SHA1_32") {
-		srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&rtcp);
-	} else if (n == "AES_256_CM_HMAC_SHA1_80" || n == "AES_256_CM_HMAC_SHA1_32") {
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&rtcp);
-	} else if (n == "AEAD_AES_128_GCM") {
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&rtcp);
-	} else if (n == "AEAD_AES_256_GCM") {
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(&rtcp);
-	} else if (n == "NULL_HMAC_SHA1_80" || n == "NULL_HMAC_SHA1_32") {
-		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtcp);
-	} else {
-		return false;
-	}
-	rtp = rtcp;
-	rtp.auth_tag_len = s.tag_bytes;
-	return true;
-}
-
-// The policy for `keying`, pointing into the caller's key and MKI buffers. A sequence number
-// the sender has used is never protected again (allow_repeat_tx off): a relay only forwards,
-// and a party that reuses one with another payload would otherwise make the relay reuse
-// keystream.
-struct Policy {
-	srtp_policy_t policy{};
-	srtp_master_key_t master{};
-	srtp_master_key_t* masters[1] = {&master};
-
-	Policy(const SrtpKeying& keying, uint8_t* key, uint8_t* mki)
-	{
-		set_policies(keying.srtp_suite(), policy.rtp, policy.rtcp);
-		if (keying.mki_length) {
-			master.key = key;
-			master.mki_id = mki;
-			master.mki_size = keying.mki_length;
-			policy.keys = masters;
-			policy.num_master_keys = 1;
-		} else {
-			policy.key = key;
-		}
-		policy.window_size = kReplayWindow;
-		// The session parameters take a service away (RFC 4568 6.3.1-6.3.3).
-		auto without = [](srtp_crypto_policy_t& c, srtp_sec_serv_t service) {
-			c.sec_serv = static_cast<srtp_sec_serv_t>(c.sec_serv & ~service);
-		};
-		if (keying.unencrypted_srtp)
-			without(policy.rtp, sec_serv_conf);
-		if (keying.unauthenticated_srtp)
-			without(policy.rtp, sec_serv_auth);
-		if (keying.unencrypted_srtcp)
-			without(policy.rtcp, sec_serv_conf);
-	}
-};
-
-SrtpSession::Verdict verdict(srtp_err_status_t status)
-{
-	switch (status) {
-	case srtp_err_status_ok: return SrtpSession::Verdict::kOk;
-	case srtp_err_status_auth_fail: return SrtpSession::Verdict::kAuthFailed;
-	case srtp_err_status_replay_fail:
-	case srtp_err_status_replay_old: return SrtpSession::Verdict::kReplay;
-	case srtp_err_status_key_expired: return SrtpSession::Verdict::kKeyExpired;
-	default: return SrtpSession::Verdict::kMalformed;
-	}
-}
+constexpr size_t kMaxMki = 128;
+constexpr uint64_t kMaxIndex = (uint64_t{1} << 48) - 1;      // SRTP (RFC 3711 3.3.1)
+constexpr uint64_t kMaxSrtcpIndex = (uint64_t{1} << 31) - 1; // SRTCP (RFC 3711 3.4)
 
 uint32_t read32(const uint8_t* p)
 {
-	uint32_t v;
-	memcpy(&v, p, sizeof v);
-	return ntohl(v);
+	return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+
+uint16_t seq_of(const uint8_t* packet)
+{
+	return static_cast<uint16_t>(packet[2] << 8 | packet[3]);
 }
 
 Error suite_error(const sdp::SrtpSuite& s, const char* what)
@@ -106,12 +33,19 @@ Error suite_error(const sdp::SrtpSuite& s, const char* what)
 	                       s.name.data(), what)};
 }
 
+SrtpSession::Verdict verdict(SrtpTransform::Outcome o)
+{
+	switch (o) {
+	case SrtpTransform::Outcome::kOk: return SrtpSession::Verdict::kOk;
+	case SrtpTransform::Outcome::kAuthFailed: return SrtpSession::Verdict::kAuthFailed;
+	default: return SrtpSession::Verdict::kMalformed;
+	}
+}
+
 } // namespace
 
 Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction direction)
 {
-	if (!libsrtp_ready())
-		return Error{"libsrtp2 failed to initialise"};
 	if (keying.suite >= sdp::srtp_suites().size())
 		return Error{"unknown SRTP suite"};
 	const sdp::SrtpSuite& suite = keying.srtp_suite();
@@ -119,24 +53,12 @@ Result<SrtpSession> SrtpSession::create(const SrtpKeying& keying, Direction dire
 		return Error{strprintf("%.*s needs %u bytes of key and salt, got %u",
 		                       static_cast<int>(suite.name.size()), suite.name.data(),
 		                       suite.key_bytes + suite.salt_bytes, keying.length)};
-	srtp_crypto_policy_t probe{};
-	if (!set_policies(suite, probe, probe) || !suite_usable(suite))
-		return suite_error(suite, "not supported by this libsrtp2");
-	if (keying.mki_length > SRTP_MAX_MKI_LEN)
+	if (keying.mki_length > kMaxMki)
 		return suite_error(suite, "MKI longer than 128 bytes");
-	SrtpSession session(keying);
-	// The MKI value, big-endian in mki_length bytes (RFC 4568 6.1).
-	for (size_t i = 0; i < keying.mki_length && i < 4; i++)
-		session.mki_[keying.mki_length - 1 - i] =
-		        static_cast<uint8_t>(keying.mki >> (8 * i));
-	Policy p(keying, session.keying_.master.data(), session.mki_.data());
-	p.policy.ssrc.type =
-	        direction == Direction::kInbound ? ssrc_any_inbound : ssrc_any_outbound;
-	srtp_t ctx = nullptr;
-	if (srtp_create(&ctx, &p.policy) != srtp_err_status_ok)
-		return suite_error(suite, "libsrtp2 refused the session");
-	session.ctx_ = ctx;
-	return session;
+	auto xform = SrtpTransform::create(keying, direction == Direction::kOutbound);
+	if (!xform)
+		return suite_error(suite, xform.error().reason.c_str());
+	return SrtpSession(keying, std::move(*xform));
 }
 
 Result<SrtpSession> SrtpSession::create(const sdp::SrtpSuite& suite,
@@ -152,8 +74,8 @@ Result<SrtpSession> SrtpSession::create(const sdp::SrtpSuite& suite,
 }
 
 SrtpSession::SrtpSession(SrtpSession&& other) noexcept
-    : keying_(other.keying_), ctx_(std::exchange(other.ctx_, nullptr)), mki_(other.mki_),
-      tracked_(other.tracked_), tracked_count_(other.tracked_count_), uses_(other.uses_)
+    : keying_(other.keying_), xform_(std::move(other.xform_)), tracked_(other.tracked_),
+      tracked_count_(other.tracked_count_), uses_(other.uses_)
 {
 	explicit_bzero(other.keying_.master.data(), other.keying_.master.size());
 }
@@ -161,11 +83,8 @@ SrtpSession::SrtpSession(SrtpSession&& other) noexcept
 SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
 {
 	if (this != &other) {
-		if (ctx_)
-			srtp_dealloc(ctx_);
 		keying_ = other.keying_;
-		ctx_ = std::exchange(other.ctx_, nullptr);
-		mki_ = other.mki_;
+		xform_ = std::move(other.xform_);
 		tracked_ = other.tracked_;
 		tracked_count_ = other.tracked_count_;
 		uses_ = other.uses_;
@@ -174,33 +93,25 @@ SrtpSession& SrtpSession::operator=(SrtpSession&& other) noexcept
 	return *this;
 }
 
-SrtpSession::~SrtpSession()
-{
-	if (ctx_)
-		srtp_dealloc(ctx_); // libsrtp2 wipes the session keys; keying_ wipes the master
-}
+SrtpSession::~SrtpSession() = default; // the transform wipes the session keys, keying_ the master
 
 std::optional<uint32_t> SrtpSession::roc(uint32_t ssrc) const
 {
-	for (size_t i = 0; i < tracked_count_; i++)
-		if (tracked_[i].ssrc == ssrc && tracked_[i].resumed)
-			return tracked_[i].roc_from; // libsrtp2 has it only for the next packet
-	uint32_t value = 0;
-	if (srtp_get_stream_roc(ctx_, ssrc, &value) != srtp_err_status_ok)
-		return std::nullopt;
-	return value;
+	for (size_t i = 0; i < tracked_count_; i++) {
+		const Tracked& t = tracked_[i];
+		if (t.ssrc != ssrc)
+			continue;
+		if (t.resumed)
+			return t.roc_from;
+		return t.rtp.empty() ? 0 : static_cast<uint32_t>(t.rtp.highest() >> 16);
+	}
+	return std::nullopt;
 }
 
 Result<void> SrtpSession::resume(const SrtpSsrcState& from)
 {
 	if (find(from.ssrc))
 		return Error{strprintf("SSRC %u already has packets here", from.ssrc)};
-	Policy p(keying_, keying_.master.data(), mki_.data());
-	p.policy.ssrc.type = ssrc_specific;
-	p.policy.ssrc.value = from.ssrc;
-	if (auto status = srtp_add_stream(ctx_, &p.policy); status != srtp_err_status_ok)
-		return Error{strprintf("cannot resume SSRC %u: libsrtp2 error %d", from.ssrc,
-		                       static_cast<int>(status))};
 	Tracked& t = make_room(from.ssrc);
 	t.highest_seq = from.highest_seq;
 	t.have_seq = true;
@@ -222,8 +133,8 @@ SrtpState SrtpSession::state() const
 	return s;
 }
 
-// Whether the packet may go to libsrtp2 at all: long enough for its header, and the key not
-// past its lifetime. Reads its SSRC.
+// Whether the packet may go to the transform at all: long enough for its header, and the key
+// not past its lifetime. Reads its SSRC.
 SrtpSession::Verdict SrtpSession::admit(const uint8_t* packet, size_t len, bool rtcp,
                                         uint32_t& ssrc) const
 {
@@ -243,8 +154,8 @@ SrtpSession::Tracked* SrtpSession::find(uint32_t ssrc)
 	return nullptr;
 }
 
-// A slot for a new SSRC: a free one, else the least valuable one's, whose libsrtp2 stream
-// goes. Not on the packet path of an established stream: only a new SSRC gets here.
+// A slot for a new SSRC: a free one, else the least valuable one's. Not on the packet path of
+// an established stream: only a new SSRC gets here.
 SrtpSession::Tracked& SrtpSession::make_room(uint32_t ssrc)
 {
 	Tracked* t = nullptr;
@@ -259,47 +170,102 @@ SrtpSession::Tracked& SrtpSession::make_room(uint32_t ssrc)
 		                       [&worth](const Tracked& a, const Tracked& b) {
 			                       return worth(a) < worth(b);
 		                       });
-		srtp_remove_stream(ctx_, htonl(t->ssrc));
 	}
-	*t = Tracked{ssrc, 0, uses_, 0, false, false, 0};
+	*t = Tracked{ssrc, 0, uses_, 0, false, false, 0, {}, {}};
 	return *t;
 }
 
-// A resumed SSRC's packet: its rollover counter from the highest index the other session
-// reached (RFC 3711 3.3.1), handed to libsrtp2 for this packet.
-void SrtpSession::estimate_roc(uint32_t ssrc, const uint8_t* packet, bool rtcp)
+// The packet index of sequence number `seq` (RFC 3711 3.3.1): its rollover counter guessed
+// from the highest index this SSRC reached here, or from the one a resumed SSRC came with. A
+// new SSRC starts at rollover 0, and the guess never goes below 0 (as libsrtp2's: a stream's
+// first packets may come in any order).
+uint64_t SrtpSession::estimate_index(const Tracked* t, uint16_t seq)
 {
-	Tracked* t = find(ssrc);
-	if (!t || !t->resumed || rtcp)
-		return;
-	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	uint32_t roc = t->roc_from;
-	if (t->highest_seq < 32768) {
-		if (seq - t->highest_seq > 32768 && roc > 0)
+	if (!t || (t->rtp.empty() && !t->resumed))
+		return seq;
+	uint64_t highest =
+	        t->rtp.empty() ? (uint64_t{t->roc_from} << 16 | t->highest_seq) : t->rtp.highest();
+	uint64_t roc = highest >> 16;
+	auto s_l = static_cast<uint16_t>(highest);
+	if (s_l < 32768) {
+		if (seq - s_l > 32768 && roc > 0)
 			roc--;
-	} else if (t->highest_seq - 32768 > seq) {
+	} else if (s_l - 32768 > seq) {
 		roc++;
 	}
-	srtp_set_stream_roc(ctx_, ssrc, roc);
+	return roc << 16 | seq;
 }
 
-// After a packet of `ssrc` went through: its highest sequence number and its use, in a slot
-// made for it if it is new.
-void SrtpSession::track(uint32_t ssrc, const uint8_t* packet, bool rtcp)
+// Whether `index` may be used: not seen, nor older than the replay window (a resumed SSRC has
+// no window yet), and inside the key's 2^48 packets.
+SrtpSession::Verdict SrtpSession::check_rtp(const Tracked* t, uint64_t index)
+{
+	if (index > kMaxIndex)
+		return Verdict::kKeyExpired;
+	if (t && t->rtp.check(index) != ReplayWindow::Check::kNew)
+		return Verdict::kReplay;
+	return Verdict::kOk;
+}
+
+// After a packet of `ssrc` (tracked in `t`, or not yet) went through: its use counted, in a
+// slot made for it if it is new.
+SrtpSession::Tracked& SrtpSession::track(uint32_t ssrc, Tracked* t)
 {
 	uses_++;
-	auto seq = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-	Tracked* t = find(ssrc);
 	if (!t)
 		t = &make_room(ssrc);
 	t->last_use = uses_;
 	t->packets++;
-	if (rtcp)
-		return;
-	t->resumed = false;
-	if (!t->have_seq || static_cast<int16_t>(static_cast<uint16_t>(seq - t->highest_seq)) > 0)
-		t->highest_seq = seq;
-	t->have_seq = true;
+	return *t;
+}
+
+// SRTP one way or the other: the index checked against the SSRC's window before the
+// transform, and added to it after.
+SrtpSession::Verdict SrtpSession::pass_rtp(uint8_t* packet, size_t& len, uint32_t ssrc,
+                                           bool outbound)
+{
+	Tracked* t = find(ssrc);
+	uint64_t i = estimate_index(t, seq_of(packet));
+	if (Verdict v = check_rtp(t, i); v != Verdict::kOk)
+		return v;
+	auto o = outbound ? xform_.protect_rtp(packet, len, i)
+	                  : xform_.unprotect_rtp(packet, len, i);
+	if (o != SrtpTransform::Outcome::kOk)
+		return verdict(o);
+	Tracked& done = track(ssrc, t);
+	done.rtp.add(i);
+	done.resumed = false;
+	done.have_seq = true;
+	done.highest_seq = static_cast<uint16_t>(done.rtp.highest());
+	return Verdict::kOk;
+}
+
+// The SRTCP index counts from 0 per SSRC (RFC 3711 3.4); past 2^31 - 1 the key is spent.
+SrtpSession::Verdict SrtpSession::protect_rtcp(uint8_t* packet, size_t& len, uint32_t ssrc)
+{
+	Tracked* t = find(ssrc);
+	uint64_t index = t && !t->rtcp.empty() ? t->rtcp.highest() + 1 : 0;
+	if (index > kMaxSrtcpIndex)
+		return Verdict::kKeyExpired;
+	if (auto o = xform_.protect_rtcp(packet, len, static_cast<uint32_t>(index));
+	    o != SrtpTransform::Outcome::kOk)
+		return verdict(o);
+	track(ssrc, t).rtcp.add(index);
+	return Verdict::kOk;
+}
+
+SrtpSession::Verdict SrtpSession::unprotect_rtcp(uint8_t* packet, size_t& len, uint32_t ssrc)
+{
+	uint32_t index = 0;
+	if (!xform_.srtcp_index(packet, len, index))
+		return Verdict::kMalformed;
+	Tracked* t = find(ssrc);
+	if (t && t->rtcp.check(index) != ReplayWindow::Check::kNew)
+		return Verdict::kReplay;
+	if (auto o = xform_.unprotect_rtcp(packet, len); o != SrtpTransform::Outcome::kOk)
+		return verdict(o);
+	track(ssrc, t).rtcp.add(index);
+	return Verdict::kOk;
 }
 
 SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t capacity, bool rtcp)
@@ -309,16 +275,7 @@ SrtpSession::Verdict SrtpSession::protect(uint8_t* packet, size_t& len, size_t c
 		return Verdict::kMalformed;
 	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
 		return v;
-	estimate_roc(ssrc, packet, rtcp);
-	int n = static_cast<int>(len);
-	unsigned use_mki = keying_.mki_length ? 1 : 0;
-	srtp_err_status_t status = rtcp ? srtp_protect_rtcp_mki(ctx_, packet, &n, use_mki, 0)
-	                                : srtp_protect_mki(ctx_, packet, &n, use_mki, 0);
-	if (status != srtp_err_status_ok)
-		return verdict(status);
-	track(ssrc, packet, rtcp);
-	len = static_cast<size_t>(n);
-	return Verdict::kOk;
+	return rtcp ? protect_rtcp(packet, len, ssrc) : pass_rtp(packet, len, ssrc, true);
 }
 
 SrtpSession::Verdict SrtpSession::unprotect(uint8_t* packet, size_t& len, bool rtcp)
@@ -326,16 +283,7 @@ SrtpSession::Verdict SrtpSession::unprotect(uint8_t* packet, size_t& len, bool r
 	uint32_t ssrc = 0;
 	if (Verdict v = admit(packet, len, rtcp, ssrc); v != Verdict::kOk)
 		return v;
-	estimate_roc(ssrc, packet, rtcp);
-	int n = static_cast<int>(len);
-	unsigned use_mki = keying_.mki_length ? 1 : 0;
-	srtp_err_status_t status = rtcp ? srtp_unprotect_rtcp_mki(ctx_, packet, &n, use_mki)
-	                                : srtp_unprotect_mki(ctx_, packet, &n, use_mki);
-	if (status != srtp_err_status_ok)
-		return verdict(status);
-	track(ssrc, packet, rtcp);
-	len = static_cast<size_t>(n);
-	return Verdict::kOk;
+	return rtcp ? unprotect_rtcp(packet, len, ssrc) : pass_rtp(packet, len, ssrc, false);
 }
 
 } // namespace rtprelay::crypto

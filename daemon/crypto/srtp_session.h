@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One direction of SRTP for one stream: a libsrtp2 session that protects what the relay sends
-// or unprotects what it receives, RTP and RTCP, for one SDES suite and master key (with its MKI
-// and lifetime). Made when signalling completes (never on the packet path); protect/unprotect
-// work in place, without allocating, and return a verdict the forwarder counts.
+// One direction of SRTP for one stream: protects what the relay sends or unprotects what it
+// receives, RTP and RTCP, for one SDES suite and master key (with its MKI and lifetime). Made
+// when signalling completes (never on the packet path); protect/unprotect work in place,
+// without allocating, and return a verdict the forwarder counts. The cryptography is
+// SrtpTransform's; this keeps the per-SSRC state of RFC 3711 3.3: the rollover counter,
+// estimated from the highest index seen (3.3.1), and a 128-packet replay window (3.3.2) for
+// SRTP and one for SRTCP. An outbound index already used is refused like a replay: a relay
+// only forwards, and a party that reuses one with another payload would otherwise make the
+// relay reuse keystream.
 //
-// libsrtp2 keeps a stream per SSRC, made on the first packet that authenticates (inbound) or
-// that is sent (outbound). A plain-RTP party can send any number of SSRCs, so the session
-// tracks at most SrtpState::kMaxSsrcs of them and, past that, drops the one that matters
-// least: not one whose sequence numbers wrapped (its rollover counter would be lost), else
-// the one with the fewest packets, so a stranger spraying SSRCs evicts only its own. Memory
-// stays bounded whatever arrives. The tracking also gives each SSRC's highest sequence number
-// for state(), the hand-over to and from the kernel.
+// An SSRC gets its state on the first packet that authenticates (inbound) or that is sent
+// (outbound). A plain-RTP party can send any number of SSRCs, so the session tracks at most
+// SrtpState::kMaxSsrcs of them and, past that, drops the one that matters least: not one
+// whose sequence numbers wrapped (its rollover counter would be lost), else the one with the
+// fewest packets, so a stranger spraying SSRCs evicts only its own. Memory stays bounded
+// whatever arrives. The tracking also gives each SSRC's highest sequence number for state(),
+// the hand-over to and from the kernel.
 #pragma once
 
 #include <array>
@@ -18,12 +23,13 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 
+#include "crypto/replay_window.h"
 #include "crypto/srtp_state.h"
+#include "crypto/srtp_transform.h"
 #include "sdp/crypto.h"
 #include "util/result.h"
-
-struct srtp_ctx_t_;
 
 namespace rtprelay::crypto {
 
@@ -32,8 +38,9 @@ public:
 	enum class Direction { kInbound, kOutbound };
 	enum class Verdict { kOk, kAuthFailed, kReplay, kMalformed, kKeyExpired };
 
-	// Room protect() may add after a packet (authentication tag and MKI).
-	static constexpr size_t kMaxTrailer = 16 + 128;
+	// Room protect() may add after a packet: the SRTCP index, the longest authentication tag
+	// (GCM's) and the longest MKI.
+	static constexpr size_t kMaxTrailer = 4 + 16 + 128;
 
 	static Result<SrtpSession> create(const SrtpKeying& keying, Direction direction);
 	// `key_salt`: the master key followed by the master salt, of the suite's lengths.
@@ -73,18 +80,26 @@ private:
 		bool have_seq;     // highest_seq is known (RTCP carries none)
 		bool resumed;      // no packet through yet: its ROC comes from roc_from
 		uint32_t roc_from; // the rollover counter of highest_seq, while resumed
+		ReplayWindow rtp;  // SRTP packet indices (ROC * 2^16 + SEQ)
+		ReplayWindow rtcp; // SRTCP indices
 	};
 
-	explicit SrtpSession(const SrtpKeying& keying) : keying_(keying) {}
+	SrtpSession(const SrtpKeying& keying, SrtpTransform&& xform)
+	    : keying_(keying), xform_(std::move(xform))
+	{
+	}
 	Verdict admit(const uint8_t* packet, size_t len, bool rtcp, uint32_t& ssrc) const;
 	Tracked* find(uint32_t ssrc);
 	Tracked& make_room(uint32_t ssrc);
-	void estimate_roc(uint32_t ssrc, const uint8_t* packet, bool rtcp);
-	void track(uint32_t ssrc, const uint8_t* packet, bool rtcp);
+	static uint64_t estimate_index(const Tracked* t, uint16_t seq);
+	static Verdict check_rtp(const Tracked* t, uint64_t index);
+	Tracked& track(uint32_t ssrc, Tracked* t);
+	Verdict pass_rtp(uint8_t* packet, size_t& len, uint32_t ssrc, bool outbound);
+	Verdict protect_rtcp(uint8_t* packet, size_t& len, uint32_t ssrc);
+	Verdict unprotect_rtcp(uint8_t* packet, size_t& len, uint32_t ssrc);
 
-	SrtpKeying keying_; // libsrtp2 needs the master key again for each stream resume() adds
-	srtp_ctx_t_* ctx_ = nullptr;
-	std::array<uint8_t, 128> mki_{}; // the MKI as it goes on the wire
+	SrtpKeying keying_; // for state()
+	SrtpTransform xform_;
 	std::array<Tracked, SrtpState::kMaxSsrcs> tracked_{};
 	size_t tracked_count_ = 0;
 	uint64_t uses_ = 0; // packets protected or unprotected, against the key's lifetime

@@ -5,7 +5,6 @@
 #include "crypto/srtp_state.h"
 
 #include <cppunit/extensions/HelperMacros.h>
-#include <srtp2/srtp.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "crypto/srtp_session.h"
+#include "libsrtp_once.h"
 #include "sdp/crypto.h"
 
 using namespace rtprelay;
@@ -59,6 +59,7 @@ SrtpKeying keying_for(const sdp::SrtpSuite& s, uint8_t mki_length = 0, uint32_t 
 srtp_t raw_session(const SrtpKeying& keying, std::vector<uint8_t>& key, std::vector<uint8_t>& mki,
                    bool inbound)
 {
+	CPPUNIT_ASSERT(libsrtp_ready());
 	srtp_policy_t p{};
 	std::string n(keying.srtp_suite().name);
 	if (n == "AES_CM_128_HMAC_SHA1_80")
@@ -68,6 +69,16 @@ srtp_t raw_session(const SrtpKeying& keying, std::vector<uint8_t>& key, std::vec
 	else
 		CPPUNIT_FAIL("no raw policy for " + n);
 	p.rtcp = p.rtp;
+	// RFC 4568 6.3's session parameters take a service away.
+	auto without = [](srtp_crypto_policy_t& c, srtp_sec_serv_t service) {
+		c.sec_serv = static_cast<srtp_sec_serv_t>(c.sec_serv & ~service);
+	};
+	if (keying.unencrypted_srtp)
+		without(p.rtp, sec_serv_conf);
+	if (keying.unauthenticated_srtp)
+		without(p.rtp, sec_serv_auth);
+	if (keying.unencrypted_srtcp)
+		without(p.rtcp, sec_serv_conf);
 	key.assign(keying.key_salt().begin(), keying.key_salt().end());
 	srtp_master_key_t master{};
 	master.key = key.data();
@@ -121,6 +132,8 @@ class SrtpStateTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(mki_interoperates_with_libsrtp2);
 	CPPUNIT_TEST(mki_of_srtcp_interoperates_with_libsrtp2);
 	CPPUNIT_TEST(wrong_mki_is_refused);
+	CPPUNIT_TEST(session_parameters_interoperate_with_libsrtp2);
+	CPPUNIT_TEST(unauthenticated_srtp_carries_no_tag);
 	CPPUNIT_TEST(key_expires_after_its_lifetime);
 	CPPUNIT_TEST(inbound_key_expires_too);
 	CPPUNIT_TEST(only_the_most_recent_ssrcs_are_tracked);
@@ -267,6 +280,111 @@ public:
 			q[mki_end - 1] ^= 0x01;
 			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(q.data(), len, false) == V::kOk);
 		}
+	}
+
+	// UNENCRYPTED_SRTP and UNENCRYPTED_SRTCP against libsrtp2 with the same service taken
+	// away, both ways, RTP and RTCP; an unencrypted payload is clear on the wire.
+	// UNAUTHENTICATED_SRTP is checked on its layout (RFC 3711: no tag) and between our own
+	// sessions only: libsrtp2 2.5 strips a tag its own protect never added (and then finds
+	// no MKI), so it is no reference there.
+	void session_parameters_interoperate_with_libsrtp2()
+	{
+		struct Case {
+			const char* suite;
+			bool enc_rtp, enc_rtcp, unauth; // the parameters set
+		};
+		const std::vector<Case> cases = {
+		        {"AES_CM_128_HMAC_SHA1_80", true, false, false},
+		        {"AES_CM_128_HMAC_SHA1_80", false, true, false},
+		        {"AES_CM_128_HMAC_SHA1_80", true, true, false},
+		        {"AEAD_AES_128_GCM", false, true, false},
+		        {"AEAD_AES_128_GCM", true, false, false},
+		};
+		for (const Case& c : cases) {
+			std::string name = std::string(c.suite) +
+			                   (c.enc_rtp ? " UNENCRYPTED_SRTP" : "") +
+			                   (c.enc_rtcp ? " UNENCRYPTED_SRTCP" : "") +
+			                   (c.unauth ? " UNAUTHENTICATED_SRTP" : "");
+			SrtpKeying k = keying_for(suite_named(c.suite), 1, 5);
+			k.unencrypted_srtp = c.enc_rtp;
+			k.unencrypted_srtcp = c.enc_rtcp;
+			k.unauthenticated_srtp = c.unauth;
+			auto out = SrtpSession::create(k, Dir::kOutbound);
+			auto in = SrtpSession::create(k, Dir::kInbound);
+			CPPUNIT_ASSERT_MESSAGE(name, out && in);
+			std::vector<uint8_t> key, mki = {5};
+			srtp_t raw_in = raw_session(k, key, mki, true);
+			srtp_t raw_out = raw_session(k, key, mki, false);
+
+			auto plain = rtp_packet(40);
+			auto p = plain;
+			size_t len = kRtpLen;
+			CPPUNIT_ASSERT_MESSAGE(name, out->protect(p.data(), len, p.size(), false) ==
+			                                     V::kOk);
+			bool clear =
+			        c.enc_rtp && !suite_named(c.suite).aead; // GCM: always encrypted
+			CPPUNIT_ASSERT_MESSAGE(
+			        name, (memcmp(p.data(), plain.data(), kRtpLen) == 0) == clear);
+			int n = static_cast<int>(len);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, srtp_err_status_ok,
+			                             srtp_unprotect_mki(raw_in, p.data(), &n, 1));
+			CPPUNIT_ASSERT_MESSAGE(
+			        name, n == static_cast<int>(kRtpLen) &&
+			                      memcmp(p.data(), plain.data(), kRtpLen) == 0);
+			p = plain;
+			n = static_cast<int>(kRtpLen);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, srtp_err_status_ok,
+			                             srtp_protect_mki(raw_out, p.data(), &n, 1, 0));
+			len = static_cast<size_t>(n);
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(p.data(), len, false) == V::kOk);
+			CPPUNIT_ASSERT_MESSAGE(
+			        name,
+			        len == kRtpLen && memcmp(p.data(), plain.data(), kRtpLen) == 0);
+
+			auto r = rtcp_packet();
+			len = 8;
+			CPPUNIT_ASSERT_MESSAGE(name, out->protect(r.data(), len, r.size(), true) ==
+			                                     V::kOk);
+			n = static_cast<int>(len);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			        name, srtp_err_status_ok,
+			        srtp_unprotect_rtcp_mki(raw_in, r.data(), &n, 1));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, 8, n);
+			r = rtcp_packet();
+			n = 8;
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			        name, srtp_err_status_ok,
+			        srtp_protect_rtcp_mki(raw_out, r.data(), &n, 1, 0));
+			len = static_cast<size_t>(n);
+			CPPUNIT_ASSERT_MESSAGE(name, in->unprotect(r.data(), len, true) == V::kOk);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, size_t{8}, len);
+			srtp_dealloc(raw_in);
+			srtp_dealloc(raw_out);
+		}
+	}
+
+	void unauthenticated_srtp_carries_no_tag()
+	{
+		SrtpKeying k = keying_for(suite_named("AES_CM_128_HMAC_SHA1_80"), 1, 5);
+		k.unauthenticated_srtp = true;
+		auto out = SrtpSession::create(k, Dir::kOutbound);
+		auto in = SrtpSession::create(k, Dir::kInbound);
+		CPPUNIT_ASSERT(out && in);
+		auto plain = rtp_packet(9);
+		auto p = plain;
+		size_t len = kRtpLen;
+		CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == V::kOk);
+		CPPUNIT_ASSERT_EQUAL(kRtpLen + 1, len); // the MKI, no tag
+		CPPUNIT_ASSERT(mki_at(p, kRtpLen, {5}));
+		CPPUNIT_ASSERT(memcmp(p.data() + 12, plain.data() + 12, kPayload) != 0);
+		CPPUNIT_ASSERT(in->unprotect(p.data(), len, false) == V::kOk);
+		CPPUNIT_ASSERT(len == kRtpLen && memcmp(p.data(), plain.data(), kRtpLen) == 0);
+		// SRTCP keeps its tag (RFC 4568 6.3.3 is about SRTP only).
+		auto r = rtcp_packet();
+		len = 8;
+		CPPUNIT_ASSERT(out->protect(r.data(), len, r.size(), true) == V::kOk);
+		CPPUNIT_ASSERT_EQUAL(size_t{8 + 4 + 1 + 10}, len);
+		CPPUNIT_ASSERT(in->unprotect(r.data(), len, true) == V::kOk);
 	}
 
 	void key_expires_after_its_lifetime()
