@@ -2,7 +2,7 @@
 // One direction of SRTP for one stream as plain, fixed-width data: the keying signalling
 // settled on, and how far each SSRC has come (rollover counter and highest sequence number,
 // RFC 3711 3.3.1). No pointers and no heap, so that it can be handed to the kernel module and
-// read back from it (issue 16) as it is handed to libsrtp2 now. Key material is wiped when a
+// read back from it (issue 16) as it is handed to SrtpSession now. Key material is wiped when a
 // value goes.
 #pragma once
 

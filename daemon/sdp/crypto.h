@@ -34,7 +34,7 @@ std::span<const SrtpSuite> srtp_suites();
 const SrtpSuite* find_srtp_suite(std::string_view name); // case-sensitive, as RFC 4568
 
 // One key of an a=crypto line. The material lives in a fixed array (no heap), ready to be
-// handed to libsrtp2 and, later, to the kernel module; it is wiped when the value goes.
+// handed to the SRTP sessions and, later, to the kernel module; it is wiped when the value goes.
 struct CryptoKey {
 	static constexpr size_t kMaxMaterial = 46; // AES-256: 32-byte key + 14-byte salt
 
