@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 build-essential g++ make pkg-config git
 libevent-dev libjson-c-dev libssl-dev libsrtp2-dev libhiredis-dev
-libnftnl-dev libmnl-dev libinih-dev liburing-dev
+libnftnl-dev libmnl-dev libinih-dev liburing-dev libsystemd-dev
 libcppunit-dev
 clang libclang-rt-14-dev clang-format clang-tidy
 python3 netcat-openbsd procps

@@ -9,14 +9,17 @@
 #   python3           the test runner (standard library, plus ctypes for libsrtp2)
 #   libsrtp2-1        libsrtp2.so.1: the SRTP call's caller and the interop tests' phones
 #                     (t/integration/srtp.py), an SRTP stack that is not the relay's
+#   rtpengine-utils   rtpengine-ctl: Debian's CLI client, run against rtprelayd's --listen-cli
+#   prometheus        promtool, which checks what GET /metrics serves
+#   tmux              a terminal for the test of `rtprelay-ctl top`
 #
 # Packages installed here must not start as services: Debian's rtpengine-daemon would listen
-# for ng on localhost:2223, rtprelayd's default port, and kamailio on 5060. While installing,
-# a policy-rc.d (when none exists) keeps them from starting, and on a systemd machine the two
-# units this script installed are disabled.
+# for ng on localhost:2223, rtprelayd's default port, kamailio on 5060, prometheus on 9090.
+# While installing, a policy-rc.d (when none exists) keeps them from starting, and on a
+# systemd machine the three units this script installed are disabled.
 set -eu
 
-PACKAGES="kamailio sip-tester rtpengine-daemon python3 libsrtp2-1"
+PACKAGES="kamailio sip-tester rtpengine-daemon python3 libsrtp2-1 rtpengine-utils prometheus tmux"
 QUIET=false
 [ "${1:-}" = "--quiet" ] && QUIET=true
 
@@ -57,7 +60,7 @@ if [ -n "$missing" ]; then
 	fi
 	[ "$rc" -eq 0 ] || exit "$rc"
 	if [ -d /run/systemd/system ]; then
-		for unit in rtpengine-daemon kamailio; do
+		for unit in rtpengine-daemon kamailio prometheus; do
 			case " $missing " in
 			*" $unit "*) $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true ;;
 			esac
