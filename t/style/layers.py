@@ -21,7 +21,9 @@ LAYERS = [
     ["kernel"],
     ["media"],
     ["call"],
-    ["ng", "cli", "http", "ha"],
+    ["ng"],
+    # Control surfaces that carry ng (HTTP POST /ng) or reuse its replies (CLI jsonstats).
+    ["cli", "http", "ha"],
     ["main.cc"],
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
