@@ -154,6 +154,8 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 {
 	for (const auto& ep : config.listen_ng)
 		own.add_listener(ep, "ng");
+	for (const auto& ep : config.listen_tcp_ng)
+		own.add_listener(ep, "ng over tcp");
 }
 
 // The media loops, the calls and the ng server, serving until the control loop `l` stops.
@@ -181,7 +183,8 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		registry = &calls;
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
-		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
+		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls,
+		                             config.listen_tcp_ng);
 		if (!ng)
 			return ng.error();
 

@@ -26,6 +26,7 @@ struct InterfaceSpec {
 struct Config {
 	std::vector<InterfaceSpec> interfaces;
 	std::vector<net::Endpoint> listen_ng;
+	std::vector<net::Endpoint> listen_tcp_ng; // empty: no ng over TCP
 
 	int table = 0; // kernel forwarding table; -1 = userspace only
 	bool no_fallback = false;

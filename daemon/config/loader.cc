@@ -212,6 +212,12 @@ Result<void> validate(Config& config)
 			if (config.listen_ng[i] == config.listen_ng[j])
 				return Error{"listen-ng " + config.listen_ng[i].to_string() +
 				             " is given twice"};
+	for (size_t i = 0; i < config.listen_tcp_ng.size(); i++)
+		for (size_t j = 0; j < i; j++)
+			if (config.listen_tcp_ng[i] == config.listen_tcp_ng[j])
+				return Error{"listen-tcp-ng " +
+				             config.listen_tcp_ng[i].to_string() +
+				             " is given twice"};
 	if (config.nftables_start && config.nftables_stop)
 		return Error{"nftables-start and nftables-stop exclude each other"};
 	if (!config.nftables_chain.empty() && config.nftables_chain == config.nftables_base_chain)

@@ -94,6 +94,15 @@ Result<void> add_listen_ng(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> add_listen_tcp_ng(Config& c, std::string_view value)
+{
+	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
+	if (!ep)
+		return ep.error();
+	c.listen_tcp_ng.push_back(*ep);
+	return {};
+}
+
 // Interface and nftables chain names: letters, digits, - _ .
 bool valid_name(std::string_view name)
 {
@@ -230,6 +239,11 @@ const std::array kOptions = {
                    "UDP address for the ng control protocol; IPv6 as [ADDR]:PORT. A bare port "
                    "listens on 127.0.0.1 only. Repeat to listen on several addresses.",
                    add_listen_ng},
+        OptionSpec{"listen-tcp-ng", 0, K::kList, "[ADDR:]PORT", "none",
+                   "TCP address for the ng control protocol: messages 'cookie SP "
+                   "bencode-dictionary' back to back, replies in request order. A bare port "
+                   "listens on 127.0.0.1 only. Repeat to listen on several addresses.",
+                   add_listen_tcp_ng},
         OptionSpec{"table", 't', K::kValue, "N", "0",
                    "Kernel forwarding table; -1 forwards in userspace only.",
                    set_int<&C::table, -1, 63>},

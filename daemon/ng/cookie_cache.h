@@ -27,9 +27,10 @@ class CookieCache {
 public:
 	static constexpr int kRotateSeconds = 30;
 
-	// Who to send the reply to: a listening socket (by index) and the client's address.
+	// Who to send the reply to: the request core's handle for the transport's reply sink
+	// (a UDP socket, a TCP connection, an HTTP request), and the client's address for logs.
 	struct Waiter {
-		size_t listener = 0;
+		uint64_t sink = 0;
 		net::Endpoint peer;
 	};
 

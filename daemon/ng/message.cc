@@ -44,16 +44,30 @@ Result<Value> decode_body(const Framing& framing, Arena& arena)
 	return v;
 }
 
+namespace {
+void append_body(const Value& reply, Encoding encoding, std::string& out)
+{
+	if (encoding == Encoding::kJson)
+		json_encode(reply, out);
+	else
+		bencode_encode(reply, out);
+}
+} // namespace
+
 std::string encode_reply(std::string_view cookie, const Value& reply, Encoding encoding)
 {
 	std::string out;
 	out.reserve(cookie.size() + 64);
 	out += cookie;
 	out += ' ';
-	if (encoding == Encoding::kJson)
-		json_encode(reply, out);
-	else
-		bencode_encode(reply, out);
+	append_body(reply, encoding, out);
+	return out;
+}
+
+std::string encode_body(const Value& reply, Encoding encoding)
+{
+	std::string out;
+	append_body(reply, encoding, out);
 	return out;
 }
 

@@ -32,5 +32,7 @@ std::optional<Framing> split_message(std::string_view datagram);
 Result<Value> decode_body(const Framing& framing, Arena& arena);
 
 std::string encode_reply(std::string_view cookie, const Value& reply, Encoding encoding);
+// The dictionary alone, for transports without a cookie (HTTP POST /ng-plain).
+std::string encode_body(const Value& reply, Encoding encoding);
 
 } // namespace rtprelay::ng

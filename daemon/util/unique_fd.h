@@ -25,6 +25,8 @@ public:
 
 	int get() const { return fd_; }
 	explicit operator bool() const { return fd_ >= 0; }
+	// Gives up ownership, to a library that closes the descriptor itself.
+	[[nodiscard]] int release() { return std::exchange(fd_, -1); }
 	void reset(int fd = -1)
 	{
 		if (fd_ >= 0)

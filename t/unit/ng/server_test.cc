@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 // libevent's `struct event` is global too: spell rtprelay::event in full.
 using namespace rtprelay;
@@ -88,6 +91,13 @@ class ServerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(reply_over_one_datagram_becomes_a_cached_error);
 	CPPUNIT_TEST(statistics_carry_the_server_counters);
 	CPPUNIT_TEST(bind_failure_names_the_address);
+	CPPUNIT_TEST(submit_answers_in_cookie_framing);
+	CPPUNIT_TEST(submit_shares_the_reply_cache_with_udp);
+	CPPUNIT_TEST(submit_joins_a_running_udp_command);
+	CPPUNIT_TEST(submit_without_cookie_gets_an_empty_reply);
+	CPPUNIT_TEST(submit_plain_is_bare_and_not_cached);
+	CPPUNIT_TEST(submit_reply_after_the_caller_is_gone);
+	CPPUNIT_TEST(submit_pending_when_the_server_goes_is_dropped);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::unique_ptr<rtprelay::event::Loop> loop_;
@@ -285,6 +295,103 @@ public:
 		CPPUNIT_ASSERT(!s);
 		CPPUNIT_ASSERT_MESSAGE(s.error().reason, s.error().reason.find(addr_.to_string()) !=
 		                                                 std::string::npos);
+	}
+	// What an HTTP handler would do: collect the replies submit() hands back.
+	struct Replies {
+		std::vector<std::string> got;
+		Server::Done done()
+		{
+			return [this](std::string r) { got.push_back(std::move(r)); };
+		}
+	};
+
+	void submit_answers_in_cookie_framing()
+	{
+		Replies r;
+		server_->submit("h1 d7:command4:pinge", {}, r.done());
+		server_->submit("h2 {\"command\":\"ping\"}", {}, r.done());
+		CPPUNIT_ASSERT_EQUAL(size_t(2), r.got.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("h1 d6:result4:ponge"), r.got[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("h2 {\"result\":\"pong\"}"), r.got[1]);
+	}
+
+	void submit_shares_the_reply_cache_with_udp()
+	{
+		Client c;
+		c.send(addr_, "x1 d7:command5:counte");
+		auto udp = reply(c);
+		CPPUNIT_ASSERT(udp);
+		Replies r;
+		server_->submit("x1 d7:command5:counte", {}, r.done());
+		CPPUNIT_ASSERT_EQUAL(size_t(1), r.got.size());
+		CPPUNIT_ASSERT_EQUAL(*udp, r.got[0]);
+		CPPUNIT_ASSERT_EQUAL(1, g_count_runs);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().retransmits);
+	}
+
+	void submit_joins_a_running_udp_command()
+	{
+		Client c;
+		c.send(addr_, "x2 d7:command4:slowe");
+		pump();
+		CPPUNIT_ASSERT(g_slow_done);
+		Replies r;
+		server_->submit("x2 d7:command4:slowe", {}, r.done());
+		CPPUNIT_ASSERT(r.got.empty());
+		finish_slow();
+		CPPUNIT_ASSERT_EQUAL(size_t(1), r.got.size());
+		CPPUNIT_ASSERT_EQUAL(r.got[0], c.receive().value_or(""));
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().commands);
+	}
+
+	void submit_without_cookie_gets_an_empty_reply()
+	{
+		Replies r;
+		server_->submit("d7:command4:pinge", {}, r.done());
+		CPPUNIT_ASSERT_EQUAL(size_t(1), r.got.size());
+		CPPUNIT_ASSERT(r.got[0].empty());
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), server_->stats().no_cookie);
+	}
+
+	void submit_plain_is_bare_and_not_cached()
+	{
+		Replies r;
+		server_->submit_plain("d7:command4:pinge", {}, r.done());
+		server_->submit_plain("{\"command\":\"ping\"}", {}, r.done());
+		server_->submit_plain("d7:command5:counte", {}, r.done());
+		server_->submit_plain("d7:command5:counte", {}, r.done());
+		CPPUNIT_ASSERT_EQUAL(size_t(4), r.got.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("d6:result4:ponge"), r.got[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"result\":\"pong\"}"), r.got[1]);
+		CPPUNIT_ASSERT_EQUAL(r.got[2], r.got[3]);
+		CPPUNIT_ASSERT_EQUAL(2, g_count_runs);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(0), server_->stats().retransmits);
+	}
+
+	// An HTTP connection that closed while its command ran: the reply still arrives, and a
+	// handler that holds a weak pointer to the connection's state sees it is gone.
+	void submit_reply_after_the_caller_is_gone()
+	{
+		auto connection = std::make_shared<std::string>("open");
+		int called = 0;
+		std::weak_ptr<std::string> weak = connection;
+		server_->submit("x3 d7:command4:slowe", {}, [weak, &called](std::string reply) {
+			called++;
+			CPPUNIT_ASSERT(!reply.empty());
+			CPPUNIT_ASSERT(weak.expired());
+		});
+		connection.reset();
+		finish_slow();
+		CPPUNIT_ASSERT_EQUAL(1, called);
+	}
+
+	void submit_pending_when_the_server_goes_is_dropped()
+	{
+		int called = 0;
+		server_->submit("x4 d7:command4:slowe", {}, [&called](std::string) { called++; });
+		g_slow_done.reset(); // the media loop's work is abandoned with the server
+		server_.reset();
+		CPPUNIT_ASSERT_EQUAL(0, called);
 	}
 };
 
