@@ -37,7 +37,7 @@ private:
 
 	State state_ = State::kValue;
 	size_t pos_ = 0;
-	int depth_ = 0;         // containers open
+	int depth_ = 0;       // containers open
 	uint64_t number_ = 0; // string length read so far, bytes of it still to skip, or digits
 	size_t digits_ = 0;   // characters of the integer being read (digits and sign)
 };

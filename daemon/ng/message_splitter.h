@@ -15,8 +15,8 @@ namespace rtprelay::ng {
 class MessageSplitter {
 public:
 	enum class Status {
-		kMessage,   // in[*begin, *end) is one message; drop in[0, *end) before the next call
-		kNeedMore,  // nothing complete yet: call again with the same bytes and more
+		kMessage,  // in[*begin, *end) is one message; drop in[0, *end) before the next call
+		kNeedMore, // nothing complete yet: call again with the same bytes and more
 		kMalformed, // not "cookie SP d...e": the stream cannot be resynchronised
 	};
 

@@ -77,8 +77,8 @@ bool RequestCore::handle(std::string_view message, const net::Endpoint& peer, Re
 	return true;
 }
 
-void RequestCore::handle_plain(std::string_view body, const net::Endpoint& peer,
-                               ReplyLimit limit, Sink sink)
+void RequestCore::handle_plain(std::string_view body, const net::Endpoint& peer, ReplyLimit limit,
+                               Sink sink)
 {
 	uint64_t id = next_id_++;
 	auto p = std::make_unique<Pending>();
@@ -171,8 +171,8 @@ std::string RequestCore::encode_sendable(Pending& p, const Value& reply)
 	std::string encoded = encode(p, answer);
 	if (encoded.size() > p.limit.bytes) {
 		stats_.replies_too_large++;
-		std::string reason = strprintf("reply too large for %s (%zu bytes)", p.limit.carrier,
-		                               encoded.size());
+		std::string reason = strprintf("reply too large for %s (%zu bytes)",
+		                               p.limit.carrier, encoded.size());
 		log::warn(kLog, "%s to %s; answering error instead", reason.c_str(),
 		          p.peer.to_string().c_str());
 		answer = error_reply(p.arena, reason);

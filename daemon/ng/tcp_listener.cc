@@ -66,8 +66,7 @@ Result<std::unique_ptr<TcpListener>> TcpListener::create(event::Loop& loop, Requ
 	return l;
 }
 
-void TcpListener::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int len,
-                            void* arg)
+void TcpListener::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int len, void* arg)
 {
 	auto peer = net::Endpoint::from_sockaddr(sa, static_cast<socklen_t>(len));
 	static_cast<TcpListener*>(arg)->accept(fd, peer);
@@ -99,7 +98,8 @@ void TcpListener::accept(evutil_socket_t fd, const net::Endpoint& peer)
 	                                    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS));
 	if (!c->bev) {
 		::close(fd);
-		log::warn(kLog, "cannot set up ng tcp connection from %s", peer.to_string().c_str());
+		log::warn(kLog, "cannot set up ng tcp connection from %s",
+		          peer.to_string().c_str());
 		return;
 	}
 	int one = 1; // notices clients that vanished without a FIN
@@ -145,12 +145,13 @@ void TcpListener::on_event(bufferevent*, short what, void* arg)
 {
 	auto* c = static_cast<Connection*>(arg);
 	TcpListener& self = *c->owner;
+	uint64_t id = c->id;
 	if (what & BEV_EVENT_EOF) {
 		// Replies to what it sent are still owed: half-closed clients (nc) wait for them.
 		c->eof = true;
 		bufferevent_disable(c->bev.get(), EV_READ);
-		self.parse(c->id);
-		if (Connection* still = self.find(c->id))
+		self.parse(id); // may close it
+		if (Connection* still = self.find(id))
 			self.maybe_finish(*still);
 		return;
 	}
@@ -221,7 +222,8 @@ void TcpListener::reply(uint64_t id, uint64_t seq, std::string_view data)
 void TcpListener::flush(Connection& c)
 {
 	while (!c.replies.empty() && c.replies.front()) {
-		bufferevent_write(c.bev.get(), c.replies.front()->data(), c.replies.front()->size());
+		bufferevent_write(c.bev.get(), c.replies.front()->data(),
+		                  c.replies.front()->size());
 		c.replies.pop_front();
 		c.first_seq++;
 	}

@@ -47,7 +47,8 @@ public:
 	{
 		std::string v = "d3:keyl5:helloi-7ed1:x0:eee";
 		for (size_t n = 0; n < v.size(); n++)
-			CPPUNIT_ASSERT_MESSAGE(v.substr(0, n), scan(v.substr(0, n)).first == Status::kNeedMore);
+			CPPUNIT_ASSERT_MESSAGE(v.substr(0, n),
+			                       scan(v.substr(0, n)).first == Status::kNeedMore);
 	}
 
 	void one_byte_at_a_time_finds_the_same_end()
@@ -55,7 +56,8 @@ public:
 		std::string v = "d3:sdp12:v=0\r\no=- 1 23:fooi1ee";
 		BencodeScanner s;
 		for (size_t n = 1; n < v.size(); n++)
-			CPPUNIT_ASSERT(s.scan(std::string_view(v).substr(0, n)) == Status::kNeedMore);
+			CPPUNIT_ASSERT(s.scan(std::string_view(v).substr(0, n)) ==
+			               Status::kNeedMore);
 		CPPUNIT_ASSERT(s.scan(v) == Status::kComplete);
 		CPPUNIT_ASSERT_EQUAL(v.size(), s.end());
 	}
@@ -70,8 +72,8 @@ public:
 
 	void rejects_what_cannot_be_bencode()
 	{
-		for (std::string v : {"x", "e", "ie", "i-e", "i1-2e", "i123456789012345678901e", "4x",
-		                      "d3:abcXe", "{\"a\":1}", "99999999:"})
+		for (std::string v : {"x", "e", "ie", "i-e", "i1-2e", "i123456789012345678901e",
+		                      "4x", "d3:abcXe", "{\"a\":1}", "99999999:"})
 			CPPUNIT_ASSERT_MESSAGE(v, scan(v).first == Status::kInvalid);
 	}
 

@@ -95,7 +95,8 @@ public:
 
 	void long_cookie_is_malformed()
 	{
-		CPPUNIT_ASSERT(first(std::string(kMaxCookieLength, 'c') + " de") == Status::kMessage);
+		CPPUNIT_ASSERT(first(std::string(kMaxCookieLength, 'c') + " de") ==
+		               Status::kMessage);
 		CPPUNIT_ASSERT(first(std::string(kMaxCookieLength + 1, 'c')) == Status::kMalformed);
 	}
 };
