@@ -274,7 +274,10 @@ void Server::handle_sip(size_t listener, std::string_view data, const net::Endpo
 {
 	if (classify_sip(data) == SipKind::kOptions) {
 		bool too_large = false;
-		auto answer = answer_options(data, &too_large);
+		auto answer = answer_options(data, &too_large,
+		                             calls_ && calls_->refusing_new_calls()
+		                                     ? SipStatus::kUnavailable
+		                                     : SipStatus::kOk);
 		if (answer) {
 			stats_.sip_options++;
 			log::debug(kLog, "answering SIP OPTIONS from %s", peer.to_string().c_str());
