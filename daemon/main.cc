@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "call/registry.h"
+#include "call/service_status.h"
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
@@ -207,9 +208,13 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 			return r;
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
+		auto service = call::ServiceStatus::start(calls, l);
+		if (!service)
+			return service.error();
 		if (ready_pipe)
 			report_ready(*ready_pipe);
 		l.run();
+		(*service)->stopping();
 		registry = nullptr;
 	}
 	(*loops)->stop_and_join();
