@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "call/registry.h"
+#include "call/service_status.h"
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
@@ -148,6 +149,25 @@ Result<void> handle_signals(event::Loop& l)
 	return l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); });
 }
 
+// SIGUSR1 starts draining (new calls refused, existing ones run to their end), SIGUSR2 ends
+// it. `registry` is null once serving has ended.
+Result<void> handle_drain_signals(event::Loop& l, call::Registry*& registry)
+{
+	for (bool on : {true, false}) {
+		auto r = l.on_signal(on ? SIGUSR1 : SIGUSR2, [&registry, on] {
+			if (!registry)
+				return;
+			registry->admission().set_draining(on);
+			log::notice(kLog, "received %s: %s", on ? "SIGUSR1" : "SIGUSR2",
+			            on ? "draining, new calls are refused"
+			               : "drain ended, serving");
+		});
+		if (!r)
+			return r;
+	}
+	return {};
+}
+
 // The relay's listeners, which no party's media may be sent to (CLI and HTTP listeners join
 // here as they come); the media loops add the media sockets as they lease them.
 void add_listeners(media::OwnEndpoints& own, const Config& config)
@@ -187,11 +207,17 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		                             config.listen_tcp_ng);
 		if (!ng)
 			return ng.error();
+		if (auto r = handle_drain_signals(l, registry); !r)
+			return r;
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
+		auto service = call::ServiceStatus::start(calls, l);
+		if (!service)
+			return service.error();
 		if (ready_pipe)
 			report_ready(*ready_pipe);
 		l.run();
+		(*service)->stopping();
 		registry = nullptr;
 	}
 	(*loops)->stop_and_join();

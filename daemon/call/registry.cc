@@ -13,8 +13,19 @@ constexpr auto kLog = log::Subsystem::kControl;
 Registry::Registry(const Config& config, const media::Interfaces& interfaces,
                    media::MediaLoops& loops, event::Loop& control)
     : config_(config), interfaces_(interfaces), loops_(loops), control_(control),
-      started_ms_(util::now_ms())
+      started_ms_(util::now_ms()), admission_(config), sampler_(admission_, loops)
 {
+	auto timer = control.every(
+	        1,
+	        [](evutil_socket_t, short, void* arg) { static_cast<LoadSampler*>(arg)->sample(); },
+	        &sampler_);
+	if (timer)
+		sample_timer_ = std::move(timer).value();
+	else
+		log::warn(kLog,
+		          "load figures are not sampled (%s): max-load, max-cpu and "
+		          "max-bandwidth never refuse a call",
+		          timer.error().reason.c_str());
 }
 
 Registry::~Registry()

@@ -12,7 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "call/admission.h"
 #include "call/call.h"
+#include "call/load_sampler.h"
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
@@ -62,6 +64,11 @@ public:
 	event::Loop& control() { return control_; }
 	media::MediaLoops& loops() { return loops_; }
 	const Totals& totals() const { return totals_; }
+	// Whether new calls are admitted: limits, drain, load figures (sampled once a second).
+	Admission& admission() { return admission_; }
+	const Admission& admission() const { return admission_; }
+	// Whether an offer for a new call would be refused now (SIP OPTIONS answer 503 then).
+	bool refusing_new_calls() const { return admission_.check(size()) != Refusal::kNone; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
 	int64_t started_ms() const { return started_ms_; }
@@ -120,6 +127,9 @@ private:
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;
 	uint64_t next_serial_ = 0;
+	Admission admission_;
+	LoadSampler sampler_;
+	event::EventPtr sample_timer_{nullptr, event_free};
 };
 
 } // namespace rtprelay::call

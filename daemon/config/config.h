@@ -48,6 +48,12 @@ struct Config {
 
 	size_t reply_cache_bytes = size_t{32} << 20; // ng replies kept for retransmissions
 
+	// Admission of new calls (call/admission); 0 turns the last three off, as in rtpengine.
+	int max_sessions = -1;      // -1 = no limit; 0 admits no new call
+	double max_load = 0;        // 1-minute load average
+	double max_cpu = 0;         // percent of the machine's CPU time, all cores together
+	uint64_t max_bandwidth = 0; // relayed bytes per second
+
 	int num_threads = 0; // 0 = one media loop per CPU core
 	LearningMode endpoint_learning = LearningMode::kDelayed;
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdlib>
 
 #include "util/strings.h"
 
@@ -201,6 +202,19 @@ Result<void> set_num_threads(Config& c, std::string_view value)
 	return {};
 }
 
+// A non-negative decimal such as 2.5 (load average, CPU percent); 0 turns a limit off.
+template <auto Member>
+Result<void> set_limit(Config& c, std::string_view value)
+{
+	std::string text(trim(value));
+	char* end = nullptr;
+	double v = text.empty() ? -1 : strtod(text.c_str(), &end);
+	if (text.empty() || *end != '\0' || !(v >= 0 && v <= 1e6))
+		return Error{"expected a number from 0 to 1000000 (0 = no limit)"};
+	c.*Member = v;
+	return {};
+}
+
 Result<void> set_endpoint_learning(Config& c, std::string_view value)
 {
 	static constexpr std::pair<std::string_view, LearningMode> kModes[] = {
@@ -297,6 +311,23 @@ const std::array kOptions = {
                    "Memory for ng replies kept for retransmissions; the oldest go first when "
                    "it is full. Each cached reply lives up to a minute.",
                    set_int<&C::reply_cache_bytes, 65536, int64_t{1} << 34>},
+        OptionSpec{"max-sessions", 0, K::kValue, "N", "-1",
+                   "Refuse new calls while this many are up (re-offers, answers and deletes of "
+                   "existing calls still work); 0 refuses every new call, -1 = no limit.",
+                   set_int<&C::max_sessions, -1, 1 << 30>},
+        OptionSpec{"max-load", 0, K::kValue, "LOAD", "0",
+                   "Refuse new calls while the 1-minute load average is at or above this; "
+                   "0 = no limit.",
+                   set_limit<&C::max_load>},
+        OptionSpec{"max-cpu", 0, K::kValue, "PERCENT", "0",
+                   "Refuse new calls while the machine's CPU usage (all cores, from "
+                   "/proc/stat, sampled every second) is at or above this percentage; "
+                   "0 = no limit.",
+                   set_limit<&C::max_cpu>},
+        OptionSpec{"max-bandwidth", 0, K::kValue, "BYTES", "0",
+                   "Refuse new calls while the relay forwards at least this many bytes per "
+                   "second (kernel and userspace, over the last second); 0 = no limit.",
+                   set_int<&C::max_bandwidth, 0, int64_t{1} << 40>},
         OptionSpec{"endpoint-learning", 0, K::kValue, "MODE", "delayed",
                    "How a party's media address is learned from its packets. The SDP's address "
                    "is taken at its first packet in every mode; another source only after the "
@@ -367,10 +398,6 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	        "redis-expires",
 	        "b2b-url",
 	        "xmlrpc-format",
-	        "max-sessions",
-	        "max-load",
-	        "max-cpu",
-	        "max-bandwidth",
 	        "homer",
 	        "homer-protocol",
 	        "homer-id",

@@ -216,7 +216,9 @@ Result<PortLease> PortPool::allocate()
 		lease.pool_ = this;
 		return lease;
 	}
-	return Error{strprintf("no free media port pair on %s in %u-%u (%zu pairs, all in use)",
+	// "Ran out of ports" first: rtpengine's words, which operators' alerts and scripts match.
+	return Error{strprintf("Ran out of ports: no free media port pair on %s in %u-%u (%zu "
+	                       "pairs, all in use)",
 	                       address_.to_string().c_str(), first_,
 	                       static_cast<unsigned>(first_ + 2 * used_.size() - 1), used_.size())};
 }

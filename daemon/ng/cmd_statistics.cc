@@ -4,8 +4,33 @@
 #include "media/own_endpoints.h"
 #include "ng/command.h"
 #include "util/clock.h"
+#include "util/strings.h"
 
 namespace rtprelay::ng {
+
+namespace {
+
+// Load limits and drain (call/admission): the limits, the figures last sampled and the new
+// calls refused by reason. rtpengine has no such keys.
+Value admission_stats(const call::Admission& adm, Arena& a)
+{
+	Value refused = Value::dict(a);
+	for (size_t i = 1; i < static_cast<size_t>(call::Refusal::kCount); i++) {
+		auto r = static_cast<call::Refusal>(i);
+		refused.set(call::Admission::name(r),
+		            Value::integer(static_cast<int64_t>(adm.refused(r))));
+	}
+	const call::LoadFigures& f = adm.figures();
+	Value out = Value::dict(a);
+	out.set("max sessions", Value::integer(adm.max_sessions()));
+	out.set("load average", Value::string(a.copy(strprintf("%.2f", f.load))));
+	out.set("cpu percent", Value::string(a.copy(strprintf("%.1f", f.cpu))));
+	out.set("bandwidth", Value::integer(static_cast<int64_t>(f.bandwidth)));
+	out.set("refused", refused);
+	return out;
+}
+
+} // namespace
 
 void cmd_statistics(Request& request, Completion done)
 {
@@ -58,6 +83,8 @@ void cmd_statistics(Request& request, Completion done)
 	reply.set("srtp auth failed", num(auth));
 	reply.set("srtp replay", num(replay));
 	reply.set("srtp errors", num(srtp_errors));
+	reply.set("draining", num(reg.admission().draining() ? 1 : 0));
+	reply.set("admission", admission_stats(reg.admission(), a));
 	done(reply);
 }
 

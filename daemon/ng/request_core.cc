@@ -229,4 +229,9 @@ void RequestCore::note_evictions(uint64_t before)
 	          cache_.bytes(), static_cast<unsigned long long>(cache_.dropped()));
 }
 
+bool RequestCore::refusing_new_calls() const
+{
+	return calls_ && calls_->refusing_new_calls();
+}
+
 } // namespace rtprelay::ng

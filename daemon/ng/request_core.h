@@ -55,6 +55,8 @@ public:
 
 	ServerStats& stats() { return stats_; }
 	const ServerStats& stats() const { return stats_; }
+	// Whether health probes should hear "unavailable": a load limit is hit or the node drains.
+	bool refusing_new_calls() const;
 
 private:
 	// One request from arrival to reply: owns the message its views point into.

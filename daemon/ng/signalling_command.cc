@@ -37,6 +37,39 @@ Result<call::Registry::Handle*> handle_for(call::Registry& reg, const std::strin
 	return &reg.create(call_id);
 }
 
+// Kamailio's rtpengine module sends `supports: ["load limit"]` when it understands that reply.
+bool supports_load_limit(const Value& params)
+{
+	const Value* v = find_key(params, "supports");
+	if (!v || !v->is_list())
+		return false;
+	for (const Value& item : v->as_list())
+		if (item.is_string() && flag_equals(item.as_string(), "load-limit"))
+			return true;
+	return false;
+}
+
+// An offer that would create a call while the relay is draining or at a limit gets rtpengine's
+// answer: `load limit` with the reason for a client that understands it, else the error that
+// OpenSIPS and older Kamailio fail over to the next relay on. Returns whether it refused.
+bool refuse_new_call(Request& request, call::Registry& reg, const Completion& done)
+{
+	call::Refusal refusal = reg.admission().admit(reg.size());
+	if (refusal == call::Refusal::kNone)
+		return false;
+	if (refusal == call::Refusal::kSessions || refusal == call::Refusal::kDraining)
+		reg.count_rejected(); // rtpengine's rejectedsessions counts the session limit only
+	if (!supports_load_limit(request.params)) {
+		done(Error{std::string(call::Admission::message(call::Refusal::kSessions))});
+		return true;
+	}
+	Value reply = Value::dict(request.arena);
+	reply.set("result", Value::string("load limit"));
+	reply.set("message", Value::string(call::Admission::message(refusal)));
+	done(reply);
+	return true;
+}
+
 // Back on the control thread: the signalling that ran on call `serial` is no longer in
 // flight. A failed offer removes a call no offer ever succeeded on, once no other offer or
 // answer for it is pending (one may still succeed). Returns the reply's outcome.
@@ -87,6 +120,8 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 		return;
 	}
 	call::Registry& reg = *request.calls;
+	if (is_offer && !reg.find(flags->call_id) && refuse_new_call(request, reg, done))
+		return;
 	auto handle = handle_for(reg, flags->call_id, is_offer);
 	if (!handle) {
 		done(handle.error());

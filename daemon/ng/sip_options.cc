@@ -79,7 +79,8 @@ SipKind classify_sip(std::string_view d)
 	return d.substr(0, sp) == "OPTIONS" ? SipKind::kOptions : SipKind::kOtherRequest;
 }
 
-std::optional<std::string> answer_options(std::string_view request, bool* too_large)
+std::optional<std::string> answer_options(std::string_view request, bool* too_large,
+                                          SipStatus status)
 {
 	std::vector<Header> headers = parse_headers(request);
 	std::string vias;
@@ -106,9 +107,11 @@ std::optional<std::string> answer_options(std::string_view request, bool* too_la
 		to_value +=
 		        strprintf(";tag=%08x",
 		                  static_cast<uint32_t>(std::hash<std::string>{}(call_id->value)));
-	std::string answer = "SIP/2.0 200 OK\r\n" + vias + "From: " + from->value +
-	                     "\r\nTo: " + to_value + "\r\nCall-ID: " + call_id->value +
-	                     "\r\nCSeq: " + cseq->value + "\r\n";
+	std::string answer =
+	        std::string(status == SipStatus::kOk ? "SIP/2.0 200 OK\r\n"
+	                                             : "SIP/2.0 503 Service Unavailable\r\n") +
+	        vias + "From: " + from->value + "\r\nTo: " + to_value +
+	        "\r\nCall-ID: " + call_id->value + "\r\nCSeq: " + cseq->value + "\r\n";
 	// Optional headers, most useful first; the empty line that ends the headers is not.
 	for (std::string_view optional :
 	     {"Content-Length: 0\r\n", "Allow: OPTIONS\r\n", "Server: rtprelayd\r\n"})

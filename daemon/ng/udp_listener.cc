@@ -114,7 +114,9 @@ void UdpListener::handle_sip(std::string_view data, const net::Endpoint& peer)
 {
 	if (classify_sip(data) == SipKind::kOptions) {
 		bool too_large = false;
-		auto answer = answer_options(data, &too_large);
+		auto answer = answer_options(data, &too_large,
+		                             core_.refusing_new_calls() ? SipStatus::kUnavailable
+		                                                        : SipStatus::kOk);
 		if (answer) {
 			stats_.sip_options++;
 			log::debug(kLog, "answering SIP OPTIONS from %s", peer.to_string().c_str());

@@ -183,7 +183,8 @@ public:
 		CPPUNIT_ASSERT(!none);
 		CPPUNIT_ASSERT_MESSAGE(
 		        none.error().reason,
-		        none.error().reason.find("no free media port pair on 127.0.0.1") == 0);
+		        none.error().reason.find(
+		                "Ran out of ports: no free media port pair on 127.0.0.1") == 0);
 	}
 
 	void released_pairs_come_back()

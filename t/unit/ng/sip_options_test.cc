@@ -12,6 +12,7 @@ class SipOptionsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(compact_and_folded_headers);
 	CPPUNIT_TEST(missing_headers_get_no_answer);
 	CPPUNIT_TEST(answer_never_larger_than_the_request);
+	CPPUNIT_TEST(unavailable_answers_503_with_the_same_headers);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr const char* kProbe = "OPTIONS sip:127.0.0.1:2223 SIP/2.0\r\n"
@@ -121,6 +122,26 @@ public:
 		too_large = false;
 		CPPUNIT_ASSERT(!answer_options("OPTIONS sip:x SIP/2.0\r\n\r\n", &too_large));
 		CPPUNIT_ASSERT(!too_large);
+	}
+
+	void unavailable_answers_503_with_the_same_headers()
+	{
+		auto ok = answer_options(kProbe);
+		auto busy = answer_options(kProbe, nullptr, SipStatus::kUnavailable);
+		CPPUNIT_ASSERT(ok && busy);
+		const std::string ok_line = "SIP/2.0 200 OK\r\n";
+		const std::string busy_line = "SIP/2.0 503 Service Unavailable\r\n";
+		CPPUNIT_ASSERT(busy->rfind(busy_line, 0) == 0);
+		// Everything after the status line is what the 200 carries, as far as it fits.
+		std::string ok_rest = ok->substr(ok_line.size());
+		std::string busy_rest = busy->substr(busy_line.size());
+		CPPUNIT_ASSERT(
+		        busy_rest.rfind("Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1\r\n", 0) ==
+		        0);
+		CPPUNIT_ASSERT(busy_rest.find("\r\nCSeq: 10 OPTIONS\r\n") != std::string::npos);
+		CPPUNIT_ASSERT(busy->size() <= std::string_view(kProbe).size());
+		CPPUNIT_ASSERT(ok_rest.substr(0, ok_rest.find("Content-Length")) ==
+		               busy_rest.substr(0, busy_rest.find("Content-Length")));
 	}
 };
 
