@@ -244,7 +244,18 @@ std::string Server::encode_sendable(Pending& p, const Value& reply)
 	return encoded;
 }
 
-// rtpengine has no such keys; a dictionary of our own keeps them apart from its names.
+// The dictionary at `key` of `d`, added when missing. A Value is a handle, so filling the
+// result fills `d`'s member.
+static Value dict_at(Value& d, std::string_view key, Arena& arena)
+{
+	const Value* v = d.find(key);
+	if (v && v->is_dict())
+		return *v;
+	d.set(key, Value::dict(arena));
+	return *d.find(key);
+}
+
+// rtpengine has no such keys: they go with rtprelayd's own, under statistics.rtprelay.
 void Server::add_server_stats(Value& reply, Arena& arena) const
 {
 	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
@@ -255,7 +266,9 @@ void Server::add_server_stats(Value& reply, Arena& arena) const
 	ng.set("retransmissions", num(stats_.retransmits));
 	ng.set("SIP OPTIONS answered", num(stats_.sip_options));
 	ng.set("SIP OPTIONS too large", num(stats_.sip_too_large));
-	reply.set("rtprelay ng", ng);
+	// Even in an error reply (the command failed): these say why the server may be failing.
+	Value stats = dict_at(reply, "statistics", arena);
+	dict_at(stats, "rtprelay", arena).set("ng", ng);
 }
 
 void Server::note_evictions(uint64_t before)
