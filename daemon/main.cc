@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "call/registry.h"
 #include "call/service_status.h"
@@ -18,6 +19,7 @@
 #include "media/media_loop.h"
 #include "media/own_endpoints.h"
 #include "ng/command.h"
+#include "ng/command_stats.h"
 #include "ng/server.h"
 #include "util/daemon.h"
 #include "util/log.h"
@@ -203,7 +205,11 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		registry = &calls;
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
-		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls,
+		// Declared before the servers that count into it, so it outlives them.
+		ng::CommandStats command_stats;
+		ng::CommandTable commands = ng::builtin_commands();
+		commands.record_into(&command_stats);
+		auto ng = ng::Server::create(l, config.listen_ng, std::move(commands), &calls,
 		                             config.listen_tcp_ng);
 		if (!ng)
 			return ng.error();

@@ -86,6 +86,8 @@ run_suite checkpatch t/style/checkpatch.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 # SDES-SRTP with rtpengine: each relay between an SRTP and a plain phone, and chained both ways.
 run_suite srtp-interop env RTPRELAYD=build/rtprelayd python3 t/e2e/test_srtp_interop.py
+# statistics: every key path of rtpengine 10.5's reply, after the same calls through both.
+run_suite statistics-shape env RTPRELAYD=build/rtprelayd python3 t/e2e/test_statistics_shape.py
 run_suite bench t/bench/run.sh
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)

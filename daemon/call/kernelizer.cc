@@ -68,10 +68,7 @@ void refresh(Stream& s, media::MediaLoop& loop)
 	auto last = static_cast<int64_t>(now->last_packet_ms);
 	k.last_packet_ms = std::max(k.last_packet_ms, last);
 	s.stats.last_packet_ms = std::max(s.stats.last_packet_ms, last);
-	auto& totals = loop.counters();
-	totals.packets.fetch_add(packets, std::memory_order_relaxed);
-	totals.bytes.fetch_add(bytes, std::memory_order_relaxed);
-	totals.errors.fetch_add(errors, std::memory_order_relaxed);
+	loop.counters().kernel.add(packets, bytes, errors);
 	k.set_live(*now);
 }
 

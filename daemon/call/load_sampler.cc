@@ -80,8 +80,10 @@ LoadSampler::LoadSampler(Admission& admission, media::MediaLoops& loops)
 uint64_t LoadSampler::relayed_bytes() const
 {
 	uint64_t sum = 0;
-	for (size_t i = 0; i < loops_.size(); i++)
-		sum += loops_.at(i).counters().bytes.load(std::memory_order_relaxed);
+	for (size_t i = 0; i < loops_.size(); i++) {
+		const auto& c = loops_.at(i).counters();
+		sum += c.user.load().bytes + c.kernel.load().bytes; // the kernel's bytes are relayed too
+	}
 	return sum;
 }
 

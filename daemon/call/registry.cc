@@ -47,10 +47,13 @@ Registry::Handle& Registry::create(std::string_view call_id)
 	media::MediaLoop& loop = loops_.place();
 	// Built here, but from now on touched only on its loop, where it is registered first
 	// (posted work runs in order, so before anything else done to the call).
-	auto* c = new Call(std::string(call_id), loop, util::now_ms());
+	int64_t now = util::now_ms();
+	auto* c = new Call(std::string(call_id), loop, now);
 	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
-	return calls_.emplace(std::string(call_id), Handle{c, &loop, ++next_serial_}).first->second;
+	Handle h{c, &loop, ++next_serial_};
+	h.created_ms = now;
+	return calls_.emplace(std::string(call_id), h).first->second;
 }
 
 void Registry::destroy(std::string_view call_id, std::string_view reason)
@@ -62,6 +65,10 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	log::info(kLog, "call ended: %.*s", static_cast<int>(reason.size()), reason.data());
 	Call* c = it->second.call;
 	it->second.loop->loop().post([c] { delete c; });
+	double seconds = static_cast<double>(util::now_ms() - it->second.created_ms) / 1000.0;
+	totals_.ended++;
+	totals_.duration_sum += seconds;
+	totals_.duration_squares += seconds * seconds;
 	calls_.erase(it);
 }
 

@@ -39,6 +39,7 @@ public:
 		// failed first offer destroys the call only when it is the last of them, so it
 		// never takes away a call a concurrent valid offer built; timeouts wait for it.
 		int in_flight = 0;
+		int64_t created_ms = 0; // for the call durations in Totals
 	};
 
 	// Counters for `statistics`, control thread only.
@@ -50,6 +51,11 @@ public:
 		uint64_t final_timeouts = 0;
 		uint64_t offer_timeouts = 0;
 		uint64_t rejected = 0; // offers that failed
+		// Durations of the calls that ended, in seconds: their sum and the sum of their
+		// squares give the mean and standard deviation without keeping each one.
+		uint64_t ended = 0;
+		double duration_sum = 0;
+		double duration_squares = 0;
 	};
 
 	Registry(const Config& config, const media::Interfaces& interfaces,

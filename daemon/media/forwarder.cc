@@ -209,10 +209,7 @@ void send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
 			errors++;
 		}
 	}
-	auto& totals = loop.counters();
-	totals.packets.fetch_add(sent, std::memory_order_relaxed);
-	totals.bytes.fetch_add(bytes, std::memory_order_relaxed);
-	totals.errors.fetch_add(errors, std::memory_order_relaxed);
+	loop.counters().user.add(sent, bytes, errors);
 }
 
 // Reads and forwards up to kMaxBatchesPerWakeup batches.

@@ -25,10 +25,7 @@ Result<std::unique_ptr<MediaLoop>> MediaLoop::create(size_t index, const Config&
 		return loop.error();
 	ml->loop_ = std::move(loop).value();
 	auto timer = ml->loop_->every(
-	        1,
-	        [](evutil_socket_t, short, void* arg) {
-		        static_cast<MediaLoop*>(arg)->check_timeouts();
-	        },
+	        1, [](evutil_socket_t, short, void* arg) { static_cast<MediaLoop*>(arg)->tick(); },
 	        ml.get());
 	if (!timer)
 		return timer.error();
@@ -57,6 +54,24 @@ void MediaLoop::stop_and_join()
 		return;
 	loop_->stop();
 	thread_.join();
+}
+
+void MediaLoop::tick()
+{
+	sample_rates();
+	check_timeouts();
+}
+
+// Per second, as rtpengine's packetrate/byterate/errorrate: the timer fires once a second, so
+// the growth since the last tick is the rate without dividing by a measured interval.
+void MediaLoop::sample_rates()
+{
+	TrafficCount user = counters_.user.load();
+	TrafficCount kernel = counters_.kernel.load();
+	counters_.user_rate.store(user - user_before_);
+	counters_.kernel_rate.store(kernel - kernel_before_);
+	user_before_ = user;
+	kernel_before_ = kernel;
 }
 
 void MediaLoop::check_timeouts()

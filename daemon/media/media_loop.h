@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/packet_batch.h"
+#include "media/traffic_counters.h"
 
 namespace rtprelay::kernel {
 class Channel;
@@ -39,9 +40,11 @@ class MediaLoop {
 public:
 	// Relayed traffic of all calls on this loop: written by the loop, read by `statistics`.
 	struct Counters {
-		std::atomic<uint64_t> packets{0};
-		std::atomic<uint64_t> bytes{0};
-		std::atomic<uint64_t> errors{0};
+		TrafficCounters user;   // sent by this loop's packet path
+		TrafficCounters kernel; // forwarded by the kernel, as this loop last read it
+		// What each of those grew by in the last whole second (set once a second).
+		TrafficCounters user_rate;
+		TrafficCounters kernel_rate;
 		// SRTP/SRTCP dropped: failed authentication, replayed, or not (un)protectable.
 		std::atomic<uint64_t> srtp_auth_failed{0};
 		std::atomic<uint64_t> srtp_replay{0};
@@ -79,6 +82,8 @@ public:
 
 private:
 	MediaLoop(size_t index, const Config& config, EndCallback on_end);
+	void tick();
+	void sample_rates();
 	void check_timeouts();
 
 	size_t index_;
@@ -90,6 +95,8 @@ private:
 	std::unordered_set<Pinned*> calls_;
 	PacketBatch batch_;
 	Counters counters_;
+	TrafficCount user_before_;   // the readings of the last tick, for the rates
+	TrafficCount kernel_before_; // likewise
 	std::atomic<size_t> assigned_{0};
 	kernel::Channel* kernel_ = nullptr;     // set before the first call, then read-only
 	OwnEndpoints* own_endpoints_ = nullptr; // likewise

@@ -94,6 +94,12 @@ size_t PortPool::free_pairs() const
 	return used_.size() - in_use_;
 }
 
+uint16_t PortPool::last_allocated() const
+{
+	std::lock_guard lock(mutex_);
+	return last_allocated_;
+}
+
 Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 {
 	BoundSocket s;
@@ -192,6 +198,7 @@ Result<PortLease> PortPool::allocate()
 			if (unseal(p.rtp) && unseal(p.rtcp)) {
 				used_[i] = true;
 				in_use_++;
+				last_allocated_ = port;
 				PortLease lease;
 				lease.rtp = std::move(p.rtp);
 				lease.rtcp = std::move(p.rtcp);
@@ -210,6 +217,7 @@ Result<PortLease> PortPool::allocate()
 			continue;
 		used_[i] = true;
 		in_use_++;
+		last_allocated_ = port;
 		PortLease lease;
 		lease.rtp = std::move(rtp).value();
 		lease.rtcp = std::move(rtcp).value();

@@ -73,6 +73,12 @@ public:
 	size_t free_pairs() const;
 	size_t total_pairs() const { return used_.size(); }
 	size_t parked_pairs() const;
+	// The range in use after clamping: first_port() even, last_port() odd.
+	uint16_t first_port() const { return first_; }
+	uint16_t last_port() const { return static_cast<uint16_t>(first_ + 2 * used_.size() - 1); }
+	// The RTP port of the pair handed out last, 0 before the first; `statistics` shows it
+	// as rtpengine does.
+	uint16_t last_allocated() const;
 
 private:
 	friend class PortLease;
@@ -96,6 +102,7 @@ private:
 	std::array<uint32_t, kRandomBlock> random_{};
 	size_t random_used_ = kRandomBlock; // none left: read a block first
 	size_t in_use_ = 0;
+	uint16_t last_allocated_ = 0;
 	std::vector<Parked> parked_; // per pair, with park_
 	size_t parked_count_ = 0;
 };

@@ -1,14 +1,143 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// statistics: relay-wide counters in rtpengine's shape (currentstatistics, totalstatistics).
+// statistics: relay-wide figures in rtpengine 10.5's shape, every key path under `statistics`
+// (docs/ng-protocol.md lists them and says which are zero here and why); rtprelayd's own
+// figures go under statistics.rtprelay, where no rtpengine client looks.
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
 #include "call/registry.h"
-#include "media/own_endpoints.h"
+#include "call/relay_totals.h"
 #include "ng/command.h"
-#include "util/clock.h"
+#include "ng/statistics_control.h"
 #include "util/strings.h"
 
 namespace rtprelay::ng {
 
 namespace {
+
+Value num(uint64_t v)
+{
+	return Value::integer(static_cast<int64_t>(v));
+}
+
+// rtpengine sends fractional figures as decimal strings.
+Value decimal(Arena& a, double v, int places = 6)
+{
+	return Value::string(a.copy(strprintf("%.*f", places, v)));
+}
+
+Value current(Arena& a, const call::RelayTotals& t)
+{
+	Value d = Value::dict(a);
+	d.set("sessionsown", num(t.sessions));
+	d.set("sessionsforeign", num(0));
+	d.set("sessionstotal", num(t.sessions));
+	d.set("transcodedmedia", num(0));
+	const media::TrafficCount sum = t.user_rate + t.kernel_rate;
+	const std::pair<const char*, const media::TrafficCount*> paths[] = {
+	        {"_user", &t.user_rate}, {"_kernel", &t.kernel_rate}, {"", &sum}};
+	for (const auto& [suffix, c] : paths) {
+		d.set(a.copy(strprintf("packetrate%s", suffix)), num(c->packets));
+		d.set(a.copy(strprintf("byterate%s", suffix)), num(c->bytes));
+		d.set(a.copy(strprintf("errorrate%s", suffix)), num(c->errors));
+	}
+	d.set("media_userspace", num(0));
+	d.set("media_kernel", num(0));
+	d.set("media_mixed", num(0));
+	return d;
+}
+
+void set_durations(Value& d, Arena& a, const call::Registry::Totals& c)
+{
+	double n = static_cast<double>(c.ended);
+	double mean = c.ended ? c.duration_sum / n : 0;
+	double variance = c.ended ? c.duration_squares / n - mean * mean : 0;
+	d.set("avgcallduration", decimal(a, mean));
+	d.set("totalcallsduration", decimal(a, c.duration_sum));
+	d.set("totalcallsduration2", decimal(a, c.duration_squares));
+	d.set("totalcallsduration_stddev", decimal(a, std::sqrt(std::max(variance, 0.0))));
+}
+
+Value total(Arena& a, const call::RelayTotals& t)
+{
+	const call::Registry::Totals& c = t.calls;
+	Value d = Value::dict(a);
+	d.set("uptime",
+	      Value::string(a.copy(strprintf("%lld", static_cast<long long>(t.uptime_s)))));
+	// rtpengine counts a session as managed when it ends (10.5 answers 1 after one call
+	// ended while another is up); the calls created are under statistics.rtprelay.
+	d.set("managedsessions", num(c.ended));
+	d.set("rejectedsessions", num(c.rejected));
+	d.set("timeoutsessions", num(c.timeouts));
+	d.set("silenttimeoutsessions", num(c.silent_timeouts));
+	d.set("finaltimeoutsessions", num(c.final_timeouts));
+	d.set("offertimeoutsessions", num(c.offer_timeouts));
+	d.set("regularterminatedsessions", num(c.deleted));
+	d.set("forcedterminatedsessions", num(0));
+	const media::TrafficCount sum = t.user + t.kernel;
+	const std::pair<const char*, const media::TrafficCount*> paths[] = {
+	        {"_user", &t.user}, {"_kernel", &t.kernel}, {"", &sum}};
+	for (const auto& [suffix, n] : paths) {
+		d.set(a.copy(strprintf("relayedpackets%s", suffix)), num(n->packets));
+		d.set(a.copy(strprintf("relayedpacketerrors%s", suffix)), num(n->errors));
+		d.set(a.copy(strprintf("relayedbytes%s", suffix)), num(n->bytes));
+	}
+	d.set("zerowaystreams", num(0));
+	d.set("onewaystreams", num(0));
+	set_durations(d, a, c);
+	return d;
+}
+
+Value mos(Arena& a)
+{
+	Value d = Value::dict(a);
+	d.set("mos_total", decimal(a, 0));
+	d.set("mos2_total", decimal(a, 0));
+	d.set("mos_samples_total", num(0));
+	d.set("mos_average", decimal(a, 0));
+	d.set("mos_stddev", decimal(a, 0));
+	return d;
+}
+
+Value interfaces(Arena& a, const call::RelayTotals& t)
+{
+	Value list = Value::list(a);
+	for (const auto& p : t.ports) {
+		size_t all = p.used + p.free;
+		Value ports = Value::dict(a);
+		ports.set("min", num(p.min));
+		ports.set("max", num(p.max));
+		ports.set("used", num(p.used));
+		double pct =
+		        all ? 100.0 * static_cast<double>(p.used) / static_cast<double>(all) : 0;
+		ports.set("used_pct", decimal(a, pct, 2));
+		ports.set("free", num(p.free));
+		ports.set("totals", num(all));
+		ports.set("last", num(p.last));
+		Value entry = Value::dict(a);
+		entry.set("name", Value::string(a.copy(p.interface)));
+		entry.set("address", Value::string(a.copy(p.address)));
+		entry.set("ports", ports);
+		list.push(entry);
+	}
+	return list;
+}
+
+// Ours alone; the ng server adds its counters here as `ng`.
+Value rtprelay(Arena& a, const call::RelayTotals& t)
+{
+	Value d = Value::dict(a);
+	d.set("forwarding", Value::string(t.kernel_forwarding ? "kernel" : "userspace"));
+	d.set("media threads", num(t.media_threads));
+	d.set("sessions created", num(t.calls.managed));
+	d.set("own endpoints refused", num(t.own_endpoints_refused));
+	d.set("relay loop drops", num(t.relay_loop_drops));
+	d.set("srtp auth failed", num(t.srtp_auth_failed));
+	d.set("srtp replay", num(t.srtp_replay));
+	d.set("srtp errors", num(t.srtp_errors));
+	return d;
+}
 
 // Load limits and drain (call/admission): the limits, the figures last sampled and the new
 // calls refused by reason. rtpengine has no such keys.
@@ -17,15 +146,14 @@ Value admission_stats(const call::Admission& adm, Arena& a)
 	Value refused = Value::dict(a);
 	for (size_t i = 1; i < static_cast<size_t>(call::Refusal::kCount); i++) {
 		auto r = static_cast<call::Refusal>(i);
-		refused.set(call::Admission::name(r),
-		            Value::integer(static_cast<int64_t>(adm.refused(r))));
+		refused.set(call::Admission::name(r), num(adm.refused(r)));
 	}
 	const call::LoadFigures& f = adm.figures();
 	Value out = Value::dict(a);
 	out.set("max sessions", Value::integer(adm.max_sessions()));
 	out.set("load average", Value::string(a.copy(strprintf("%.2f", f.load))));
 	out.set("cpu percent", Value::string(a.copy(strprintf("%.1f", f.cpu))));
-	out.set("bandwidth", Value::integer(static_cast<int64_t>(f.bandwidth)));
+	out.set("bandwidth", num(f.bandwidth));
 	out.set("refused", refused);
 	return out;
 }
@@ -36,55 +164,22 @@ void cmd_statistics(Request& request, Completion done)
 {
 	if (!registry_or_error(request, done))
 		return;
-	call::Registry& reg = *request.calls;
 	Arena& a = request.arena;
-	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
-
-	uint64_t packets = 0, bytes = 0, errors = 0, auth = 0, replay = 0, srtp_errors = 0;
-	for (size_t i = 0; i < reg.loops().size(); i++) {
-		const auto& c = reg.loops().at(i).counters();
-		packets += c.packets.load(std::memory_order_relaxed);
-		bytes += c.bytes.load(std::memory_order_relaxed);
-		errors += c.errors.load(std::memory_order_relaxed);
-		auth += c.srtp_auth_failed.load(std::memory_order_relaxed);
-		replay += c.srtp_replay.load(std::memory_order_relaxed);
-		srtp_errors += c.srtp_errors.load(std::memory_order_relaxed);
-	}
-	Value current = Value::dict(a);
-	current.set("sessionsown", num(reg.size()));
-	current.set("sessionsforeign", num(0));
-	current.set("sessionstotal", num(reg.size()));
-	current.set("transcodedmedia", num(0));
-
-	const auto& t = reg.totals();
-	Value total = Value::dict(a);
-	total.set("uptime", num(static_cast<uint64_t>((util::now_ms() - reg.started_ms()) / 1000)));
-	total.set("managedsessions", num(t.managed));
-	total.set("rejectedsessions", num(t.rejected));
-	total.set("timeoutsessions", num(t.timeouts));
-	total.set("silenttimeoutsessions", num(t.silent_timeouts));
-	total.set("finaltimeoutsessions", num(t.final_timeouts));
-	total.set("offertimeoutsessions", num(t.offer_timeouts));
-	total.set("regularterminatedsessions", num(t.deleted));
-	total.set("forcedterminatedsessions", num(0));
-	total.set("relayedpackets", num(packets));
-	total.set("relayedbytes", num(bytes));
-	total.set("relayedpacketerrors", num(errors));
-
+	call::RelayTotals t = call::relay_totals(*request.calls);
+	Value stats = Value::dict(a);
+	stats.set("currentstatistics", current(a, t));
+	stats.set("totalstatistics", total(a, t));
+	stats.set("intervalstatistics", interval_statistics(a));
+	stats.set("mos", mos(a));
+	stats.set("controlstatistics", control_statistics(a, request.command_stats));
+	stats.set("interfaces", interfaces(a, t));
+	stats.set("transcoders", Value::list(a));
+	Value own = rtprelay(a, t);
+	own.set("draining", num(request.calls->admission().draining() ? 1 : 0));
+	own.set("admission", admission_stats(request.calls->admission(), a));
+	stats.set("rtprelay", own);
 	Value reply = Value::dict(a);
-	reply.set("result", Value::string("ok"));
-	reply.set("currentstatistics", current);
-	reply.set("totalstatistics", total);
-	reply.set("forwarding", Value::string(reg.kernel() ? "kernel" : "userspace"));
-	reply.set("media threads", num(reg.loops().size()));
-	const media::OwnEndpoints* own = reg.own_endpoints();
-	reply.set("own endpoints refused", num(own ? own->refused() : 0));
-	reply.set("relay loop drops", num(own ? own->loop_drops() : 0));
-	reply.set("srtp auth failed", num(auth));
-	reply.set("srtp replay", num(replay));
-	reply.set("srtp errors", num(srtp_errors));
-	reply.set("draining", num(reg.admission().draining() ? 1 : 0));
-	reply.set("admission", admission_stats(reg.admission(), a));
+	reply.set("statistics", stats);
 	done(reply);
 }
 

@@ -18,6 +18,8 @@ class Registry;
 
 namespace rtprelay::ng {
 
+class CommandStats;
+
 // Valid during the handler call; params and arena stay valid until `done` is called, so an
 // asynchronous handler keeps pointers to those, not to the Request.
 struct Request {
@@ -27,6 +29,8 @@ struct Request {
 	Arena& arena;        // lives until the reply is sent; build the reply here
 	net::Endpoint peer;
 	call::Registry* calls; // null only in tests that need no calls
+	// Where finished requests are counted (the table's recorder); null when not counted.
+	const CommandStats* command_stats = nullptr;
 };
 
 // The reply dictionary, or an Error whose reason becomes `error-reason`. A reply without a
@@ -43,9 +47,14 @@ class CommandTable {
 public:
 	void add(std::string_view name, Handler handler) { entries_.push_back({name, handler}); }
 	Handler find(std::string_view name) const;
+	// dispatch() counts every request it finishes there from now on; the recorder must
+	// outlive the table (main() keeps it, so that other reporters read the same counts).
+	void record_into(CommandStats* stats) { recorder_ = stats; }
+	CommandStats* recorder() const { return recorder_; }
 
 private:
 	std::vector<CommandEntry> entries_;
+	CommandStats* recorder_ = nullptr;
 };
 
 // The call registry for a call command; without one (protocol-layer tests) answers `error`

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ng/dispatch.h"
 
+#include <chrono>
 #include <exception>
 #include <memory>
 
+#include "ng/command_stats.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -37,32 +39,50 @@ Value finalize(Arena& arena, Result<Value> outcome)
 	return reply;
 }
 
+// Counted before the reply goes out, so a `statistics` reply does not include itself (nor
+// does rtpengine's).
+void record(CommandStats& stats, std::string_view command, const net::IpAddress& peer,
+            const Value& reply, std::chrono::steady_clock::time_point started)
+{
+	const Value* result = reply.find("result");
+	bool ok = !(result && result->is_string() && result->as_string() == "error");
+	std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+	stats.record(command, peer, ok, took.count());
+}
+
 } // namespace
 
 void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
               const net::Endpoint& peer, call::Registry* calls,
               std::function<void(Value reply)> done)
 {
+	CommandStats* stats = table.recorder();
 	auto command = params.get_string("command");
-	if (!command) {
-		done(error_reply(arena, command.error().reason));
-		return;
-	}
-	Handler handler = table.find(*command);
+	Handler handler = command ? table.find(*command) : nullptr;
 	if (!handler) {
-		done(error_reply(arena,
-		                 strprintf("unknown command '%s'", printable(*command).c_str())));
+		if (stats)
+			stats->record_unknown(peer.ip());
+		if (!command)
+			done(error_reply(arena, command.error().reason));
+		else
+			done(error_reply(arena, strprintf("unknown command '%s'",
+			                                  printable(*command).c_str())));
 		return;
 	}
 	// Guards against a handler answering twice or, after throwing, not at all.
 	auto answered = std::make_shared<bool>(false);
-	Completion completion = [&arena, done = std::move(done), answered](Result<Value> outcome) {
+	auto started = std::chrono::steady_clock::now();
+	Completion completion = [&arena, done = std::move(done), answered, stats, started,
+	                         name = *command, ip = peer.ip()](Result<Value> outcome) {
 		if (*answered)
 			return;
 		*answered = true;
-		done(finalize(arena, std::move(outcome)));
+		Value reply = finalize(arena, std::move(outcome));
+		if (stats)
+			record(*stats, name, ip, reply, started);
+		done(reply);
 	};
-	Request request{cookie, *command, params, arena, peer, calls};
+	Request request{cookie, *command, params, arena, peer, calls, stats};
 	try {
 		handler(request, completion);
 	} catch (const std::exception& e) {

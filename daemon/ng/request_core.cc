@@ -188,7 +188,30 @@ std::string RequestCore::encode_sendable(Pending& p, const Value& reply)
 	return encoded;
 }
 
-// rtpengine has no such keys; a dictionary of our own keeps them apart from its names.
+namespace {
+
+// The dictionary at `key` of `d`, added when missing. A Value is a handle, so filling the
+// result fills `d`'s member.
+Value dict_at(Value& d, std::string_view key, Arena& arena)
+{
+	const Value* v = d.find(key);
+	if (v && v->is_dict())
+		return *v;
+	d.set(key, Value::dict(arena));
+	return *d.find(key);
+}
+
+// statistics.rtprelay, where rtprelayd's own figures go: no rtpengine client looks there.
+// Made even in an error reply (the command failed): the server's counters say why it may be.
+Value own_stats(Value& reply, Arena& arena)
+{
+	Value stats = dict_at(reply, "statistics", arena);
+	return dict_at(stats, "rtprelay", arena);
+}
+
+} // namespace
+
+// rtpengine has no such keys: they go with rtprelayd's own, under statistics.rtprelay.
 void RequestCore::add_server_stats(Value& reply, Arena& arena) const
 {
 	auto num = [](uint64_t v) { return Value::integer(static_cast<int64_t>(v)); };
@@ -199,7 +222,7 @@ void RequestCore::add_server_stats(Value& reply, Arena& arena) const
 	ng.set("retransmissions", num(stats_.retransmits));
 	ng.set("SIP OPTIONS answered", num(stats_.sip_options));
 	ng.set("SIP OPTIONS too large", num(stats_.sip_too_large));
-	reply.set("rtprelay ng", ng);
+	own_stats(reply, arena).set("ng", ng);
 }
 
 // ng over TCP (--listen-tcp-ng); rtpengine reports nothing like it.
@@ -214,7 +237,7 @@ void RequestCore::add_transport_stats(Value& reply, Arena& arena) const
 	tcp.set("closed malformed", num(stats_.tcp_malformed));
 	tcp.set("closed idle", num(stats_.tcp_idle));
 	tcp.set("closed slow reader", num(stats_.tcp_slow_reader));
-	reply.set("rtprelay ng tcp", tcp);
+	own_stats(reply, arena).set("ng tcp", tcp);
 }
 
 void RequestCore::note_evictions(uint64_t before)

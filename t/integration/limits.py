@@ -52,7 +52,7 @@ def options_status(client):
 
 def admission(client):
     """statistics' `admission` dictionary (limits, sampled figures, refusals by reason)."""
-    return client.request({"command": "statistics"})[b"admission"]
+    return client.request({"command": "statistics"})[b"statistics"][b"rtprelay"][b"admission"]
 
 
 def until(test, what, predicate, timeout=WAIT):

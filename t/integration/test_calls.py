@@ -304,8 +304,8 @@ class PortPoolTest(common.DaemonTestCase):
         r = c.request(offer_msg("c3", "A", a.sdp()))
         self.assertEqual(r[b"result"], b"ok", r)
         st = c.request({"command": "statistics"})
-        self.assertEqual(st[b"totalstatistics"][b"rejectedsessions"], 1)
-        self.assertEqual(st[b"currentstatistics"][b"sessionsown"], 1)
+        self.assertEqual(st[b"statistics"][b"totalstatistics"][b"rejectedsessions"], 1)
+        self.assertEqual(st[b"statistics"][b"currentstatistics"][b"sessionsown"], 1)
 
 
 class LifecycleTest(common.DaemonTestCase):
@@ -322,7 +322,7 @@ class LifecycleTest(common.DaemonTestCase):
         while time.monotonic() < deadline and c.request({"command": "list"})[b"calls"]:
             time.sleep(0.2)
         self.assertEqual(c.request({"command": "list"})[b"calls"], [])
-        st = c.request({"command": "statistics"})[b"totalstatistics"]
+        st = c.request({"command": "statistics"})[b"statistics"][b"totalstatistics"]
         self.assertEqual(st[b"offertimeoutsessions"], 1)
         self.assertEqual(st[b"timeoutsessions"], 1)
         self.assertIn("offer timeout", d.stderr_text())

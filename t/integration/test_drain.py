@@ -24,7 +24,7 @@ class DrainTest(common.DaemonTestCase):
         return r
 
     def draining(self, c):
-        return c.request({"command": "statistics"})[b"draining"]
+        return c.request({"command": "statistics"})[b"statistics"][b"rtprelay"][b"draining"]
 
     def assertRelays(self, a, b, to_a, to_b, start):
         """RTP both ways through the call: what each party sends arrives at the other."""
@@ -63,8 +63,8 @@ class DrainTest(common.DaemonTestCase):
         self.assertEqual(c.request({"command": "list"})[b"calls"], [])
         # Still draining with no call left: a node is put back only by the operator.
         self.assertEqual(options_status(c), "SIP/2.0 503 Service Unavailable")
-        st = c.request({"command": "statistics"})
-        self.assertEqual(st[b"admission"][b"refused"][b"draining"], 2)
+        st = c.request({"command": "statistics"})[b"statistics"]
+        self.assertEqual(st[b"rtprelay"][b"admission"][b"refused"][b"draining"], 2)
         self.assertEqual(st[b"totalstatistics"][b"rejectedsessions"], 2)
 
         d.send_signal(signal.SIGUSR2)

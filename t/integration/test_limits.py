@@ -48,9 +48,9 @@ class SessionLimitTest(LimitTestCase):
         self.ok(c, offer("c1", a.sdp(version=2)))
         self.ok(c, answer("c1", b.sdp()))
         self.assertEqual(c.request({"command": "list"})[b"calls"], [b"c1"])
-        st = c.request({"command": "statistics"})
-        self.assertEqual(st[b"admission"][b"refused"][b"sessions"], 2)
-        self.assertEqual(st[b"admission"][b"max sessions"], 1)
+        st = c.request({"command": "statistics"})[b"statistics"]
+        self.assertEqual(st[b"rtprelay"][b"admission"][b"refused"][b"sessions"], 2)
+        self.assertEqual(st[b"rtprelay"][b"admission"][b"max sessions"], 1)
         self.assertEqual(st[b"totalstatistics"][b"rejectedsessions"], 2)
         self.assertEqual(st[b"totalstatistics"][b"managedsessions"], 1)
 

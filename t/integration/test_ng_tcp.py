@@ -105,10 +105,10 @@ class NgTcpTest(SharedDaemonTestCase):
         return c
 
     def tcp_stats(self):
-        return self.c.request({"command": "statistics"})[b"rtprelay ng tcp"]
+        return self.c.request({"command": "statistics"})[b"statistics"][b"rtprelay"][b"ng tcp"]
 
     def retransmissions(self):
-        return self.c.request({"command": "statistics"})[b"rtprelay ng"][b"retransmissions"]
+        return self.c.request({"command": "statistics"})[b"statistics"][b"rtprelay"][b"ng"][b"retransmissions"]
 
     def test_many_commands_on_one_connection(self):
         t = self.connect()

@@ -52,7 +52,7 @@ def big_call(test, c, call_id, from_tag="A", to_tag="B"):
 
 
 def server_stats(c):
-    return c.request({"command": "statistics"})[b"rtprelay ng"]
+    return c.request({"command": "statistics"})[b"statistics"][b"rtprelay"][b"ng"]
 
 
 class BigReplyTest(common.SharedDaemonTestCase):

@@ -95,7 +95,7 @@ class SelfTargetTestCase(common.DaemonTestCase):
         self.assertIn(why, warning)
 
     def statistic(self, c, key):
-        return c.request({"command": "statistics"}).get(key, 0)
+        return c.request({"command": "statistics"})[b"statistics"][b"rtprelay"].get(key, 0)
 
     def packets(self, c, cid):
         """Datagrams the relay received for the call so far (every stream)."""

@@ -274,7 +274,7 @@ class SrtpTestCase(common.SharedDaemonTestCase):
         return self.ok({"command": "query", "call-id": cid})
 
     def statistics(self):
-        r = self.ok({"command": "statistics"})
+        r = self.ok({"command": "statistics"})[b"statistics"][b"rtprelay"]
         return {k: r.get(k.encode()) for k in ("srtp auth failed", "srtp replay", "srtp errors")}
 
     # -- scenarios --
@@ -1026,11 +1026,11 @@ class QueryTest(SrtpTestCase):
                                  "each party's protocol as it spoke it")
 
     def test_statistics_count_srtp_drops(self):
-        st = self.ok({"command": "statistics"})
+        st = self.ok({"command": "statistics"})[b"statistics"][b"rtprelay"]
         for key in (b"srtp auth failed", b"srtp replay", b"srtp errors"):
-            self.assertIsInstance(st.get(key), int, "statistics should have %r at the top level:"
-                                  " %r" % (key, sorted(st)))
-        st = self.c.request_json({"command": "statistics"})
+            self.assertIsInstance(st.get(key), int, "statistics.rtprelay should have %r: %r" %
+                                  (key, sorted(st)))
+        st = self.c.request_json({"command": "statistics"})["statistics"]["rtprelay"]
         for key in ("srtp auth failed", "srtp replay", "srtp errors"):
             self.assertIsInstance(st.get(key), int, "JSON statistics lack %r" % key)
 

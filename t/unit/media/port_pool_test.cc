@@ -208,10 +208,17 @@ public:
 	{
 		PortPool pool(net::IpAddress::loopback_v4(), kBase + 1, kBase + 6, {});
 		CPPUNIT_ASSERT_EQUAL(size_t(2), pool.total_pairs()); // 36002/3, 36004/5
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase + 2), pool.first_port());
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase + 5), pool.last_port());
+		CPPUNIT_ASSERT_EQUAL(uint16_t(0), pool.last_allocated());
 		auto l = pool.allocate();
 		CPPUNIT_ASSERT(l);
 		CPPUNIT_ASSERT(l->rtp.local.port() >= kBase + 2 &&
 		               l->rtcp.local.port() <= kBase + 6);
+		CPPUNIT_ASSERT_EQUAL(l->rtp.local.port(), pool.last_allocated());
+		auto other = pool.allocate();
+		CPPUNIT_ASSERT(other);
+		CPPUNIT_ASSERT_EQUAL(other->rtp.local.port(), pool.last_allocated());
 	}
 
 	void skips_ports_held_elsewhere()

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ng/bencode.h"
+#include "ng/command_stats.h"
 
 using namespace rtprelay;
 using namespace rtprelay::ng;
@@ -42,6 +43,7 @@ class DispatchTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(answers_once);
 	CPPUNIT_TEST(exception_becomes_error);
 	CPPUNIT_TEST(call_commands_without_registry_fail_cleanly);
+	CPPUNIT_TEST(finished_requests_are_recorded);
 	CPPUNIT_TEST_SUITE_END();
 
 	Arena arena_;
@@ -121,6 +123,24 @@ public:
 			CPPUNIT_ASSERT_EQUAL(std::string("d6:result5:error12:error-reason30:call "
 			                                 "handling is not availablee"),
 			                     run(cmd));
+	}
+
+	void finished_requests_are_recorded()
+	{
+		CommandStats stats;
+		table_.record_into(&stats);
+		run("d7:command4:pinge");
+		run("d7:command5:failse");
+		run("d7:command6:throwse");
+		run("d7:command4:nonee"); // unknown: the proxy's error, no command of its own
+		run("d1:xi1ee");          // no command at all: likewise
+		CPPUNIT_ASSERT_EQUAL(size_t(3), stats.commands().size());
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), stats.find("ping").requests);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(0), stats.find("ping").errors);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), stats.find("fails").errors);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(1), stats.find("throws").errors);
+		CPPUNIT_ASSERT_EQUAL(size_t(1), stats.proxies().size());
+		CPPUNIT_ASSERT_EQUAL(uint64_t(4), stats.proxies()[0].errors);
 	}
 };
 
