@@ -10,6 +10,7 @@
 
 #include "call/registry.h"
 #include "call/service_status.h"
+#include "cli/server.h"
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
@@ -170,18 +171,20 @@ Result<void> handle_drain_signals(event::Loop& l, call::Registry*& registry)
 	return {};
 }
 
-// The relay's listeners, which no party's media may be sent to (CLI and HTTP listeners join
-// here as they come); the media loops add the media sockets as they lease them.
+// The relay's listeners, which no party's media may be sent to (HTTP listeners join here as
+// they come); the media loops add the media sockets as they lease them.
 void add_listeners(media::OwnEndpoints& own, const Config& config)
 {
 	for (const auto& ep : config.listen_ng)
 		own.add_listener(ep, "ng");
 	for (const auto& ep : config.listen_tcp_ng)
 		own.add_listener(ep, "ng over tcp");
+	if (config.listen_cli)
+		own.add_listener(*config.listen_cli, "cli");
 }
 
-// The media loops, the calls and the ng server, serving until the control loop `l` stops.
-// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
+// The media loops, the calls and the ng and CLI servers, serving until the control loop `l`
+// stops. Destruction runs in reverse: the servers first, then the calls (destroyed on their
 // still-running media loops), then the loops, then the own endpoints and the port pools the
 // calls used.
 Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel, uint64_t fds,
@@ -209,12 +212,19 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		ng::CommandStats command_stats;
 		ng::CommandTable commands = ng::builtin_commands();
 		commands.record_into(&command_stats);
-		auto ng = ng::Server::create(l, config.listen_ng, std::move(commands), &calls,
+		auto ng = ng::Server::create(l, config.listen_ng, commands, &calls,
 		                             config.listen_tcp_ng);
 		if (!ng)
 			return ng.error();
 		if (auto r = handle_drain_signals(l, registry); !r)
 			return r;
+		std::unique_ptr<cli::Server> cli;
+		if (config.listen_cli) {
+			auto s = cli::Server::create(l, *config.listen_cli, calls, commands);
+			if (!s)
+				return s.error();
+			cli = std::move(s).value();
+		}
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
 		auto service = call::ServiceStatus::start(calls, l);

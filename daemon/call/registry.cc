@@ -12,7 +12,7 @@ constexpr auto kLog = log::Subsystem::kControl;
 
 Registry::Registry(const Config& config, const media::Interfaces& interfaces,
                    media::MediaLoops& loops, event::Loop& control)
-    : config_(config), interfaces_(interfaces), loops_(loops), control_(control),
+    : config_(config), interfaces_(interfaces), loops_(loops), control_(control), limits_(config),
       started_ms_(util::now_ms()), admission_(config), sampler_(admission_, loops)
 {
 	auto timer = control.every(
@@ -48,7 +48,7 @@ Registry::Handle& Registry::create(std::string_view call_id)
 	// Built here, but from now on touched only on its loop, where it is registered first
 	// (posted work runs in order, so before anything else done to the call).
 	int64_t now = util::now_ms();
-	auto* c = new Call(std::string(call_id), loop, now);
+	auto* c = new Call(std::string(call_id), loop, limits_, now);
 	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
 	Handle h{c, &loop, ++next_serial_};

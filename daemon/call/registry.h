@@ -15,6 +15,7 @@
 #include "call/admission.h"
 #include "call/call.h"
 #include "call/load_sampler.h"
+#include "call/runtime_limits.h"
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
@@ -46,6 +47,7 @@ public:
 	struct Totals {
 		uint64_t managed = 0;  // calls created
 		uint64_t deleted = 0;  // ended by delete
+		uint64_t forced = 0;   // ended by the operator (CLI terminate)
 		uint64_t timeouts = 0; // ended by timeout
 		uint64_t silent_timeouts = 0;
 		uint64_t final_timeouts = 0;
@@ -75,8 +77,11 @@ public:
 	const Admission& admission() const { return admission_; }
 	// Whether an offer for a new call would be refused now (SIP OPTIONS answer 503 then).
 	bool refusing_new_calls() const { return admission_.check(size()) != Refusal::kNone; }
+	// What the CLI may change at run time; the media loops read the timeouts from here.
+	RuntimeLimits& limits() { return limits_; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
+	void count_forced() { totals_.forced++; }
 	int64_t started_ms() const { return started_ms_; }
 	// The open kernel table, or null when forwarding in userspace. Borrowed from main(), which
 	// keeps it for the daemon's life; control thread only.
@@ -129,6 +134,7 @@ private:
 	event::Loop& control_;
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
+	RuntimeLimits limits_;
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;

@@ -74,7 +74,7 @@ Value total(Arena& a, const call::RelayTotals& t)
 	d.set("finaltimeoutsessions", num(c.final_timeouts));
 	d.set("offertimeoutsessions", num(c.offer_timeouts));
 	d.set("regularterminatedsessions", num(c.deleted));
-	d.set("forcedterminatedsessions", num(0));
+	d.set("forcedterminatedsessions", num(c.forced));
 	const media::TrafficCount sum = t.user + t.kernel;
 	const std::pair<const char*, const media::TrafficCount*> paths[] = {
 	        {"_user", &t.user}, {"_kernel", &t.kernel}, {"", &sum}};
