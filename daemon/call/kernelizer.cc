@@ -39,6 +39,23 @@ uint32_t first_clock_rate(const Media& m)
 	return 0;
 }
 
+// The kernel's new packets in the loop's relay-wide traffic: received on the stream's address,
+// sent from its sink's (both sockets of a pair share one address, so either sink will do).
+void count_kernel(Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t bytes,
+                  uint64_t errors, uint64_t dropped_src)
+{
+	using media::Direction;
+	using media::Path;
+	media::LoopTraffic& t = loop.traffic();
+	if (s.socket)
+		t.add(s.socket->address, Direction::kIn, Path::kKernel, packets, bytes, 0);
+	media::Stream* sink = s.sink(false);
+	if (sink && sink->socket)
+		t.add(sink->socket->address, Direction::kOut, Path::kKernel, packets, bytes,
+		      errors);
+	t.drop(media::DropReason::kStrictSource, dropped_src);
+}
+
 // Reads the live target's counters and adds what is new since the last reading.
 void refresh(Stream& s, media::MediaLoop& loop)
 {
@@ -72,6 +89,7 @@ void refresh(Stream& s, media::MediaLoop& loop)
 	totals.packets.fetch_add(packets, std::memory_order_relaxed);
 	totals.bytes.fetch_add(bytes, std::memory_order_relaxed);
 	totals.errors.fetch_add(errors, std::memory_order_relaxed);
+	count_kernel(s, loop, packets, bytes, errors, now->dropped_src - was.dropped_src);
 	k.set_live(*now);
 }
 

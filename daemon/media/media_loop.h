@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "event/loop.h"
+#include "media/loop_traffic.h"
 #include "media/packet_batch.h"
 
 namespace rtprelay::kernel {
@@ -74,6 +75,7 @@ public:
 	}
 	PacketBatch& batch() { return batch_; }
 	Counters& counters() { return counters_; }
+	LoopTraffic& traffic() { return traffic_; }
 	// Calls placed on this loop and not yet destroyed (any thread).
 	size_t assigned() const { return assigned_.load(std::memory_order_relaxed); }
 
@@ -90,6 +92,7 @@ private:
 	std::unordered_set<Pinned*> calls_;
 	PacketBatch batch_;
 	Counters counters_;
+	LoopTraffic traffic_;
 	std::atomic<size_t> assigned_{0};
 	kernel::Channel* kernel_ = nullptr;     // set before the first call, then read-only
 	OwnEndpoints* own_endpoints_ = nullptr; // likewise
