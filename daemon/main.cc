@@ -11,12 +11,15 @@
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
+#include "http/relay_metrics.h"
+#include "http/server.h"
 #include "kernel/channel.h"
 #include "kernel/nft_rules.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
 #include "media/own_endpoints.h"
 #include "ng/command.h"
+#include "ng/dispatch.h"
 #include "ng/server.h"
 #include "util/daemon.h"
 #include "util/log.h"
@@ -154,6 +157,55 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 {
 	for (const auto& ep : config.listen_ng)
 		own.add_listener(ep, "ng");
+	if (config.listen_http)
+		own.add_listener(*config.listen_http, "http");
+}
+
+// ng over HTTP, run straight through the command table until the ng server offers a way in
+// that shares its reply cache. `commands` and `calls` outlive the HTTP server.
+http::NgSubmit direct_ng(const ng::CommandTable& commands, call::Registry& calls)
+{
+	return [&commands, &calls](std::string message, bool plain, const net::Endpoint& peer,
+	                           std::function<void(std::string)> done) {
+		struct Request {
+			std::string message;
+			Arena arena;
+			ng::Framing framing;
+		};
+		auto r = std::make_shared<Request>();
+		r->message = std::move(message);
+		std::string_view m = r->message;
+		std::optional<ng::Framing> framing;
+		if (!plain)
+			framing = ng::split_message(m);
+		bool bare = !framing; // plain, or no cookie to answer with
+		auto finish = [r, bare, done](const ng::Value& reply) {
+			std::string out =
+			        ng::encode_reply(r->framing.cookie, reply, r->framing.encoding);
+			done(bare ? out.substr(1) : out); // no cookie: drop the separating space
+		};
+		r->framing = framing ? *framing
+		                     : ng::Framing{"", m,
+		                                   m.starts_with('{') ? ng::Encoding::kJson
+		                                                      : ng::Encoding::kBencode};
+		if (!framing && !plain)
+			return finish(ng::error_reply(r->arena, "no cookie"));
+		auto params = ng::decode_body(r->framing, r->arena);
+		if (!params)
+			return finish(ng::error_reply(r->arena, params.error().reason));
+		ng::dispatch(commands, *params, r->arena, r->framing.cookie, peer, &calls,
+		             [finish](ng::Value reply) { finish(reply); });
+	};
+}
+
+// GET /metrics: the relay's families (more join as their recorders come).
+http::MetricsSource metrics_of(call::Registry& calls)
+{
+	return [&calls] {
+		http::Exposition out;
+		http::write_relay_metrics(out, calls);
+		return out.take();
+	};
 }
 
 // The media loops, the calls and the ng server, serving until the control loop `l` stops.
@@ -184,6 +236,16 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
 		if (!ng)
 			return ng.error();
+		ng::CommandTable http_commands = ng::builtin_commands();
+		std::unique_ptr<http::Server> web;
+		if (config.listen_http) {
+			auto h = http::Server::create(l, *config.listen_http,
+			                              direct_ng(http_commands, calls),
+			                              metrics_of(calls));
+			if (!h)
+				return h.error();
+			web = std::move(h).value();
+		}
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
 		if (ready_pipe)

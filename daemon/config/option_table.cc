@@ -94,6 +94,15 @@ Result<void> add_listen_ng(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> set_listen_http(Config& c, std::string_view value)
+{
+	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
+	if (!ep)
+		return ep.error();
+	c.listen_http = *ep;
+	return {};
+}
+
 // Interface and nftables chain names: letters, digits, - _ .
 bool valid_name(std::string_view name)
 {
@@ -230,6 +239,11 @@ const std::array kOptions = {
                    "UDP address for the ng control protocol; IPv6 as [ADDR]:PORT. A bare port "
                    "listens on 127.0.0.1 only. Repeat to listen on several addresses.",
                    add_listen_ng},
+        OptionSpec{"listen-http", 0, K::kValue, "[ADDR:]PORT", "",
+                   "TCP address for HTTP: GET /metrics (Prometheus), GET /ping, POST /ng and "
+                   "/ng-plain (ng over HTTP); IPv6 as [ADDR]:PORT. A bare port listens on "
+                   "127.0.0.1 only. No HTTP when absent.",
+                   set_listen_http},
         OptionSpec{"table", 't', K::kValue, "N", "0",
                    "Kernel forwarding table; -1 forwards in userspace only.",
                    set_int<&C::table, -1, 63>},
@@ -343,7 +357,6 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	        "listen-tcp",
 	        "listen-udp",
 	        "listen-cli",
-	        "listen-http",
 	        "listen-https",
 	        "listen-tcp-ng",
 	        "control-tos",
