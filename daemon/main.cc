@@ -166,7 +166,7 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 http::NgSubmit direct_ng(const ng::CommandTable& commands, call::Registry& calls)
 {
 	return [&commands, &calls](std::string message, bool plain, const net::Endpoint& peer,
-	                           std::function<void(std::string)> done) {
+	                           const std::function<void(std::string)>& done) {
 		struct Request {
 			std::string message;
 			Arena arena;

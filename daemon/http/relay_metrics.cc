@@ -73,14 +73,17 @@ void write_traffic(Exposition& out, call::Registry& reg,
 				for (auto p : {Path::kUserspace, Path::kKernel}) {
 					uint64_t sum = 0;
 					for (size_t i = 0; i < loops.size(); i++)
-						sum += (loops.at(i).traffic().at(addr.pool->index(), d,
-						                                 p).*field)
+						sum += (loops.at(i).traffic().at(addr.pool->index(),
+						                                 d, p).*
+						        field)
 						               .load(std::memory_order_relaxed);
-					out.sample({{"interface", iface.name},
-					            {"address", ip},
-					            {"direction", d == Direction::kIn ? "in" : "out"},
-					            {"path", p == Path::kKernel ? "kernel" : "userspace"}},
-					           sum);
+					out.sample(
+					        {{"interface", iface.name},
+					         {"address", ip},
+					         {"direction", d == Direction::kIn ? "in" : "out"},
+					         {"path",
+					          p == Path::kKernel ? "kernel" : "userspace"}},
+					        sum);
 				}
 		}
 }

@@ -136,12 +136,13 @@ void Server::submit_ng(evhttp_request* req, bool plain)
 {
 	std::string body = body_of(req);
 	if (body.empty())
-		return reply(req, HTTP_BADREQUEST, "Bad Request", "text/plain", "empty ng request\n");
+		return reply(req, HTTP_BADREQUEST, "Bad Request", "text/plain",
+		             "empty ng request\n");
 	// The reply may come after this server is gone (the daemon stopping): evhttp_free has
 	// freed the request then, so nothing may touch it. A client that went away meanwhile is
 	// evhttp's concern: it keeps the request until the reply and then frees it unsent.
 	std::weak_ptr<Server*> alive = self_;
-	ng_(std::move(body), plain, peer_of(req), [alive, req](std::string answer) {
+	ng_(std::move(body), plain, peer_of(req), [alive, req](const std::string& answer) {
 		if (alive.expired())
 			return;
 		reply(req, HTTP_OK, "OK", "application/x-rtpengine-ng", answer);

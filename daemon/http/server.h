@@ -34,8 +34,8 @@ public:
 	// Idle and slow connections are closed after this many seconds.
 	static constexpr int kTimeoutSeconds = 30;
 
-	static Result<std::unique_ptr<Server>> create(event::Loop& loop, const net::Endpoint& listen,
-	                                              NgSubmit ng, MetricsSource metrics);
+	static Result<std::unique_ptr<Server>>
+	create(event::Loop& loop, const net::Endpoint& listen, NgSubmit ng, MetricsSource metrics);
 	~Server();
 	Server(const Server&) = delete;
 	Server& operator=(const Server&) = delete;

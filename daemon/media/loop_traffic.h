@@ -14,7 +14,7 @@
 
 namespace rtprelay::media {
 
-enum class Direction : unsigned { kIn, kOut, kCount };  // from the party, to the party
+enum class Direction : unsigned { kIn, kOut, kCount };      // from the party, to the party
 enum class Path : unsigned { kUserspace, kKernel, kCount }; // who forwarded it
 
 struct TrafficCounter {
@@ -48,7 +48,8 @@ private:
 	        static_cast<size_t>(Direction::kCount) * static_cast<size_t>(Path::kCount);
 	static size_t slot(size_t address, Direction d, Path p)
 	{
-		return address * kPerAddress + static_cast<size_t>(d) * static_cast<size_t>(Path::kCount) +
+		return address * kPerAddress +
+		       static_cast<size_t>(d) * static_cast<size_t>(Path::kCount) +
 		       static_cast<size_t>(p);
 	}
 

@@ -41,7 +41,8 @@ public:
 
 	void labels_are_escaped()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("a\\\\b\\\"c\\nd'e"), escape_label("a\\b\"c\nd'e"));
+		CPPUNIT_ASSERT_EQUAL(std::string("a\\\\b\\\"c\\nd'e"),
+		                     escape_label("a\\b\"c\nd'e"));
 		Exposition e;
 		e.family("m", Exposition::Type::kGauge, "h");
 		e.sample({{"l", "x\"y"}}, uint64_t{1});
