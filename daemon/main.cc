@@ -14,6 +14,9 @@
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
+#include "http/ng_metrics.h"
+#include "http/relay_metrics.h"
+#include "http/server.h"
 #include "kernel/channel.h"
 #include "kernel/nft_rules.h"
 #include "media/interfaces.h"
@@ -21,6 +24,8 @@
 #include "media/own_endpoints.h"
 #include "ng/command.h"
 #include "ng/command_stats.h"
+#include "ng/dispatch.h"
+#include "ng/message.h"
 #include "ng/server.h"
 #include "util/daemon.h"
 #include "util/log.h"
@@ -171,8 +176,8 @@ Result<void> handle_drain_signals(event::Loop& l, call::Registry*& registry)
 	return {};
 }
 
-// The relay's listeners, which no party's media may be sent to (HTTP listeners join here as
-// they come); the media loops add the media sockets as they lease them.
+// The relay's listeners, which no party's media may be sent to; the media loops add the media
+// sockets as they lease them.
 void add_listeners(media::OwnEndpoints& own, const Config& config)
 {
 	for (const auto& ep : config.listen_ng)
@@ -181,6 +186,40 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 		own.add_listener(ep, "ng over tcp");
 	if (config.listen_cli)
 		own.add_listener(*config.listen_cli, "cli");
+	if (config.listen_http)
+		own.add_listener(*config.listen_http, "http");
+}
+
+// ng over HTTP through the ng server, so POST /ng shares the reply cache of UDP and TCP. A
+// message without a cookie has nobody to be answered as: it gets a bare error reply.
+http::NgSubmit cached_ng(ng::Server& server)
+{
+	return [&server](std::string message, bool plain, const net::Endpoint& peer,
+	                 const std::function<void(std::string)>& done) {
+		auto answer = [done](std::string reply) {
+			if (reply.empty()) {
+				Arena arena;
+				reply = ng::encode_body(ng::error_reply(arena, "no cookie"),
+				                        ng::Encoding::kBencode);
+			}
+			done(std::move(reply));
+		};
+		if (plain)
+			server.submit_plain(message, peer, answer);
+		else
+			server.submit(message, peer, answer);
+	};
+}
+
+// GET /metrics: the relay's families, then the ng control plane's.
+http::MetricsSource metrics_of(call::Registry& calls, const ng::CommandStats& commands)
+{
+	return [&calls, &commands] {
+		http::Exposition out;
+		http::write_relay_metrics(out, calls);
+		http::write_ng_metrics(out, commands);
+		return out.take();
+	};
 }
 
 // The media loops, the calls and the ng and CLI servers, serving until the control loop `l`
@@ -224,6 +263,14 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 			if (!s)
 				return s.error();
 			cli = std::move(s).value();
+		}
+		std::unique_ptr<http::Server> web;
+		if (config.listen_http) {
+			auto h = http::Server::create(l, *config.listen_http, cached_ng(**ng),
+			                              metrics_of(calls, command_stats));
+			if (!h)
+				return h.error();
+			web = std::move(h).value();
 		}
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());

@@ -32,6 +32,8 @@ void add(KernelSsrc& k, const rtprelay_ssrc_stats& s)
 
 void KernelState::installed(kernel::Channel& channel, const net::Endpoint& local)
 {
+	if (!channel_)
+		channel.count_targets(1); // not a replacement
 	channel_ = &channel;
 	local_ = local;
 	live_ = {};
@@ -48,6 +50,7 @@ void KernelState::remove()
 			log::warn(log::Subsystem::kCore, "%s (%s)", r.error().reason.c_str(),
 			          local_.to_string().c_str());
 	}
+	channel_->count_targets(-1);
 	channel_ = nullptr;
 }
 

@@ -39,6 +39,23 @@ uint32_t first_clock_rate(const Media& m)
 	return 0;
 }
 
+// The kernel's new packets in the loop's relay-wide traffic: received on the stream's address,
+// sent from its sink's (both sockets of a pair share one address, so either sink will do).
+void count_kernel(Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t bytes,
+                  uint64_t errors, uint64_t dropped_src)
+{
+	using media::Direction;
+	using media::Path;
+	media::LoopTraffic& t = loop.traffic();
+	if (s.socket)
+		t.add(s.socket->address, Direction::kIn, Path::kKernel, packets, bytes, 0);
+	media::Stream* sink = s.sink(false);
+	if (sink && sink->socket)
+		t.add(sink->socket->address, Direction::kOut, Path::kKernel, packets, bytes,
+		      errors);
+	t.drop(media::DropReason::kStrictSource, dropped_src);
+}
+
 // Reads the live target's counters and adds what is new since the last reading.
 void refresh(Stream& s, media::MediaLoop& loop)
 {
@@ -69,6 +86,7 @@ void refresh(Stream& s, media::MediaLoop& loop)
 	k.last_packet_ms = std::max(k.last_packet_ms, last);
 	s.stats.last_packet_ms = std::max(s.stats.last_packet_ms, last);
 	loop.counters().kernel.add(packets, bytes, errors);
+	count_kernel(s, loop, packets, bytes, errors, now->dropped_src - was.dropped_src);
 	k.set_live(*now);
 }
 

@@ -72,6 +72,14 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	calls_.erase(it);
 }
 
+size_t Registry::established() const
+{
+	size_t n = 0;
+	for (const auto& [id, h] : calls_)
+		n += h.established ? 1 : 0;
+	return n;
+}
+
 std::vector<std::string> Registry::ids(size_t limit) const
 {
 	std::vector<std::string> out;

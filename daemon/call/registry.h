@@ -106,6 +106,8 @@ public:
 	// Forgets the call and destroys it on its loop, logging why it ended.
 	void destroy(std::string_view call_id, std::string_view reason);
 	size_t size() const { return calls_.size(); }
+	// Calls whose first offer succeeded; the others still wait for theirs.
+	size_t established() const;
 	std::vector<std::string> ids(size_t limit) const;
 
 	// Runs work(call) on the call's loop, then done(result) here on the control loop.

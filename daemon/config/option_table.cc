@@ -95,6 +95,15 @@ Result<void> add_listen_ng(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> set_listen_http(Config& c, std::string_view value)
+{
+	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
+	if (!ep)
+		return ep.error();
+	c.listen_http = *ep;
+	return {};
+}
+
 Result<void> add_listen_tcp_ng(Config& c, std::string_view value)
 {
 	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
@@ -272,6 +281,11 @@ const std::array kOptions = {
                    "connection); IPv6 as [ADDR]:PORT. A bare port listens on 127.0.0.1 only. "
                    "Without it there is no CLI.",
                    set_listen_cli},
+        OptionSpec{"listen-http", 0, K::kValue, "[ADDR:]PORT", "",
+                   "TCP address for HTTP: GET /metrics (Prometheus), GET /ping, POST /ng and "
+                   "/ng-plain (ng over HTTP); IPv6 as [ADDR]:PORT. A bare port listens on "
+                   "127.0.0.1 only. No HTTP when absent.",
+                   set_listen_http},
         OptionSpec{"table", 't', K::kValue, "N", "0",
                    "Kernel forwarding table; -1 forwards in userspace only.",
                    set_int<&C::table, -1, 63>},
@@ -401,7 +415,6 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	static constexpr std::string_view kNames[] = {
 	        "listen-tcp",
 	        "listen-udp",
-	        "listen-http",
 	        "listen-https",
 	        "control-tos",
 	        "redis",

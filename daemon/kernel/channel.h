@@ -6,6 +6,8 @@
 // the table if this daemon created it.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +35,11 @@ public:
 	Result<void> del_target(const rtprelay_cmd_target& cmd);
 	Result<rtprelay_target_stats> get_stats(const rtprelay_cmd_target& cmd);
 
+	// Targets installed and not yet deleted, as their owners (call::KernelState) report
+	// them: add_target cannot tell a new target from a replaced one. Any thread.
+	void count_targets(int64_t delta) { targets_.fetch_add(delta, std::memory_order_relaxed); }
+	int64_t targets() const { return targets_.load(std::memory_order_relaxed); }
+
 private:
 	Channel(int table, std::string base, UniqueFd fd, bool created)
 	    : table_(table), base_(std::move(base)), fd_(std::move(fd)), created_(created)
@@ -45,6 +52,7 @@ private:
 	UniqueFd fd_;
 	bool created_;     // only a table this daemon created is deleted when it stops
 	std::mutex mutex_; // one command (and its reply) at a time on the shared file
+	std::atomic<int64_t> targets_{0};
 };
 
 // The module's greeting (`size` bytes read) against this build's ABI: both versions and every

@@ -185,8 +185,9 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	queue(b, out, path, i, len);
 }
 
-// Sends both groups out of their sinks' sockets and counts what went and what failed.
-void send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
+// Sends both groups out of their sinks' sockets and counts what went and what failed; returns
+// the send failures.
+uint64_t send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
 {
 	if (out.have_overflows)
 		s.stats.drops[static_cast<size_t>(DropReason::kOverload)] =
@@ -201,27 +202,34 @@ void send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
 		unsigned ok = n > 0 ? static_cast<unsigned>(n) : 0;
 		s.stats.forwarded += ok;
 		sent += ok;
+		uint64_t path_bytes = 0;
 		for (unsigned k = 0; k < ok; k++)
-			bytes += b.send_iov[path][k].iov_len;
-		for (unsigned k = ok; k < out.counts[path]; k++) {
+			path_bytes += b.send_iov[path][k].iov_len;
+		bytes += path_bytes;
+		unsigned failed = out.counts[path] - ok;
+		for (unsigned k = 0; k < failed; k++)
 			s.stats.drop(DropReason::kSendError);
-			s.stats.errors++;
-			errors++;
-		}
+		s.stats.errors += failed;
+		errors += failed;
+		loop.traffic().add(out.sinks[path]->socket->address, Direction::kOut,
+		                   Path::kUserspace, ok, path_bytes, failed);
 	}
 	loop.counters().user.add(sent, bytes, errors);
+	return errors;
 }
 
-// Reads and forwards up to kMaxBatchesPerWakeup batches.
-void forward_batches(Stream& s, MediaLoop& loop)
+// Reads and forwards up to kMaxBatchesPerWakeup batches; returns the send failures.
+uint64_t forward_batches(Stream& s, MediaLoop& loop)
 {
 	PacketBatch& b = loop.batch();
 	int fd = s.socket->fd.get();
+	uint64_t send_errors = 0;
 	for (int round = 0; round < kMaxBatchesPerWakeup; round++) {
 		b.prepare_receive();
 		int n = recvmmsg(fd, b.recv.data(), PacketBatch::kSize, MSG_DONTWAIT, nullptr);
 		if (n <= 0)
-			return; // EAGAIN: drained (or an error, which a later datagram re-reports)
+			return send_errors; // EAGAIN: drained (or an error, which a later datagram
+			                    // re-reports)
 		int64_t now = util::now_ms();
 		Outgoing out;
 		for (size_t i = 0; i < static_cast<size_t>(n); i++) {
@@ -232,13 +240,33 @@ void forward_batches(Stream& s, MediaLoop& loop)
 			else
 				take(s, b, i, now, out);
 		}
-		send_out(s, loop, b, out);
+		send_errors += send_out(s, loop, b, out);
 		if (static_cast<size_t>(n) < PacketBatch::kSize)
-			return; // drained: the edge-triggered event fires again on the next
-			        // datagram
+			return send_errors; // drained: the edge-triggered event fires again on
+			                    // the next datagram
 	}
 	// More is queued but others get their turn first; come back to this socket after them.
 	event_active(s.read_event.get(), EV_READ, 1);
+	return send_errors;
+}
+
+// A stream's counters before a wake-up: what the wake-up added goes into the loop's
+// relay-wide traffic once, rather than per packet.
+struct Tally {
+	uint64_t packets, bytes, errors;
+	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops;
+};
+
+void count_received(const Stream& s, MediaLoop& loop, const Tally& before, uint64_t send_errors)
+{
+	const StreamStats& now = s.stats;
+	loop.traffic().add(s.socket->address, Direction::kIn, Path::kUserspace,
+	                   now.packets - before.packets, now.bytes - before.bytes,
+	                   now.errors - before.errors - send_errors);
+	for (size_t r = 0; r < now.drops.size(); r++)
+		if (now.drops[r] > before.drops[r]) // overload is a socket's reading, not a sum
+			loop.traffic().drop(static_cast<DropReason>(r),
+			                    now.drops[r] - before.drops[r]);
 }
 
 } // namespace
@@ -257,7 +285,10 @@ Result<void> watch(Stream& stream, MediaLoop& loop)
 
 void forward_ready(Stream& s, MediaLoop& loop)
 {
-	forward_batches(s, loop);
+	const StreamStats& st = s.stats;
+	Tally before{st.packets, st.bytes, st.errors, st.drops};
+	uint64_t send_errors = forward_batches(s, loop);
+	count_received(s, loop, before, send_errors);
 	s.after_packets();
 }
 

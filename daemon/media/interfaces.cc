@@ -25,10 +25,12 @@ Interfaces::Interfaces(const Config& config, uint64_t fd_limit)
 			interfaces_.push_back({spec.name, {}});
 			iface = &interfaces_.back();
 		}
+		auto index = static_cast<uint32_t>(&spec - config.interfaces.data());
 		iface->addresses.push_back(
-		        {spec, std::make_unique<PortPool>(
-		                       spec.address, config.port_min, config.port_max,
-		                       SocketOptions{config.tos, config.socket_rcvbuf}, parking_)});
+		        {spec,
+		         std::make_unique<PortPool>(spec.address, config.port_min, config.port_max,
+		                                    SocketOptions{config.tos, config.socket_rcvbuf},
+		                                    parking_, index)});
 	}
 }
 

@@ -12,7 +12,7 @@
 namespace rtprelay::media {
 
 MediaLoop::MediaLoop(size_t index, const Config& config, EndCallback on_end)
-    : index_(index), config_(config), on_end_(std::move(on_end))
+    : index_(index), config_(config), on_end_(std::move(on_end)), traffic_(config.interfaces.size())
 {
 }
 

@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "event/loop.h"
+#include "media/loop_traffic.h"
 #include "media/packet_batch.h"
 #include "media/traffic_counters.h"
 
@@ -77,6 +78,7 @@ public:
 	}
 	PacketBatch& batch() { return batch_; }
 	Counters& counters() { return counters_; }
+	LoopTraffic& traffic() { return traffic_; }
 	// Calls placed on this loop and not yet destroyed (any thread).
 	size_t assigned() const { return assigned_.load(std::memory_order_relaxed); }
 
@@ -97,6 +99,7 @@ private:
 	Counters counters_;
 	TrafficCount user_before_;   // the readings of the last tick, for the rates
 	TrafficCount kernel_before_; // likewise
+	LoopTraffic traffic_;
 	std::atomic<size_t> assigned_{0};
 	kernel::Channel* kernel_ = nullptr;     // set before the first call, then read-only
 	OwnEndpoints* own_endpoints_ = nullptr; // likewise

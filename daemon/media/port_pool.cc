@@ -72,9 +72,9 @@ void PortLease::release()
 }
 
 PortPool::PortPool(const net::IpAddress& address, uint16_t min, uint16_t max,
-                   const SocketOptions& options, bool park)
+                   const SocketOptions& options, bool park, uint32_t index)
     : address_(address), first_(static_cast<uint16_t>(min + (min & 1))), options_(options),
-      park_(park)
+      park_(park), index_(index)
 {
 	size_t pairs = max > first_ ? (max - first_ + 1) / 2 : 0;
 	used_.assign(pairs, false);
@@ -104,6 +104,7 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 {
 	BoundSocket s;
 	s.local = net::Endpoint(address_, port);
+	s.address = index_;
 	s.fd.reset(socket(address_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	if (!s.fd)
 		return Error{strprintf("socket: %s", strerror(errno))};

@@ -29,6 +29,7 @@ struct BoundSocket {
 	// The socket's count of datagrams the kernel dropped (SO_RXQ_OVFL) when this lease got
 	// it; nonzero only for a parked socket.
 	uint32_t drops_base = 0;
+	uint32_t address = 0; // its pool's index(): where LoopTraffic counts its packets
 };
 
 // Owns the bound RTP/RTCP sockets of one pair and gives the ports back to the pool.
@@ -62,13 +63,15 @@ class PortPool {
 public:
 	// min and max are clamped to an even/odd pair range inside [min, max]. `park`: keep the
 	// sockets of returned pairs for the pair's next lease; every port of the range may then
-	// hold an open socket, so only when the open-files limit allows that.
+	// hold an open socket, so only when the open-files limit allows that. `index`: the
+	// address's place in the --interface order, which its sockets carry for the counters.
 	PortPool(const net::IpAddress& address, uint16_t min, uint16_t max,
-	         const SocketOptions& options, bool park = false);
+	         const SocketOptions& options, bool park = false, uint32_t index = 0);
 	PortPool(const PortPool&) = delete;
 	PortPool& operator=(const PortPool&) = delete;
 
 	const net::IpAddress& address() const { return address_; }
+	uint32_t index() const { return index_; }
 	Result<PortLease> allocate();
 	size_t free_pairs() const;
 	size_t total_pairs() const { return used_.size(); }
@@ -96,6 +99,7 @@ private:
 	uint16_t first_; // lowest even port of the range
 	SocketOptions options_;
 	bool park_;
+	uint32_t index_;
 	mutable std::mutex mutex_; // guards the rest
 	std::vector<bool> used_;   // per pair
 	static constexpr size_t kRandomBlock = 64;

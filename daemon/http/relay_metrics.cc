@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "http/relay_metrics.h"
+
+#include <array>
+#include <string>
+
+#include "call/registry.h"
+#include "kernel/channel.h"
+#include "media/own_endpoints.h"
+#include "version.h"
+
+namespace rtprelay::http {
+namespace {
+
+using Type = Exposition::Type;
+
+void write_process(Exposition& out, const call::Registry& reg)
+{
+	out.family("rtprelay_build_info", Type::kGauge,
+	           "Always 1; the version label says which rtprelayd this is.");
+	out.sample({{"version", RTPRELAY_VERSION}}, uint64_t{1});
+	out.family("rtprelay_process_start_time_seconds", Type::kGauge,
+	           "When rtprelayd started, in seconds since the Unix epoch.");
+	out.sample({}, static_cast<double>(reg.started_ms()) / 1000.0);
+}
+
+void write_sessions(Exposition& out, call::Registry& reg)
+{
+	size_t established = reg.established();
+	out.family("rtprelay_sessions", Type::kGauge,
+	           "Calls now: established (a first offer succeeded) or pending (the first offer "
+	           "is still being served).");
+	out.sample({{"state", "established"}}, uint64_t{established});
+	out.sample({{"state", "pending"}}, uint64_t{reg.size() - established});
+
+	const auto& t = reg.totals();
+	out.family("rtprelay_sessions_created_total", Type::kCounter,
+	           "Calls created by a first offer.");
+	out.sample({}, t.managed);
+	out.family("rtprelay_sessions_ended_total", Type::kCounter,
+	           "Calls ended, by reason: delete, the timeouts (no media, on hold too long, "
+	           "absolute, never answered) or a first offer that failed.");
+	const std::array<std::pair<const char*, uint64_t>, 6> ended = {{
+	        {"deleted", t.deleted},
+	        {"timeout", t.timeouts},
+	        {"silent_timeout", t.silent_timeouts},
+	        {"final_timeout", t.final_timeouts},
+	        {"offer_timeout", t.offer_timeouts},
+	        {"rejected", t.rejected},
+	}};
+	for (const auto& [reason, n] : ended)
+		out.sample({{"reason", reason}}, n);
+
+	media::MediaLoops& loops = reg.loops();
+	out.family("rtprelay_media_thread_sessions", Type::kGauge,
+	           "Calls pinned to each media thread.");
+	for (size_t i = 0; i < loops.size(); i++)
+		out.sample({{"thread", std::to_string(i)}}, uint64_t{loops.at(i).assigned()});
+}
+
+// One traffic counter (packets, bytes or errors) summed over the media loops for every local
+// address, direction and path.
+void write_traffic(Exposition& out, call::Registry& reg,
+                   std::atomic<uint64_t> media::TrafficCounter::*field)
+{
+	using media::Direction;
+	using media::Path;
+	media::MediaLoops& loops = reg.loops();
+	for (const auto& iface : reg.interfaces().all())
+		for (const auto& addr : iface.addresses) {
+			std::string ip = addr.spec.address.to_string();
+			for (auto d : {Direction::kIn, Direction::kOut})
+				for (auto p : {Path::kUserspace, Path::kKernel}) {
+					uint64_t sum = 0;
+					for (size_t i = 0; i < loops.size(); i++)
+						sum += (loops.at(i).traffic().at(addr.pool->index(),
+						                                 d, p).*
+						        field)
+						               .load(std::memory_order_relaxed);
+					out.sample(
+					        {{"interface", iface.name},
+					         {"address", ip},
+					         {"direction", d == Direction::kIn ? "in" : "out"},
+					         {"path",
+					          p == Path::kKernel ? "kernel" : "userspace"}},
+					        sum);
+				}
+		}
+}
+
+void write_traffic_families(Exposition& out, call::Registry& reg)
+{
+	out.family("rtprelay_packets_total", Type::kCounter,
+	           "Media packets relayed, by local address, direction (in: from a party, out: to "
+	           "a party) and path (userspace or kernel). Kernel figures arrive once a second.");
+	write_traffic(out, reg, &media::TrafficCounter::packets);
+	out.family("rtprelay_bytes_total", Type::kCounter,
+	           "Media bytes (UDP payload) relayed, by local address, direction and path.");
+	write_traffic(out, reg, &media::TrafficCounter::bytes);
+	out.family("rtprelay_packet_errors_total", Type::kCounter,
+	           "Media packets that failed: in, malformed or not (un)protectable SRTP; out, "
+	           "not sent.");
+	write_traffic(out, reg, &media::TrafficCounter::errors);
+}
+
+// A drop reason as a label value: its name with underscores for spaces.
+std::string reason_label(std::string_view name)
+{
+	std::string s(name);
+	for (char& c : s)
+		if (c == ' ')
+			c = '_';
+	return s;
+}
+
+void write_drops(Exposition& out, call::Registry& reg)
+{
+	out.family("rtprelay_drops_total", Type::kCounter,
+	           "Media packets dropped, by reason (media::DropReason; docs/metrics.md).");
+	media::MediaLoops& loops = reg.loops();
+	for (size_t r = 0; r < media::kDropReasonNames.size(); r++) {
+		uint64_t sum = 0;
+		for (size_t i = 0; i < loops.size(); i++)
+			sum += loops.at(i).traffic().drops(static_cast<media::DropReason>(r));
+		out.sample({{"reason", reason_label(media::kDropReasonNames[r])}}, sum);
+	}
+	const media::OwnEndpoints* own = reg.own_endpoints();
+	out.family("rtprelay_own_endpoint_refusals_total", Type::kCounter,
+	           "Media addresses in SDP refused because they are the relay's own sockets.");
+	out.sample({}, own ? own->refused() : 0);
+}
+
+void write_ports(Exposition& out, const call::Registry& reg)
+{
+	out.family("rtprelay_ports", Type::kGauge,
+	           "Media ports of each local address, in use or free (RTP and RTCP: pairs "
+	           "count twice).");
+	for (const auto& iface : reg.interfaces().all())
+		for (const auto& addr : iface.addresses) {
+			std::string ip = addr.spec.address.to_string();
+			size_t total = addr.pool->total_pairs();
+			size_t free = addr.pool->free_pairs();
+			out.sample({{"interface", iface.name}, {"address", ip}, {"state", "used"}},
+			           uint64_t{(total - free) * 2});
+			out.sample({{"interface", iface.name}, {"address", ip}, {"state", "free"}},
+			           uint64_t{free * 2});
+		}
+}
+
+void write_kernel(Exposition& out, const call::Registry& reg)
+{
+	const kernel::Channel* k = reg.kernel();
+	out.family("rtprelay_forwarding", Type::kGauge,
+	           "1 for how established streams are forwarded: kernel (an xt_RTPRELAY table is "
+	           "open) or userspace (none, or it could not be set up).");
+	out.sample({{"mode", "kernel"}}, uint64_t{k ? 1U : 0U});
+	out.sample({{"mode", "userspace"}}, uint64_t{k ? 0U : 1U});
+	out.family("rtprelay_kernel_targets", Type::kGauge,
+	           "Streams the kernel table forwards now (xt_RTPRELAY targets installed).");
+	out.sample({}, k ? k->targets() : int64_t{0});
+}
+
+} // namespace
+
+void write_relay_metrics(Exposition& out, call::Registry& registry)
+{
+	write_process(out, registry);
+	write_sessions(out, registry);
+	write_traffic_families(out, registry);
+	write_drops(out, registry);
+	write_ports(out, registry);
+	write_kernel(out, registry);
+}
+
+} // namespace rtprelay::http
