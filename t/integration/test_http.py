@@ -83,6 +83,22 @@ class NgOverHttpTest(HttpTestCase):
     def test_ng_ping_keeps_the_cookie(self):
         self.assertEqual(self.ng(b"c1 d7:command4:pinge"), b"c1 d6:result4:ponge")
 
+    def retransmissions(self):
+        cookie = ("st%d" % time.monotonic_ns()).encode()  # each asked anew, never cached
+        st = bdecode(self.ng(cookie + b" d7:command10:statisticse").partition(b" ")[2])
+        return st[b"statistics"][b"rtprelay"][b"ng"][b"retransmissions"]
+
+    def test_a_repeated_cookie_is_answered_from_the_reply_cache(self):
+        # The same cache as UDP: the repeat is a retransmission, and gets the first reply.
+        before = self.retransmissions()
+        first = self.ng(b"rc1 d7:command4:pinge")
+        self.assertEqual(self.ng(b"rc1 d7:command4:pinge"), first)
+        self.assertEqual(self.retransmissions(), before + 1)
+        # /ng-plain has no cookie to recognise a repeat by: never cached.
+        self.ng(b"d7:command4:pinge", "/ng-plain")
+        self.ng(b"d7:command4:pinge", "/ng-plain")
+        self.assertEqual(self.retransmissions(), before + 1)
+
     def test_ng_json_ping(self):
         reply = self.ng(b'j7 {"command":"ping"}')
         cookie, _, body = reply.partition(b" ")
