@@ -7,12 +7,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "call/call.h"
+#include "call/quality_totals.h"
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
@@ -62,6 +64,8 @@ public:
 	event::Loop& control() { return control_; }
 	media::MediaLoops& loops() { return loops_; }
 	const Totals& totals() const { return totals_; }
+	// Quality histograms of ended calls' streams (for /metrics); readable here any time.
+	const QualityTotals& quality() const { return *quality_; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
 	int64_t started_ms() const { return started_ms_; }
@@ -85,7 +89,8 @@ public:
 
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
-	// Forgets the call and destroys it on its loop, logging why it ended.
+	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
+	// and adding its streams to quality().
 	void destroy(std::string_view call_id, std::string_view reason);
 	size_t size() const { return calls_.size(); }
 	std::vector<std::string> ids(size_t limit) const;
@@ -116,6 +121,8 @@ private:
 	event::Loop& control_;
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
+	// Shared with the teardowns posted to media loops, which may outlive the registry.
+	std::shared_ptr<QualityTotals> quality_ = std::make_shared<QualityTotals>();
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;
