@@ -26,7 +26,8 @@ Party party(const MonologueSnapshot& ml, int64_t now_ms)
 			for (const auto& ss : s.ssrcs) {
 				media::MosHistory h = ss.mos(now_ms);
 				media::QualitySample avg = h.average();
-				p.mos_min = p.ssrcs ? std::min(p.mos_min, h.lowest().mos) : h.lowest().mos;
+				p.mos_min = p.ssrcs ? std::min(p.mos_min, h.lowest().mos)
+				                    : h.lowest().mos;
 				p.mos_max = std::max(p.mos_max, h.highest().mos);
 				p.mos_sum += avg.mos;
 				p.loss_sum += avg.loss_percent;
@@ -54,27 +55,27 @@ std::string cdr_line(const CallSnapshot& snap, std::string_view reason, int64_t 
 	std::string line = strprintf(
 	        "CDR: callid=%s, created=%lld.%03lld, duration=%lld.%03lld, termination=%.*s",
 	        snap.call_id.c_str(), static_cast<long long>(snap.created_ms / 1000),
-	        static_cast<long long>(snap.created_ms % 1000), static_cast<long long>(duration / 1000),
-	        static_cast<long long>(duration % 1000), static_cast<int>(termination.size()),
-	        termination.data());
+	        static_cast<long long>(snap.created_ms % 1000),
+	        static_cast<long long>(duration / 1000), static_cast<long long>(duration % 1000),
+	        static_cast<int>(termination.size()), termination.data());
 	for (size_t i = 0; i < snap.monologues.size(); i++) {
 		const MonologueSnapshot& ml = snap.monologues[i];
 		Party p = party(ml, now_ms);
 		line += strprintf(", ml%zu_tag=%s, ml%zu_packets=%llu, ml%zu_bytes=%llu, "
-		                        "ml%zu_errors=%llu",
-		                        i, ml.tag.c_str(), i, static_cast<unsigned long long>(p.packets),
-		                        i, static_cast<unsigned long long>(p.bytes), i,
-		                        static_cast<unsigned long long>(p.errors));
+		                  "ml%zu_errors=%llu",
+		                  i, ml.tag.c_str(), i, static_cast<unsigned long long>(p.packets),
+		                  i, static_cast<unsigned long long>(p.bytes), i,
+		                  static_cast<unsigned long long>(p.errors));
 		if (!p.ssrcs)
 			continue; // no media arrived from this party: no quality to speak of
 		line += strprintf(", ml%zu_mos_min=%s, ml%zu_mos_avg=%s, ml%zu_mos_max=%s, "
-		                        "ml%zu_packet_loss=%llu, ml%zu_jitter=%llu, ml%zu_rtt=%llu",
-		                        i, mos(p.mos_min).c_str(), i,
-		                        mos(static_cast<unsigned>(p.mos_sum / p.ssrcs)).c_str(), i,
-		                        mos(p.mos_max).c_str(), i,
-		                        static_cast<unsigned long long>(p.loss_sum / p.ssrcs), i,
-		                        static_cast<unsigned long long>(p.jitter_sum / p.ssrcs), i,
-		                        static_cast<unsigned long long>(p.rtt_max));
+		                  "ml%zu_packet_loss=%llu, ml%zu_jitter=%llu, ml%zu_rtt=%llu",
+		                  i, mos(p.mos_min).c_str(), i,
+		                  mos(static_cast<unsigned>(p.mos_sum / p.ssrcs)).c_str(), i,
+		                  mos(p.mos_max).c_str(), i,
+		                  static_cast<unsigned long long>(p.loss_sum / p.ssrcs), i,
+		                  static_cast<unsigned long long>(p.jitter_sum / p.ssrcs), i,
+		                  static_cast<unsigned long long>(p.rtt_max));
 	}
 	return line;
 }

@@ -41,7 +41,8 @@ void QualityTotals::add_call(const CallSnapshot& snap, int64_t now_ms)
 					add(kMos, avg.mos / 10.0);
 					add(kJitterSeconds, avg.jitter_ms / 1e3);
 					add(kLossRatio, avg.loss_percent / 100.0);
-					// Round trips are only known from RTCP: no zero observations.
+					// Round trips are only known from RTCP: no zero
+					// observations.
 					if (avg.rtt_us)
 						add(kRttSeconds, avg.rtt_us / 1e6);
 				}

@@ -19,9 +19,9 @@ unsigned mos_x10(unsigned loss_percent, unsigned jitter_ms, double rtt_ms);
 
 // One reading of a stream's quality, in the units of rtpengine's replies.
 struct QualitySample {
-	unsigned mos = 0;         // x10
-	uint32_t rtt_us = 0;      // both legs, as far as known
-	uint32_t rtt_leg_us = 0;  // between the relay and the reporting party
+	unsigned mos = 0;        // x10
+	uint32_t rtt_us = 0;     // both legs, as far as known
+	uint32_t rtt_leg_us = 0; // between the relay and the reporting party
 	uint32_t jitter_ms = 0;
 	uint32_t loss_percent = 0;
 	int64_t at_ms = 0; // CLOCK_REALTIME
@@ -42,7 +42,10 @@ public:
 	QualitySample average() const;
 	// The i-th oldest of the kept readings, i < progression_size().
 	const QualitySample& progression(size_t i) const;
-	size_t progression_size() const { return samples_ < kProgression ? samples_ : kProgression; }
+	size_t progression_size() const
+	{
+		return samples_ < kProgression ? samples_ : kProgression;
+	}
 
 private:
 	uint64_t samples_ = 0;

@@ -23,7 +23,8 @@ uint64_t be64(const uint8_t* p)
 	return uint64_t{be32(p)} << 32 | be32(p + 4);
 }
 
-template <class T, size_t N> T* next(std::array<T, N>& items, size_t& count, size_t& skipped)
+template <class T, size_t N>
+T* next(std::array<T, N>& items, size_t& count, size_t& skipped)
 {
 	if (count == N) {
 		skipped++;

@@ -49,8 +49,7 @@ const RtcpSource* RtcpStats::source(uint32_t ssrc) const
 	return nullptr;
 }
 
-void RtcpStats::sample(RtcpSource& src, uint32_t loss_percent, uint32_t rtt_us,
-                       int64_t arrival_us)
+void RtcpStats::sample(RtcpSource& src, uint32_t loss_percent, uint32_t rtt_us, int64_t arrival_us)
 {
 	QualitySample s;
 	s.rtt_leg_us = rtt_leg_us_;
