@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		if (const RtcpSource* s = b.source(c.blocks[i].source)) {
 			check(s->history.samples() >= 1);
 			check(s->history.lowest().mos <= s->history.highest().mos);
-			// The cubic dips just below 1 for R of 1-7 (0.989 at worst): 9 after the cut.
+			// The cubic dips just below 1 for R of 1-7 (0.989 at worst): 9 after the
+			// cut.
 			check(s->history.highest().mos <= 44 && s->history.lowest().mos >= 9);
 		}
 	check(b.rtt_leg_us() < 10'000'000);
