@@ -114,7 +114,9 @@ FUZZ_SRCS_ng_flags := daemon/ng/flags.cc daemon/ng/flag_table.cc daemon/ng/messa
                 daemon/net/address.cc
 FUZZ_SRCS_sdp_roundtrip := $(wildcard daemon/sdp/*.cc) daemon/util/strings.cc daemon/util/base64.cc \
                 daemon/net/address.cc
-FUZZ_SRCS_rtp_stats := daemon/media/ssrc_stats.cc daemon/media/stream_stats.cc
+FUZZ_SRCS_rtp_stats := daemon/media/ssrc_stats.cc daemon/media/stream_stats.cc \
+        daemon/media/mos.cc daemon/media/rtcp_stats.cc
+FUZZ_SRCS_rtcp := daemon/media/rtcp.cc daemon/media/rtcp_stats.cc daemon/media/mos.cc
 FUZZ_SRCS_learning := daemon/media/learning.cc daemon/net/address.cc daemon/util/strings.cc
 FUZZ_SRCS_ng_stream := daemon/ng/bencode_scan.cc daemon/ng/message_splitter.cc \
                 daemon/ng/bencode.cc daemon/ng/message.cc daemon/ng/json.cc daemon/ng/value.cc \

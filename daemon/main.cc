@@ -15,6 +15,7 @@
 #include "config/loader.h"
 #include "event/loop.h"
 #include "http/ng_metrics.h"
+#include "http/quality_metrics.h"
 #include "http/relay_metrics.h"
 #include "http/server.h"
 #include "kernel/channel.h"
@@ -211,13 +212,14 @@ http::NgSubmit cached_ng(ng::Server& server)
 	};
 }
 
-// GET /metrics: the relay's families, then the ng control plane's.
+// GET /metrics: the relay's families, the ng control plane's, then call quality.
 http::MetricsSource metrics_of(call::Registry& calls, const ng::CommandStats& commands)
 {
 	return [&calls, &commands] {
 		http::Exposition out;
 		http::write_relay_metrics(out, calls);
 		http::write_ng_metrics(out, commands);
+		http::write_quality_metrics(out, calls.quality());
 		return out.take();
 	};
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 #include "call/call.h"
 #include "call/load_sampler.h"
 #include "call/runtime_limits.h"
+#include "call/quality_totals.h"
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
@@ -79,6 +81,8 @@ public:
 	bool refusing_new_calls() const { return admission_.check(size()) != Refusal::kNone; }
 	// What the CLI may change at run time; the media loops read the timeouts from here.
 	RuntimeLimits& limits() { return limits_; }
+	// Quality histograms of ended calls' streams (for /metrics); readable here any time.
+	const QualityTotals& quality() const { return *quality_; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
 	void count_forced() { totals_.forced++; }
@@ -103,7 +107,8 @@ public:
 
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
-	// Forgets the call and destroys it on its loop, logging why it ended.
+	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
+	// and adding its streams to quality().
 	void destroy(std::string_view call_id, std::string_view reason);
 	size_t size() const { return calls_.size(); }
 	// Calls whose first offer succeeded; the others still wait for theirs.
@@ -137,6 +142,8 @@ private:
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
 	RuntimeLimits limits_;
+	// Shared with the teardowns posted to media loops, which may outlive the registry.
+	std::shared_ptr<QualityTotals> quality_ = std::make_shared<QualityTotals>();
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;

@@ -55,6 +55,7 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 	for (size_t i = 0; i < s.stats.ssrc_count; i++) {
 		const media::SsrcStats& st = s.stats.ssrcs[i];
 		out.ssrcs.push_back({st.ssrc(), st.packets(), 0, st.expected(), ms(st.jitter())});
+		out.ssrcs.back().history = st.estimated();
 		lost.push_back(st.lost());
 	}
 	KernelSsrcs kernel_ssrcs;
@@ -74,13 +75,59 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 		if (k.live || !known)
 			it->jitter_ms = ms(k.jitter);
 	}
-	for (size_t i = 0; i < out.ssrcs.size(); i++)
+	for (size_t i = 0; i < out.ssrcs.size(); i++) {
 		out.ssrcs[i].lost = static_cast<uint64_t>(std::max<int64_t>(lost[i], 0));
+		out.ssrcs[i].cumulative_lost = static_cast<int64_t>(out.ssrcs[i].lost);
+	}
 	out.kernel_to_userspace = s.kernel.to_userspace();
 	return out;
 }
 
+// The receiver's reports about `ssrc`: they arrive on the stream facing the receiver, any
+// stream of the call; the most reported source wins.
+const media::RtcpSource* reported(const Call& call, uint32_t ssrc)
+{
+	const media::RtcpSource* best = nullptr;
+	for (const auto& ml : call.monologues())
+		for (const auto& media : ml->medias)
+			for (const Stream* s : {&media->rtp, &media->rtcp}) {
+				const media::RtcpSource* r = s->stats.rtcp.source(ssrc);
+				if (r && r->history.samples() &&
+				    (!best || r->reports > best->reports))
+					best = r;
+			}
+	return best;
+}
+
+void add_reports(const Call& call, CallSnapshot& c)
+{
+	for (auto& ml : c.monologues)
+		for (auto& m : ml.medias)
+			for (auto& s : m.streams)
+				for (auto& ss : s.ssrcs)
+					if (const media::RtcpSource* r = reported(call, ss.ssrc)) {
+						ss.reported = true;
+						ss.cumulative_lost = r->cumulative_lost;
+						ss.jitter_ms = r->jitter_ms;
+						ss.history = r->history;
+					}
+}
+
 } // namespace
+
+media::MosHistory SsrcSnapshot::mos(int64_t now_ms) const
+{
+	if (history.samples())
+		return history;
+	media::QualitySample q;
+	q.loss_percent = expected ? static_cast<uint32_t>(lost * 100 / expected) : 0;
+	q.jitter_ms = jitter_ms;
+	q.mos = media::mos_x10(q.loss_percent, q.jitter_ms, 0);
+	q.at_ms = now_ms;
+	media::MosHistory h;
+	h.add(q);
+	return h;
+}
 
 CallSnapshot snapshot(const Call& call)
 {
@@ -113,6 +160,7 @@ CallSnapshot snapshot(const Call& call)
 		}
 		c.monologues.push_back(std::move(m));
 	}
+	add_reports(call, c);
 	return c;
 }
 

@@ -24,6 +24,15 @@ struct SsrcSnapshot {
 	uint64_t lost = 0;     // A.3 cumulative loss, 0 when late copies outnumber losses
 	uint64_t expected = 0; // A.3, counted from the end of probation
 	uint32_t jitter_ms = 0;
+	// Quality. From the RTCP the receiving party sent about this SSRC when there is any (it
+	// saw the whole path, relay included), else the relay's own estimate of what arrived.
+	bool reported = false;       // the figures below come from RTCP
+	int64_t cumulative_lost = 0; // the receiver's count (RTCP), else `lost`
+	media::MosHistory history{}; // MOS samples over the call
+
+	// The samples, or before the first (a call younger than a sampling interval, without
+	// RTCP) one reading of the figures so far, taken at now_ms.
+	media::MosHistory mos(int64_t now_ms) const;
 };
 
 struct StreamSnapshot {

@@ -11,6 +11,7 @@
 
 #include "media/media_loop.h"
 #include "media/own_endpoints.h"
+#include "media/rtcp.h"
 #include "media/rtp.h"
 #include "util/clock.h"
 
@@ -44,7 +45,30 @@ void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 {
 	uint32_t rate = s.clock_rates[h.payload_type];
 	uint64_t arrival = rate ? static_cast<uint64_t>(rx_ns / 1000) * rate / 1000000 : 0;
-	s.stats.ssrc(h.ssrc).on_packet(h.sequence, h.timestamp, arrival);
+	SsrcStats& st = s.stats.ssrc(h.ssrc);
+	st.on_packet(h.sequence, h.timestamp, arrival);
+	if (!st.sample_due())
+		return;
+	// The round trip is timed where the receiver's reports about this media arrive: on the
+	// stream facing the other party, this stream's RTCP sink (every few seconds, not per
+	// packet).
+	const Stream* reports = s.sink(true);
+	st.sample(rx_ns / 1000000, rate, reports ? reports->stats.rtcp.rtt_us() : 0,
+	          reports ? reports->stats.rtcp.rtt_leg_us() : 0);
+}
+
+// The party's RTCP, read for quality after decryption. Its jitter figures are in the units of
+// the party's media clock: the first clock rate its m= line lists (RTCP names no payload type).
+void track_rtcp(Stream& s, const Stream& sink, std::span<const uint8_t> packet, int64_t rx_ns)
+{
+	RtcpCompound c;
+	if (!parse_rtcp(packet, c))
+		return; // still forwarded: the relay does not judge the parties' RTCP
+	uint32_t rate = 0;
+	for (uint32_t r : s.clock_rates)
+		if ((rate = r))
+			break;
+	s.stats.rtcp.on_packet(c, rx_ns / 1000, &sink.stats.rtcp, rate);
 }
 
 // What one received batch turns into: at most two groups of datagrams to send, the RTP path's
@@ -180,6 +204,8 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 		return;
 	}
 	Stream& sink = *out.sinks[path];
+	if (kind == PacketKind::kRtcp)
+		track_rtcp(s, sink, {packet, len}, rx_ns);
 	if (sink.encrypt && !encrypt(s, sink, packet, len, kind, path == Outgoing::kRtcpPath))
 		return;
 	queue(b, out, path, i, len);

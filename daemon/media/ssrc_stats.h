@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "media/mos.h"
 #include "media/rtp.h"
 
 namespace rtprelay::media {
@@ -28,10 +29,21 @@ public:
 	// Interarrival jitter in timestamp units (RFC 3550 A.8, the /16 smoothed value).
 	uint32_t jitter() const { return rp_jitter(&seq_); }
 
+	// The relay's own MOS estimate, for calls without RTCP: every kSamplePackets packets (5 s
+	// of 20 ms audio) one sample from the loss of that interval (A.3's expected and lost
+	// since the previous sample), the current jitter, and the round trip RTCP timed, if any.
+	static constexpr uint64_t kSamplePackets = 250;
+	bool sample_due() const { return packets_ - sampled_packets_ >= kSamplePackets; }
+	void sample(int64_t now_ms, uint32_t clock_rate, uint32_t rtt_us, uint32_t rtt_leg_us);
+	const MosHistory& estimated() const { return estimated_; }
+
 private:
 	uint32_t ssrc_;
 	uint64_t packets_ = 0;
 	rp_seq_state seq_{};
+	uint64_t sampled_packets_ = 0, sampled_expected_ = 0;
+	int64_t sampled_lost_ = 0;
+	MosHistory estimated_;
 };
 
 } // namespace rtprelay::media

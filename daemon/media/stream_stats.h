@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "media/rtcp_stats.h"
 #include "media/ssrc_stats.h"
 
 namespace rtprelay::media {
@@ -41,6 +42,7 @@ struct StreamStats {
 	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
 	std::array<SsrcStats, kMaxSsrcs> ssrcs;
 	size_t ssrc_count = 0;
+	RtcpStats rtcp; // what the party's RTCP reported, received on this socket
 
 	void drop(DropReason r) { drops[static_cast<size_t>(r)]++; }
 

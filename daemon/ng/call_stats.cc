@@ -2,7 +2,6 @@
 #include "ng/call_stats.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <vector>
 
@@ -108,31 +107,48 @@ Value media_value(Arena& arena, const call::MediaSnapshot& m)
 	return v;
 }
 
-// rtpengine's MOS block: MOS x10, round-trip time in us, jitter in ms, loss in percent.
-Value mos_value(Arena& arena, const call::SsrcSnapshot& s, int64_t at_ms)
+// One MOS reading as rtpengine prints it: MOS x10, round-trip times in us, jitter in ms,
+// loss in percent; then `samples` (the average) or `reported at` (a single reading, seconds).
+Value sample_value(Arena& arena, const media::QualitySample& q, const char* last, int64_t value)
 {
-	double loss =
-	        s.expected ? 100.0 * static_cast<double>(s.lost) / static_cast<double>(s.expected)
-	                   : 0;
-	double mos = estimate_mos(loss, s.jitter_ms, 0);
 	Value v = Value::dict(arena);
-	v.set("MOS", Value::integer(stat_integer(mos * 10)));
-	v.set("round-trip time", Value::integer(0));
-	v.set("jitter", Value::integer(s.jitter_ms));
-	v.set("packet loss", Value::integer(stat_integer(loss)));
-	v.set("reported at", Value::integer(at_ms / 1000));
+	v.set("MOS", Value::integer(q.mos));
+	v.set("round-trip time", Value::integer(q.rtt_us));
+	v.set("round-trip time leg", Value::integer(q.rtt_leg_us));
+	v.set("jitter", Value::integer(q.jitter_ms));
+	v.set("packet loss", Value::integer(q.loss_percent));
+	v.set(last, Value::integer(value));
 	return v;
 }
 
-Value ssrc_value(Arena& arena, const call::SsrcSnapshot& ss, int64_t now)
+Value ssrc_value(Arena& arena, const call::SsrcSnapshot& ss, int64_t now, bool progress)
 {
+	media::MosHistory h = ss.mos(now);
 	Value entry = Value::dict(arena);
-	Value mos = mos_value(arena, ss, now);
-	entry.set("average MOS", mos);
-	entry.set("lowest MOS", mos);
-	entry.set("highest MOS", mos);
+	entry.set("cumulative loss", Value::integer(ss.cumulative_lost));
+	entry.set("average MOS",
+	          sample_value(arena, h.average(), "samples", static_cast<int64_t>(h.samples())));
+	entry.set("lowest MOS",
+	          sample_value(arena, h.lowest(), "reported at", h.lowest().at_ms / 1000));
+	entry.set("highest MOS",
+	          sample_value(arena, h.highest(), "reported at", h.highest().at_ms / 1000));
+	if (!progress)
+		return entry;
+	Value progression = Value::dict(arena);
+	// rtpengine 10.5 prints 0 when it samples per RTCP report, as this relay does (or per
+	// SsrcStats::kSamplePackets packets): there is no fixed interval.
+	progression.set("interval", Value::integer(0));
+	Value entries = Value::list(arena);
+	for (size_t i = 0; i < h.progression_size(); i++) {
+		const media::QualitySample& q = h.progression(i);
+		entries.push(sample_value(arena, q, "reported at", q.at_ms / 1000));
+	}
+	progression.set("entries", entries);
+	entry.set("MOS progression", progression);
+	// Ours: what the relay itself received of this SSRC, and where the figures come from.
 	entry.set("packets", Value::integer(static_cast<int64_t>(ss.packets)));
 	entry.set("lost", Value::integer(static_cast<int64_t>(ss.lost)));
+	entry.set("source", Value::string(ss.reported ? "RTCP" : "estimated"));
 	return entry;
 }
 
@@ -170,6 +186,11 @@ Value listed_ssrcs(const call::CallSnapshot& snap, const std::vector<size_t>& li
 		for (size_t j = 0; j < listed[i]; j++)
 			for (const auto& s : snap.monologues[i].medias[j].streams)
 				streams.push_back(&s);
+	size_t total = 0;
+	for (const auto* s : streams)
+		total += s->ssrcs.size();
+	// Each MOS progression takes up to 2 KB: only a reply of few SSRCs has room for them.
+	bool progress = total <= kMaxProgressionSsrcs;
 	Value ssrcs = Value::dict(arena);
 	for (bool named : {true, false})
 		for (const auto* s : streams) {
@@ -179,28 +200,13 @@ Value listed_ssrcs(const call::CallSnapshot& snap, const std::vector<size_t>& li
 					return ssrcs;
 				const auto& ss = s->ssrcs[k];
 				ssrcs.set(arena.copy(std::to_string(ss.ssrc)),
-				          ssrc_value(arena, ss, now));
+				          ssrc_value(arena, ss, now, progress));
 			}
 		}
 	return ssrcs;
 }
 
 } // namespace
-
-int64_t stat_integer(double x)
-{
-	return std::llround(x);
-}
-
-double estimate_mos(double loss_percent, double jitter_ms, double rtt_ms)
-{
-	double latency = rtt_ms / 2 + jitter_ms * 2 + 10;
-	double r = latency < 160 ? 93.2 - latency / 40 : 93.2 - (latency - 120) / 10;
-	r -= loss_percent * 2.5;
-	r = std::clamp(r, 0.0, 100.0);
-	double mos = 1 + 0.035 * r + 0.000007 * r * (r - 60) * (100 - r);
-	return std::clamp(mos, 1.0, 4.5);
-}
 
 void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
 {
