@@ -26,6 +26,7 @@ constexpr std::array kErrorPrefixes = {
         std::string_view{"Invalid"},
         std::string_view{"Error"},
         std::string_view{"More parameters required"},
+        std::string_view{"Subsystem not found"},
 };
 
 std::vector<std::string_view> lines_of(std::string_view text)
