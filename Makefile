@@ -38,6 +38,8 @@ LIB       := $(BUILD)/librtprelay.a
 # (ng codecs, addresses, strings).
 CTL_SRCS  := $(wildcard ctl-proxy/*.cc)
 CTL_OBJS  := $(CTL_SRCS:%.cc=$(BUILD)/%.o)
+# Everything but main(), for its unit tests (t/unit/ctl-proxy/).
+CTL_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/main.o,$(CTL_OBJS))
 
 .PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean
 all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/gen-options-doc
@@ -62,10 +64,11 @@ $(BUILD)/rtprelay-ctl: $(CTL_OBJS) $(LIB)
 $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB)
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
-$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS)
+# -I. for "ctl-proxy/...": rtprelay-ctl's headers are not under daemon/.
+$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS) -I.
 
 # The relay on loopback with the built-in defaults: ng on 127.0.0.1:2223, media on 127.0.0.1.
 run:
