@@ -28,7 +28,7 @@ Result<std::string> cli_request(const net::Endpoint& cli, const std::vector<std:
 	for (const auto& w : words)
 		line += (line.empty() ? "" : " ") + w;
 	line += '\n';
-	if (auto sent = send_all(fd->get(), line); !sent)
+	if (auto sent = send_all(fd->get(), line, deadline); !sent)
 		return Error{"CLI " + cli.to_string() + ": " + sent.error().reason};
 	std::string answer;
 	char buf[65536];

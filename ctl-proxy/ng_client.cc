@@ -56,9 +56,10 @@ Result<ng::Value> NgClient::request(const ng::Value& request, Arena& arena)
 	std::string cookie = cookie_prefix_ + std::to_string(++sequence_);
 	std::string datagram = cookie + " ";
 	ng::bencode_encode(request, datagram);
-	if (auto sent = send_all(fd_.get(), datagram); !sent)
+	int64_t deadline = monotonic_ms() + timeout_ms_;
+	if (auto sent = send_all(fd_.get(), datagram, deadline); !sent)
 		return Error{"ng " + ng_.to_string() + ": " + sent.error().reason};
-	auto reply = receive_reply(cookie, monotonic_ms() + timeout_ms_);
+	auto reply = receive_reply(cookie, deadline);
 	if (!reply)
 		return reply.error();
 	// The decoded strings point into the datagram, so it moves into the arena first.

@@ -79,15 +79,22 @@ Result<UniqueFd> connect_to(const net::Endpoint& peer, int type, int64_t deadlin
 	return fd;
 }
 
-Result<void> send_all(int fd, std::string_view data)
+Result<void> send_all(int fd, std::string_view data, int64_t deadline_ms)
 {
 	while (!data.empty()) {
 		ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n >= 0) {
+			data.remove_prefix(static_cast<size_t>(n));
 			continue;
-		if (n < 0)
+		}
+		if (errno != EINTR && errno != EAGAIN)
 			return Error{strprintf("send: %s", strerror(errno))};
-		data.remove_prefix(static_cast<size_t>(n));
+		// The socket is non-blocking: wait for room rather than spin.
+		pollfd p{fd, POLLOUT, 0};
+		int64_t left = deadline_ms - monotonic_ms();
+		if (left <= 0)
+			return Error{"send: no room in the socket buffer within the timeout"};
+		poll(&p, 1, static_cast<int>(left));
 	}
 	return {};
 }

@@ -3,6 +3,7 @@
 // for its answer: every wait names the peer and the limit when it runs out.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,7 @@ Result<UniqueFd> connect_to(const net::Endpoint& peer, int type, int64_t deadlin
 // Waits until fd is readable or deadline_ms passes; false on timeout.
 Result<bool> wait_readable(int fd, int64_t deadline_ms);
 
-// Sends all of `data` on a connected socket.
-Result<void> send_all(int fd, std::string_view data);
+// Sends all of `data` on a connected non-blocking socket by deadline_ms.
+Result<void> send_all(int fd, std::string_view data, int64_t deadline_ms);
 
 } // namespace rtprelay::ctl
