@@ -199,7 +199,8 @@ class TopTest(common.SharedDaemonTestCase):
         super().setUp()
         if not shutil.which("tmux"):
             self.fail("tmux is not installed (scripts/install-deps.sh installs it)")
-        self.server = "rtprelay-ctl-test-%d" % os.getpid()
+        # One server per test: a killed one may still be going when the next test starts.
+        self.server = "rtprelay-ctl-test-%d-%s" % (os.getpid(), os.urandom(4).hex())
         self.addCleanup(self.tmux, "kill-server")
         self.dir = tempfile.mkdtemp(prefix="rtprelay-ctl-top-")
         self.addCleanup(shutil.rmtree, self.dir, True)
@@ -258,10 +259,12 @@ class TopTest(common.SharedDaemonTestCase):
         with open(stty + ".before") as f, open(stty) as g:
             self.assertEqual(f.read(), g.read())
 
-    def test_resize_is_drawn_at_the_new_width(self):
+    def test_resize_is_drawn_at_the_new_width_and_ctrl_c_quits(self):
         Call(self, self.c, "top-resize-%s" % ("x" * 30))
+        status = os.path.join(self.dir, "status")
         r = self.tmux("new-session", "-d", "-s", "top", "-x", "120", "-y", "30",
-                      "%s --ng=127.0.0.1:%d top; sleep 30" % (ctl_binary(), self.daemon.port))
+                      "%s --ng=127.0.0.1:%d top; echo $? > %s; sleep 30" % (
+                          ctl_binary(), self.daemon.port, status))
         self.assertEqual(r.returncode, 0, r)
         self.wait_for(lambda: "PKT/S" in self.pane(), "no table header")
         self.tmux("resize-window", "-t", "top", "-x", "30", "-y", "10")
@@ -269,6 +272,10 @@ class TopTest(common.SharedDaemonTestCase):
                       "the table was not cut to 30 columns")
         self.assertTrue(all(len(line) <= 30 for line in self.pane().splitlines()))
         self.tmux("send-keys", "-t", "top", "C-c")
+        self.wait_for(lambda: os.path.exists(status) and open(status).read().strip(),
+                      "top did not exit after Ctrl-C")
+        with open(status) as f:
+            self.assertEqual(f.read().strip(), "0")
 
 
 class ManPageTest(unittest.TestCase):
