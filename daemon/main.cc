@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "call/registry.h"
+#include "cli/server.h"
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
@@ -148,16 +149,18 @@ Result<void> handle_signals(event::Loop& l)
 	return l.on_signal(SIGHUP, [] { log::notice(kLog, "received SIGHUP; ignored"); });
 }
 
-// The relay's listeners, which no party's media may be sent to (CLI and HTTP listeners join
-// here as they come); the media loops add the media sockets as they lease them.
+// The relay's listeners, which no party's media may be sent to (HTTP listeners join here as
+// they come); the media loops add the media sockets as they lease them.
 void add_listeners(media::OwnEndpoints& own, const Config& config)
 {
 	for (const auto& ep : config.listen_ng)
 		own.add_listener(ep, "ng");
+	if (config.listen_cli)
+		own.add_listener(*config.listen_cli, "cli");
 }
 
-// The media loops, the calls and the ng server, serving until the control loop `l` stops.
-// Destruction runs in reverse: the ng server first, then the calls (destroyed on their
+// The media loops, the calls and the ng and CLI servers, serving until the control loop `l`
+// stops. Destruction runs in reverse: the servers first, then the calls (destroyed on their
 // still-running media loops), then the loops, then the own endpoints and the port pools the
 // calls used.
 Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel, uint64_t fds,
@@ -181,9 +184,17 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		registry = &calls;
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
-		auto ng = ng::Server::create(l, config.listen_ng, ng::builtin_commands(), &calls);
+		ng::CommandTable commands = ng::builtin_commands();
+		auto ng = ng::Server::create(l, config.listen_ng, commands, &calls);
 		if (!ng)
 			return ng.error();
+		std::unique_ptr<cli::Server> cli;
+		if (config.listen_cli) {
+			auto s = cli::Server::create(l, *config.listen_cli, calls, commands);
+			if (!s)
+				return s.error();
+			cli = std::move(s).value();
+		}
 
 		log::notice(kLog, "ready: %zu media thread(s)", (*loops)->size());
 		if (ready_pipe)

@@ -17,8 +17,9 @@ Media& Monologue::media_at(int index)
 	return *medias[static_cast<size_t>(index - 1)];
 }
 
-Call::Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms)
-    : last_signal_ms(now_ms), id_(std::move(call_id)), loop_(loop), created_ms_(now_ms)
+Call::Call(std::string call_id, media::MediaLoop& loop, const RuntimeLimits& limits, int64_t now_ms)
+    : last_signal_ms(now_ms), id_(std::move(call_id)), loop_(loop), limits_(limits),
+      created_ms_(now_ms)
 {
 }
 
@@ -27,10 +28,10 @@ Call::~Call()
 	loop_.remove_call(*this);
 }
 
-std::optional<std::string> Call::check(const Config& config, int64_t now_ms)
+std::optional<std::string> Call::check(int64_t now_ms)
 {
 	kernel_refresh(*this); // kernel traffic counts as media for the timeouts
-	return timeout_reason(*this, config, now_ms);
+	return timeout_reason(*this, limits_, now_ms);
 }
 
 Monologue* Call::find(std::string_view tag)

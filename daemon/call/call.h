@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "call/media.h"
+#include "call/runtime_limits.h"
 #include "media/media_loop.h"
 
 namespace rtprelay::call {
@@ -38,14 +39,16 @@ class Call final : public media::Pinned {
 public:
 	// The creator registers the call with its loop (MediaLoop::add_call, on that loop's
 	// thread); destruction, also on that thread, unregisters it.
-	Call(std::string call_id, media::MediaLoop& loop, int64_t now_ms);
+	// `limits` (the timeouts) outlives the call: the registry owns it.
+	Call(std::string call_id, media::MediaLoop& loop, const RuntimeLimits& limits,
+	     int64_t now_ms);
 	~Call() override;
 	Call(const Call&) = delete;
 	Call& operator=(const Call&) = delete;
 
 	const std::string& id() const override { return id_; }
 	// Once a second on its loop: folds in the kernel's counters, then applies the timeouts.
-	std::optional<std::string> check(const Config& config, int64_t now_ms) override;
+	std::optional<std::string> check(int64_t now_ms) override;
 	media::MediaLoop& loop() const { return loop_; }
 	int64_t created_ms() const { return created_ms_; }
 
@@ -81,6 +84,7 @@ public:
 private:
 	std::string id_;
 	media::MediaLoop& loop_;
+	const RuntimeLimits& limits_;
 	int64_t created_ms_;
 	std::vector<std::unique_ptr<Monologue>> monologues_;
 };

@@ -12,7 +12,7 @@ constexpr auto kLog = log::Subsystem::kControl;
 
 Registry::Registry(const Config& config, const media::Interfaces& interfaces,
                    media::MediaLoops& loops, event::Loop& control)
-    : config_(config), interfaces_(interfaces), loops_(loops), control_(control),
+    : config_(config), interfaces_(interfaces), loops_(loops), control_(control), limits_(config),
       started_ms_(util::now_ms())
 {
 }
@@ -36,7 +36,7 @@ Registry::Handle& Registry::create(std::string_view call_id)
 	media::MediaLoop& loop = loops_.place();
 	// Built here, but from now on touched only on its loop, where it is registered first
 	// (posted work runs in order, so before anything else done to the call).
-	auto* c = new Call(std::string(call_id), loop, util::now_ms());
+	auto* c = new Call(std::string(call_id), loop, limits_, util::now_ms());
 	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
 	return calls_.emplace(std::string(call_id), Handle{c, &loop, ++next_serial_}).first->second;

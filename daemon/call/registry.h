@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "call/call.h"
+#include "call/runtime_limits.h"
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
@@ -43,6 +44,7 @@ public:
 	struct Totals {
 		uint64_t managed = 0;  // calls created
 		uint64_t deleted = 0;  // ended by delete
+		uint64_t forced = 0;   // ended by the operator (CLI terminate)
 		uint64_t timeouts = 0; // ended by timeout
 		uint64_t silent_timeouts = 0;
 		uint64_t final_timeouts = 0;
@@ -62,8 +64,11 @@ public:
 	event::Loop& control() { return control_; }
 	media::MediaLoops& loops() { return loops_; }
 	const Totals& totals() const { return totals_; }
+	// What the CLI may change at run time; the media loops read the timeouts from here.
+	RuntimeLimits& limits() { return limits_; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
+	void count_forced() { totals_.forced++; }
 	int64_t started_ms() const { return started_ms_; }
 	// The open kernel table, or null when forwarding in userspace. Borrowed from main(), which
 	// keeps it for the daemon's life; control thread only.
@@ -116,6 +121,7 @@ private:
 	event::Loop& control_;
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
+	RuntimeLimits limits_;
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;

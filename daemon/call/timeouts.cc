@@ -26,23 +26,25 @@ bool is_held(const Call& call)
 	return false;
 }
 
-std::optional<std::string> timeout_reason(const Call& call, const Config& config, int64_t now)
+std::optional<std::string> timeout_reason(const Call& call, const RuntimeLimits& limits,
+                                          int64_t now)
 {
+	auto r = std::memory_order_relaxed;
+	int final_timeout = limits.final_timeout.load(r);
+	int offer_timeout = limits.offer_timeout.load(r);
 	if (call.delete_at_ms > 0)
 		return now >= call.delete_at_ms
 		               ? std::optional<std::string>("deleted (delay expired)")
 		               : std::nullopt;
-	if (config.final_timeout > 0 && now - call.created_ms() >= config.final_timeout * 1000LL)
-		return strprintf("final timeout (%d s since the call started)",
-		                 config.final_timeout);
+	if (final_timeout > 0 && now - call.created_ms() >= final_timeout * 1000LL)
+		return strprintf("final timeout (%d s since the call started)", final_timeout);
 	if (call.answered_ms == 0) {
-		if (now - call.created_ms() >= config.offer_timeout * 1000LL)
-			return strprintf("offer timeout (not answered within %d s)",
-			                 config.offer_timeout);
+		if (now - call.created_ms() >= offer_timeout * 1000LL)
+			return strprintf("offer timeout (not answered within %d s)", offer_timeout);
 		return std::nullopt;
 	}
 	bool held = is_held(call);
-	int limit = held ? config.silent_timeout : config.timeout;
+	int limit = held ? limits.silent_timeout.load(r) : limits.timeout.load(r);
 	int64_t since = std::max(call.answered_ms, last_packet_ms(call));
 	if (now - since >= limit * 1000LL)
 		return strprintf("%s (no media for %d s)", held ? "silent timeout" : "timeout",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // When a call has to end without being told: the --timeout, --silent-timeout, --final-timeout,
-// --offer-timeout and delete-delay rules. Pure; run by the call's media loop once a second.
+// --offer-timeout and delete-delay rules, with the values the CLI may have changed since
+// start-up. Pure; run by the call's media loop once a second.
 #pragma once
 
 #include <cstdint>
@@ -8,12 +9,13 @@
 #include <string>
 
 #include "call/call.h"
-#include "config/config.h"
+#include "call/runtime_limits.h"
 
 namespace rtprelay::call {
 
 // The reason to end the call now, or nullopt.
-std::optional<std::string> timeout_reason(const Call& call, const Config& config, int64_t now_ms);
+std::optional<std::string> timeout_reason(const Call& call, const RuntimeLimits& limits,
+                                          int64_t now_ms);
 
 // Newest packet on any stream of the call (0 if none).
 int64_t last_packet_ms(const Call& call);

@@ -26,6 +26,7 @@ struct InterfaceSpec {
 struct Config {
 	std::vector<InterfaceSpec> interfaces;
 	std::vector<net::Endpoint> listen_ng;
+	std::optional<net::Endpoint> listen_cli; // TCP, rtpengine-ctl's protocol; none: no CLI
 
 	int table = 0; // kernel forwarding table; -1 = userspace only
 	bool no_fallback = false;

@@ -94,6 +94,15 @@ Result<void> add_listen_ng(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> set_listen_cli(Config& c, std::string_view value)
+{
+	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
+	if (!ep)
+		return ep.error();
+	c.listen_cli = *ep;
+	return {};
+}
+
 // Interface and nftables chain names: letters, digits, - _ .
 bool valid_name(std::string_view name)
 {
@@ -230,6 +239,11 @@ const std::array kOptions = {
                    "UDP address for the ng control protocol; IPv6 as [ADDR]:PORT. A bare port "
                    "listens on 127.0.0.1 only. Repeat to listen on several addresses.",
                    add_listen_ng},
+        OptionSpec{"listen-cli", 'c', K::kValue, "[ADDR:]PORT", "none",
+                   "TCP address for the text CLI that rtpengine-ctl speaks (one command per "
+                   "connection); IPv6 as [ADDR]:PORT. A bare port listens on 127.0.0.1 only. "
+                   "Without it there is no CLI.",
+                   set_listen_cli},
         OptionSpec{"table", 't', K::kValue, "N", "0",
                    "Kernel forwarding table; -1 forwards in userspace only.",
                    set_int<&C::table, -1, 63>},

@@ -65,7 +65,7 @@ void MediaLoop::check_timeouts()
 	// Collected first: the callback must not run while we walk the set.
 	std::vector<std::pair<std::string, std::string>> ended;
 	for (Pinned* c : calls_)
-		if (auto reason = c->check(config_, now))
+		if (auto reason = c->check(now))
 			ended.emplace_back(c->id(), *reason);
 	for (const auto& [id, reason] : ended)
 		on_end_(id, reason);

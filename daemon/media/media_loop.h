@@ -32,7 +32,7 @@ public:
 	virtual ~Pinned() = default;
 	virtual const std::string& id() const = 0;
 	// On the loop's thread: the reason to end it now, or nullopt.
-	virtual std::optional<std::string> check(const Config& config, int64_t now_ms) = 0;
+	virtual std::optional<std::string> check(int64_t now_ms) = 0;
 };
 
 class MediaLoop {

@@ -14,7 +14,7 @@
 namespace rtprelay::log {
 namespace {
 
-// Levels are read on every log call from any thread; written only at start-up.
+// Levels are read on every log call from any thread; written at start-up and by the CLI.
 std::array<std::atomic<int>, static_cast<size_t>(Subsystem::kCount)> g_levels{kDefaultLevel,
                                                                               kDefaultLevel};
 std::atomic<bool> g_stderr{true};
@@ -76,6 +76,16 @@ void shutdown()
 bool enabled(Subsystem sub, int level)
 {
 	return level <= g_levels[static_cast<size_t>(sub)].load(std::memory_order_relaxed);
+}
+
+int level(Subsystem sub)
+{
+	return g_levels[static_cast<size_t>(sub)].load(std::memory_order_relaxed);
+}
+
+void set_level(Subsystem sub, int level)
+{
+	g_levels[static_cast<size_t>(sub)].store(level, std::memory_order_relaxed);
 }
 
 #define RTPRELAY_LOG_FN(name, level)                                                               \

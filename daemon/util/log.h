@@ -30,6 +30,9 @@ void init(const Settings& settings);
 void shutdown();
 
 bool enabled(Subsystem sub, int level);
+// The subsystem's level now; set_level changes it for every thread at once (CLI loglevel).
+int level(Subsystem sub);
+void set_level(Subsystem sub, int level);
 
 void err(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void warn(Subsystem sub, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,7 +16,7 @@ public:
 	{
 		loop_ = std::move(media::MediaLoop::create(0, config_, [](auto&, auto&) {
 		        })).value();
-		call_ = std::make_unique<call::Call>("c", *loop_, 1);
+		call_ = std::make_unique<call::Call>("c", *loop_, limits_, 1);
 	}
 
 	void tearDown() override
@@ -39,6 +39,7 @@ protected:
 	}
 
 	Config config_;
+	call::RuntimeLimits limits_{config_};
 	std::unique_ptr<media::MediaLoop> loop_;
 	std::unique_ptr<call::Call> call_;
 };

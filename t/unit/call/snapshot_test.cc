@@ -21,6 +21,7 @@ class SnapshotTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE_END();
 
 	Config config_;
+	RuntimeLimits limits_{config_};
 	std::unique_ptr<media::MediaLoop> loop_;
 	std::unique_ptr<Call> call_;
 	media::LocalAddress address_;
@@ -55,7 +56,7 @@ public:
 	{
 		loop_ = std::move(media::MediaLoop::create(0, config_, [](auto&, auto&) {
 		        })).value();
-		call_ = std::make_unique<Call>("c", *loop_, 0);
+		call_ = std::make_unique<Call>("c", *loop_, limits_, 0);
 		media_ = &call_->get_or_create("a", 0).media_at(1);
 		media_->allocation.address = &address_;
 		media_->allocation.lease.rtp.local = ep("10.0.0.1:30000");

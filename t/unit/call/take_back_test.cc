@@ -28,6 +28,7 @@ class TakeBackTest : public CppUnit::TestFixture {
 
 	std::string dir_;
 	Config config_;
+	RuntimeLimits limits_{config_};
 	std::unique_ptr<kernel::Channel> channel_;
 	std::unique_ptr<media::MediaLoop> loop_;
 	std::unique_ptr<Call> call_;
@@ -101,7 +102,7 @@ public:
 
 		loop_ = std::move(media::MediaLoop::create(0, config_, [](auto&, auto&) {
 		        })).value();
-		call_ = std::make_unique<Call>("c", *loop_, 0);
+		call_ = std::make_unique<Call>("c", *loop_, limits_, 0);
 		Monologue& a = call_->get_or_create("a", 0);
 		Monologue& b = call_->get_or_create("b", 0);
 		a.peer = &b;

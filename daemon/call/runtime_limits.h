@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The limits an operator may change while the relay runs (CLI `set maxsessions`, `set timeout`
+// and friends). Config keeps the start values and stays immutable; these are read by the media
+// loops once a second for every call, so each is a relaxed atomic rather than locked.
+#pragma once
+
+#include <atomic>
+
+#include "config/config.h"
+
+namespace rtprelay::call {
+
+struct RuntimeLimits {
+	explicit RuntimeLimits(const Config& config)
+	    : timeout(config.timeout), silent_timeout(config.silent_timeout),
+	      final_timeout(config.final_timeout), offer_timeout(config.offer_timeout)
+	{
+	}
+
+	static constexpr int kUnlimited = -1;
+
+	// Calls the relay takes at once; kUnlimited as rtpengine's -1.
+	std::atomic<int> max_sessions{kUnlimited};
+	// Seconds, as the options of the same names (call/timeouts).
+	std::atomic<int> timeout;
+	std::atomic<int> silent_timeout;
+	std::atomic<int> final_timeout;
+	std::atomic<int> offer_timeout;
+};
+
+} // namespace rtprelay::call
