@@ -155,9 +155,9 @@ style:
 format:
 	@clang-format -i $(STYLE_FILES)
 
-# clang-tidy (.clang-tidy) over the daemon's and rtprelay-ctl's sources with the build's flags, TIDY_JOBS files
-# at a time; any finding fails. The sed drops clang-tidy's per-file count of the warnings it
-# suppressed in system headers.
+# clang-tidy (.clang-tidy) over the daemon's and rtprelay-ctl's sources with the build's
+# flags, TIDY_JOBS files at a time; any finding fails. The sed drops clang-tidy's per-file
+# count of the warnings it suppressed in system headers.
 TIDY_JOBS ?= 2
 tidy: SHELL := /bin/bash
 tidy: .SHELLFLAGS := -o pipefail -c
