@@ -356,7 +356,6 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	static constexpr std::string_view kNames[] = {
 	        "listen-tcp",
 	        "listen-udp",
-	        "listen-cli",
 	        "listen-http",
 	        "listen-https",
 	        "listen-tcp-ng",

@@ -20,6 +20,7 @@ class LoaderTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(interfaces);
 	CPPUNIT_TEST(wildcard_interfaces_refused);
 	CPPUNIT_TEST(listen_ng_forms);
+	CPPUNIT_TEST(listen_cli_forms);
 	CPPUNIT_TEST(invalid_values_name_the_option);
 	CPPUNIT_TEST(unknown_and_unimplemented_options);
 	CPPUNIT_TEST(missing_value);
@@ -176,6 +177,16 @@ public:
 		                        "given twice"));
 	}
 
+	void listen_cli_forms()
+	{
+		CPPUNIT_ASSERT(!ok({}).listen_cli); // no CLI unless asked for
+		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9900"),
+		                     ok({"--listen-cli=9900"}).listen_cli->to_string());
+		CPPUNIT_ASSERT_EQUAL(std::string("[::1]:9901"),
+		                     ok({"-c", "[::1]:9901"}).listen_cli->to_string());
+		CPPUNIT_ASSERT(contains(error({"--listen-cli=127.0.0.1:0"}), "no valid port"));
+	}
+
 	void invalid_values_name_the_option()
 	{
 		std::string e = error({"--port-min=abc"});
@@ -197,7 +208,7 @@ public:
 		CPPUNIT_ASSERT(contains(error({"--bogus"}), "unknown option '--bogus'"));
 		CPPUNIT_ASSERT(contains(error({"--bogus=1"}), "unknown option '--bogus'"));
 		CPPUNIT_ASSERT(contains(error({"-Z"}), "unknown option '-Z'"));
-		CPPUNIT_ASSERT(contains(error({"--listen-cli=9900"}), "rtpengine option"));
+		CPPUNIT_ASSERT(contains(error({"--redis=127.0.0.1:6379/1"}), "rtpengine option"));
 		CPPUNIT_ASSERT(contains(error({"stray"}), "unexpected argument 'stray'"));
 	}
 
