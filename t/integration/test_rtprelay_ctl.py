@@ -187,23 +187,24 @@ class UnreachableDaemonTest(common.DaemonTestCase):
 
 
 class TopTest(common.SharedDaemonTestCase):
-    """`top` in a tmux pane of its own tmux server (-L), so no other tmux is touched."""
+    """`top` in a tmux pane of its own tmux server (-S), so no other tmux is touched."""
 
     daemon_args = ["--port-min=44000", "--port-max=44999", "--delete-delay=0"]
 
     def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.server] + list(args), capture_output=True,
+        return subprocess.run(["tmux", "-S", self.socket] + list(args), capture_output=True,
                               timeout=10)
 
     def setUp(self):
         super().setUp()
         if not shutil.which("tmux"):
             self.fail("tmux is not installed (scripts/install-deps.sh installs it)")
-        # One server per test: a killed one may still be going when the next test starts.
-        self.server = "rtprelay-ctl-test-%d-%s" % (os.getpid(), os.urandom(4).hex())
-        self.addCleanup(self.tmux, "kill-server")
         self.dir = tempfile.mkdtemp(prefix="rtprelay-ctl-top-")
         self.addCleanup(shutil.rmtree, self.dir, True)
+        # One server per test, its socket in the test's directory: a killed server may still
+        # be going when the next test starts, and nothing is left in /tmp/tmux-UID.
+        self.socket = os.path.join(self.dir, "tmux")
+        self.addCleanup(self.tmux, "kill-server")
 
     def pane(self):
         return self.tmux("capture-pane", "-p", "-t", "top").stdout.decode("utf-8", "replace")
