@@ -34,9 +34,15 @@ LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard t/unit/*.cc t/unit/*/*.cc)
 UNIT_OBJS := $(UNIT_SRCS:%.cc=$(BUILD)/%.o)
 LIB       := $(BUILD)/librtprelay.a
+# rtprelay-ctl, the operator's tool: its own folder, linked against the daemon's library
+# (ng codecs, addresses, strings).
+CTL_SRCS  := $(wildcard ctl-proxy/*.cc)
+CTL_OBJS  := $(CTL_SRCS:%.cc=$(BUILD)/%.o)
+# Everything but main(), for its unit tests (t/unit/ctl-proxy/).
+CTL_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/main.o,$(CTL_OBJS))
 
 .PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean
-all: $(BUILD)/rtprelayd $(BUILD)/gen-options-doc
+all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/gen-options-doc
 
 deps:
 	scripts/install-deps.sh
@@ -52,13 +58,17 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/rtprelayd: $(BUILD)/daemon/main.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/rtprelay-ctl: $(CTL_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB)
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
-$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS)
+# -I. for "ctl-proxy/...": rtprelay-ctl's headers are not under daemon/.
+$(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS) -I.
 
 # The relay on loopback with the built-in defaults: ng on 127.0.0.1:2223, media on 127.0.0.1,
 # and the CLI on rtpengine-ctl's default port.
@@ -88,7 +98,7 @@ test:
 # compiler warns about things the other misses.
 clang:
 	@$(MAKE) --no-print-directory CXX=$(CLANGXX) BUILD=build/clang CI=true \
-		build/clang/rtprelayd build/clang/unit-tests
+		build/clang/rtprelayd build/clang/rtprelay-ctl build/clang/unit-tests
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
@@ -150,18 +160,18 @@ style:
 format:
 	@clang-format -i $(STYLE_FILES)
 
-# clang-tidy (.clang-tidy) over the daemon's sources with the build's flags, TIDY_JOBS files
-# at a time; any finding fails. The sed drops clang-tidy's per-file count of the warnings it
-# suppressed in system headers.
+# clang-tidy (.clang-tidy) over the daemon's and rtprelay-ctl's sources with the build's
+# flags, TIDY_JOBS files at a time; any finding fails. The sed drops clang-tidy's per-file
+# count of the warnings it suppressed in system headers.
 TIDY_JOBS ?= 2
 tidy: SHELL := /bin/bash
 tidy: .SHELLFLAGS := -o pipefail -c
 tidy:
-	@printf '%s\n' $(wildcard daemon/*.cc daemon/*/*.cc) | xargs -P$(TIDY_JOBS) -I{} \
+	@printf '%s\n' $(wildcard daemon/*.cc daemon/*/*.cc ctl-proxy/*.cc) | xargs -P$(TIDY_JOBS) -I{} \
 		clang-tidy --quiet {} -- -std=c++20 -Idaemon $(shell pkg-config --cflags $(PKGS)) \
 		2>&1 | sed '/^[0-9]* warnings\? generated\.$$/d'
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d

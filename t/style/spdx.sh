@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every C and C++ source of the daemon, the kernel module and the iptables plugin names its
+# Every C and C++ source of the daemon, rtprelay-ctl, the kernel module and the iptables plugin names its
 # licence on its first line (LICENSE says which folder has which). One check per file; ends
 # with "spdx: N passed, N failed".
 set -u
@@ -12,7 +12,7 @@ while read -r f; do
 		echo "$f: no SPDX-License-Identifier on the first line"
 		fail=$((fail + 1))
 	fi
-done < <(git ls-files 'daemon/*.cc' 'daemon/*.h' 'kernel-module/*.c' 'kernel-module/*.h' \
+done < <(git ls-files 'daemon/*.cc' 'daemon/*.h' 'ctl-proxy/*.cc' 'ctl-proxy/*.h' 'kernel-module/*.c' 'kernel-module/*.h' \
 	'iptables-ext/*.c')
 echo "spdx: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
