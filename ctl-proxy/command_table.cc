@@ -22,6 +22,7 @@ constexpr std::array kCommands = {
         CommandSpec{"list interfaces", "", kCli, kInterfaces, "",
                     "ports used and free per local address"},
         CommandSpec{"list controltos", "", kCli, kLines, "", "TOS of control packets"},
+        CommandSpec{"list drain", "", kCli, kKeyValues, "", "whether new calls are refused"},
         CommandSpec{"get loglevel", "", kCli, kKeyValues, "", "the log level"},
         CommandSpec{"set maxsessions", "N", kCli, kLines, "", "change the session limit"},
         CommandSpec{"set timeout", "SECONDS", kCli, kLines, "", "change the media timeout"},

@@ -259,9 +259,12 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 			return ng.error();
 		if (auto r = handle_drain_signals(l, registry); !r)
 			return r;
+		// The CLI's own table: `list jsonstats` runs `statistics`, but is no ng request to
+		// count with them.
+		ng::CommandTable cli_commands = ng::builtin_commands();
 		std::unique_ptr<cli::Server> cli;
 		if (config.listen_cli) {
-			auto s = cli::Server::create(l, *config.listen_cli, calls, commands);
+			auto s = cli::Server::create(l, *config.listen_cli, calls, cli_commands);
 			if (!s)
 				return s.error();
 			cli = std::move(s).value();
