@@ -40,11 +40,12 @@ Refusal Admission::admit(size_t sessions)
 	switch (r) {
 	case Refusal::kDraining: log::info(kLog, "new call refused: draining"); break;
 	case Refusal::kSessions:
-		log::warn(kLog, "new call refused: parallel session limit reached (%d)", max_sessions_);
+		log::warn(kLog, "new call refused: parallel session limit reached (%d)",
+		          max_sessions_);
 		break;
 	case Refusal::kLoad:
-		log::warn(kLog, "new call refused: load limit exceeded (%.2f >= %.2f)", figures_.load,
-		          max_load_);
+		log::warn(kLog, "new call refused: load limit exceeded (%.2f >= %.2f)",
+		          figures_.load, max_load_);
 		break;
 	case Refusal::kCpu:
 		log::warn(kLog, "new call refused: CPU usage limit exceeded (%.1f%% >= %.1f%%)",

@@ -82,7 +82,8 @@ uint64_t LoadSampler::relayed_bytes() const
 	uint64_t sum = 0;
 	for (size_t i = 0; i < loops_.size(); i++) {
 		const auto& c = loops_.at(i).counters();
-		sum += c.user.load().bytes + c.kernel.load().bytes; // the kernel's bytes are relayed too
+		sum += c.user.load().bytes +
+		       c.kernel.load().bytes; // the kernel's bytes are relayed too
 	}
 	return sum;
 }

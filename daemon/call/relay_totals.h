@@ -30,8 +30,8 @@ struct RelayTotals {
 	size_t sessions = 0; // calls held now
 	Registry::Totals calls;
 	int64_t uptime_s = 0;
-	media::TrafficCount user;   // forwarded in userspace, since start
-	media::TrafficCount kernel; // forwarded by the kernel, as last read from its table
+	media::TrafficCount user;      // forwarded in userspace, since start
+	media::TrafficCount kernel;    // forwarded by the kernel, as last read from its table
 	media::TrafficCount user_rate; // per second, over the last whole second of each loop
 	media::TrafficCount kernel_rate;
 	uint64_t srtp_auth_failed = 0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The timeouts an operator may change while the relay runs (CLI `set timeout` and friends;
-// `set maxsessions` goes to call/admission, which decides on new calls). Config keeps the start values and stays immutable; these are read by the media
-// loops once a second for every call, so each is a relaxed atomic rather than locked.
+// `set maxsessions` goes to call/admission, which decides on new calls). Config keeps the start
+// values and stays immutable; these are read by the media loops once a second for every call, so
+// each is a relaxed atomic rather than locked.
 #pragma once
 
 #include <atomic>

@@ -27,7 +27,7 @@ std::string ServiceStatus::describe(size_t calls, bool draining)
 }
 
 Result<std::unique_ptr<ServiceStatus>> ServiceStatus::start(const Registry& registry,
-                                                           event::Loop& loop)
+                                                            event::Loop& loop)
 {
 	std::unique_ptr<ServiceStatus> s(new ServiceStatus(registry));
 	util::systemd::ready(describe(registry.size(), registry.admission().draining()));
@@ -44,8 +44,8 @@ Result<std::unique_ptr<ServiceStatus>> ServiceStatus::start(const Registry& regi
 	// Pinged from the control loop's own timer, so a stuck control thread stops the pings.
 	if (uint64_t period = util::systemd::watchdog_period_us(); period > 0) {
 		auto wd = repeat(
-		        loop, period, [](evutil_socket_t, short, void*) { util::systemd::watchdog(); },
-		        nullptr);
+		        loop, period,
+		        [](evutil_socket_t, short, void*) { util::systemd::watchdog(); }, nullptr);
 		if (!wd)
 			return wd.error();
 		s->watchdog_timer_ = std::move(wd).value();

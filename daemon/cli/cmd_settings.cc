@@ -93,8 +93,8 @@ void cmd_set_drain(Context& ctx, std::span<const std::string_view> args, const R
 	}
 	bool on = args[0] == "on";
 	ctx.calls.admission().set_draining(on);
-	log::notice(log::Subsystem::kControl, "CLI: %s", on ? "draining, new calls are refused"
-	                                                    : "drain ended, serving");
+	log::notice(log::Subsystem::kControl, "CLI: %s",
+	            on ? "draining, new calls are refused" : "drain ended, serving");
 	done(strprintf("Success setting drain to %s\n", on ? "on" : "off"));
 }
 

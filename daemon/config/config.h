@@ -27,7 +27,7 @@ struct Config {
 	std::vector<InterfaceSpec> interfaces;
 	std::vector<net::Endpoint> listen_ng;
 	std::vector<net::Endpoint> listen_tcp_ng; // empty: no ng over TCP
-	std::optional<net::Endpoint> listen_cli; // TCP, rtpengine-ctl's protocol; none: no CLI
+	std::optional<net::Endpoint> listen_cli;  // TCP, rtpengine-ctl's protocol; none: no CLI
 	std::optional<net::Endpoint> listen_http; // none: no HTTP server
 
 	int table = 0; // kernel forwarding table; -1 = userspace only

@@ -8,7 +8,8 @@ void write_ng_metrics(Exposition& out, const ng::CommandStats& stats)
 	out.family("rtprelay_ng_requests_total", Exposition::Type::kCounter,
 	           "ng requests answered, by command and result (ok: any result but error).");
 	for (const auto& c : stats.commands()) {
-		out.sample({{"command", c.name}, {"result", "ok"}}, c.counts.requests - c.counts.errors);
+		out.sample({{"command", c.name}, {"result", "ok"}},
+		           c.counts.requests - c.counts.errors);
 		out.sample({{"command", c.name}, {"result", "error"}}, c.counts.errors);
 	}
 	out.family("rtprelay_ng_request_duration_seconds", Exposition::Type::kHistogram,

@@ -30,8 +30,8 @@ void write_quality_metrics(Exposition& out, const call::QualityTotals& quality)
 	constexpr size_t n = call::QualityTotals::kBuckets;
 	for (const Family& f : kFamilies) {
 		call::QualityTotals::Histogram h = quality.read(f.kind);
-		// The totals keep cumulative counts with +Inf as the last bound; the writer wants the
-		// finite bounds and a count per bucket.
+		// The totals keep cumulative counts with +Inf as the last bound; the writer wants
+		// the finite bounds and a count per bucket.
 		std::array<uint64_t, n> per_bucket{};
 		for (size_t i = 0; i < n; i++)
 			per_bucket[i] = h.cumulative[i] - (i ? h.cumulative[i - 1] : 0);

@@ -25,7 +25,8 @@ struct TrafficCount {
 	// What was counted since `earlier`, a reading of the same counters.
 	friend TrafficCount operator-(const TrafficCount& a, const TrafficCount& earlier)
 	{
-		return {a.packets - earlier.packets, a.bytes - earlier.bytes, a.errors - earlier.errors};
+		return {a.packets - earlier.packets, a.bytes - earlier.bytes,
+		        a.errors - earlier.errors};
 	}
 	bool operator==(const TrafficCount&) const = default;
 };
@@ -49,7 +50,8 @@ struct TrafficCounters {
 	}
 	TrafficCount load() const
 	{
-		return {packets.load(std::memory_order_relaxed), bytes.load(std::memory_order_relaxed),
+		return {packets.load(std::memory_order_relaxed),
+		        bytes.load(std::memory_order_relaxed),
 		        errors.load(std::memory_order_relaxed)};
 	}
 };

@@ -15,8 +15,7 @@ void CommandStats::add(Counts& c, bool ok, double seconds)
 	c.buckets[static_cast<size_t>(it - kBucketBounds.begin())]++;
 }
 
-CommandStats::Counts& CommandStats::counts_of(std::vector<Command>& list,
-                                              std::string_view command)
+CommandStats::Counts& CommandStats::counts_of(std::vector<Command>& list, std::string_view command)
 {
 	for (auto& c : list)
 		if (c.name == command)

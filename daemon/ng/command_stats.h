@@ -29,8 +29,8 @@ public:
 		uint64_t requests = 0;
 		uint64_t errors = 0; // replied result: error
 		double seconds = 0;  // the sum of the durations
-		// Not cumulative: buckets[i] counts requests in (kBucketBounds[i-1], kBucketBounds[i]];
-		// buckets.back() those over the last bound.
+		// Not cumulative: buckets[i] counts requests in (kBucketBounds[i-1],
+		// kBucketBounds[i]]; buckets.back() those over the last bound.
 		std::array<uint64_t, kBucketBounds.size() + 1> buckets{};
 	};
 	struct Command {

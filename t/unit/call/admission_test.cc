@@ -146,11 +146,14 @@ public:
 
 	void rtpengine_messages()
 	{
-		CPPUNIT_ASSERT(Admission::message(Refusal::kSessions) == "Parallel session limit reached");
-		CPPUNIT_ASSERT(Admission::message(Refusal::kDraining) == "Parallel session limit reached");
+		CPPUNIT_ASSERT(Admission::message(Refusal::kSessions) ==
+		               "Parallel session limit reached");
+		CPPUNIT_ASSERT(Admission::message(Refusal::kDraining) ==
+		               "Parallel session limit reached");
 		CPPUNIT_ASSERT(Admission::message(Refusal::kLoad) == "Load limit exceeded");
 		CPPUNIT_ASSERT(Admission::message(Refusal::kCpu) == "CPU usage limit exceeded");
-		CPPUNIT_ASSERT(Admission::message(Refusal::kBandwidth) == "Bandwidth limit exceeded");
+		CPPUNIT_ASSERT(Admission::message(Refusal::kBandwidth) ==
+		               "Bandwidth limit exceeded");
 	}
 };
 

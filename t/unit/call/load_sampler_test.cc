@@ -16,7 +16,8 @@ public:
 	void parses_the_aggregate_cpu_line()
 	{
 		// user nice system idle iowait irq softirq steal guest guest_nice (proc(5))
-		auto t = parse_proc_stat("cpu  100 20 30 800 50 5 5 10 40 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n");
+		auto t = parse_proc_stat(
+		        "cpu  100 20 30 800 50 5 5 10 40 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n");
 		CPPUNIT_ASSERT(t);
 		CPPUNIT_ASSERT_EQUAL(uint64_t{1020}, t->total); // guest is already in user
 		CPPUNIT_ASSERT_EQUAL(uint64_t{170}, t->busy);   // idle and iowait are not busy

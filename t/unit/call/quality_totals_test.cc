@@ -82,8 +82,9 @@ public:
 		                                 "ml0_jitter=20, ml0_rtt=0, ml1_tag=bob, "
 		                                 "ml1_packets=0, ml1_bytes=0, ml1_errors=0"),
 		                     line);
-		CPPUNIT_ASSERT(cdr_line(call(), "deleted", 1'000'000).find("termination=deleted,") !=
-		               std::string::npos);
+		CPPUNIT_ASSERT(
+		        cdr_line(call(), "deleted", 1'000'000).find("termination=deleted,") !=
+		        std::string::npos);
 	}
 };
 

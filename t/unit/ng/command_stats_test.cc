@@ -75,11 +75,13 @@ public:
 	{
 		CommandStats s;
 		for (size_t i = 0; i <= CommandStats::kMaxProxies; i++) {
-			std::string addr = "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+			std::string addr =
+			        "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256);
 			s.record("ping", ip(addr.c_str()), true, 0);
 		}
 		CPPUNIT_ASSERT_EQUAL(CommandStats::kMaxProxies, s.proxies().size());
-		CPPUNIT_ASSERT_EQUAL(uint64_t(CommandStats::kMaxProxies + 1), s.find("ping").requests);
+		CPPUNIT_ASSERT_EQUAL(uint64_t(CommandStats::kMaxProxies + 1),
+		                     s.find("ping").requests);
 	}
 };
 
