@@ -71,12 +71,12 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(LIB)
 $(BUILD)/t/unit/%.o: CXXFLAGS += $(shell pkg-config --cflags $(TEST_PKGS)) $(UNIT_WARNINGS) -I.
 
 # The relay on loopback with the built-in defaults: ng on 127.0.0.1:2223, media on 127.0.0.1,
-# and the CLI on rtpengine-ctl's default port.
+# the CLI on rtpengine-ctl's default port, and HTTP (/metrics, /ping, /ng) next to it.
 run:
 	@scripts/install-deps.sh --quiet
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/rtprelayd --config-file=none --table=-1 --foreground --log-stderr \
-	        --listen-cli=127.0.0.1:9900 $(RUN_ARGS)
+	        --listen-cli=127.0.0.1:9900 --listen-http=127.0.0.1:9901 $(RUN_ARGS)
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -195,7 +195,7 @@ void add_listeners(media::OwnEndpoints& own, const Config& config)
 // message without a cookie has nobody to be answered as: it gets a bare error reply.
 http::NgSubmit cached_ng(ng::Server& server)
 {
-	return [&server](std::string message, bool plain, const net::Endpoint& peer,
+	return [&server](const std::string& message, bool plain, const net::Endpoint& peer,
 	                 const std::function<void(std::string)>& done) {
 		auto answer = [done](std::string reply) {
 			if (reply.empty()) {
