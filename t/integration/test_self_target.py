@@ -141,7 +141,11 @@ class NgPortAsMediaTest(SelfTargetTestCase):
         self.assertEqual(self.statistic(c, b"own endpoints refused"), 1)
 
     def test_wildcard_ng_listener_is_every_local_address(self):
-        extra_port = daemon.free_udp_port()
+        # Free on every address, not only on 127.0.0.1 as free_udp_port() checks: the
+        # wildcard bind fails if any local address holds the port.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("0.0.0.0", 0))
+            extra_port = probe.getsockname()[1]
         d, c = self.relay("--listen-ng=0.0.0.0:%d" % extra_port)
         self.ok(c, offer_msg("victim", "V", self.party().sdp()))
         addresses = ["127.0.0.1", "127.0.0.2"] + [a for a in [non_loopback_address()] if a]
