@@ -115,7 +115,7 @@ checkpatch:
 # Each target lists the daemon sources it exercises.
 FUZZ_FLAGS := -std=c++20 -O1 -g -Idaemon -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all $(shell pkg-config --cflags json-c)
-FUZZ_SRCS_ng_message := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc \
+FUZZ_SRCS_ng_message := daemon/ng/message.cc daemon/ng/bencode.cc daemon/ng/json.cc daemon/ng/command_stats.cc \
                 daemon/ng/value.cc daemon/ng/sip_options.cc daemon/ng/dispatch.cc \
                 daemon/ng/command_table.cc daemon/ng/cmd_ping.cc \
                 daemon/util/strings.cc daemon/util/log.cc daemon/net/address.cc
