@@ -4,9 +4,13 @@
 # summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
 # the reference relay (floorrelay) through the calls scenarios. srtp100 is calls100 with the
 # caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; the summary
-# puts it beside calls100 of the same run. Python 3 stdlib only.
+# puts it beside calls100 of the same run. calls100scraped is calls100 with the relay serving
+# --listen-http and a GET /metrics every second for the whole scenario; the summary puts its
+# CPU per packet beside calls100's, since metrics must cost nothing measurable on the packet
+# path. Python 3 stdlib only.
 
 import argparse
+import http.client
 import json
 import os
 import resource
@@ -15,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from guest import run_guest
@@ -22,6 +27,7 @@ from guest import run_guest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500),
             "floor-epoll": range(2500, 2525), "floor-uring": range(2525, 2550)}
+HTTP_PORTS = {"rtprelayd": range(2600, 2650), "rtpengine": range(2650, 2700)}
 # floorrelay (bench/floorrelay/floor.h) with each of its I/O loops: the least a userspace relay
 # can spend per packet with the system calls rtprelayd makes, and with io_uring.
 FLOOR_RELAYS = ["floor-epoll", "floor-uring"]
@@ -29,10 +35,19 @@ FLOOR_SCENARIOS = ["calls100", "calls1000"]
 RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
 GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
 
+# The interval of a fast Prometheus scrape; a real one is 15-60 s, so this overstates the cost.
+SCRAPE_INTERVAL_S = 1.0
+# Scenarios whose relay serves --listen-http and is scraped while rtpload runs (floor relays have
+# no HTTP and never run them).
+SCRAPED_SCENARIOS = {"calls100scraped"}
+
 # name -> (title, rtpload arguments given the driver's options)
 SCENARIOS = {
     "calls100": ("100 calls @ 50 pps/direction",
                  lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}"]),
+    "calls100scraped": ("100 calls @ 50 pps/direction, GET /metrics every "
+                        f"{SCRAPE_INTERVAL_S:g} s",
+                        lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}"]),
     "srtp100": ("100 calls @ 50 pps/direction, SRTP caller side, RTP callee side",
                 lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}",
                            "--srtp=caller", f"--srtp-suite={a.srtp_suite}"]),
@@ -52,6 +67,9 @@ METRICS = [
     ("calls100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
     ("calls100", "lat_p50_us", "latency p50 µs", "lower"),
     ("calls100", "lat_p99_us", "latency p99 µs", "lower"),
+    ("calls100scraped", "loss_pct", "loss %", "lower"),
+    ("calls100scraped", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
+    ("calls100scraped", "scrapes", "GET /metrics answered", None),
     ("srtp100", "loss_pct", "loss %", "lower"),
     ("srtp100", "srtp_errors", "SRTP unprotect failures", "lower"),
     ("srtp100", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
@@ -117,18 +135,18 @@ def parse_args():
     return a
 
 
-def free_udp_port(ports):
+def free_port(ports, kind, purpose):
     for port in ports:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        with socket.socket(socket.AF_INET, kind) as s:
             try:
                 s.bind(("127.0.0.1", port))
                 return port
             except OSError:
                 continue
-    raise SystemExit(f"no free UDP port in {ports.start}-{ports.stop - 1} for the ng socket")
+    raise SystemExit(f"no free port in {ports.start}-{ports.stop - 1} for the {purpose}")
 
 
-def relay_command(args, relay, ng_port):
+def relay_command(args, relay, ng_port, http_port):
     if relay in FLOOR_RELAYS:
         return [args.floorrelay, f"--io={relay.split('-')[1]}",
                 f"--listen-ng=127.0.0.1:{ng_port}", f"--port-min={RELAY_PORT_MIN}",
@@ -139,6 +157,8 @@ def relay_command(args, relay, ng_port):
               "--delete-delay=0"]
     if args.num_threads:
         common.append(f"--num-threads={args.num_threads}")
+    if http_port:
+        common.append(f"--listen-http=127.0.0.1:{http_port}")
     binary = args.rtprelayd if relay == "rtprelayd" else args.rtpengine
     return [binary] + common
 
@@ -163,10 +183,12 @@ class Relay:
 
     def __init__(self, args, name, scenario):
         self.name = name
-        self.port = free_udp_port(NG_PORTS[name])
+        self.port = free_port(NG_PORTS[name], socket.SOCK_DGRAM, "ng socket")
+        self.http_port = (free_port(HTTP_PORTS[name], socket.SOCK_STREAM, "HTTP listener")
+                          if scenario in SCRAPED_SCENARIOS else None)
         os.makedirs(args.log_dir, exist_ok=True)
         self.log_path = os.path.join(args.log_dir, f"{name}-{scenario}.log")
-        self.cmd = relay_command(args, name, self.port)
+        self.cmd = relay_command(args, name, self.port, self.http_port)
         self.proc = None
 
     def start(self):
@@ -198,6 +220,63 @@ class Relay:
             self.proc.wait()
 
 
+class Scraper:
+    """GET /metrics every SCRAPE_INTERVAL_S on a thread of its own, from start() to stop(), as
+    Prometheus would: a new connection per scrape. A scrape counts as answered only with status
+    200 and a body; the first failure's reason is kept for the report."""
+
+    def __init__(self, port):
+        self.port = port
+        self.answered = 0
+        self.failed = 0
+        self.first_failure = None
+        self.body_bytes = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="scraper", daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stopping.set()
+        self._thread.join()
+
+    def _run(self):
+        due = time.monotonic()
+        while not self._stopping.wait(max(0.0, due - time.monotonic())):
+            self._scrape()
+            # A slow scrape delays the next one rather than starting a burst to catch up.
+            due = max(due + SCRAPE_INTERVAL_S, time.monotonic())
+
+    def _scrape(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            conn.request("GET", "/metrics")
+            reply = conn.getresponse()
+            body = reply.read()
+            if reply.status == 200 and body:
+                self.answered += 1
+                self.body_bytes = len(body)
+                return
+            reason = f"status {reply.status}, {len(body)} bytes"
+        except (OSError, http.client.HTTPException) as e:
+            reason = f"{type(e).__name__}: {e}"
+        finally:
+            conn.close()
+        self.failed += 1
+        self.first_failure = self.first_failure or reason
+
+    def report(self):
+        """RESULT-style fields, and an error when a scrape failed or none was made: the CPU
+        figure of this scenario then says nothing about what scraping costs."""
+        fields = {"scrapes": str(self.answered), "scrape_failures": str(self.failed),
+                  "metrics_bytes": str(self.body_bytes)}
+        if self.failed or not self.answered:
+            fields["scrape_error"] = (f"{self.failed} of {self.answered + self.failed} "
+                                      f"GET /metrics failed (first: {self.first_failure})")
+        return fields
+
+
 def parse_result(stdout):
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
@@ -210,6 +289,7 @@ def run_scenario(args, relay_name, scenario):
     relay = Relay(args, relay_name, scenario)
     print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})", flush=True)
     relay.start()
+    scraper = Scraper(relay.http_port) if relay.http_port else None
     cmd = [args.rtpload, f"--ng=127.0.0.1:{relay.port}", f"--relay-pid={relay.proc.pid}",
            f"--label={scenario}", f"--port-min={GEN_PORT_MIN}", f"--port-max={GEN_PORT_MAX}",
            f"--relay-port-min={RELAY_PORT_MIN}", f"--relay-port-max={RELAY_PORT_MAX}"]
@@ -219,21 +299,29 @@ def run_scenario(args, relay_name, scenario):
     out_lines = []
     proc = None
     try:
+        if scraper:
+            scraper.start()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         for line in proc.stdout:
             sys.stdout.write(line)
             out_lines.append(line)
         proc.wait(timeout=300)
     finally:
+        if scraper:
+            scraper.stop()
         crashed = not relay.alive()
         relay.stop()
     result = parse_result("".join(out_lines)) or {}
+    if scraper:
+        result.update(scraper.report())
     if crashed:
         result["error"] = f"relay died during the scenario; see {relay.log_path}"
     elif proc.returncode != 0 and not result:
         result["error"] = f"rtpload exited with status {proc.returncode}"
     elif proc.returncode != 0:
         result["error"] = f"rtpload exited with status {proc.returncode} (see its report)"
+    elif "scrape_error" in result:
+        result["error"] = result["scrape_error"]
     if "error" in result:
         print(f"!!! {relay_name} {scenario}: {result['error']}", flush=True)
     return result
@@ -256,14 +344,14 @@ def ratio(a, b):
 def print_summary(results, relays, scenarios):
     cols = relays + (["ratio", "better"] if len(relays) == 2 else [])
     print("\n==== summary" + (" (ratio = rtprelayd / rtpengine)" if len(relays) == 2 else ""))
-    header = f"{'scenario':<11} {'metric':<32}" + "".join(f"{c:>12}" for c in cols)
+    header = f"{'scenario':<15} {'metric':<32}" + "".join(f"{c:>12}" for c in cols)
     print(header)
     print("-" * len(header))
     for scenario, key, label, better in METRICS:
         if scenario not in scenarios:
             continue
         vals = [results.get(r, {}).get(scenario, {}).get(key) for r in relays]
-        row = f"{scenario:<11} {label:<32}" + "".join(f"{fmt(v):>12}" for v in vals)
+        row = f"{scenario:<15} {label:<32}" + "".join(f"{fmt(v):>12}" for v in vals)
         if len(relays) == 2:
             row += f"{ratio(vals[0], vals[1]) if better else '-':>12}{better or '':>12}"
         print(row)
@@ -332,6 +420,33 @@ def print_srtp(results, relays, scenarios):
               f" SRTP ratio <= {SRTP_GOAL:.2f} and no loss: {verdict}")
 
 
+def print_scrape(results, relays, scenarios):
+    """calls100scraped beside calls100 of the same run: what serving --listen-http and answering
+    a GET /metrics every second add to the relay's CPU per packet. A relay with a failed scrape
+    gets no ratio, as its scraped run did not measure the cost of being scraped."""
+    if "calls100scraped" not in scenarios:
+        return
+    print(f"\n==== metrics cost: calls100scraped (--listen-http, GET /metrics every "
+          f"{SCRAPE_INTERVAL_S:g} s) beside calls100 of this run; CPU in µs per packet")
+    print(f"{'relay':<11} {'calls100':>10} {'scraped':>10} {'scraped/plain':>14} {'+µs/packet':>11}"
+          f" {'scrapes':>8} {'bytes':>8}")
+    for r in relays:
+        plain = results.get(r, {}).get("calls100", {}).get("cpu_s_per_mpkt")
+        scraped = results.get(r, {}).get("calls100scraped", {})
+        cpu = scraped.get("cpu_s_per_mpkt")
+        failure = scraped.get("scrape_error")
+        try:
+            extra = "-" if failure else f"{float(cpu) - float(plain):.3f}"
+        except (TypeError, ValueError):
+            extra = "-"
+        row = (f"{r:<11} {fmt(plain):>10} {fmt(cpu):>10} "
+               f"{'-' if failure else ratio(cpu, plain):>14} {extra:>11}"
+               f" {fmt(scraped.get('scrapes')):>8} {fmt(scraped.get('metrics_bytes')):>8}")
+        print(row + (f"  scrapes failed: {failure}" if failure else ""))
+    if "calls100" not in scenarios:
+        print("(add calls100 to --scenarios for the figures without HTTP)")
+
+
 def check_binaries(args, relays):
     if not os.path.exists(args.rtpload) or not os.path.exists(args.floorrelay):
         subprocess.run(["make", "-s", "-f", os.path.join(ROOT, "bench", "Makefile")], check=True)
@@ -368,6 +483,7 @@ def main():
             failed |= "error" in results[relay][scenario]
     print_summary(results, relays, args.scenarios)
     print_srtp(results, relays, args.scenarios)
+    print_scrape(results, relays, args.scenarios)
     if floors:
         print_floor(results, args.scenarios)
     if args.guest:
