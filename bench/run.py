@@ -442,7 +442,7 @@ def print_scrape(results, relays, scenarios):
         row = (f"{r:<11} {fmt(plain):>10} {fmt(cpu):>10} "
                f"{'-' if failure else ratio(cpu, plain):>14} {extra:>11}"
                f" {fmt(scraped.get('scrapes')):>8} {fmt(scraped.get('metrics_bytes')):>8}")
-        print(row + (f"  scrapes failed: {failure}" if failure else ""))
+        print(row + (f"  {failure}" if failure else ""))
     if "calls100" not in scenarios:
         print("(add calls100 to --scenarios for the figures without HTTP)")
 
