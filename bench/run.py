@@ -221,9 +221,10 @@ class Relay:
 
 
 class Scraper:
-    """GET /metrics every SCRAPE_INTERVAL_S on a thread of its own, from start() to stop(), as
-    Prometheus would: a new connection per scrape. A scrape counts as answered only with status
-    200 and a body; the first failure's reason is kept for the report."""
+    """GET /metrics every SCRAPE_INTERVAL_S on a thread of its own, from start() to stop(). Each
+    scrape opens a new connection, where Prometheus keeps one alive, so the relay's accept and
+    close are counted too: this errs high. A scrape counts as answered only with status 200 and
+    a body; the first failure's reason is kept for the report."""
 
     def __init__(self, port):
         self.port = port
