@@ -24,7 +24,7 @@ const MonologueSnapshot* peer_of(const CallSnapshot& snap, const MonologueSnapsh
 
 // The party's first m= line that has an RTP stream, and the peer's RTP stream of that line.
 std::pair<const StreamSnapshot*, const StreamSnapshot*> first_pair(const CallSnapshot& snap,
-                                                                    const MonologueSnapshot& ml)
+                                                                   const MonologueSnapshot& ml)
 {
 	const MonologueSnapshot* peer = peer_of(snap, ml);
 	for (const auto& m : ml.medias) {

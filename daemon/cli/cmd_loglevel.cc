@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// get/list loglevel [SUBSYSTEM], list loglevels, set loglevel [SUBSYSTEM] N: the log levels of util/log, which
-// every thread reads, changed at once for the whole relay.
+// get/list loglevel [SUBSYSTEM], list loglevels, set loglevel [SUBSYSTEM] N: the log levels of
+// util/log, which every thread reads, changed at once for the whole relay.
 #include <array>
 #include <optional>
 
@@ -53,8 +53,8 @@ void cmd_list_loglevels(Context& /*ctx*/, std::span<const std::string_view> /*ar
 {
 	std::string out;
 	for (size_t i = 0; i < log::kSubsystemNames.size(); i++)
-		out += std::string(log::kSubsystemNames[i]) + " - " + std::string(kSubsystemTopics[i]) +
-		       "\n";
+		out += std::string(log::kSubsystemNames[i]) + " - " +
+		       std::string(kSubsystemTopics[i]) + "\n";
 	done(std::move(out));
 }
 
