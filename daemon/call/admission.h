@@ -30,6 +30,14 @@ public:
 	// -1 = no limit, 0 = no new call (rtpengine-ctl's `set maxsessions`).
 	void set_max_sessions(int n) { max_sessions_ = n < -1 ? -1 : n; }
 	int max_sessions() const { return max_sessions_; }
+	// 0 = no limit (rtpengine-ctl's `set maxload`, `set maxcpu`, `set maxbw`): the 1-minute
+	// load average, percent of all cores' time, relayed bytes per second.
+	void set_max_load(double v) { max_load_ = v; }
+	double max_load() const { return max_load_; }
+	void set_max_cpu(double v) { max_cpu_ = v; }
+	double max_cpu() const { return max_cpu_; }
+	void set_max_bandwidth(uint64_t v) { max_bandwidth_ = v; }
+	uint64_t max_bandwidth() const { return max_bandwidth_; }
 	// A draining relay refuses new calls; existing ones run to their end.
 	void set_draining(bool on) { draining_ = on; }
 	bool draining() const { return draining_; }

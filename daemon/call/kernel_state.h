@@ -10,6 +10,7 @@
 
 #include "kernel/abi.h"
 #include "kernel/target_builder.h"
+#include "media/media_path.h"
 #include "net/address.h"
 
 namespace rtprelay::kernel {
@@ -59,6 +60,21 @@ public:
 	// Packets the kernel handed to userspace, by RTPRELAY_UP_* reason, all targets.
 	std::array<uint64_t, RTPRELAY_UP_COUNT> to_userspace() const;
 
+	// The path the stream's packets took since the kernel last got or gave up the stream
+	// (rtpengine starts its count anew there too, so a stream's first packets, which
+	// userspace must see before it can hand the stream over, do not make it "mixed").
+	// `stream_packets`: all the stream received, the kernel's packets included.
+	void mark_handover(uint64_t stream_packets)
+	{
+		userspace_mark_ = stream_packets - packets;
+		kernel_mark_ = packets;
+	}
+	media::MediaPath path(uint64_t stream_packets) const
+	{
+		return media::media_path(stream_packets - packets - userspace_mark_,
+		                         packets - kernel_mark_);
+	}
+
 	// The decision last tried (installed or refused); not tried again while unchanged.
 	std::optional<kernel::TargetInput> attempted;
 	uint64_t packets = 0, bytes = 0, errors = 0; // forwarded by the kernel, all targets
@@ -70,6 +86,7 @@ private:
 	rtprelay_target_stats live_{};
 	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS> retired_{};
 	size_t retired_count_ = 0;
+	uint64_t userspace_mark_ = 0, kernel_mark_ = 0; // packets by path at the last handover
 	std::array<uint64_t, RTPRELAY_UP_COUNT> retired_up_{};
 };
 

@@ -29,6 +29,8 @@ void QualityTotals::add(Kind k, double value)
 	c.count.fetch_add(1, std::memory_order_relaxed);
 	c.sum_micro.fetch_add(static_cast<uint64_t>(std::llround(value * 1e6)),
 	                      std::memory_order_relaxed);
+	c.squares_micro.fetch_add(static_cast<uint64_t>(std::llround(value * value * 1e6)),
+	                          std::memory_order_relaxed);
 }
 
 void QualityTotals::add_call(const CallSnapshot& snap, int64_t now_ms)
@@ -57,6 +59,7 @@ QualityTotals::Histogram QualityTotals::read(Kind k) const
 		h.cumulative[i] = running += c.buckets[i].load(std::memory_order_relaxed);
 	h.count = c.count.load(std::memory_order_relaxed);
 	h.sum = static_cast<double>(c.sum_micro.load(std::memory_order_relaxed)) / 1e6;
+	h.sum_squares = static_cast<double>(c.squares_micro.load(std::memory_order_relaxed)) / 1e6;
 	return h;
 }
 

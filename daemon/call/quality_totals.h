@@ -21,12 +21,14 @@ public:
 	static constexpr size_t kBuckets = 8;
 
 	// What a scrape reads: upper bounds (the last is +Inf), cumulative counts per bucket
-	// (Prometheus' `le`), the number of observations and their sum, in base units.
+	// (Prometheus' `le`), the number of observations, their sum and the sum of their squares
+	// (for `statistics`' MOS standard deviation), in base units.
 	struct Histogram {
 		std::span<const double, kBuckets> bounds;
 		std::array<uint64_t, kBuckets> cumulative{};
 		uint64_t count = 0;
 		double sum = 0;
+		double sum_squares = 0;
 	};
 
 	// Every listed SSRC of an ending call (`now_ms`: when it ended).
@@ -39,6 +41,8 @@ private:
 		std::array<std::atomic<uint64_t>, kBuckets> buckets{};
 		std::atomic<uint64_t> count{0};
 		std::atomic<uint64_t> sum_micro{0}; // sum x 1e6: atomics hold no doubles portably
+		// Squares x 1e6: exact for MOS (one decimal); smaller figures lose their tail.
+		std::atomic<uint64_t> squares_micro{0};
 	};
 	std::array<Counts, kKinds> counts_;
 };

@@ -67,15 +67,17 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	log::CallScope scope(call_id);
 	log::info(kLog, "call ended: %.*s", static_cast<int>(reason.size()), reason.data());
 	Call* c = it->second.call;
-	it->second.loop->loop().post([c, quality = quality_, why = std::string(reason)] {
-		// The last look at the call, on its loop, where its counters are.
-		int64_t now = util::now_ms();
-		CallSnapshot snap = snapshot(*c);
-		delete c;
-		log::CallScope cdr_scope(snap.call_id);
-		log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
-		quality->add_call(snap, now);
-	});
+	it->second.loop->loop().post(
+	        [c, quality = quality_, flows = flows_, why = std::string(reason)] {
+		        // The last look at the call, on its loop, where its counters are.
+		        int64_t now = util::now_ms();
+		        CallSnapshot snap = snapshot(*c);
+		        delete c;
+		        log::CallScope cdr_scope(snap.call_id);
+		        log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
+		        quality->add_call(snap, now);
+		        flows->add_call(snap);
+	        });
 	double seconds = static_cast<double>(util::now_ms() - it->second.created_ms) / 1000.0;
 	totals_.ended++;
 	totals_.duration_sum += seconds;

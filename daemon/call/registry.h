@@ -15,6 +15,7 @@
 
 #include "call/admission.h"
 #include "call/call.h"
+#include "call/flow_totals.h"
 #include "call/load_sampler.h"
 #include "call/quality_totals.h"
 #include "call/runtime_limits.h"
@@ -83,6 +84,8 @@ public:
 	RuntimeLimits& limits() { return limits_; }
 	// Quality histograms of ended calls' streams (for /metrics); readable here any time.
 	const QualityTotals& quality() const { return *quality_; }
+	// Ended calls whose media went one way or nowhere; likewise.
+	const FlowTotals& flows() const { return *flows_; }
 	void count_rejected() { totals_.rejected++; }
 	void count_deleted() { totals_.deleted++; }
 	void count_forced() { totals_.forced++; }
@@ -108,7 +111,7 @@ public:
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
 	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
-	// and adding its streams to quality().
+	// and adding its streams to quality() and flows().
 	void destroy(std::string_view call_id, std::string_view reason);
 	size_t size() const { return calls_.size(); }
 	// Calls whose first offer succeeded; the others still wait for theirs.
@@ -144,6 +147,7 @@ private:
 	RuntimeLimits limits_;
 	// Shared with the teardowns posted to media loops, which may outlive the registry.
 	std::shared_ptr<QualityTotals> quality_ = std::make_shared<QualityTotals>();
+	std::shared_ptr<FlowTotals> flows_ = std::make_shared<FlowTotals>(); // likewise
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;

@@ -17,6 +17,7 @@ void add_loop_counters(RelayTotals& t, media::MediaLoop::Counters& c)
 	t.srtp_auth_failed += c.srtp_auth_failed.load(std::memory_order_relaxed);
 	t.srtp_replay += c.srtp_replay.load(std::memory_order_relaxed);
 	t.srtp_errors += c.srtp_errors.load(std::memory_order_relaxed);
+	t.media_paths += c.paths();
 }
 
 PortUsage port_usage(const std::string& interface, const media::PortPool& pool)
@@ -49,6 +50,10 @@ RelayTotals relay_totals(Registry& registry)
 		t.own_endpoints_refused = own->refused();
 		t.relay_loop_drops = own->loop_drops();
 	}
+	t.one_way_streams = registry.flows().one_way();
+	t.zero_way_streams = registry.flows().zero_way();
+	QualityTotals::Histogram mos = registry.quality().read(QualityTotals::kMos);
+	t.mos = {mos.count, mos.sum, mos.sum_squares};
 	t.kernel_forwarding = registry.kernel() != nullptr;
 	for (const auto& iface : registry.interfaces().all())
 		for (const auto& local : iface.addresses)

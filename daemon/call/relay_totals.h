@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "call/registry.h"
+#include "media/media_path.h"
 #include "media/traffic_counters.h"
 
 namespace rtprelay::call {
@@ -26,6 +27,14 @@ struct PortUsage {
 	uint16_t last = 0; // the RTP port handed out last; 0 before the first
 };
 
+// MOS of ended calls' streams, one sample per SSRC (its average over the call), as
+// QualityTotals' histogram has them: the sum of the samples and of their squares.
+struct MosTotals {
+	uint64_t samples = 0;
+	double sum = 0;
+	double sum_squares = 0;
+};
+
 struct RelayTotals {
 	size_t sessions = 0; // calls held now
 	Registry::Totals calls;
@@ -39,6 +48,10 @@ struct RelayTotals {
 	uint64_t srtp_errors = 0;
 	uint64_t own_endpoints_refused = 0;
 	uint64_t relay_loop_drops = 0;
+	media::MediaPathCount media_paths; // RTP streams up now, by path (as of the last tick)
+	uint64_t one_way_streams = 0;      // ended calls, see FlowTotals
+	uint64_t zero_way_streams = 0;
+	MosTotals mos;
 	bool kernel_forwarding = false; // a kernel table is open
 	size_t media_threads = 0;
 	std::vector<PortUsage> ports; // one per local address, in --interface order

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// get/list loglevel [SUBSYSTEM], set loglevel [SUBSYSTEM] N: the log levels of util/log, which
-// every thread reads, changed at once for the whole relay.
+// get/list loglevel [SUBSYSTEM], list loglevels, set loglevel [SUBSYSTEM] N: the log levels of
+// util/log, which every thread reads, changed at once for the whole relay.
+#include <array>
 #include <optional>
 
 #include "cli/command.h"
@@ -17,6 +18,11 @@ std::optional<log::Subsystem> subsystem(std::string_view name)
 			return static_cast<log::Subsystem>(i);
 	return std::nullopt;
 }
+
+// What each subsystem logs, in log::kSubsystemNames' order, for `list loglevels`.
+constexpr std::array<std::string_view, log::kSubsystemNames.size()> kSubsystemTopics = {
+        "Media, kernel forwarding and everything outside the control protocols",
+        "Control protocols: ng commands and SDP, the CLI, HTTP"};
 
 std::optional<int> parse_level(std::string_view text)
 {
@@ -39,6 +45,16 @@ void cmd_get_loglevel(Context& /*ctx*/, std::span<const std::string_view> args, 
 	for (size_t i = 0; i < log::kSubsystemNames.size(); i++)
 		out += strprintf("%s = %d\n", std::string(log::kSubsystemNames[i]).c_str(),
 		                 log::level(static_cast<log::Subsystem>(i)));
+	done(std::move(out));
+}
+
+void cmd_list_loglevels(Context& /*ctx*/, std::span<const std::string_view> /*args*/,
+                        const Reply& done)
+{
+	std::string out;
+	for (size_t i = 0; i < log::kSubsystemNames.size(); i++)
+		out += std::string(log::kSubsystemNames[i]) + " - " +
+		       std::string(kSubsystemTopics[i]) + "\n";
 	done(std::move(out));
 }
 

@@ -1,60 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// list totals: the running calls (with how their streams are forwarded) and the totals since
-// start, in rtpengine's " name<padding>:value" lines under its section headings.
+// list totals: the running calls (with the path their streams take) and the totals since start,
+// from the same reading as `statistics`, in rtpengine's " name<padding>:value" lines under its
+// section headings.
 #include "call/registry.h"
 #include "call/relay_totals.h"
 #include "cli/command.h"
-#include "cli/gather.h"
 #include "util/strings.h"
 
 namespace rtprelay::cli {
 namespace {
-
-struct Forwarding {
-	size_t userspace = 0, kernel = 0, mixed = 0; // media by where their streams run
-};
-
-Forwarding count_forwarding(const Snapshots& snaps)
-{
-	Forwarding f;
-	for (const auto& c : snaps)
-		for (const auto& m : c.monologues)
-			for (const auto& media : m.medias) {
-				size_t kernel = 0;
-				for (const auto& s : media.streams)
-					kernel += s.kernelized ? 1 : 0;
-				if (media.streams.empty() || kernel == 0)
-					f.userspace++;
-				else if (kernel == media.streams.size())
-					f.kernel++;
-				else
-					f.mixed++;
-			}
-	return f;
-}
 
 void line(std::string& out, const char* name, uint64_t value, const char* unit = "")
 {
 	out += strprintf(" %-48s:%llu%s\n", name, static_cast<unsigned long long>(value), unit);
 }
 
-std::string current(const Snapshots& snaps)
+// The media streams by path are `statistics`' media_userspace, media_kernel and media_mixed.
+std::string current(const call::RelayTotals& totals)
 {
-	Forwarding f = count_forwarding(snaps);
 	std::string out = "\nStatistics over currently running sessions:\n\n";
-	line(out, "Owned sessions", snaps.size());
+	line(out, "Owned sessions", totals.sessions);
 	line(out, "Foreign sessions", 0);
-	line(out, "Total sessions", snaps.size());
+	line(out, "Total sessions", totals.sessions);
 	line(out, "Transcoded media", 0);
-	line(out, "Userspace-only media streams", f.userspace);
-	line(out, "Kernel-only media streams", f.kernel);
-	line(out, "Mixed kernel/userspace media streams", f.mixed);
+	line(out, "Userspace-only media streams", totals.media_paths.userspace);
+	line(out, "Kernel-only media streams", totals.media_paths.kernel);
+	line(out, "Mixed kernel/userspace media streams", totals.media_paths.mixed);
 	return out;
 }
 
-std::string since_start(call::Registry& reg)
+std::string since_start(call::Registry& reg, const call::RelayTotals& totals)
 {
-	const call::RelayTotals totals = call::relay_totals(reg);
 	const media::TrafficCount relayed = totals.user + totals.kernel;
 	const auto& t = totals.calls;
 	std::string out = "\nTotal statistics (does not include current running sessions):\n\n";
@@ -71,6 +47,8 @@ std::string since_start(call::Registry& reg)
 	line(out, "Total relayed packets", relayed.packets);
 	line(out, "Total relayed packet errors", relayed.errors);
 	line(out, "Total relayed bytes", relayed.bytes);
+	line(out, "Total number of streams with no relayed packets", totals.zero_way_streams);
+	line(out, "Total number of 1-way streams", totals.one_way_streams);
 	out += strprintf(" %-48s:%s\n", "Forwarding", reg.kernel() ? "kernel" : "userspace");
 	return out;
 }
@@ -79,10 +57,8 @@ std::string since_start(call::Registry& reg)
 
 void cmd_totals(Context& ctx, std::span<const std::string_view> /*args*/, const Reply& done)
 {
-	call::Registry* reg = &ctx.calls;
-	gather_all(*reg, [reg, done](const Snapshots& snaps) {
-		done(current(snaps) + since_start(*reg) + "\n");
-	});
+	const call::RelayTotals totals = call::relay_totals(ctx.calls);
+	done(current(totals) + since_start(ctx.calls, totals) + "\n");
 }
 
 } // namespace rtprelay::cli

@@ -65,6 +65,12 @@ void cmd_totals(Context& ctx, std::span<const std::string_view> args, const Repl
 void cmd_jsonstats(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_list_maxsessions(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_set_maxsessions(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_list_maxload(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_list_maxcpu(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_list_maxbw(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_set_maxload(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_set_maxcpu(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_set_maxbw(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_set_drain(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_list_drain(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_maxopenfiles(Context& ctx, std::span<const std::string_view> args, const Reply& done);
@@ -80,6 +86,7 @@ void cmd_set_offertimeout(Context& ctx, std::span<const std::string_view> args, 
 void cmd_deletedelay(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_controltos(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_get_loglevel(Context& ctx, std::span<const std::string_view> args, const Reply& done);
+void cmd_list_loglevels(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_set_loglevel(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_terminate(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_interfaces(Context& ctx, std::span<const std::string_view> args, const Reply& done);

@@ -58,6 +58,12 @@ CommandTable builtin_commands()
 	t.add("list jsonstats", cmd_jsonstats);
 	t.add("list maxsessions", cmd_list_maxsessions);
 	t.add("set maxsessions", cmd_set_maxsessions);
+	t.add("list maxload", cmd_list_maxload);
+	t.add("list maxcpu", cmd_list_maxcpu);
+	t.add("list maxbw", cmd_list_maxbw);
+	t.add("set maxload", cmd_set_maxload);
+	t.add("set maxcpu", cmd_set_maxcpu);
+	t.add("set maxbw", cmd_set_maxbw);
 	t.add("set drain", cmd_set_drain);
 	t.add("list drain", cmd_list_drain);
 	t.add("list maxopenfiles", cmd_maxopenfiles);
@@ -72,6 +78,7 @@ CommandTable builtin_commands()
 	t.add("list deletedelay", cmd_deletedelay);
 	t.add("list controltos", cmd_controltos);
 	t.add("list loglevel", cmd_get_loglevel);
+	t.add("list loglevels", cmd_list_loglevels);
 	t.add("set loglevel", cmd_set_loglevel);
 	t.add("terminate", cmd_terminate);
 	t.add("list interfaces", cmd_interfaces);

@@ -60,6 +60,7 @@ void MediaLoop::tick()
 {
 	sample_rates();
 	check_timeouts();
+	count_paths();
 }
 
 // Per second, as rtpengine's packetrate/byterate/errorrate: the timer fires once a second, so
@@ -84,6 +85,17 @@ void MediaLoop::check_timeouts()
 			ended.emplace_back(c->id(), *reason);
 	for (const auto& [id, reason] : ended)
 		on_end_(id, reason);
+}
+
+// A gauge, as fresh as the last tick: a call ended since still counts until the next one.
+void MediaLoop::count_paths()
+{
+	MediaPathCount n;
+	for (const Pinned* c : calls_)
+		c->count_paths(n);
+	counters_.paths_userspace.store(n.userspace, std::memory_order_relaxed);
+	counters_.paths_kernel.store(n.kernel, std::memory_order_relaxed);
+	counters_.paths_mixed.store(n.mixed, std::memory_order_relaxed);
 }
 
 Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,

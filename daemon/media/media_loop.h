@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "event/loop.h"
 #include "media/loop_traffic.h"
+#include "media/media_path.h"
 #include "media/packet_batch.h"
 #include "media/traffic_counters.h"
 
@@ -35,6 +36,8 @@ public:
 	virtual const std::string& id() const = 0;
 	// On the loop's thread: the reason to end it now, or nullopt.
 	virtual std::optional<std::string> check(int64_t now_ms) = 0;
+	// On the loop's thread, after check(): adds its RTP streams by the path they took.
+	virtual void count_paths(MediaPathCount& out) const = 0;
 };
 
 class MediaLoop {
@@ -50,6 +53,16 @@ public:
 		std::atomic<uint64_t> srtp_auth_failed{0};
 		std::atomic<uint64_t> srtp_replay{0};
 		std::atomic<uint64_t> srtp_errors{0};
+		// RTP streams of this loop's calls by path, counted once a second.
+		std::atomic<uint64_t> paths_userspace{0};
+		std::atomic<uint64_t> paths_kernel{0};
+		std::atomic<uint64_t> paths_mixed{0};
+		MediaPathCount paths() const
+		{
+			return {paths_userspace.load(std::memory_order_relaxed),
+			        paths_kernel.load(std::memory_order_relaxed),
+			        paths_mixed.load(std::memory_order_relaxed)};
+		}
 	};
 
 	// Called on this loop's thread when a call timed out: (call-id, reason).
@@ -87,6 +100,7 @@ private:
 	void tick();
 	void sample_rates();
 	void check_timeouts();
+	void count_paths();
 
 	size_t index_;
 	const Config& config_;

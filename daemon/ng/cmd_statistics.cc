@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // statistics: relay-wide figures in rtpengine 10.5's shape, every key path under `statistics`
-// (docs/ng-protocol.md lists them and says which are zero here and why); rtprelayd's own
+// (docs/ng-protocol.md lists them, says which are zero here and why, and where a figure means
+// something slightly different from rtpengine's); rtprelayd's own
 // figures go under statistics.rtprelay, where no rtpengine client looks.
 #include <algorithm>
 #include <cmath>
@@ -42,9 +43,9 @@ Value current(Arena& a, const call::RelayTotals& t)
 		d.set(a.copy(strprintf("byterate%s", suffix)), num(c->bytes));
 		d.set(a.copy(strprintf("errorrate%s", suffix)), num(c->errors));
 	}
-	d.set("media_userspace", num(0));
-	d.set("media_kernel", num(0));
-	d.set("media_mixed", num(0));
+	d.set("media_userspace", num(t.media_paths.userspace));
+	d.set("media_kernel", num(t.media_paths.kernel));
+	d.set("media_mixed", num(t.media_paths.mixed));
 	return d;
 }
 
@@ -83,20 +84,25 @@ Value total(Arena& a, const call::RelayTotals& t)
 		d.set(a.copy(strprintf("relayedpacketerrors%s", suffix)), num(n->errors));
 		d.set(a.copy(strprintf("relayedbytes%s", suffix)), num(n->bytes));
 	}
-	d.set("zerowaystreams", num(0));
-	d.set("onewaystreams", num(0));
+	d.set("zerowaystreams", num(t.zero_way_streams));
+	d.set("onewaystreams", num(t.one_way_streams));
 	set_durations(d, a, c);
 	return d;
 }
 
-Value mos(Arena& a)
+// One sample per SSRC of each ended call (docs/ng-protocol.md says how that differs from
+// rtpengine's one per RTCP report).
+Value mos(Arena& a, const call::MosTotals& m)
 {
+	double n = static_cast<double>(m.samples);
+	double mean = m.samples ? m.sum / n : 0;
+	double variance = m.samples ? m.sum_squares / n - mean * mean : 0;
 	Value d = Value::dict(a);
-	d.set("mos_total", decimal(a, 0));
-	d.set("mos2_total", decimal(a, 0));
-	d.set("mos_samples_total", num(0));
-	d.set("mos_average", decimal(a, 0));
-	d.set("mos_stddev", decimal(a, 0));
+	d.set("mos_total", decimal(a, m.sum));
+	d.set("mos2_total", decimal(a, m.sum_squares));
+	d.set("mos_samples_total", num(m.samples));
+	d.set("mos_average", decimal(a, mean));
+	d.set("mos_stddev", decimal(a, std::sqrt(std::max(variance, 0.0))));
 	return d;
 }
 
@@ -170,7 +176,7 @@ void cmd_statistics(Request& request, Completion done)
 	stats.set("currentstatistics", current(a, t));
 	stats.set("totalstatistics", total(a, t));
 	stats.set("intervalstatistics", interval_statistics(a));
-	stats.set("mos", mos(a));
+	stats.set("mos", mos(a, t.mos));
 	stats.set("controlstatistics", control_statistics(a, request.command_stats));
 	stats.set("interfaces", interfaces(a, t));
 	stats.set("transcoders", Value::list(a));

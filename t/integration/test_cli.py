@@ -151,9 +151,14 @@ class CommandsTest(CliTestCase):
         self.assertEqual((rtp_b[4], rtp_b[5]), (str(B_PACKETS), str(B_PACKETS * PACKET_BYTES)))
         self.assertEqual(ports[port_a + 1][2], " (RTCP)")
 
+        # Both parties' RTP streams carried packets in userspace (counted once a second).
+        deadline = time.monotonic() + 5
+        while field(self.cli("list totals"), "Userspace-only media streams") != "2":
+            self.assertLess(time.monotonic(), deadline, self.cli("list totals"))
+            time.sleep(0.05)
         totals = self.cli("list totals")
         self.assertEqual(field(totals, "Total sessions"), "1")
-        self.assertEqual(field(totals, "Userspace-only media streams"), "2")  # both parties' m=
+        self.assertEqual(field(totals, "Total number of 1-way streams"), "0")
         # Counted when a call ends, as rtpengine counts it: none yet.
         self.assertEqual(field(totals, "Total managed sessions"), "0")
         self.assertEqual(field(totals, "Total relayed packets"), str(A_PACKETS + B_PACKETS))
@@ -239,6 +244,53 @@ class CommandsTest(CliTestCase):
             time.sleep(0.1)
         self.assertEqual(field(self.cli("list totals"), "Total timed-out sessions via TIMEOUT"),
                          "1")
+
+    def test_load_limits(self):
+        self.assertEqual(self.cli("list maxload"),
+                         "Maximum load average configured on rtpengine: 0.00\n")
+        self.assertEqual(self.cli("list maxcpu"),
+                         "Maximum CPU usage configured on rtpengine: 0.0\n")
+        self.assertEqual(self.cli("list maxbw"), "Maximum bandwidth configured on rtpengine: 0\n")
+        self.assertEqual(self.cli("set maxcpu 55.5"), "Success setting maxcpu to 55.5\n")
+        self.assertEqual(self.cli("get maxcpu"),
+                         "Maximum CPU usage configured on rtpengine: 55.5\n")
+        self.assertEqual(self.cli("set maxbw 12345"), "Success setting maxbw to 12345\n")
+        self.assertEqual(self.cli("list maxbw"),
+                         "Maximum bandwidth configured on rtpengine: 12345\n")
+        self.assertEqual(self.cli("set maxload"), "More parameters required.\n")
+        for bad in ("set maxload lots", "set maxcpu -1", "set maxbw -1", "set maxbw 1e300",
+                    "set maxcpu nan"):
+            self.assertIn("Fail setting max", self.cli(bad), bad)
+        self.assertEqual(self.cli("list maxbw"),
+                         "Maximum bandwidth configured on rtpengine: 12345\n")
+        self.assertEqual(self.cli("set maxcpu 0"), "Success setting maxcpu to 0.0\n")
+        self.assertEqual(self.cli("set maxbw 0"), "Success setting maxbw to 0\n")
+
+        # `set maxload` changes what admission enforces: a limit under the machine's load
+        # average refuses new calls once the next sample sees it; 0 lifts it.
+        def admission():
+            return self.c.request({"command": "statistics"})[b"statistics"][b"rtprelay"][
+                b"admission"]
+        deadline = time.monotonic() + 5
+        while float(admission()[b"load average"]) < 0.01:
+            if time.monotonic() > deadline:
+                self.skipTest("the machine's load average reads 0.00")
+            time.sleep(0.1)
+        self.assertEqual(self.cli("set maxload 0.01"), "Success setting maxload to 0.01\n")
+        self.assertEqual(self.cli("list maxload"),
+                         "Maximum load average configured on rtpengine: 0.01\n")
+        a = Party()
+        self.parties.append(a)
+        r = self.c.request(offer_msg("cli-load", "A", a.sdp()))
+        self.assertNotEqual(r[b"result"], b"ok", r)
+        self.assertEqual(admission()[b"refused"][b"load"], 1)
+        self.assertEqual(self.cli("set maxload 0"), "Success setting maxload to 0.00\n")
+        r = self.c.request(offer_msg("cli-load", "A", a.sdp()))
+        self.assertEqual(r[b"result"], b"ok", r)
+
+    def test_loglevels(self):
+        self.assertEqual([line.split(" - ")[0] for line in
+                          self.cli("list loglevels").splitlines()], ["core", "control"])
 
     def test_loglevel(self):
         self.assertEqual(self.cli("get loglevel"), "core = 6\ncontrol = 6\n")
@@ -342,6 +394,17 @@ class RtpengineCtlTest(CliTestCase):
                       self.ctl("list", "maxopenfiles"))
         self.assertEqual(self.ctl("set", "timeout", "90"), "Success setting timeout to 90\n")
         self.assertEqual(self.ctl("list", "timeout"), "TIMEOUT=90\n")
+        self.assertEqual(self.ctl("set", "maxload", "3.25"), "Success setting maxload to 3.25\n")
+        self.assertEqual(self.ctl("list", "maxload"),
+                         "Maximum load average configured on rtpengine: 3.25\n")
+        self.assertEqual(self.ctl("set", "maxcpu", "80"), "Success setting maxcpu to 80.0\n")
+        self.assertEqual(self.ctl("list", "maxcpu"),
+                         "Maximum CPU usage configured on rtpengine: 80.0\n")
+        self.assertEqual(self.ctl("set", "maxbw", "1000000"),
+                         "Success setting maxbw to 1000000\n")
+        self.assertEqual(self.ctl("list", "maxbw"),
+                         "Maximum bandwidth configured on rtpengine: 1000000\n")
+        self.assertRegex(self.ctl("list", "loglevels"), r"^core - .+\ncontrol - .+\n$")
         self.assertEqual(self.ctl("set", "loglevel", "5"), "Success setting loglevel to 5\n")
         self.assertEqual(self.ctl("get", "loglevel"), "core = 5\ncontrol = 5\n")
         self.assertIn("Ports used:     4 /   100", self.ctl("list", "interfaces"))

@@ -1,8 +1,10 @@
 """`statistics` follows real calls: sessions, managed and terminated calls, call durations,
-packets and bytes relayed (userspace here; the kernel split stays 0), ports in use per local
-address and the ng requests counted per command and proxy, all at rtpengine's key paths
+packets and bytes relayed (userspace here; the kernel split stays 0), media streams by path,
+one-way and zero-way calls, the MOS of ended calls' streams, ports in use per local address and
+the ng requests counted per command and proxy, all at rtpengine's key paths
 (t/e2e/test_statistics_shape.py checks the paths themselves against rtpengine 10.5)."""
 
+import threading
 import time
 
 import common
@@ -109,6 +111,84 @@ class StatisticsTest(common.DaemonTestCase):
         self.assertEqual(total[b"managedsessions"], 1)
         self.assertGreater(float(total[b"totalcallsduration"]), 0)
         self.assertEqual(total[b"avgcallduration"], total[b"totalcallsduration"])
+
+    def test_media_streams_by_path_while_up(self):
+        to_a, to_b = self.call("paths-1")
+        self.relay_both_ways(to_a, to_b)
+        # Each party's RTP stream saw userspace packets (a gauge, counted once a second).
+        st = self.wait_for_stats(
+                lambda s: s[b"currentstatistics"][b"media_userspace"] == 2, "2 userspace streams")
+        current = st[b"currentstatistics"]
+        self.assertEqual((current[b"media_kernel"], current[b"media_mixed"]), (0, 0))
+        self.c.request({"command": "delete", "call-id": "paths-1"})
+        self.wait_for_stats(lambda s: s[b"currentstatistics"][b"media_userspace"] == 0,
+                            "no streams once the call ended")
+
+    def test_one_way_and_zero_way_calls_counted_at_their_end(self):
+        def ended(call_id):
+            self.assertEqual(self.c.request({"command": "delete", "call-id": call_id})[
+                b"result"], b"ok")
+
+        def flows(s):
+            t = s[b"totalstatistics"]
+            return t[b"managedsessions"], t[b"onewaystreams"], t[b"zerowaystreams"]
+
+        to_a, to_b = self.call("two-way")
+        self.relay_both_ways(to_a, to_b)
+        ended("two-way")
+        self.wait_for_stats(lambda s: flows(s) == (1, 0, 0), "a two-way call in neither")
+
+        self.a.close()  # fresh parties: no packet of the last call may arrive late
+        self.b.close()
+        self.a, self.b = Party(), Party()
+        self.addCleanup(self.a.close)
+        self.addCleanup(self.b.close)
+        _, to_b = self.call("one-way")
+        for n in range(PACKETS):
+            self.a.send(("127.0.0.1", to_b), count=1, start=n)
+            self.assertEqual(len(self.b.receive(want=1)), 1, "A -> B packet %d" % n)
+        # The call is up: nothing counted yet.
+        self.assertEqual(flows(stats(self.c)), (1, 0, 0))
+        ended("one-way")
+        self.wait_for_stats(lambda s: flows(s) == (2, 1, 0), "a one-way call")
+
+        self.call("silent")
+        ended("silent")
+        self.wait_for_stats(lambda s: flows(s) == (3, 1, 1), "a call without media")
+
+    def test_mos_of_ended_calls(self):
+        self.assertEqual(stats(self.c)[b"mos"][b"mos_samples_total"], 0)
+        to_a, to_b = self.call("mos-1")
+        stop = threading.Event()
+
+        def talk():  # 20 ms audio both ways, as phones send it
+            seq = 0
+            while not stop.is_set():
+                self.a.send(("127.0.0.1", to_b), count=1, start=seq)
+                self.b.send(("127.0.0.1", to_a), count=1, start=seq)
+                seq += 1
+                time.sleep(0.02)
+
+        sender = threading.Thread(target=talk)
+        sender.start()
+        try:
+            time.sleep(1)
+        finally:
+            stop.set()
+            sender.join()
+        self.assertGreater(len(self.b.receive(want=5)), 0)
+        self.assertEqual(stats(self.c)[b"mos"][b"mos_samples_total"], 0)  # counted at the end
+        self.c.request({"command": "delete", "call-id": "mos-1"})
+        st = self.wait_for_stats(lambda s: s[b"mos"][b"mos_samples_total"] > 0,
+                                 "MOS samples of the ended call")
+        mos = st[b"mos"]
+        n = mos[b"mos_samples_total"]
+        self.assertEqual(n, 2)  # one SSRC each way
+        total, average = float(mos[b"mos_total"]), float(mos[b"mos_average"])
+        self.assertTrue(1.0 <= average <= 4.5, mos)
+        self.assertAlmostEqual(average, total / n, places=5)
+        self.assertAlmostEqual(float(mos[b"mos2_total"]) / n - average * average,
+                               float(mos[b"mos_stddev"]) ** 2, places=4)
 
     def test_requests_are_counted_per_command_and_proxy(self):
         self.call("stats-2")

@@ -12,6 +12,7 @@ class QualityTotalsTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(QualityTotalsTest);
 	CPPUNIT_TEST(buckets_are_cumulative_with_sum_and_count);
 	CPPUNIT_TEST(ended_call_adds_each_ssrc_and_rtt_only_when_known);
+	CPPUNIT_TEST(squares_add_up_for_the_standard_deviation);
 	CPPUNIT_TEST(cdr_line_names_termination_and_parties);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -69,6 +70,16 @@ public:
 		CPPUNIT_ASSERT_DOUBLES_EQUAL(0.02, t.read(QualityTotals::kJitterSeconds).sum, 1e-9);
 		CPPUNIT_ASSERT_DOUBLES_EQUAL(0.1, t.read(QualityTotals::kLossRatio).sum, 1e-9);
 		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, t.read(QualityTotals::kRttSeconds).count);
+	}
+
+	void squares_add_up_for_the_standard_deviation()
+	{
+		QualityTotals t;
+		t.add(QualityTotals::kMos, 4.1);
+		t.add(QualityTotals::kMos, 3.5);
+		QualityTotals::Histogram h = t.read(QualityTotals::kMos);
+		CPPUNIT_ASSERT_DOUBLES_EQUAL(4.1 * 4.1 + 3.5 * 3.5, h.sum_squares, 1e-9);
+		CPPUNIT_ASSERT_DOUBLES_EQUAL(7.6, h.sum, 1e-9);
 	}
 
 	void cdr_line_names_termination_and_parties()
