@@ -147,6 +147,29 @@ void write_ports(Exposition& out, const call::Registry& reg)
 		}
 }
 
+// The same readings as statistics' media_userspace/_kernel/_mixed and one-/zero-way streams.
+void write_media_flows(Exposition& out, call::Registry& reg)
+{
+	media::MediaPathCount paths;
+	media::MediaLoops& loops = reg.loops();
+	for (size_t i = 0; i < loops.size(); i++)
+		paths += loops.at(i).counters().paths();
+	out.family("rtprelay_media_streams", Type::kGauge,
+	           "RTP streams of calls up now that carried packets, by the path they took since "
+	           "their last hand-over: userspace, kernel, or mixed. Counted once a second.");
+	out.sample({{"path", "userspace"}}, paths.userspace);
+	out.sample({{"path", "kernel"}}, paths.kernel);
+	out.sample({{"path", "mixed"}}, paths.mixed);
+	const call::FlowTotals& flows = reg.flows();
+	out.family("rtprelay_one_way_streams_total", Type::kCounter,
+	           "RTP streams of ended calls that carried media one way only (the peer's stream "
+	           "of the same m= line received none).");
+	out.sample({}, flows.one_way());
+	out.family("rtprelay_zero_way_calls_total", Type::kCounter,
+	           "Ended calls with a stream pair that carried no media either way.");
+	out.sample({}, flows.zero_way());
+}
+
 void write_kernel(Exposition& out, const call::Registry& reg)
 {
 	const kernel::Channel* k = reg.kernel();
@@ -169,6 +192,7 @@ void write_relay_metrics(Exposition& out, call::Registry& registry)
 	write_traffic_families(out, registry);
 	write_drops(out, registry);
 	write_ports(out, registry);
+	write_media_flows(out, registry);
 	write_kernel(out, registry);
 }
 

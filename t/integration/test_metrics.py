@@ -132,6 +132,14 @@ class MetricsTest(common.SharedDaemonTestCase):
             self.assertEqual(value(s, "rtprelay_bytes_total", **labels) -
                              value(before, "rtprelay_bytes_total", **labels), 42 * RTP_SIZE)
         self.assertEqual(value(s, "rtprelay_packets_total", path="kernel"), 0)
+        # Both parties' RTP streams carried packets in userspace; counted once a second.
+        s = self.wait_for("rtprelay_media_streams",
+                          value(before, "rtprelay_media_streams", path="userspace") + 2,
+                          path="userspace")
+        self.assertEqual(value(s, "rtprelay_media_streams", path="userspace") -
+                         value(before, "rtprelay_media_streams", path="userspace"), 2)
+        self.assertEqual(value(s, "rtprelay_media_streams", path="kernel"), 0)
+        self.assertEqual(value(s, "rtprelay_media_streams", path="mixed"), 0)
 
         # A datagram too large for the receive buffer is dropped whole, by its reason.
         base = value(s, "rtprelay_drops_total", reason="oversize")
@@ -146,6 +154,34 @@ class MetricsTest(common.SharedDaemonTestCase):
         self.assertEqual(value(s, "rtprelay_sessions_ended_total", reason="deleted") - ended, 1)
         self.assertEqual(value(s, "rtprelay_sessions", state="established"),
                          value(before, "rtprelay_sessions", state="established"))
+        # Media went both ways: neither a one-way stream nor a zero-way call.
+        self.assertEqual(value(s, "rtprelay_one_way_streams_total"),
+                         value(before, "rtprelay_one_way_streams_total"))
+        self.assertEqual(value(s, "rtprelay_zero_way_calls_total"),
+                         value(before, "rtprelay_zero_way_calls_total"))
+
+    def test_one_way_and_zero_way_calls_are_counted_when_they_end(self):
+        before = self.scrape()
+        a, b = Party(), Party()
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        one_way = "metrics-oneway-%f" % time.time()
+        to_relay_from_a, _ = self.call(a, b, one_way)
+        a.send(to_relay_from_a, count=5)
+        self.assertEqual(len(b.receive(want=5)), 5)
+        silent = "metrics-silent-%f" % time.time()
+        self.call(a, b, silent)
+        for call_id in (one_way, silent):
+            r = self.c.request({"command": "delete", "call-id": call_id, "from-tag": "a"})
+            self.assertEqual(r[b"result"], b"ok", r)
+        s = self.wait_for("rtprelay_zero_way_calls_total",
+                          value(before, "rtprelay_zero_way_calls_total") + 1)
+        s = self.wait_for("rtprelay_one_way_streams_total",
+                          value(before, "rtprelay_one_way_streams_total") + 1)
+        self.assertEqual(value(s, "rtprelay_one_way_streams_total") -
+                         value(before, "rtprelay_one_way_streams_total"), 1)
+        self.assertEqual(value(s, "rtprelay_zero_way_calls_total") -
+                         value(before, "rtprelay_zero_way_calls_total"), 1)
 
     def test_dashboard_asks_only_for_families_a_scrape_has(self):
         with open(DASHBOARD, encoding="utf-8") as f:
