@@ -6,7 +6,8 @@ rtpengine, or both one after the other) with --listen-http, sets up --calls call
 median, minimum and maximum wall time, the body size and the relay's CPU time per scrape.
 The floor is as many GET /ping requests, timed the same way (a new connection each, as a
 scrape has): "net ms" is a scrape's median less the ping's, what the metrics themselves cost
-beyond the HTTP round trip; CPU is shown per scrape and per ping.
+beyond the HTTP round trip; CPU is shown per scrape and per ping, less what the relay spends
+meanwhile when idle (its timers).
 
     python3 bench/metrics_scrape.py [--relay=rtprelayd|rtpengine|both] [--calls=10000]
     python3 bench/metrics_scrape.py --guest [--calls=10000] [...]
@@ -153,15 +154,24 @@ class Relay:
             raise SystemExit("%s: %s answered %d" % (self.name, path, r.status))
         return took, body
 
-    def timed(self, path, count):
+    def idle_cpu(self, seconds=2.0):
+        """CPU seconds per second the relay spends with no request: its timers (each call is
+        checked every second) would otherwise be charged to the GETs."""
+        cpu0 = cpu_seconds(self.proc.pid)
+        time.sleep(seconds)
+        return (cpu_seconds(self.proc.pid) - cpu0) / seconds
+
+    def timed(self, path, count, idle):
         """Wall times of `count` GETs of `path` one after another, the relay's CPU seconds
-        per GET and the last body; one GET before, unmeasured, pays first-touch costs."""
+        per GET beyond its `idle` rate, and the last body; one GET before, unmeasured, pays
+        first-touch costs."""
         self.get(path)
-        times, cpu0 = [], cpu_seconds(self.proc.pid)
+        times, cpu0, start = [], cpu_seconds(self.proc.pid), time.perf_counter()
         for _ in range(count):
             took, body = self.get(path)
             times.append(took)
-        return times, (cpu_seconds(self.proc.pid) - cpu0) / count, body
+        busy = cpu_seconds(self.proc.pid) - cpu0 - idle * (time.perf_counter() - start)
+        return times, busy / count, body
 
     def stop(self):
         self.proc.terminate()
@@ -179,8 +189,9 @@ def measure(name, binary, args):
         t0 = time.monotonic()
         failed = relay.setup(args.calls)
         setup_s = time.monotonic() - t0
-        times, cpu, body = relay.timed("/metrics", args.scrapes)
-        pings, ping_cpu, pong = relay.timed("/ping", args.scrapes)
+        idle = relay.idle_cpu()
+        times, cpu, body = relay.timed("/metrics", args.scrapes, idle)
+        pings, ping_cpu, pong = relay.timed("/ping", args.scrapes, idle)
         if not pong.startswith(b"pong"):
             raise SystemExit("%s: /ping answered %r" % (name, pong[:40]))
         samples = sum(1 for line in body.splitlines() if line and not line.startswith(b"#"))
