@@ -192,10 +192,11 @@ check "/proc/rtprelay/0 is gone" test ! -e /proc/rtprelay/0
 . "$L/guest_wire.sh"
 # --- rtprelayd opens (and at stop deletes) its own table
 # rd_start ARGS...: starts the daemon ($RD_BIN, default the plain build), waits for "ready:" or
-# its exit.
+# its exit. It serves /metrics on RD_HTTP_PORT, which guest_call.py scrapes.
+export RD_HTTP_PORT=2224
 rd_start() {
 	"${RD_BIN:-$L/rtprelayd}" --config-file=none --foreground --log-stderr --listen-ng=127.0.0.1:2223 \
-		"$@" > /tmp/rd.log 2>&1 &
+		--listen-http=127.0.0.1:$RD_HTTP_PORT "$@" > /tmp/rd.log 2>&1 &
 	RD=$!
 	for _ in $(seq 100); do
 		grep -q "ready:" /tmp/rd.log && return 0

@@ -2,17 +2,24 @@
 table 0: offer/answer over ng, RTP and RTCP both ways until the endpoints are confirmed, then
 checks that the kernel forwards everything (its counters equal what was sent, userspace saw
 none), that a re-INVITE with a new address takes the stream back and re-kernelizes it, and
-that delete removes the targets. Prints "ok - ..." / "not ok - ..." lines, then "done".
+that delete removes the targets. Its /metrics (on 127.0.0.1:$RD_HTTP_PORT, which guest.sh's
+rd_start serves) must follow: the kernel's packets under path="kernel", equal to what ng
+statistics says, and the call's targets in the kernel table family while it is up.
+Prints "ok - ..." / "not ok - ..." lines, then "done".
 Usage: guest_call.py NG_PORT TABLE"""
 
+import os
 import socket
 import sys
 import time
 
+from httpclient import parse_metrics, request as http_request, value
 from media import Party, media_port, rtcp_packet, rtp_packet
 from ngclient import NgClient
 
 NG_PORT, TABLE = int(sys.argv[1]), int(sys.argv[2])
+HTTP_PORT = int(os.environ["RD_HTTP_PORT"])
+PACKETS = "rtprelay_packets_total"
 LEARN_S = 3.6  # learning (docs/security.md) and kernelizing, with time to spare
 N = 200
 FAILED = 0
@@ -50,6 +57,42 @@ def counts(s):
     total = s[b"stats"][b"packets"]
     kernel = s[b"kernel stats"][b"packets"]
     return total, kernel, total - kernel
+
+
+def scrape(ng, call_id):
+    """/metrics as {(name, labels): value}, taken after a query: a query reads the call's
+    kernel counters into the relay's (they arrive once a second otherwise), so with no
+    traffic in flight the scrape holds every packet the kernel forwarded."""
+    streams(ng, call_id)
+    status, _, body = http_request(HTTP_PORT, "GET", "/metrics")
+    if status != 200:
+        raise AssertionError("GET /metrics answered %d" % status)
+    return parse_metrics(body.decode())[0]
+
+
+def check_kernel_totals(ng, m, desc):
+    """The kernel packets and bytes of scrape `m`, in and out, equal ng statistics'."""
+    total = request(ng, {"command": "statistics"})[b"statistics"][b"totalstatistics"]
+    for family, key in ((PACKETS, b"relayedpackets_kernel"),
+                        ("rtprelay_bytes_total", b"relayedbytes_kernel")):
+        for d in ("in", "out"):
+            got = value(m, family, direction=d, path="kernel")
+            check("%s: %s{direction=%s,path=kernel} equals statistics' %s" %
+                  (desc, family, d, key.decode()), got == total[key], (got, total[key]))
+
+
+def check_metrics_follow_burst(ng, call_id, before):
+    """The bursts of kernel_only (scrape `before` was taken just ahead of them) went under
+    path="kernel" in /metrics, both directions, and not under path="userspace"."""
+    m = scrape(ng, call_id)
+    burst = 2 * (N + 10)
+    for d in ("in", "out"):
+        for path, want in (("kernel", burst), ("userspace", 0)):
+            grew = (value(m, PACKETS, direction=d, path=path) -
+                    value(before, PACKETS, direction=d, path=path))
+            check("/metrics: %s{direction=%s,path=%s} grew by %d over the bursts" %
+                  (PACKETS, d, path, want), grew == want, grew)
+    check_kernel_totals(ng, m, "/metrics after the bursts")
 
 
 def kernelized(s):
@@ -160,7 +203,13 @@ def main():
           kernelized(s[ra]) and kernelized(s[rb]), (s[ra][b"flags"], s[rb][b"flags"]))
     check("and both RTCP streams", kernelized(s[ra + 1]) and kernelized(s[rb + 1]))
     check("/proc list shows the four targets", len(targets()) == 4, targets())
+    m = scrape(ng, call_id)
+    check("/metrics: rtprelay_forwarding{mode=kernel} is 1",
+          value(m, "rtprelay_forwarding", mode="kernel") == 1)
+    check("/metrics: rtprelay_kernel_targets shows the call's four targets",
+          value(m, "rtprelay_kernel_targets") == 4, value(m, "rtprelay_kernel_targets"))
     seq = kernel_only(ng, call_id, "kernel path", a, ra, b, rb, seq)
+    check_metrics_follow_burst(ng, call_id, m)
     s = streams(ng, call_id)
     check("query: last kernel packet is set", s[ra][b"last kernel packet"] > 0)
     ssrc = request(ng, {"command": "query", "call-id": call_id})[b"SSRC"]
@@ -227,6 +276,13 @@ def main():
     d = request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
     check("delete replies with the call's statistics", b"tags" in d)
     check("delete removed every target", targets() == [], targets())
+    status, _, body = http_request(HTTP_PORT, "GET", "/metrics")
+    m = parse_metrics(body.decode())[0]
+    check("/metrics after delete: rtprelay_kernel_targets is 0",
+          status == 200 and value(m, "rtprelay_kernel_targets") == 0,
+          value(m, "rtprelay_kernel_targets"))
+    # delete read the targets' last counters before removing them: nothing is lost.
+    check_kernel_totals(ng, m, "/metrics after delete")
     print("done")
 
 
