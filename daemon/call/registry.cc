@@ -82,15 +82,16 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	totals_.ended++;
 	totals_.duration_sum += seconds;
 	totals_.duration_squares += seconds * seconds;
+	if (it->second.established)
+		established_--;
 	calls_.erase(it);
 }
 
-size_t Registry::established() const
+void Registry::mark_established(Handle& h)
 {
-	size_t n = 0;
-	for (const auto& [id, h] : calls_)
-		n += h.established ? 1 : 0;
-	return n;
+	if (!h.established)
+		established_++;
+	h.established = true;
 }
 
 std::vector<std::string> Registry::ids(size_t limit) const

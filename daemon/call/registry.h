@@ -38,7 +38,7 @@ public:
 		// Tells this call from a later one under the same call-id (the Call's address
 		// may be reused once it is freed).
 		uint64_t serial = 0;
-		bool established = false; // a first offer succeeded
+		bool established = false; // a first offer succeeded: set by mark_established()
 		// Offers and answers posted to the loop whose results have not come back. A
 		// failed first offer destroys the call only when it is the last of them, so it
 		// never takes away a call a concurrent valid offer built; timeouts wait for it.
@@ -115,7 +115,9 @@ public:
 	void destroy(std::string_view call_id, std::string_view reason);
 	size_t size() const { return calls_.size(); }
 	// Calls whose first offer succeeded; the others still wait for theirs.
-	size_t established() const;
+	// Calls a first offer succeeded for; kept as a count so a scrape does not walk every call.
+	size_t established() const { return established_; }
+	void mark_established(Handle& h);
 	std::vector<std::string> ids(size_t limit) const;
 
 	// Runs work(call) on the call's loop, then done(result) here on the control loop.
@@ -144,6 +146,7 @@ private:
 	event::Loop& control_;
 	std::unordered_map<std::string, Handle> calls_;
 	Totals totals_;
+	size_t established_ = 0;
 	RuntimeLimits limits_;
 	// Shared with the teardowns posted to media loops, which may outlive the registry.
 	std::shared_ptr<QualityTotals> quality_ = std::make_shared<QualityTotals>();

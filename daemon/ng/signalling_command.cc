@@ -86,7 +86,7 @@ Result<void> settle(call::Registry& reg, const std::string& call_id, uint64_t se
 	}
 	h->in_flight--;
 	if (r) {
-		h->established = true;
+		reg.mark_established(*h);
 		return {};
 	}
 	if (is_offer && !h->established && h->in_flight == 0) {
