@@ -93,6 +93,20 @@ def check_metrics_follow_burst(ng, call_id, before):
             check("/metrics: %s{direction=%s,path=%s} grew by %d over the bursts" %
                   (PACKETS, d, path, want), grew == want, grew)
     check_kernel_totals(ng, m, "/metrics after the bursts")
+    # Both parties' RTP streams went through the kernel alone since it got them; the media
+    # loops count that once a second, for statistics' media_kernel and /metrics alike.
+    deadline = time.monotonic() + 3
+    while value(m, "rtprelay_media_streams", path="kernel") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        m = scrape(ng, call_id)
+    paths = {p: value(m, "rtprelay_media_streams", path=p)
+             for p in ("kernel", "userspace", "mixed")}
+    check("/metrics: rtprelay_media_streams counts the two RTP streams under path=kernel",
+          paths == {"kernel": 2, "userspace": 0, "mixed": 0}, paths)
+    cur = request(ng, {"command": "statistics"})[b"statistics"][b"currentstatistics"]
+    check("statistics: media_kernel 2, media_userspace and media_mixed 0",
+          (cur[b"media_kernel"], cur[b"media_userspace"], cur[b"media_mixed"]) == (2, 0, 0),
+          (cur[b"media_kernel"], cur[b"media_userspace"], cur[b"media_mixed"]))
 
 
 def kernelized(s):
