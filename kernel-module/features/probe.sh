@@ -23,7 +23,9 @@ shift
 # "$@" is now the compiler and its flags
 
 : > "$log"
-if ! printf '#include <linux/module.h>\n' | "$@" -x c -c -o /dev/null - >> "$log" 2>&1; then
+# (MODULE_LICENSE: userspace's /usr/include has a linux/module.h too)
+if ! printf '#include <linux/module.h>\nMODULE_LICENSE("GPL");\n' |
+	"$@" -x c -c -o /dev/null - >> "$log" 2>&1; then
 	cat "$log" >&2
 	echo "rtprelay: cannot compile even an empty module against these headers (above;" \
 		"same CC as the kernel? headers complete?)" >&2
