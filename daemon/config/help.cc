@@ -188,7 +188,9 @@ std::string options_ini()
 	                  "at its\n"
 	                  "# default; uncomment and change the ones you need. Lists take values "
 	                  "separated by ';'.\n"
-	                  "# The command line overrides this file.\n\n"
+	                  "# The command line overrides this file. The defaults serve loopback only: "
+	                  "set interface\n"
+	                  "# and listen-ng (where the SIP proxy reaches the relay) for this host.\n\n"
 	                  "[rtprelay]\n";
 	for (const auto& o : option_table()) {
 		if (is_action(o))
@@ -199,7 +201,7 @@ std::string options_ini()
 		out += "\n# " + text + "\n";
 		// "none" and "" mean "not set": written as such, they would be read as values.
 		bool unset = o.def.empty() || o.def == "none";
-		out += "#" + std::string(o.name) + " = " + (unset ? "" : std::string(o.def)) + "\n";
+		out += "#" + std::string(o.name) + (unset ? " =" : " = " + std::string(o.def)) + "\n";
 	}
 	return out;
 }
