@@ -41,7 +41,7 @@ CTL_OBJS  := $(CTL_SRCS:%.cc=$(BUILD)/%.o)
 # Everything but main(), for its unit tests (t/unit/ctl-proxy/).
 CTL_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/main.o,$(CTL_OBJS))
 
-.PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean
+.PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean deb
 all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/gen-options-doc
 
 deps:
@@ -49,7 +49,7 @@ deps:
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -63,6 +63,13 @@ $(BUILD)/rtprelay-ctl: $(CTL_OBJS) $(LIB)
 
 $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The man page and the commented config file that the Debian package ships (debian/rules),
+# generated from the option table like docs/configuration.md.
+$(BUILD)/rtprelayd.8: $(BUILD)/gen-options-doc
+	$< --man > $@
+$(BUILD)/rtprelay.conf: $(BUILD)/gen-options-doc
+	$< --ini > $@
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
@@ -171,7 +178,12 @@ tidy:
 		clang-tidy --quiet {} -- -std=c++20 -Idaemon $(shell pkg-config --cflags $(PKGS)) \
 		2>&1 | sed '/^[0-9]* warnings\? generated\.$$/d'
 
+# Debian packages into build/deb/, checked by lintian (scripts/build-deb.sh).
+deb:
+	@scripts/install-deps.sh --quiet
+	scripts/build-deb.sh -j$(JOBS)
+
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d

@@ -13,6 +13,7 @@ python3 netcat-openbsd procps
 qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static cpio kmod
 iptables nftables libxtables-dev iproute2 ethtool
 linux-source-6.1
+debhelper dh-dkms dpkg-dev fakeroot lintian
 "
 
 missing=""
