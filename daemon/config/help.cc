@@ -43,7 +43,6 @@ std::string wrap(std::string_view text, size_t indent, size_t width)
 	return out;
 }
 
-
 // Text for roff: backslashes escaped, and a '-' that starts a word or follows another '-'
 // (option names such as --table) written as a minus sign, so that it can be copied and
 // searched for; hyphens inside words stay hyphens.
@@ -138,24 +137,24 @@ std::string options_markdown()
 
 std::string options_manpage()
 {
-	std::string out = ".TH RTPRELAYD 8 \"\" \"rtprelay " RTPRELAY_VERSION
-	                  "\" \"System Administration\"\n"
-	                  ".SH NAME\n"
-	                  "rtprelayd \\- kernel-assisted RTP media relay driven by the ng control protocol\n"
-	                  ".SH SYNOPSIS\n"
-	                  ".B rtprelayd\n"
-	                  "[\\fIOPTION\\fR]...\n"
-	                  ".SH DESCRIPTION\n"
-	                  ".B rtprelayd\n"
-	                  "relays RTP and RTCP for a SIP proxy (Kamailio or OpenSIPS with its rtpengine "
-	                  "module), which drives it over Sipwise rtpengine's ng protocol. Established "
-	                  "streams are forwarded by the xt_RTPRELAY kernel module when it is loaded, "
-	                  "everything else in userspace.\n"
-	                  ".PP\n"
-	                  "Every option below is also a key of the config file's [rtprelay] (or "
-	                  "[rtpengine]) section, without the dashes; options that can be repeated take "
-	                  "values separated by ';' there. The command line overrides the file.\n"
-	                  ".SH OPTIONS\n";
+	std::string out =
+	        ".TH RTPRELAYD 8 \"\" \"rtprelay " RTPRELAY_VERSION "\" \"System Administration\"\n"
+	        ".SH NAME\n"
+	        "rtprelayd \\- kernel-assisted RTP media relay driven by the ng control protocol\n"
+	        ".SH SYNOPSIS\n"
+	        ".B rtprelayd\n"
+	        "[\\fIOPTION\\fR]...\n"
+	        ".SH DESCRIPTION\n"
+	        ".B rtprelayd\n"
+	        "relays RTP and RTCP for a SIP proxy (Kamailio or OpenSIPS with its rtpengine "
+	        "module), which drives it over Sipwise rtpengine's ng protocol. Established "
+	        "streams are forwarded by the xt_RTPRELAY kernel module when it is loaded, "
+	        "everything else in userspace.\n"
+	        ".PP\n"
+	        "Every option below is also a key of the config file's [rtprelay] (or "
+	        "[rtpengine]) section, without the dashes; options that can be repeated take "
+	        "values separated by ';' there. The command line overrides the file.\n"
+	        ".SH OPTIONS\n";
 	for (const auto& o : option_table()) {
 		out += ".TP\n";
 		if (o.short_name)
@@ -184,24 +183,27 @@ std::string options_manpage()
 
 std::string options_ini()
 {
-	std::string out = "# rtprelayd configuration (man rtprelayd). Every key is shown commented out "
-	                  "at its\n"
-	                  "# default; uncomment and change the ones you need. Lists take values "
-	                  "separated by ';'.\n"
-	                  "# The command line overrides this file. The defaults serve loopback only: "
-	                  "set interface\n"
-	                  "# and listen-ng (where the SIP proxy reaches the relay) for this host.\n\n"
-	                  "[rtprelay]\n";
+	std::string out =
+	        "# rtprelayd configuration (man rtprelayd). Every key is shown commented out "
+	        "at its\n"
+	        "# default; uncomment and change the ones you need. Lists take values "
+	        "separated by ';'.\n"
+	        "# The command line overrides this file. The defaults serve loopback only: "
+	        "set interface\n"
+	        "# and listen-ng (where the SIP proxy reaches the relay) for this host.\n\n"
+	        "[rtprelay]\n";
 	for (const auto& o : option_table()) {
 		if (is_action(o))
 			continue;
 		std::string text = wrap(o.help, 0, 94);
-		for (size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', nl + 3))
+		for (size_t nl = text.find('\n'); nl != std::string::npos;
+		     nl = text.find('\n', nl + 3))
 			text.replace(nl, 1, "\n# ");
 		out += "\n# " + text + "\n";
 		// "none" and "" mean "not set": written as such, they would be read as values.
 		bool unset = o.def.empty() || o.def == "none";
-		out += "#" + std::string(o.name) + (unset ? " =" : " = " + std::string(o.def)) + "\n";
+		out += "#" + std::string(o.name) + (unset ? " =" : " = " + std::string(o.def)) +
+		       "\n";
 	}
 	return out;
 }
