@@ -105,8 +105,13 @@ boot() {
 		sleep 0.2
 	done
 	[ -n "$LEADER" ] || return 1
-	timeout 120 nsenter -t "$LEADER" -a systemctl is-system-running --wait > "$WORK/boot-state" 2>&1
-	grep -qE 'running|degraded' "$WORK/boot-state"
+	# systemctl answers only once systemd's bus socket exists; until then, ask again.
+	for i in $(seq 120); do
+		timeout 120 nsenter -t "$LEADER" -a systemctl is-system-running --wait > "$WORK/boot-state" 2>&1
+		grep -qE '^(running|degraded)' "$WORK/boot-state" && return 0
+		sleep 0.5
+	done
+	return 1
 }
 
 # in_ct CMD...: runs CMD inside the booted container (all its namespaces, its root).
