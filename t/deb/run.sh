@@ -118,6 +118,8 @@ boot() {
 
 # in_ct CMD...: runs CMD inside the booted container (all its namespaces, its root).
 in_ct() { nsenter -t "$LEADER" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
+# debs cur|prev: the container's paths of one build's packages (globs would expand on the host).
+debs() { local f; for f in "$WORK/debs/$1"/*.deb; do echo "/debs/$1/${f##*/}"; done; }
 ct_apt() { in_ct apt-get -y -q -o Acquire::http::Timeout=5 "$@" >> "$WORK/apt.log" 2>&1; }
 
 shutdown_ct() {
@@ -174,6 +176,8 @@ ng_ping() { # ng_ping: "pong" from the daemon's ng port, sent from inside the co
 	EOF
 }
 
+user_exists() { in_ct getent passwd rtprelay > /dev/null; }
+not() { ! "$@"; }
 daemon_pid() { in_ct pgrep -x rtprelayd; }
 daemon_user_is() { [ "$(in_ct ps -o user= -C rtprelayd | tr -d ' ')" = "$1" ]; }
 daemon_gone() { ! in_ct pgrep -x rtprelayd > /dev/null && ! in_ct systemctl -q is-active rtprelayd; }
@@ -189,18 +193,20 @@ package_files() { # the files (not directories) the installed rtprelay packages 
 	local p
 	for p in $(in_ct dpkg-query -W -f='${Package} ${Status}\n' 'rtprelay*' | awk '/install ok installed/ {print $1}'); do
 		in_ct dpkg -L "$p"
-	done | while read -r f; do [ -f "$ROOT$f" ] || [ -L "$ROOT$f" ] && echo "$f"; done
+	done | while read -r f; do # files and symlinks to files; /lib, a symlink to usr/lib, is a directory
+		{ [ -f "$ROOT$f" ] || [ -L "$ROOT$f" ]; } && [ ! -d "$ROOT$f" ] && echo "$f"
+	done
 }
 none_left() { local f; for f in $(cat "$1"); do [ -e "$ROOT$f" ] && { echo "    # left: $f"; return 1; }; done; return 0; }
 
 # ------------------------------------------------------------ phases
 phase_install() {
 	log "apt install (offline, inside the booted container)"
-	check "apt install of the packages (dependencies from the archive)" ct_apt install /debs/cur/*.deb
+	check "apt install of the packages (dependencies from the archive)" ct_apt install $(debs cur)
 	local k
 	k=$(kernel_headers_version)
 	check "DKMS built and installed xt_RTPRELAY for the container's headers ($k)" dkms_built "$k"
-	check "user rtprelay exists" in_ct getent passwd rtprelay
+	check "user rtprelay exists" user_exists
 	check "rtprelayd.service is active after install" wait_active
 	check "rtprelayd runs as user rtprelay" daemon_user_is rtprelay
 	check "ng ping answers pong" ng_ping
@@ -224,13 +230,13 @@ phase_purge() {
 	check "no /var/lib/dkms/rtprelay after purge" test ! -e "$ROOT/var/lib/dkms/rtprelay"
 	check "no xt_RTPRELAY.ko left in /lib/modules" test -z "$(find "$ROOT/lib/modules" -name 'xt_RTPRELAY.ko*' 2>/dev/null)"
 	check "no file of the packages left after purge" none_left "$WORK/files"
-	check "no user rtprelay after purge" sh -c "! chroot '$ROOT' getent passwd rtprelay > /dev/null"
+	check "no user rtprelay after purge" not user_exists
 }
 
 phase_reinstall() {
 	log "install, then reinstall the same version"
-	ct_apt install /debs/cur/*.deb || bad "install before reinstall"
-	check "apt install --reinstall of the same version" ct_apt install --reinstall /debs/cur/*.deb
+	ct_apt install $(debs cur) || bad "install before reinstall"
+	check "apt install --reinstall of the same version" ct_apt install --reinstall $(debs cur)
 	check "rtprelayd active after reinstall" wait_active
 	check "ng ping after reinstall" ng_ping
 	check "DKMS module still installed after reinstall" dkms_built "$(kernel_headers_version)"
@@ -239,16 +245,16 @@ phase_reinstall() {
 
 phase_upgrade() {
 	log "upgrade from the previous build"
-	check "install of the previous build ($PREV_VERSION_SUFFIX)" ct_apt install /debs/prev/*.deb
+	check "install of the previous build ($PREV_VERSION_SUFFIX)" ct_apt install $(debs prev)
 	check "rtprelayd active on the previous build" wait_active
 	local old_pid
 	old_pid=$(daemon_pid)
-	check "apt upgrade to the current build" ct_apt install /debs/cur/*.deb
+	check "apt upgrade to the current build" ct_apt install $(debs cur)
 	check "no package left at the previous version" sh -c "! chroot '$ROOT' dpkg-query -W 'rtprelay*' | grep -q -- '$PREV_VERSION_SUFFIX'"
 	check "rtprelayd active after upgrade" wait_active
 	check "rtprelayd restarted by the upgrade" test "$(daemon_pid)" != "$old_pid"
 	check "ng ping after upgrade" ng_ping
-	check "DKMS has only the current module after upgrade" sh -c "[ \$(chroot '$ROOT' dkms status 2>/dev/null | grep -c '^rtprelay/') -ge 1 ] && ! chroot '$ROOT' dkms status | grep -q -- '$PREV_VERSION_SUFFIX'"
+	check "DKMS has the module after upgrade" dkms_built "$(kernel_headers_version)"
 }
 
 main() {
@@ -264,7 +270,7 @@ main() {
 	# The dependencies of both builds, plus the kernel headers that DKMS builds against
 	# (a Recommends of rtprelay-kernel-dkms; apt installs Recommends by default).
 	cp -r "$WORK/debs" "$ROOT/debs"
-	in_chroot env DEBIAN_FRONTEND=noninteractive apt-get -y -q --download-only install /debs/cur/*.deb >> "$WORK/apt.log" 2>&1 ||
+	in_chroot env DEBIAN_FRONTEND=noninteractive apt-get -y -q --download-only install $(debs cur) >> "$WORK/apt.log" 2>&1 ||
 		{ tail -20 "$WORK/apt.log"; abort "download the dependencies"; }
 	rm -rf "$ROOT/debs"; mkdir -p "$ROOT/debs"
 	log "booting the container"
