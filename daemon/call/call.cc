@@ -34,11 +34,11 @@ std::optional<std::string> Call::check(int64_t now_ms)
 	return timeout_reason(*this, limits_, now_ms);
 }
 
-void Call::count_paths(media::MediaPathCount& out) const
+void Call::count_paths(media::MediaPathCount& out)
 {
 	for (const auto& ml : monologues_)
 		for (const auto& m : ml->medias)
-			out.add(m->rtp.kernel.path(m->rtp.stats.packets));
+			out.add(m->rtp.kernel.tick_path(m->rtp.stats.packets));
 }
 
 Monologue* Call::find(std::string_view tag)

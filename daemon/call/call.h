@@ -50,7 +50,7 @@ public:
 	// Once a second on its loop: folds in the kernel's counters, then applies the timeouts.
 	std::optional<std::string> check(int64_t now_ms) override;
 	// Each party's RTP stream of each m= line (not the RTCP sockets, as in rtpengine).
-	void count_paths(media::MediaPathCount& out) const override;
+	void count_paths(media::MediaPathCount& out) override;
 	media::MediaLoop& loop() const { return loop_; }
 	int64_t created_ms() const { return created_ms_; }
 

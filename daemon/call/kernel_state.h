@@ -60,19 +60,23 @@ public:
 	// Packets the kernel handed to userspace, by RTPRELAY_UP_* reason, all targets.
 	std::array<uint64_t, RTPRELAY_UP_COUNT> to_userspace() const;
 
-	// The path the stream's packets took since the kernel last got or gave up the stream
-	// (rtpengine starts its count anew there too, so a stream's first packets, which
-	// userspace must see before it can hand the stream over, do not make it "mixed").
-	// `stream_packets`: all the stream received, the kernel's packets included.
-	void mark_handover(uint64_t stream_packets)
+	// Once a second, on the stream's loop: the path its packets took since the last call.
+	// Judged per interval rather than since the last hand-over, because packets already
+	// queued on the socket when the kernel takes a stream still reach userspace after it:
+	// counted from the hand-over they would keep a kernel stream "mixed" for the rest of
+	// the call. A second without packets keeps the last path (an idle stream still counts,
+	// as in rtpengine). `stream_packets`: all the stream received, the kernel's included.
+	media::MediaPath tick_path(uint64_t stream_packets)
 	{
-		userspace_mark_ = stream_packets - packets;
-		kernel_mark_ = packets;
-	}
-	media::MediaPath path(uint64_t stream_packets) const
-	{
-		return media::media_path(stream_packets - packets - userspace_mark_,
-		                         packets - kernel_mark_);
+		uint64_t user = stream_packets >= packets ? stream_packets - packets : 0;
+		uint64_t user_new = user >= user_seen_ ? user - user_seen_ : 0;
+		uint64_t kernel_new = packets >= kernel_seen_ ? packets - kernel_seen_ : 0;
+		user_seen_ = user;
+		kernel_seen_ = packets;
+		media::MediaPath now = media::media_path(user_new, kernel_new);
+		if (now != media::MediaPath::kIdle)
+			last_path_ = now;
+		return last_path_;
 	}
 
 	// The decision last tried (installed or refused); not tried again while unchanged.
@@ -86,7 +90,8 @@ private:
 	rtprelay_target_stats live_{};
 	std::array<KernelSsrc, RTPRELAY_MAX_SSRCS> retired_{};
 	size_t retired_count_ = 0;
-	uint64_t userspace_mark_ = 0, kernel_mark_ = 0; // packets by path at the last handover
+	uint64_t user_seen_ = 0, kernel_seen_ = 0; // packets by path at the last tick_path()
+	media::MediaPath last_path_ = media::MediaPath::kIdle;
 	std::array<uint64_t, RTPRELAY_UP_COUNT> retired_up_{};
 };
 

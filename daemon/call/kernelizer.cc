@@ -95,7 +95,6 @@ void take_back(Stream& s)
 	if (s.kernel.active() && s.loop) {
 		refresh(s, *s.loop);
 		s.kernel.remove();
-		s.kernel.mark_handover(s.stats.packets);
 		log::debug(kLog, "stream %s taken back to userspace",
 		           s.kernel.local().to_string().c_str());
 	}
@@ -133,7 +132,6 @@ void sync(Stream& s)
 		log::debug(kLog, "stream %s kernelized (to %s)", want->local.to_string().c_str(),
 		           want->out_dst.to_string().c_str());
 	k.installed(*loop.kernel(), want->local);
-	k.mark_handover(s.stats.packets);
 }
 
 } // namespace

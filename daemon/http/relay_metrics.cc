@@ -155,8 +155,8 @@ void write_media_flows(Exposition& out, call::Registry& reg)
 	for (size_t i = 0; i < loops.size(); i++)
 		paths += loops.at(i).counters().paths();
 	out.family("rtprelay_media_streams", Type::kGauge,
-	           "RTP streams of calls up now that carried packets, by the path they took since "
-	           "their last hand-over: userspace, kernel, or mixed. Counted once a second.");
+	           "RTP streams of calls up now that carried packets, by the path they took in the "
+	           "last second they carried any: userspace, kernel, or mixed (both).");
 	out.sample({{"path", "userspace"}}, paths.userspace);
 	out.sample({{"path", "kernel"}}, paths.kernel);
 	out.sample({{"path", "mixed"}}, paths.mixed);

@@ -91,7 +91,7 @@ void MediaLoop::check_timeouts()
 void MediaLoop::count_paths()
 {
 	MediaPathCount n;
-	for (const Pinned* c : calls_)
+	for (Pinned* c : calls_)
 		c->count_paths(n);
 	counters_.paths_userspace.store(n.userspace, std::memory_order_relaxed);
 	counters_.paths_kernel.store(n.kernel, std::memory_order_relaxed);

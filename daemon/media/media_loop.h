@@ -36,8 +36,9 @@ public:
 	virtual const std::string& id() const = 0;
 	// On the loop's thread: the reason to end it now, or nullopt.
 	virtual std::optional<std::string> check(int64_t now_ms) = 0;
-	// On the loop's thread, after check(): adds its RTP streams by the path they took.
-	virtual void count_paths(MediaPathCount& out) const = 0;
+	// On the loop's thread, after check(), once a second: adds its RTP streams by the path
+	// they took in the last second (or before, when idle since).
+	virtual void count_paths(MediaPathCount& out) = 0;
 };
 
 class MediaLoop {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Which path a stream's packets took, for `statistics` (rtpengine's media_userspace,
-// media_kernel and media_mixed): userspace only, the kernel only, or both, counted since the
-// stream was last handed to the kernel or taken back. Plain values; each media loop counts its
-// own streams once a second.
+// media_kernel and media_mixed): userspace only, the kernel only, or both, over the last second
+// a stream carried packets in (call::KernelState::tick_path). Plain values; each media loop
+// counts its own streams once a second.
 #pragma once
 
 #include <cstdint>

@@ -9,24 +9,26 @@ using media::MediaPath;
 
 class KernelStateTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(KernelStateTest);
-	CPPUNIT_TEST(kernel_state_counts_from_the_last_handover);
+	CPPUNIT_TEST(path_is_judged_per_interval);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	// Stream packets include the kernel's; the first packets before a handover are forgotten.
-	void kernel_state_counts_from_the_last_handover()
+	// Each tick_path() call is one second's tick. Stream packets include the kernel's.
+	void path_is_judged_per_interval()
 	{
 		KernelState k;
-		CPPUNIT_ASSERT(k.path(0) == MediaPath::kIdle);
-		CPPUNIT_ASSERT(k.path(4) == MediaPath::kUserspace);
-		k.mark_handover(4); // handed to the kernel after 4 userspace packets
-		CPPUNIT_ASSERT(k.path(4) == MediaPath::kIdle);
-		k.packets = 100; // the kernel forwarded 100
-		CPPUNIT_ASSERT(k.path(104) == MediaPath::kKernel);
-		CPPUNIT_ASSERT(k.path(105) == MediaPath::kMixed); // one came up to userspace
-		k.mark_handover(105);                             // taken back
-		CPPUNIT_ASSERT(k.path(105) == MediaPath::kIdle);
-		CPPUNIT_ASSERT(k.path(110) == MediaPath::kUserspace);
+		CPPUNIT_ASSERT(k.tick_path(0) == MediaPath::kIdle);      // never carried a packet
+		CPPUNIT_ASSERT(k.tick_path(4) == MediaPath::kUserspace); // learning, in userspace
+		// Handed over: the kernel forwarded 100 while 2 queued packets still came up.
+		k.packets = 100;
+		CPPUNIT_ASSERT(k.tick_path(106) == MediaPath::kMixed);
+		// The next second the kernel alone: no longer mixed.
+		k.packets = 150;
+		CPPUNIT_ASSERT(k.tick_path(156) == MediaPath::kKernel);
+		// Silent: keeps its last path.
+		CPPUNIT_ASSERT(k.tick_path(156) == MediaPath::kKernel);
+		// Taken back: userspace alone again.
+		CPPUNIT_ASSERT(k.tick_path(170) == MediaPath::kUserspace);
 	}
 };
 
