@@ -29,7 +29,7 @@ std::string current(const call::RelayTotals& totals)
 	return out;
 }
 
-std::string since_start(call::Registry& reg, const call::RelayTotals& totals)
+std::string since_start(const call::RelayTotals& totals)
 {
 	const media::TrafficCount relayed = totals.user + totals.kernel;
 	const auto& t = totals.calls;
@@ -49,7 +49,8 @@ std::string since_start(call::Registry& reg, const call::RelayTotals& totals)
 	line(out, "Total relayed bytes", relayed.bytes);
 	line(out, "Total number of streams with no relayed packets", totals.zero_way_streams);
 	line(out, "Total number of 1-way streams", totals.one_way_streams);
-	out += strprintf(" %-48s:%s\n", "Forwarding", reg.kernel() ? "kernel" : "userspace");
+	out += strprintf(" %-48s:%s\n", "Forwarding",
+	                 totals.kernel_forwarding ? "kernel" : "userspace");
 	return out;
 }
 
@@ -58,7 +59,7 @@ std::string since_start(call::Registry& reg, const call::RelayTotals& totals)
 void cmd_totals(Context& ctx, std::span<const std::string_view> /*args*/, const Reply& done)
 {
 	const call::RelayTotals totals = call::relay_totals(ctx.calls);
-	done(current(totals) + since_start(ctx.calls, totals) + "\n");
+	done(current(totals) + since_start(totals) + "\n");
 }
 
 } // namespace rtprelay::cli

@@ -49,15 +49,26 @@ Value current(Arena& a, const call::RelayTotals& t)
 	return d;
 }
 
+// Mean and standard deviation of n samples from their sum and the sum of their squares.
+struct Spread {
+	double mean = 0, stddev = 0;
+};
+Spread spread(uint64_t n, double sum, double squares)
+{
+	if (n == 0)
+		return {};
+	double mean = sum / static_cast<double>(n);
+	double variance = squares / static_cast<double>(n) - mean * mean;
+	return {mean, std::sqrt(std::max(variance, 0.0))};
+}
+
 void set_durations(Value& d, Arena& a, const call::Registry::Totals& c)
 {
-	double n = static_cast<double>(c.ended);
-	double mean = c.ended ? c.duration_sum / n : 0;
-	double variance = c.ended ? c.duration_squares / n - mean * mean : 0;
-	d.set("avgcallduration", decimal(a, mean));
+	Spread s = spread(c.ended, c.duration_sum, c.duration_squares);
+	d.set("avgcallduration", decimal(a, s.mean));
 	d.set("totalcallsduration", decimal(a, c.duration_sum));
 	d.set("totalcallsduration2", decimal(a, c.duration_squares));
-	d.set("totalcallsduration_stddev", decimal(a, std::sqrt(std::max(variance, 0.0))));
+	d.set("totalcallsduration_stddev", decimal(a, s.stddev));
 }
 
 Value total(Arena& a, const call::RelayTotals& t)
@@ -94,15 +105,13 @@ Value total(Arena& a, const call::RelayTotals& t)
 // rtpengine's one per RTCP report).
 Value mos(Arena& a, const call::MosTotals& m)
 {
-	double n = static_cast<double>(m.samples);
-	double mean = m.samples ? m.sum / n : 0;
-	double variance = m.samples ? m.sum_squares / n - mean * mean : 0;
+	Spread s = spread(m.samples, m.sum, m.sum_squares);
 	Value d = Value::dict(a);
 	d.set("mos_total", decimal(a, m.sum));
 	d.set("mos2_total", decimal(a, m.sum_squares));
 	d.set("mos_samples_total", num(m.samples));
-	d.set("mos_average", decimal(a, mean));
-	d.set("mos_stddev", decimal(a, std::sqrt(std::max(variance, 0.0))));
+	d.set("mos_average", decimal(a, s.mean));
+	d.set("mos_stddev", decimal(a, s.stddev));
 	return d;
 }
 
