@@ -59,6 +59,18 @@ docs_current() {
 	fi
 }
 
+# deb_build: `make deb` without the unit tests (run above): dpkg-buildpackage, then lintian,
+# which must find no error and no warning.
+deb_build() {
+	if DEB_BUILD_OPTIONS=nocheck scripts/build-deb.sh -j"$(nproc)" > build/deb-build.log 2>&1; then
+		sed -n '/^lintian\|\.deb$/p' build/deb-build.log | tail -n 12
+		echo "deb-build: 1 passed, 0 failed"
+	else
+		tail -n 40 build/deb-build.log
+		echo "deb-build: 0 passed, 1 failed (see build/deb-build.log)"
+	fi
+}
+
 # make_gate NAME: a `make NAME` check that passes or fails as a whole (style, tidy).
 make_gate() {
 	if make --no-print-directory "$1"; then
@@ -82,8 +94,15 @@ run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd python3 t/integrat
 # The call tests under ThreadSanitizer: races between the control and media threads.
 run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd python3 t/integration/run.py \
 	test_calls test_stress
-# xt_RTPRELAY built against Debian's headers and exercised in Debian's kernel under QEMU.
-run_suite kernel env NO_INSTALL=1 t/kernel/run.sh
+# The Debian packages: built and checked by lintian, then installed, upgraded and purged in a
+# fresh Debian 12 booted by systemd-nspawn; the root stays installed for the kernel suite.
+PKGROOT=/var/tmp/rtprelay-pkgroot
+run_suite deb-build deb_build
+run_suite deb env KEEP_ROOT=$PKGROOT t/deb/run.sh build/deb
+# xt_RTPRELAY built against Debian's headers and exercised in Debian's kernel under QEMU; the
+# module it loads is the package's DKMS build, and the packaged rtprelayd runs as its unit does.
+run_suite kernel env NO_INSTALL=1 PKGROOT=$PKGROOT t/kernel/run.sh
+rm -rf "$PKGROOT"
 run_suite checkpatch t/style/checkpatch.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 # SDES-SRTP with rtpengine: each relay between an SRTP and a plain phone, and chained both ways.

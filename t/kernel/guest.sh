@@ -229,4 +229,6 @@ if [ -x "$L/rtprelayd" ]; then
 	check "statistics says forwarding: userspace" sh -c "$(declare -f rd_stats); rd_stats | grep -q 10:forwarding9:userspace"
 	check "rtprelayd (userspace) stops cleanly" rd_stop
 fi
+# With PKGROOT (run.sh), the packaged daemon as its systemd unit runs it.
+[ -f "$L/pkgroot" ] && . "$L/guest_package.sh"
 check "no kernel warnings" sh -c '! dmesg | grep -Eq "WARNING:|BUG:|Oops|refcount_t"'

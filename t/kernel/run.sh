@@ -10,7 +10,9 @@
 # SMP (2), MEM (MiB, 1024), NO_INSTALL=1 to skip the package check,
 # GUEST_SCRIPT (what runs in the guest, default t/kernel/guest.sh; the
 # benchmark passes bench/guest_bench.sh, whose "BENCH ..." lines are shown),
-# GUEST_CMDLINE (more kernel command line for the guest).
+# GUEST_CMDLINE (more kernel command line for the guest), PKGROOT (a root that t/deb/run.sh
+# installed the Debian packages into, KEEP_ROOT there: the guest then loads that root's
+# DKMS-built module instead of the tree's, and runs the packaged rtprelayd as its unit does).
 set -euo pipefail
 T0=$(date +%s)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -71,6 +73,23 @@ else
 	ok "module builds warning-free"
 fi
 cp "$WORK/kmod/xt_RTPRELAY.ko" "$WORK/"
+if [ -n "${PKGROOT:-}" ]; then
+	# DKMS's build of the packaged sources, for the guest's kernel (t/deb/run.sh installs
+	# linux-headers-$KVER in the packaged root so that DKMS builds for it).
+	PKG_KO=$(ls "$PKGROOT/lib/modules/$KVER/updates/dkms/xt_RTPRELAY.ko"* 2>/dev/null | head -1 || true)
+	if [ -z "$PKG_KO" ]; then
+		bad "DKMS-built xt_RTPRELAY.ko for $KVER in $PKGROOT"
+	elif [ "$(modinfo -F vermagic "$PKG_KO" | cut -d' ' -f1)" != "$KVER" ]; then
+		bad "DKMS-built module's vermagic ($(modinfo -F vermagic "$PKG_KO")) names $KVER"
+	else
+		case $PKG_KO in
+		*.xz) xz -dc "$PKG_KO" > "$WORK/xt_RTPRELAY.ko" ;;
+		*) cp "$PKG_KO" "$WORK/xt_RTPRELAY.ko" ;;
+		esac
+		ok "the guest loads the package's DKMS build (${PKG_KO#"$PKGROOT"}), not the tree's"
+		echo "$PKGROOT" > "$WORK/pkgroot"
+	fi
+fi
 # Debian 12 also ships 6.12 headers (linux-headers-6.12-amd64): the module must build there
 # too, warning-free, without touching the 6.1 build the guest loads.
 NEWER=$(ls -d /usr/src/linux-headers-6.1[2-9]*-amd64 2>/dev/null | sort -V | tail -1 || true)
@@ -152,6 +171,10 @@ mount -t tmpfs tmp /newroot/tmp
 mount -t tmpfs run /newroot/run
 mkdir -p /newroot/tmp/lab
 mount -t 9p -o $O lab /newroot/tmp/lab || { echo "GUEST-RESULT: 0 passed, 1 failed (mount lab)"; poweroff -f; }
+if [ -f /newroot/tmp/lab/pkgroot ]; then
+	mkdir -p /newroot/tmp/pkgroot
+	mount -t 9p -o $O,ro pkgroot /newroot/tmp/pkgroot || echo "mount pkgroot failed"
+fi
 exec switch_root /newroot /bin/bash /tmp/lab/guest-main.sh
 EOF
 chmod +x "$R/init"
@@ -159,6 +182,9 @@ chmod +x "$R/init"
 
 # ------------------------------------------------------------ boot
 LOG=$WORK/serial.log
+PKG_9P=()
+[ -f "$WORK/pkgroot" ] && PKG_9P=(-fsdev "local,id=pkgroot,path=$PKGROOT,security_model=none,readonly=on"
+	-device virtio-9p-pci,fsdev=pkgroot,mount_tag=pkgroot)
 log "booting (TCG, timeout ${BOOT_TIMEOUT}s)"
 set +e
 timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
@@ -169,6 +195,7 @@ timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev local,id=lab,path="$WORK",security_model=none \
 	-device virtio-9p-pci,fsdev=lab,mount_tag=lab \
+	"${PKG_9P[@]}" \
 	< /dev/null 2>&1 | tr -d '\r' > "$LOG"
 set -e
 grep -aE '^(ok|not ok) - |^    # |^BENCH ' "$LOG" || true
