@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * selftest.c - runs rtp_check.h's cases (the ones the daemon's unit tests
- * run) in the kernel at module load, built only with RTPRELAY_SELFTEST=y.
+ * selftest.c - runs rtp_check.h's and srtp_check.h's cases (the ones the
+ * daemon's unit tests run) in the kernel at module load, built only with
+ * RTPRELAY_SELFTEST=y.
  * The result goes to the kernel log as "rtprelay: selftest: N passed, N
  * failed"; a failure keeps the module from loading.
  */
@@ -10,6 +11,7 @@
 
 #include "rtprelay.h"
 #include "rtp_check.h"
+#include "srtp_check.h"
 
 /* random walks: seeds and packets each */
 #define RP_WALKS	8
@@ -39,6 +41,13 @@ int rp_selftest(void)
 	for (i = 0; i < RP_WALKS; i++)
 		report("random walk", rp_random_walk(i * 7919 + 1, RP_WALK_LEN),
 		       &passed, &failed);
+	for (i = 0; i < ARRAY_SIZE(rp_index_cases); i++)
+		report(rp_index_cases[i].name,
+		       rp_index_case_run(&rp_index_cases[i]), &passed, &failed);
+	for (i = 0; i < ARRAY_SIZE(rp_replay_cases); i++)
+		report(rp_replay_cases[i].name,
+		       rp_replay_case_run(&rp_replay_cases[i]), &passed, &failed);
+	report("replay walk", rp_replay_walk(1000), &passed, &failed);
 	pr_info("rtprelay: selftest: %u passed, %u failed\n", passed, failed);
 	return failed ? -ENOTRECOVERABLE : 0;
 }

@@ -175,25 +175,16 @@ SrtpSession::Tracked& SrtpSession::make_room(uint32_t ssrc)
 	return *t;
 }
 
-// The packet index of sequence number `seq` (RFC 3711 3.3.1): its rollover counter guessed
-// from the highest index this SSRC reached here, or from the one a resumed SSRC came with. A
-// new SSRC starts at rollover 0, and the guess never goes below 0 (as libsrtp2's: a stream's
-// first packets may come in any order).
+// The packet index of sequence number `seq` (RFC 3711 3.3.1, replay_window.h): its rollover
+// counter guessed from the highest index this SSRC reached here, or from the one a resumed SSRC
+// came with. A new SSRC starts at rollover 0.
 uint64_t SrtpSession::estimate_index(const Tracked* t, uint16_t seq)
 {
 	if (!t || (t->rtp.empty() && !t->resumed))
 		return seq;
 	uint64_t highest =
 	        t->rtp.empty() ? (uint64_t{t->roc_from} << 16 | t->highest_seq) : t->rtp.highest();
-	uint64_t roc = highest >> 16;
-	auto s_l = static_cast<uint16_t>(highest);
-	if (s_l < 32768) {
-		if (seq - s_l > 32768 && roc > 0)
-			roc--;
-	} else if (s_l - 32768 > seq) {
-		roc++;
-	}
-	return roc << 16 | seq;
+	return crypto::estimate_index(highest, seq);
 }
 
 // Whether `index` may be used: not seen, nor older than the replay window (a resumed SSRC has

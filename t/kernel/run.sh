@@ -106,7 +106,7 @@ else
 	bad "no newer kernel headers (apt-get install linux-headers-6.12-amd64)"
 fi
 # The same module with RTPRELAY_SELFTEST=y: the guest loads it once, and it runs the cases of
-# kernel-module/rtp_check.h (those the unit tests run) inside the kernel.
+# kernel-module/rtp_check.h and srtp_check.h (those the unit tests run) inside the kernel.
 mkdir -p "$WORK/kmod-selftest"
 cp -r "$TOP/kernel-module/." "$WORK/kmod-selftest/"
 if make -C "$WORK/kmod-selftest" KDIR="$KDIR" W=1 RTPRELAY_SELFTEST=y > "$WORK/kmod-selftest.log" 2>&1 &&
@@ -117,7 +117,7 @@ else
 	grep -E 'warning:|error' "$WORK/kmod-selftest.log"; bad "module build with RTPRELAY_SELFTEST=y"
 fi
 if make -s -C "$WORK/kmod" check-headers > "$WORK/hdr.log" 2>&1; then
-	ok "ABI header, rtp.h and rtp_check.h compile as userspace C11 and C++20"
+	ok "ABI header, rtp.h, srtp_index.h and their checks compile as userspace C11 and C++20"
 else
 	cat "$WORK/hdr.log"; bad "ABI header userspace compile"
 fi
