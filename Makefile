@@ -41,7 +41,7 @@ CTL_OBJS  := $(CTL_SRCS:%.cc=$(BUILD)/%.o)
 # Everything but main(), for its unit tests (t/unit/ctl-proxy/).
 CTL_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/main.o,$(CTL_OBJS))
 
-.PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean deb
+.PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean deb srtp-vectors
 all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/gen-options-doc
 
 deps:
@@ -63,6 +63,17 @@ $(BUILD)/rtprelay-ctl: $(CTL_OBJS) $(LIB)
 
 $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# kernel-module/srtp_vectors.h: libsrtp2's packets and the daemon's session keys, which the
+# module's selftest build checks in the kernel (`make srtp-vectors` rewrites it; t/run-tests.sh
+# checks the committed file is current).
+$(BUILD)/gen-srtp-vectors: $(BUILD)/t/tools/gen_srtp_vectors.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libsrtp2)
+
+$(BUILD)/t/tools/gen_srtp_vectors.o: CXXFLAGS += $(shell pkg-config --cflags libsrtp2)
+
+srtp-vectors: $(BUILD)/gen-srtp-vectors
+	$< > kernel-module/srtp_vectors.h.new && mv kernel-module/srtp_vectors.h.new kernel-module/srtp_vectors.h
 
 # The man page and the commented config file that the Debian package ships (debian/rules),
 # generated from the option table like docs/configuration.md.
@@ -92,7 +103,7 @@ unit: $(BUILD)/unit-tests
 JOBS ?= $(shell nproc)
 test:
 	@scripts/install-deps.sh --quiet
-	@$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/unit-tests $(BUILD)/gen-srtp-vectors
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=address,undefined \
 		build/asan/rtprelayd build/asan/unit-tests
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/tsan SANITIZE=thread build/tsan/rtprelayd
@@ -186,4 +197,4 @@ deb:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d $(BUILD)/t/tools/gen_srtp_vectors.d

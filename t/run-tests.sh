@@ -59,6 +59,14 @@ docs_current() {
 	fi
 }
 
+srtp_vectors_current() {
+	if build/gen-srtp-vectors | diff -u kernel-module/srtp_vectors.h -; then
+		echo "srtp-vectors: 1 passed, 0 failed"
+	else
+		echo "srtp-vectors: 0 passed, 1 failed (run 'make srtp-vectors' and commit kernel-module/srtp_vectors.h)"
+	fi
+}
+
 # deb_build: `make deb` without the unit tests (run above): dpkg-buildpackage, then lintian,
 # which must find no error and no warning.
 deb_build() {
@@ -115,6 +123,7 @@ for src in t/fuzz/*.cc; do
 	run_suite "fuzz-$t" fuzz "$t"
 done
 run_suite docs docs_current
+run_suite srtp-vectors srtp_vectors_current
 run_suite style make_gate style
 run_suite tidy make_gate tidy
 

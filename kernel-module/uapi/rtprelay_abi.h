@@ -142,6 +142,59 @@
 	"payload_type", "ssrc", "no_output"
 
 /*
+ * rtprelay_srtp.suite: the SRTP crypto suites (RFC 4568, RFC 6188,
+ * RFC 7714 names).  The module announces the ones it can run as the bitmask
+ * 1 << suite (see rtprelay_init).
+ */
+#define RTPRELAY_SRTP_NONE			0	/* plain RTP */
+#define RTPRELAY_SRTP_AES_CM_128_HMAC_SHA1_80	1
+#define RTPRELAY_SRTP_AES_CM_128_HMAC_SHA1_32	2
+#define RTPRELAY_SRTP_AES_192_CM_HMAC_SHA1_80	3
+#define RTPRELAY_SRTP_AES_192_CM_HMAC_SHA1_32	4
+#define RTPRELAY_SRTP_AES_256_CM_HMAC_SHA1_80	5
+#define RTPRELAY_SRTP_AES_256_CM_HMAC_SHA1_32	6
+#define RTPRELAY_SRTP_AEAD_AES_128_GCM		7
+#define RTPRELAY_SRTP_AEAD_AES_256_GCM		8
+#define RTPRELAY_SRTP_NULL_HMAC_SHA1_80		9
+#define RTPRELAY_SRTP_NULL_HMAC_SHA1_32		10
+#define RTPRELAY_SRTP_SUITES			11
+
+/* rtprelay_srtp.flags: the RFC 4568 6.3 session parameters */
+#define RTPRELAY_SRTP_F_UNENCRYPTED_SRTP	0x01
+#define RTPRELAY_SRTP_F_UNENCRYPTED_SRTCP	0x02
+#define RTPRELAY_SRTP_F_UNAUTHENTICATED_SRTP	0x04
+#define RTPRELAY_SRTP_F_ALL			0x07
+
+#define RTPRELAY_SRTP_MAX_MKI	4	/* longer MKIs stay in userspace */
+
+/*
+ * The session keys of SRTP or of SRTCP (RFC 3711 4.3), derived by the
+ * daemon from the master key: the module never sees a master key.  Unused
+ * tail bytes are zero.
+ */
+struct rtprelay_srtp_keys {
+	__u8 cipher_key[32];	/* 16, 24 or 32 bytes; none for NULL */
+	__u8 salt[14];		/* 14 bytes, GCM 12 */
+	__u8 pad[2];
+	__u8 auth_key[20];	/* HMAC-SHA1 suites */
+	__u8 pad2[4];
+};
+
+/*
+ * One direction of SRTP: how packets are unprotected as they arrive at a
+ * target, or protected as they leave through an output.
+ */
+struct rtprelay_srtp {
+	__u8 suite;		/* RTPRELAY_SRTP_* */
+	__u8 flags;		/* RTPRELAY_SRTP_F_* */
+	__u8 mki_len;		/* 0..RTPRELAY_SRTP_MAX_MKI */
+	__u8 pad;
+	__u8 mki[RTPRELAY_SRTP_MAX_MKI];	/* as on the wire */
+	struct rtprelay_srtp_keys rtp;
+	struct rtprelay_srtp_keys rtcp;
+};
+
+/*
  * rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
  * header needs no socket headers
  */
@@ -260,6 +313,8 @@ RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_target) == 32, "rtprelay_cmd_t
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_ssrc_stats) == 56, "rtprelay_ssrc_stats");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 368, "rtprelay_target_stats");
 RTPRELAY_STATIC_ASSERT(sizeof(struct xt_rtprelay_info) == 8, "xt_rtprelay_info");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp_keys) == 72, "rtprelay_srtp_keys");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp) == 152, "rtprelay_srtp");
 
 #undef RTPRELAY_STATIC_ASSERT
 

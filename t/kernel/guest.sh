@@ -61,7 +61,7 @@ modprobe -a $(modinfo -F depends "$L/xt_RTPRELAY.ko" | tr , ' ')
 # The build with RTPRELAY_SELFTEST=y runs rtp_check.h's and srtp_check.h's cases (those of the unit tests) in this
 # kernel at load, and refuses to load if one fails.
 if [ -f "$L/xt_RTPRELAY-selftest.ko" ]; then
-	check "selftest build loads (its RTP statistics and SRTP index checks passed)" insmod "$L/xt_RTPRELAY-selftest.ko"
+	check "selftest build loads (its RTP statistics, SRTP index and SRTP known-answer checks passed)" insmod "$L/xt_RTPRELAY-selftest.ko"
 	dmesg | grep "rtprelay: selftest" | sed 's/^/    # /'
 	check "selftest: dmesg says N passed, 0 failed" sh -c 'dmesg | grep -Eq "rtprelay: selftest: [1-9][0-9]* passed, 0 failed"'
 	check "rmmod the selftest build" rmmod xt_RTPRELAY
