@@ -34,6 +34,7 @@ static void module_init_info(struct rtprelay_init *in)
 	in->size_target = sizeof(struct rtprelay_cmd_target);
 	in->size_stats = sizeof(struct rtprelay_target_stats);
 	in->size_xt_info = sizeof(struct xt_rtprelay_info);
+	in->srtp_suites = rp_srtp_suites_mask;
 }
 
 static int ctl_open(struct inode *inode, struct file *file)
@@ -86,7 +87,7 @@ static int cmd_add(struct ctl_file *cf, const struct rtprelay_cmd_add_target *re
 {
 	struct rp_target *tg;
 
-	tg = rp_target_create(&req->spec);
+	tg = rp_target_create(req);
 	if (IS_ERR(tg))
 		return PTR_ERR(tg);
 	rp_target_add(cf->table, tg);
@@ -164,7 +165,7 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	err = dispatch(cf, buf, len);
 	mutex_unlock(&rp_mutex);
 out:
-	kfree(buf);
+	kfree_sensitive(buf);	/* SRTP session keys */
 	return err ? err : len;
 }
 

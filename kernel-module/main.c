@@ -27,6 +27,8 @@ static int __init rp_init(void)
 	err = rp_selftest();
 	if (err)
 		goto err_out;
+	/* tries each algorithm once: loads crypto modules, not per target */
+	rp_srtp_suites_mask = rp_srtp_suites();
 	err = rp_up_init();
 	if (err)
 		goto err_out;
@@ -39,7 +41,8 @@ static int __init rp_init(void)
 	err = rp_xt_init();
 	if (err)
 		goto err_table;
-	pr_info("rtprelay: loaded, ABI version %u\n", RTPRELAY_ABI_VERSION);
+	pr_info("rtprelay: loaded, ABI version %u, SRTP suites 0x%x\n",
+		RTPRELAY_ABI_VERSION, rp_srtp_suites_mask);
 	return 0;
 
 err_table:

@@ -102,11 +102,14 @@ static inline int rp_kind(const uint8_t *p, size_t len)
 	return RP_KIND_OTHER;
 }
 
-/* Walk the RTP header.  Returns 0 and fills @info, or -1 if malformed. */
-static inline int rp_rtp_parse(const uint8_t *p, size_t len,
-			       struct rp_rtp_info *info)
+/*
+ * Walk the RTP header, taking the rest as payload: for SRTP, whose padding
+ * count is encrypted.  Returns 0 and fills @info, or -1 if malformed.
+ */
+static inline int rp_rtp_parse_header(const uint8_t *p, size_t len,
+				      struct rp_rtp_info *info)
 {
-	size_t off, pad = 0;
+	size_t off;
 
 	if (len < RP_RTP_HDR_LEN || (p[0] >> 6) != 2)
 		return -1;
@@ -120,18 +123,30 @@ static inline int rp_rtp_parse(const uint8_t *p, size_t len,
 		if (off > len)
 			return -1;
 	}
-	if (p[0] & 0x20) {		/* padding: count in the last octet */
-		pad = p[len - 1];
-		if (pad == 0 || off + pad > len)
-			return -1;
-	}
 	info->marker = p[1] >> 7;
 	info->pt = p[1] & 0x7f;
 	info->seq = rp_be16(p + 2);
 	info->ts = rp_be32(p + 4);
 	info->ssrc = rp_be32(p + 8);
 	info->hdr_len = (uint32_t)off;
-	info->payload_len = (uint32_t)(len - off - pad);
+	info->payload_len = (uint32_t)(len - off);
+	return 0;
+}
+
+/* Walk the RTP header and padding.  Returns 0 and fills @info, or -1. */
+static inline int rp_rtp_parse(const uint8_t *p, size_t len,
+			       struct rp_rtp_info *info)
+{
+	size_t pad;
+
+	if (rp_rtp_parse_header(p, len, info))
+		return -1;
+	if (p[0] & 0x20) {		/* padding: count in the last octet */
+		pad = p[len - 1];
+		if (pad == 0 || pad > info->payload_len)
+			return -1;
+		info->payload_len -= (uint32_t)pad;
+	}
 	return 0;
 }
 

@@ -15,10 +15,13 @@
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/dst_cache.h>
 
 #include "uapi/rtprelay_abi.h"
 #include "rtp.h"
+#include "srtp.h"
+#include "srtp_index.h"
 
 #define RP_HASH_BITS	10
 
@@ -37,15 +40,54 @@ struct rp_cpu_stats {
 	u64_stats_t rtcp;
 	u64_stats_t errors;
 	u64_stats_t dropped_src;
+	u64_stats_t dropped_auth;
+	u64_stats_t dropped_replay;
 	u64_stats_t to_userspace[RTPRELAY_UP_COUNT];	/* by RTPRELAY_UP_* */
 	struct u64_stats_sync syncp;
 };
 
-/* The module-wide counters: packets handed up, by reason, per CPU. */
+/* The module-wide counters: packets handed up by reason, SRTP drops. */
 struct rp_cpu_up {
 	u64_stats_t to_userspace[RTPRELAY_UP_COUNT];
+	u64_stats_t dropped_auth;
+	u64_stats_t dropped_replay;
 	struct u64_stats_sync syncp;
 };
+
+/* One SSRC's SRTP indices in a target (see rtprelay_srtp_ssrc). */
+struct rp_srtp_slot {
+	u32 ssrc;
+	bool valid;
+	struct rp_replay in_rtp;	/* received SRTP packet indices */
+	struct rp_replay in_rtcp;	/* received SRTCP indices */
+	struct rp_replay out_rtp[RTPRELAY_MAX_OUTPUTS];	/* sent, per output */
+	struct rp_replay out_rtcp[RTPRELAY_MAX_OUTPUTS];
+};
+
+/* A target's SRTP (srtp_target.c); none for plain RTP. */
+struct rp_target_srtp {
+	bool decrypt;			/* @in unprotects what arrives */
+	u8 encrypt;			/* bit i: @out[i] protects output i */
+	struct rp_srtp_ctx in;
+	struct rp_srtp_ctx out[RTPRELAY_MAX_OUTPUTS];
+	spinlock_t lock;		/* slot[] */
+	struct rp_srtp_slot slot[RTPRELAY_MAX_SSRCS];
+};
+
+/* What rp_srtp_in() settled for one packet. */
+struct rp_srtp_plan {
+	bool rtcp;
+	bool decrypted;			/* the payload is now plain */
+	u8 outputs;			/* bit i: output i protects with index[i] */
+	unsigned int hdr;		/* RTP header bytes */
+	u64 in_index;			/* the packet index it arrived with */
+	u64 index[RTPRELAY_MAX_OUTPUTS];
+};
+
+/* rp_srtp_in() verdicts */
+#define RP_SRTP_GO	0	/* forward (plan filled) */
+#define RP_SRTP_UP	1	/* to userspace, untouched, for *reason */
+#define RP_SRTP_DROP	2	/* dropped and counted */
 
 struct rp_ssrc {
 	u32 ssrc;
@@ -58,13 +100,14 @@ struct rp_ssrc {
 struct rp_target {
 	struct hlist_node node;		/* in rp_table.targets */
 	struct kref ref;		/* the table's hash holds one */
-	struct rcu_head rcu;
 	struct rtprelay_target_spec spec;
 	struct rp_cpu_stats __percpu *stats;
 	atomic64_t last_packet_ms;
 	spinlock_t ssrc_lock;		/* protects ssrc[] */
 	struct rp_ssrc ssrc[RTPRELAY_MAX_SSRCS];
 	struct dst_cache routes[RTPRELAY_MAX_OUTPUTS];	/* per output */
+	struct rp_target_srtp *srtp;	/* NULL: plain RTP */
+	struct rcu_work free_work;	/* freed in process context */
 };
 
 /* A received packet, as the packet path parsed it. */
@@ -103,7 +146,7 @@ extern const struct proc_ops rp_ctl_proc_ops;
 /* target.c */
 int __must_check rp_target_cache_init(void);
 void rp_target_cache_exit(void);
-struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec);
+struct rp_target *rp_target_create(const struct rtprelay_cmd_add_target *cmd);
 void rp_target_put(struct rp_target *tg);
 void rp_target_add(struct rp_table *t, struct rp_target *tg);
 int rp_target_del(struct rp_table *t, const struct rtprelay_addr *local);
@@ -116,23 +159,51 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg);
 void rp_target_count(struct rp_target *tg, const struct rp_rtp_info *rtp,
 		     bool rtcp, unsigned int len);
 
+/* srtp_target.c */
+extern u32 rp_srtp_suites_mask;	/* what the greeting announces */
+struct rp_target_srtp *rp_srtp_target_create(const struct rtprelay_cmd_add_target *cmd);
+void rp_srtp_target_free(struct rp_target_srtp *s);
+void rp_srtp_target_stats(struct rp_target_srtp *s,
+			  struct rtprelay_srtp_ssrc out[RTPRELAY_MAX_SSRCS]);
+int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp,
+	       struct rp_srtp_plan *plan, unsigned int *reason);
+unsigned int rp_srtp_out_room(const struct rp_target_srtp *s, unsigned int i,
+			      bool rtcp);
+int rp_srtp_out(const struct rp_target *tg, const struct rp_srtp_plan *plan,
+		unsigned int i, u8 *payload, unsigned int len);
+
+/*
+ * An output's protection, for send.c: @room bytes of trailer; none if
+ * @plan is NULL.
+ */
+struct rp_out_crypt {
+	const struct rp_target *tg;
+	const struct rp_srtp_plan *plan;
+	unsigned int output;
+	unsigned int room;
+};
+
 /*
  * send.c: each returns 0 once the output went out, or -errno.  A copy sets
  * *sent_to_stack once it was handed to the stack (which may have run this
  * table's output rules); a rewrite sets *consumed once the packet is gone.
  */
 int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
-		 struct dst_cache *dc, bool *sent_to_stack);
+		 struct dst_cache *dc, const struct rp_out_crypt *oc,
+		 bool *sent_to_stack);
 bool rp_can_rewrite(const struct rp_pkt *p);
 int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
-		    struct dst_cache *dc, bool *consumed);
+		    struct dst_cache *dc, const struct rp_out_crypt *oc,
+		    bool *consumed);
 
 /* xt.c */
 int __must_check rp_xt_init(void);
 void rp_xt_exit(void);
 int __must_check rp_up_init(void);
 void rp_up_exit(void);
-void rp_up_global(u64 out[RTPRELAY_UP_COUNT]);
+void rp_up_global(u64 out[RTPRELAY_UP_COUNT], u64 *dropped_auth,
+		  u64 *dropped_replay);
+void rp_count_srtp_drop(struct rp_target *tg, bool replay);
 
 /* selftest.c, with RTPRELAY_SELFTEST: 0, or -errno once a check failed */
 #ifdef RTPRELAY_SELFTEST

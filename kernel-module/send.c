@@ -176,19 +176,40 @@ static int xmit_result(int err)
 	return net_xmit_eval(err) ? -ENOBUFS : 0;
 }
 
+/*
+ * Protects the UDP payload of @skb for its output, if @oc says so (the
+ * trailer's room already after it), and sets the UDP length.
+ */
+static int protect(struct sk_buff *skb, const struct rp_out_crypt *oc,
+		   unsigned int len)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	int n = len;
+
+	if (oc->plan) {
+		n = rp_srtp_out(oc->tg, oc->plan, oc->output, (u8 *)(uh + 1), len);
+		if (n < 0)
+			return n;
+		skb_trim(skb, skb->len - len - oc->room + n);
+	}
+	uh->len = htons(sizeof(*uh) + n);
+	return 0;
+}
+
 int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
-		 struct dst_cache *dc, bool *sent_to_stack)
+		 struct dst_cache *dc, const struct rp_out_crypt *oc,
+		 bool *sent_to_stack)
 {
 	unsigned int ulen = p->payload_len + sizeof(struct udphdr);
 	unsigned int l3 = l3_size(p->family);
 	struct dst_entry *dst;
-	struct udphdr *uh;
 	struct sk_buff *n;
+	int err;
 
 	dst = route(p, o, dc);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	n = alloc_skb(LL_MAX_HEADER + l3 + ulen, GFP_ATOMIC);
+	n = alloc_skb(LL_MAX_HEADER + l3 + ulen + oc->room, GFP_ATOMIC);
 	if (!n) {
 		dst_release(dst);
 		return -ENOMEM;
@@ -197,9 +218,15 @@ int rp_send_copy(const struct rp_pkt *p, const struct rtprelay_output *o,
 	skb_reset_network_header(n);
 	skb_put(n, l3);
 	skb_set_transport_header(n, l3);
-	uh = skb_put(n, sizeof(*uh));
+	skb_put(n, sizeof(struct udphdr));
 	skb_put_data(n, p->payload, p->payload_len);
-	uh->len = htons(ulen);
+	skb_put(n, oc->room);
+	err = protect(n, oc, p->payload_len);
+	if (err) {
+		dst_release(dst);
+		kfree_skb(n);
+		return err;
+	}
 	n->mark = p->skb->mark;
 	*sent_to_stack = true;
 	return xmit_result(transmit(p, n, o, dst));
@@ -220,15 +247,21 @@ bool rp_can_rewrite(const struct rp_pkt *p)
 }
 
 int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
-		    struct dst_cache *dc, bool *consumed)
+		    struct dst_cache *dc, const struct rp_out_crypt *oc,
+		    bool *consumed)
 {
 	struct sk_buff *skb = p->skb;
 	struct dst_entry *dst;
+	int tail;
 
 	dst = route(p, o, dc);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	if (skb_ensure_writable(skb, p->l3_len + sizeof(struct udphdr))) {
+	/* SRTP protects the payload in place and adds its trailer */
+	tail = (int)oc->room - (int)skb_tailroom(skb);
+	if (skb_ensure_writable(skb, oc->plan ? skb->len :
+				p->l3_len + sizeof(struct udphdr)) ||
+	    (tail > 0 && pskb_expand_head(skb, 0, tail, GFP_ATOMIC))) {
 		dst_release(dst);
 		return -ENOMEM;
 	}
@@ -245,5 +278,11 @@ int rp_send_rewrite(const struct rp_pkt *p, const struct rtprelay_output *o,
 	else
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	skb_set_transport_header(skb, p->l3_len);
+	skb_put(skb, oc->room);
+	if (protect(skb, oc, p->payload_len)) {
+		dst_release(dst);
+		kfree_skb(skb);	/* consumed: the caller forgets it */
+		return -EINVAL;
+	}
 	return xmit_result(transmit(p, skb, o, dst));
 }

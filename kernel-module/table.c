@@ -66,12 +66,13 @@ static int status_show(struct seq_file *m, void *v)
 /* /proc/rtprelay/stats: the module-wide counters */
 static int global_show(struct seq_file *m, void *v)
 {
-	u64 up[RTPRELAY_UP_COUNT];
+	u64 up[RTPRELAY_UP_COUNT], auth, replay;
 	unsigned int i;
 
-	rp_up_global(up);
+	rp_up_global(up, &auth, &replay);
 	for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 		seq_printf(m, "userspace_%s %llu\n", rp_up_names[i], up[i]);
+	seq_printf(m, "dropped_auth %llu\ndropped_replay %llu\n", auth, replay);
 	return 0;
 }
 

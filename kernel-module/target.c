@@ -3,8 +3,9 @@
  * target.c - forwarding targets: one per local address:port, kept in the
  * table's hash.  Readers (the packet path) walk the hash under RCU without
  * taking references; writers hold rp_mutex.  The hash holds one kref; the
- * final put frees through call_rcu so that a reader still inside its RCU
- * section keeps a valid target.
+ * final put frees after an RCU grace period, so that a reader still inside
+ * its RCU section keeps a valid target, and in process context (a work
+ * item), where the SRTP transforms are freed and their keys wiped.
  */
 #include <linux/jhash.h>
 #include <linux/ktime.h>
@@ -16,16 +17,25 @@
 #include "rtprelay.h"
 
 static struct kmem_cache *target_cache;
+static struct workqueue_struct *free_wq;
 
 int rp_target_cache_init(void)
 {
+	free_wq = alloc_workqueue("rtprelay_free", 0, 0);
+	if (!free_wq)
+		return -ENOMEM;
 	target_cache = KMEM_CACHE(rp_target, 0);
-	return target_cache ? 0 : -ENOMEM;
+	if (!target_cache) {
+		destroy_workqueue(free_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void rp_target_cache_exit(void)
 {
-	rcu_barrier();		/* let pending free_rcu() callbacks finish */
+	rcu_barrier();		/* every grace period has queued its free */
+	destroy_workqueue(free_wq);	/* and every free has run */
 	kmem_cache_destroy(target_cache);
 }
 
@@ -74,7 +84,20 @@ static int spec_check(struct rtprelay_target_spec *s)
 	return 0;
 }
 
-struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec)
+static void free_work(struct work_struct *work)
+{
+	struct rp_target *tg = container_of(to_rcu_work(work), struct rp_target,
+					    free_work);
+	unsigned int i;
+
+	for (i = 0; i < tg->spec.num_outputs; i++)
+		dst_cache_destroy(&tg->routes[i]);
+	free_percpu(tg->stats);
+	rp_srtp_target_free(tg->srtp);
+	kmem_cache_free(target_cache, tg);
+}
+
+struct rp_target *rp_target_create(const struct rtprelay_cmd_add_target *cmd)
 {
 	struct rp_target *tg;
 	unsigned int i, cpu;
@@ -83,14 +106,19 @@ struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec)
 	tg = kmem_cache_zalloc(target_cache, GFP_KERNEL);
 	if (!tg)
 		return ERR_PTR(-ENOMEM);
-	tg->spec = *spec;
+	tg->spec = cmd->spec;
 	err = spec_check(&tg->spec);
 	if (err)
 		goto err_free;
+	tg->srtp = rp_srtp_target_create(cmd);
+	if (IS_ERR(tg->srtp)) {
+		err = PTR_ERR(tg->srtp);
+		goto err_free;
+	}
 	tg->stats = alloc_percpu(struct rp_cpu_stats);
 	if (!tg->stats) {
 		err = -ENOMEM;
-		goto err_free;
+		goto err_srtp;
 	}
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(tg->stats, cpu)->syncp);
@@ -100,6 +128,7 @@ struct rp_target *rp_target_create(const struct rtprelay_target_spec *spec)
 			goto err_routes;
 	}
 	kref_init(&tg->ref);
+	INIT_RCU_WORK(&tg->free_work, free_work);
 	spin_lock_init(&tg->ssrc_lock);
 	atomic64_set(&tg->last_packet_ms, 0);
 	/* expected SSRCs take the first stats slots */
@@ -113,27 +142,18 @@ err_routes:
 	while (i--)
 		dst_cache_destroy(&tg->routes[i]);
 	free_percpu(tg->stats);
+err_srtp:
+	rp_srtp_target_free(tg->srtp);
 err_free:
 	kmem_cache_free(target_cache, tg);
 	return ERR_PTR(err);
-}
-
-static void free_rcu(struct rcu_head *head)
-{
-	struct rp_target *tg = container_of(head, struct rp_target, rcu);
-	unsigned int i;
-
-	for (i = 0; i < tg->spec.num_outputs; i++)
-		dst_cache_destroy(&tg->routes[i]);
-	free_percpu(tg->stats);
-	kmem_cache_free(target_cache, tg);
 }
 
 static void release(struct kref *ref)
 {
 	struct rp_target *tg = container_of(ref, struct rp_target, ref);
 
-	call_rcu(&tg->rcu, free_rcu);
+	queue_rcu_work(free_wq, &tg->free_work);
 }
 
 void rp_target_put(struct rp_target *tg)
@@ -258,7 +278,7 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 	out->local = tg->spec.local;
 	for_each_possible_cpu(cpu) {
 		const struct rp_cpu_stats *s = per_cpu_ptr(tg->stats, cpu);
-		u64 p, b, r, e, d, u[RTPRELAY_UP_COUNT];
+		u64 p, b, r, e, d, da, dr, u[RTPRELAY_UP_COUNT];
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
@@ -267,6 +287,8 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 			r = u64_stats_read(&s->rtcp);
 			e = u64_stats_read(&s->errors);
 			d = u64_stats_read(&s->dropped_src);
+			da = u64_stats_read(&s->dropped_auth);
+			dr = u64_stats_read(&s->dropped_replay);
 			for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 				u[i] = u64_stats_read(&s->to_userspace[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -275,6 +297,8 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 		out->rtcp_packets += r;
 		out->errors += e;
 		out->dropped_src += d;
+		out->dropped_auth += da;
+		out->dropped_replay += dr;
 		for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 			out->to_userspace[i] += u[i];
 	}
@@ -301,6 +325,8 @@ void rp_target_stats(struct rp_target *tg, struct rtprelay_target_stats *out)
 		dst->jitter = rp_jitter(&src->seq);
 	}
 	spin_unlock_bh(&tg->ssrc_lock);
+	if (tg->srtp)
+		rp_srtp_target_stats(tg->srtp, out->srtp_ssrcs);
 }
 
 static void show_addr(struct seq_file *m, const struct rtprelay_addr *a)
@@ -318,7 +344,7 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 {
 	const struct rtprelay_target_spec *s = &tg->spec;
 	struct rtprelay_target_stats st;
-	unsigned int i;
+	unsigned int i, j;
 
 	rp_target_stats(tg, &st);
 	seq_puts(m, "local ");
@@ -339,9 +365,18 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 		show_addr(m, &s->outputs[i].dst);
 		seq_printf(m, " tos %u", s->outputs[i].tos);
 	}
-	seq_printf(m, " packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu last_ms %llu",
+	if (tg->srtp) {	/* suites only: keys never leave the module */
+		if (tg->srtp->decrypt)
+			seq_printf(m, " srtp_in %u", tg->srtp->in.suite);
+		for (i = 0; i < s->num_outputs; i++)
+			if (tg->srtp->encrypt & BIT(i))
+				seq_printf(m, " srtp_out%u %u", i,
+					   tg->srtp->out[i].suite);
+	}
+	seq_printf(m, " packets %llu bytes %llu rtcp %llu errors %llu dropped_src %llu dropped_auth %llu dropped_replay %llu last_ms %llu",
 		   st.packets, st.bytes, st.rtcp_packets, st.errors,
-		   st.dropped_src, st.last_packet_ms);
+		   st.dropped_src, st.dropped_auth, st.dropped_replay,
+		   st.last_packet_ms);
 	for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 		seq_printf(m, " userspace_%s %llu", rp_up_names[i],
 			   st.to_userspace[i]);
@@ -355,5 +390,18 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 			   ss->ssrc, ss->packets, ss->bytes, ss->ext_max_seq,
 			   ss->expected, ss->received, ss->lost,
 			   ss->duplicates, ss->probation, ss->jitter);
+	}
+	for (i = 0; i < RTPRELAY_MAX_SSRCS; i++) {
+		const struct rtprelay_srtp_ssrc *ss = &st.srtp_ssrcs[i];
+
+		if (!ss->valid)
+			continue;
+		seq_printf(m, "  srtp ssrc 0x%08x in roc %u seq %u srtcp %u",
+			   ss->ssrc, ss->in.roc, ss->in.seq, ss->in.srtcp_index);
+		for (j = 0; j < s->num_outputs; j++)
+			seq_printf(m, " out%u roc %u seq %u srtcp %u", j,
+				   ss->out[j].roc, ss->out[j].seq,
+				   ss->out[j].srtcp_index);
+		seq_putc(m, '\n');
 	}
 }

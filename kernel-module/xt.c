@@ -4,8 +4,9 @@
  * For each UDP packet: find the table (--id) and the target for the
  * destination address:port under RCU; send GSO packets, STUN, DTLS,
  * unexpected sources (per policy), payload types and SSRCs up to userspace
- * (XT_CONTINUE); otherwise send it to every output (send.c) and keep it
- * from the stack.
+ * (XT_CONTINUE); otherwise unprotect it if it is SRTP, and send it to
+ * every output (send.c), protected for those that send SRTP
+ * (srtp_target.c), and keep it from the stack.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -83,23 +84,37 @@ static int pull_payload(struct rp_pkt *p)
 /*
  * Send to every output: copies for all but the last, which takes the
  * received packet itself when its headers allow (no allocation, no copy).
- * Returns how many outputs went out; *to_stack says some packet was handed
- * to the stack, *consumed that the received one is gone.
+ * Returns how many outputs went out of the *tried; *to_stack says some
+ * packet was handed to the stack, *consumed that the received one is gone.
  */
 static unsigned int forward(struct rp_pkt *p, struct rp_target *tg,
+			    const struct rp_srtp_plan *plan, unsigned int *tried,
 			    bool *to_stack, bool *consumed)
 {
 	unsigned int i, sent = 0, last = tg->spec.num_outputs - 1;
+	struct rp_out_crypt oc = { .tg = tg };
 	int err;
 
 	*to_stack = *consumed = false;
+	*tried = 0;
 	for (i = 0; i <= last; i++) {
 		const struct rtprelay_output *o = &tg->spec.outputs[i];
 
+		oc.plan = NULL;
+		oc.output = i;
+		oc.room = 0;
+		if (tg->srtp && tg->srtp->encrypt & BIT(i)) {
+			/* no index for it (spent, or sent before): not in clear either */
+			if (!(plan->outputs & BIT(i)))
+				continue;
+			oc.plan = plan;
+			oc.room = rp_srtp_out_room(tg->srtp, i, plan->rtcp);
+		}
+		(*tried)++;
 		if (i == last && rp_can_rewrite(p))
-			err = rp_send_rewrite(p, o, &tg->routes[i], consumed);
+			err = rp_send_rewrite(p, o, &tg->routes[i], &oc, consumed);
 		else
-			err = rp_send_copy(p, o, &tg->routes[i], to_stack);
+			err = rp_send_copy(p, o, &tg->routes[i], &oc, to_stack);
 		if (!err)
 			sent++;
 	}
@@ -150,23 +165,43 @@ void rp_up_exit(void)
 }
 
 /* The module-wide counters summed over all CPUs. */
-void rp_up_global(u64 out[RTPRELAY_UP_COUNT])
+void rp_up_global(u64 out[RTPRELAY_UP_COUNT], u64 *dropped_auth,
+		  u64 *dropped_replay)
 {
 	unsigned int cpu, i, start;
 
 	memset(out, 0, RTPRELAY_UP_COUNT * sizeof(*out));
+	*dropped_auth = *dropped_replay = 0;
 	for_each_possible_cpu(cpu) {
 		const struct rp_cpu_up *g = per_cpu_ptr(up_global, cpu);
-		u64 v[RTPRELAY_UP_COUNT];
+		u64 v[RTPRELAY_UP_COUNT], da, dr;
 
 		do {
 			start = u64_stats_fetch_begin(&g->syncp);
 			for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 				v[i] = u64_stats_read(&g->to_userspace[i]);
+			da = u64_stats_read(&g->dropped_auth);
+			dr = u64_stats_read(&g->dropped_replay);
 		} while (u64_stats_fetch_retry(&g->syncp, start));
 		for (i = 0; i < RTPRELAY_UP_COUNT; i++)
 			out[i] += v[i];
+		*dropped_auth += da;
+		*dropped_replay += dr;
 	}
+}
+
+/* An SRTP packet dropped: a wrong tag, or a replay (@replay). */
+void rp_count_srtp_drop(struct rp_target *tg, bool replay)
+{
+	struct rp_cpu_up *g = this_cpu_ptr(up_global);
+
+	if (replay)
+		rp_target_inc(tg, dropped_replay);
+	else
+		rp_target_inc(tg, dropped_auth);
+	u64_stats_update_begin(&g->syncp);
+	u64_stats_inc(replay ? &g->dropped_replay : &g->dropped_auth);
+	u64_stats_update_end(&g->syncp);
 }
 
 /* Leave the packet to the stack (the daemon's socket), counted by @reason. */
@@ -197,9 +232,11 @@ static unsigned int demux_reason(int class)
 /* The per-packet decision, once the target is known.  Under RCU. */
 static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 {
+	bool decrypts = tg->srtp && tg->srtp->decrypt;
+	struct rp_srtp_plan plan = { 0 };
+	unsigned int sent, tried, reason;
 	struct rp_rtp_info rtp;
 	bool to_stack, consumed;
-	unsigned int sent;
 	bool rtcp;
 	int class;
 
@@ -220,7 +257,9 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 	if (rtcp && (tg->spec.flags & RTPRELAY_TF_RTCP_USERSPACE))
 		return to_userspace(tg, RTPRELAY_UP_RTCP);
 	if (!rtcp) {
-		if (rp_rtp_parse(p->payload, p->payload_len, &rtp))
+		/* SRTP's padding count is encrypted: the header is what is clear */
+		if (decrypts ? rp_rtp_parse_header(p->payload, p->payload_len, &rtp) :
+		    rp_rtp_parse(p->payload, p->payload_len, &rtp))
 			return to_userspace(tg, RTPRELAY_UP_MALFORMED);
 		if (!rp_pt_allowed(tg->spec.payload_types,
 				   tg->spec.num_payload_types, rtp.pt))
@@ -228,12 +267,24 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 		if (!ssrc_expected(tg, rtp.ssrc))
 			return to_userspace(tg, RTPRELAY_UP_SSRC);
 	}
-	sent = forward(p, tg, &to_stack, &consumed);
-	if (sent < tg->spec.num_outputs)
+	if (tg->srtp) {
+		switch (rp_srtp_in(tg, p, rtcp, &plan, &reason)) {
+		case RP_SRTP_UP:
+			return to_userspace(tg, reason);
+		case RP_SRTP_DROP:
+			return NF_DROP;
+		}
+		/* the statistics are of the plain packet */
+		if (plan.decrypted && !rtcp &&
+		    rp_rtp_parse(p->payload, p->payload_len, &rtp))
+			rtp.payload_len = p->payload_len - rtp.hdr_len;
+	}
+	sent = forward(p, tg, &plan, &tried, &to_stack, &consumed);
+	if (sent < tried)
 		rp_target_inc(tg, errors);	/* some output (or all) failed */
 	if (sent) {
 		rp_target_count(tg, rtcp ? NULL : &rtp, rtcp, p->payload_len);
-	} else if (!to_stack) {
+	} else if (!to_stack && !plan.decrypted) {
 		/*
 		 * Nothing went out and none of our packets reached the stack,
 		 * whose output rules may have run through this table (and

@@ -52,8 +52,13 @@
  *   RTPRELAY_CMD_ADD_TARGET  struct rtprelay_cmd_add_target.  Creates or
  *       atomically replaces the target keyed by spec.local (family, address,
  *       port).  -EINVAL on a bad family, num_outputs == 0 or over
- *       RTPRELAY_MAX_OUTPUTS, or counts over their arrays.  Replacing a
- *       target resets its counters.  No reply.
+ *       RTPRELAY_MAX_OUTPUTS, or counts over their arrays, or an SRTP
+ *       suite, flag or MKI length it does not take (decrypt, encrypt[i]
+ *       for i < num_outputs); -ENOENT if the kernel lacks an algorithm
+ *       the suite needs.  Replacing a target resets its counters and
+ *       takes the SRTP state given, never the old target's.  The module
+ *       wipes the keys of a target it replaces or deletes, and of the
+ *       command it read; `list` never shows them.  No reply.
  *
  *   RTPRELAY_CMD_DEL_TARGET  struct rtprelay_cmd_target (cmd = DEL_TARGET).
  *       Removes the target keyed by local; -ENOENT if none.  No reply.
@@ -71,6 +76,20 @@
  * could send goes to userspace.  Each packet handed to userspace is counted
  * under exactly one RTPRELAY_UP_* reason, per target and module-wide.
  *
+ * SRTP, when decrypt.suite or an output's encrypt.suite is not NONE: the
+ * decisions above come first, on the packet as it arrived.  Then a target
+ * that decrypts unprotects SRTP and SRTCP in place; an SSRC of RTP with no
+ * state in srtp_ssrcs (in.flags RTPRELAY_SI_RTP) goes to userspace
+ * (RTPRELAY_UP_SSRC), as does a packet too short for the suite or with
+ * another MKI (RTPRELAY_UP_SRTP); a wrong tag is dropped and counted in
+ * dropped_auth, a replay (RFC 3711 3.3.2, 128-index window) in
+ * dropped_replay, both per target and in /proc/rtprelay/stats.  Each output
+ * that encrypts protects its copy with the index it estimates for that SSRC
+ * (RTP) or the next SRTCP index; an index that output had sent already is
+ * not sent again (dropped_replay).  SRTCP of a new SSRC, and RTP of a new
+ * SSRC on a target that does not decrypt, take a free slot; with none free
+ * the packet goes to userspace (RTPRELAY_UP_SSRC).
+ *
  * Version history
  *   1  First version.
  *   2  RTCP is no longer copied up (the daemon would send it twice).
@@ -83,6 +102,12 @@
  *      duplicates, probation) computed by the same code as the daemon's
  *      (rtp.h); sequence tracking now has the A.1 probation.  New file
  *      /proc/rtprelay/stats.
+ *   5  SRTP: rtprelay_cmd_add_target carries what the target unprotects,
+ *      what each output protects (session keys, struct rtprelay_srtp) and
+ *      each SSRC's rollover counter and SRTCP index; rtprelay_target_stats
+ *      returns them and counts dropped_auth/dropped_replay; the greeting
+ *      announces the suites (rtprelay_init.srtp_suites, was pad); new
+ *      reason RTPRELAY_UP_SRTP.
  * ---------------------------------------------------------------------------
  */
 #ifndef RTPRELAY_ABI_H
@@ -90,7 +115,7 @@
 
 #include <linux/types.h>
 
-#define RTPRELAY_ABI_VERSION	4
+#define RTPRELAY_ABI_VERSION	5
 
 #define RTPRELAY_MAX_TABLES	64
 #define RTPRELAY_MAX_OUTPUTS	4
@@ -135,11 +160,12 @@
 #define RTPRELAY_UP_PAYLOAD_TYPE 6	/* not in payload_types */
 #define RTPRELAY_UP_SSRC	7	/* not in ssrcs */
 #define RTPRELAY_UP_NO_OUTPUT	8	/* no output could send it */
-#define RTPRELAY_UP_COUNT	9
+#define RTPRELAY_UP_SRTP	9	/* SRTP the module cannot unprotect */
+#define RTPRELAY_UP_COUNT	10
 /* Their names, in index order, for every reader's text output. */
 #define RTPRELAY_UP_NAMES						\
 	"malformed", "stun", "dtls", "not_rtp", "source", "rtcp",	\
-	"payload_type", "ssrc", "no_output"
+	"payload_type", "ssrc", "no_output", "srtp"
 
 /*
  * rtprelay_srtp.suite: the SRTP crypto suites (RFC 4568, RFC 6188,
@@ -194,6 +220,34 @@ struct rtprelay_srtp {
 	struct rtprelay_srtp_keys rtcp;
 };
 
+/* rtprelay_srtp_index.flags */
+#define RTPRELAY_SI_RTP		0x01	/* roc and seq are valid */
+#define RTPRELAY_SI_RTCP	0x02	/* srtcp_index is valid */
+
+/*
+ * Where one SSRC's SRTP stands in one direction (RFC 3711 3.3.1): the
+ * highest packet index, roc << 16 | seq, and the highest SRTCP index,
+ * received (unprotecting) or sent (protecting).
+ */
+struct rtprelay_srtp_index {
+	__u32 roc;
+	__u32 srtcp_index;
+	__u16 seq;
+	__u8 flags;		/* RTPRELAY_SI_* */
+	__u8 pad[5];
+};
+
+/*
+ * One SSRC's SRTP state in a target: as it arrives (if the target
+ * unprotects) and as each output sends it (if that output protects).
+ */
+struct rtprelay_srtp_ssrc {
+	__u32 ssrc;
+	__u32 valid;		/* 1 if this slot is in use */
+	struct rtprelay_srtp_index in;
+	struct rtprelay_srtp_index out[RTPRELAY_MAX_OUTPUTS];
+};
+
 /*
  * rtprelay_addr.family: AF_INET / AF_INET6 values, spelled out so that the
  * header needs no socket headers
@@ -241,7 +295,11 @@ struct rtprelay_init {
 	__u32 size_target;		/* sizeof(struct rtprelay_cmd_target) */
 	__u32 size_stats;		/* sizeof(struct rtprelay_target_stats) */
 	__u32 size_xt_info;		/* sizeof(struct xt_rtprelay_info) */
-	__u32 pad;
+	/*
+	 * The module's greeting: the SRTP suites it can run, as bits
+	 * 1 << RTPRELAY_SRTP_*.  The daemon's INIT sends 0.
+	 */
+	__u32 srtp_suites;
 };
 
 /* RTPRELAY_CMD_ADD_TARGET */
@@ -249,6 +307,15 @@ struct rtprelay_cmd_add_target {
 	__u32 cmd;
 	__u32 pad;
 	struct rtprelay_target_spec spec;
+	/* what arrives: suite RTPRELAY_SRTP_NONE for plain RTP */
+	struct rtprelay_srtp decrypt;
+	/* what each output sends, by output index */
+	struct rtprelay_srtp encrypt[RTPRELAY_MAX_OUTPUTS];
+	/*
+	 * Where each SSRC's SRTP stands as the target takes over (the slots
+	 * with valid 1); zero if none is known yet.
+	 */
+	struct rtprelay_srtp_ssrc srtp_ssrcs[RTPRELAY_MAX_SSRCS];
 };
 
 /* RTPRELAY_CMD_DEL_TARGET, RTPRELAY_CMD_GET_STATS */
@@ -290,6 +357,9 @@ struct rtprelay_target_stats {
 	__u64 last_packet_ms;	/* wall clock (Unix ms) of the last packet, 0 = none */
 	__u64 to_userspace[RTPRELAY_UP_COUNT];	/* handed up, by RTPRELAY_UP_* */
 	struct rtprelay_ssrc_stats ssrc[RTPRELAY_MAX_SSRCS];
+	__u64 dropped_auth;	/* SRTP/SRTCP whose tag was wrong */
+	__u64 dropped_replay;	/* SRTP/SRTCP replayed, or an index an output had sent */
+	struct rtprelay_srtp_ssrc srtp_ssrcs[RTPRELAY_MAX_SSRCS];
 };
 
 /* iptables/ip6tables "-j RTPRELAY --id N", x_tables target revision 0 */
@@ -308,13 +378,15 @@ RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_addr) == 20, "rtprelay_addr");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_output) == 44, "rtprelay_output");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_spec) == 256, "rtprelay_target_spec");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_init) == 32, "rtprelay_init");
-RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_add_target) == 264, "rtprelay_cmd_add_target");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_add_target) == 1376, "rtprelay_cmd_add_target");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_cmd_target) == 32, "rtprelay_cmd_target");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_ssrc_stats) == 56, "rtprelay_ssrc_stats");
-RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 368, "rtprelay_target_stats");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_target_stats) == 744, "rtprelay_target_stats");
 RTPRELAY_STATIC_ASSERT(sizeof(struct xt_rtprelay_info) == 8, "xt_rtprelay_info");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp_keys) == 72, "rtprelay_srtp_keys");
 RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp) == 152, "rtprelay_srtp");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp_index) == 16, "rtprelay_srtp_index");
+RTPRELAY_STATIC_ASSERT(sizeof(struct rtprelay_srtp_ssrc) == 88, "rtprelay_srtp_ssrc");
 
 #undef RTPRELAY_STATIC_ASSERT
 

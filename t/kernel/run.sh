@@ -131,6 +131,12 @@ fi
 for t in rpctl udptool; do
 	gcc -O2 -Wall -Wextra -Werror -o "$WORK/$t" "$HERE/$t.c" || abort "build $t"
 done
+# The SRTP check against libsrtp2, with the daemon's key derivation (make builds the library).
+if [ -f "$TOP/build/librtprelay.a" ]; then
+	g++ -std=c++20 -O2 -Wall -Wextra -Werror -I"$TOP" -I"$TOP/daemon" -o "$WORK/srtpkat" \
+		"$HERE/srtpkat.cc" "$TOP/build/librtprelay.a" $(pkg-config --cflags --libs libsrtp2) \
+		-lcrypto || abort "build srtpkat"
+fi
 # The ABI version the tree's header promises, for the handshake checks.
 awk '$2 == "RTPRELAY_ABI_VERSION" {print $3}' "$TOP/kernel-module/uapi/rtprelay_abi.h" \
 	> "$WORK/abi_version"

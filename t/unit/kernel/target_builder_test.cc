@@ -168,11 +168,11 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint32_t{RTPRELAY_CMD_INIT}, i.cmd);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{RTPRELAY_ABI_VERSION}, i.abi_version);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{32}, i.size_init);
-		CPPUNIT_ASSERT_EQUAL(uint32_t{264}, i.size_add_target);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{1376}, i.size_add_target);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{32}, i.size_target);
-		CPPUNIT_ASSERT_EQUAL(uint32_t{368}, i.size_stats);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{744}, i.size_stats);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{8}, i.size_xt_info);
-		CPPUNIT_ASSERT_EQUAL(uint32_t{0}, i.pad);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0}, i.srtp_suites);
 	}
 };
 
