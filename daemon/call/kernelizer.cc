@@ -2,8 +2,10 @@
 #include "call/kernelizer.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "kernel/channel.h"
+#include "kernel/srtp_params.h"
 #include "media/media_loop.h"
 #include "util/log.h"
 
@@ -56,6 +58,44 @@ void count_kernel(Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t 
 	t.drop(media::DropReason::kStrictSource, dropped_src);
 }
 
+// The sessions of the packets arriving on `s`: what unprotects them, and what protects them
+// for the peer. Null where that side is plain.
+crypto::SrtpSession* decrypt_of(const Stream& s)
+{
+	return s.media.decrypt ? &*s.media.decrypt : nullptr;
+}
+
+crypto::SrtpSession* encrypt_of(const Stream& s)
+{
+	Media* peer = s.media.peer;
+	return peer && peer->encrypt ? &*peer->encrypt : nullptr;
+}
+
+// The kernel's SRTP for `s`: its drops counted like userspace's, and each SSRC's indices taken
+// into the sessions, so that userspace goes on from there whenever it has the stream again.
+void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats& was,
+                 const rtprelay_target_stats& now)
+{
+	uint64_t auth = now.dropped_auth - was.dropped_auth;
+	uint64_t replay = now.dropped_replay - was.dropped_replay;
+	s.stats.drops[static_cast<size_t>(media::DropReason::kSrtpAuth)] += auth;
+	s.stats.drops[static_cast<size_t>(media::DropReason::kSrtpReplay)] += replay;
+	loop.counters().srtp_auth_failed.fetch_add(auth, std::memory_order_relaxed);
+	loop.counters().srtp_replay.fetch_add(replay, std::memory_order_relaxed);
+	loop.traffic().drop(media::DropReason::kSrtpAuth, auth);
+	loop.traffic().drop(media::DropReason::kSrtpReplay, replay);
+	crypto::SrtpSession* in = decrypt_of(s);
+	crypto::SrtpSession* out = encrypt_of(s);
+	for (const rtprelay_srtp_ssrc& x : now.srtp_ssrcs) {
+		if (!x.valid)
+			continue;
+		if (in)
+			in->advance(kernel::from_abi(x.ssrc, x.in));
+		if (out)
+			out->advance(kernel::from_abi(x.ssrc, x.out[0]));
+	}
+}
+
 // Reads the live target's counters and adds what is new since the last reading.
 void refresh(Stream& s, media::MediaLoop& loop)
 {
@@ -87,6 +127,7 @@ void refresh(Stream& s, media::MediaLoop& loop)
 	s.stats.last_packet_ms = std::max(s.stats.last_packet_ms, last);
 	loop.counters().kernel.add(packets, bytes, errors);
 	count_kernel(s, loop, packets, bytes, errors, now->dropped_src - was.dropped_src);
+	absorb_srtp(s, loop, was, *now);
 	k.set_live(*now);
 }
 
@@ -120,7 +161,22 @@ void sync(Stream& s)
 		refresh(s, loop); // replacing resets the kernel's counters: keep what they say
 		k.retire_live();
 	}
-	Result<void> added = cmd ? loop.kernel()->add_target(*cmd) : Result<void>(cmd.error());
+	// Each SSRC continues in the kernel where the sessions have it (the old target's
+	// progress was just taken into them).
+	Result<void> added = cmd ? Result<void>() : Result<void>(cmd.error());
+	if (cmd && (want->decrypt || want->encrypt)) {
+		crypto::SrtpState in, out;
+		if (crypto::SrtpSession* d = decrypt_of(s))
+			in = d->state();
+		if (crypto::SrtpSession* e = encrypt_of(s))
+			out = e->state();
+		added = kernel::put_srtp_ssrcs(*cmd, want->decrypt ? &in : nullptr,
+		                               want->encrypt ? &out : nullptr);
+	}
+	if (added)
+		added = loop.kernel()->add_target(*cmd);
+	if (cmd)
+		explicit_bzero(&*cmd, sizeof *cmd); // session keys
 	if (!added) {
 		if (k.active())
 			k.remove(); // the old target no longer does what userspace would
@@ -138,9 +194,14 @@ void sync(Stream& s)
 
 const char* userspace_only(const Stream& s)
 {
-	const Media* peer = s.media.peer;
-	if (s.decrypt || (peer && peer->encrypt))
-		return "SRTP: xt_RTPRELAY does not translate SRTP yet";
+	// Without a module any stream stays in userspace: nothing SRTP-specific to say.
+	const kernel::Channel* k = s.loop ? s.loop->kernel() : nullptr;
+	if (!k)
+		return nullptr;
+	for (const crypto::SrtpSession* x : {decrypt_of(s), encrypt_of(s)})
+		if (x)
+			if (const char* why = kernel::srtp_refusal(x->keying(), k->srtp_suites()))
+				return why;
 	return nullptr;
 }
 
@@ -179,6 +240,10 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 			in.ssrcs[in.num_ssrcs++] = s.stats.ssrcs[i].ssrc();
 		in.clock_rate = first_clock_rate(m);
 	}
+	if (const crypto::SrtpSession* d = decrypt_of(s))
+		in.decrypt = d->keying();
+	if (const crypto::SrtpSession* e = encrypt_of(s))
+		in.encrypt = e->keying();
 	return in;
 }
 

@@ -120,15 +120,41 @@ Result<void> SrtpSession::resume(const SrtpSsrcState& from)
 	return {};
 }
 
+void SrtpSession::advance(const SrtpSsrcState& to)
+{
+	if (!to.has_rtp && !to.has_srtcp)
+		return;
+	Tracked* t = find(to.ssrc);
+	if (!t)
+		t = &make_room(to.ssrc);
+	uint64_t index = uint64_t{to.roc} << 16 | to.highest_seq;
+	uint64_t mine = t->resumed       ? uint64_t{t->roc_from} << 16 | t->highest_seq
+	                : t->rtp.empty() ? 0
+	                                 : t->rtp.highest();
+	bool have = t->resumed || !t->rtp.empty();
+	if (to.has_rtp && (!have || index > mine)) {
+		t->rtp.add(index);
+		t->resumed = false;
+		t->have_seq = true;
+		t->highest_seq = to.highest_seq;
+	}
+	if (to.has_srtcp && (t->rtcp.empty() || to.srtcp_index > t->rtcp.highest()))
+		t->rtcp.add(to.srtcp_index);
+}
+
 SrtpState SrtpSession::state() const
 {
 	SrtpState s;
 	s.keying = keying_;
 	for (size_t i = 0; i < tracked_count_; i++) {
+		const Tracked& t = tracked_[i];
 		SrtpSsrcState& out = s.ssrcs[s.ssrc_count++];
-		out.ssrc = tracked_[i].ssrc;
-		out.roc = roc(tracked_[i].ssrc).value_or(0);
-		out.highest_seq = tracked_[i].highest_seq;
+		out.ssrc = t.ssrc;
+		out.roc = roc(t.ssrc).value_or(0);
+		out.highest_seq = t.highest_seq;
+		out.has_rtp = t.have_seq;
+		out.has_srtcp = !t.rtcp.empty();
+		out.srtcp_index = t.rtcp.empty() ? 0 : static_cast<uint32_t>(t.rtcp.highest());
 	}
 	return s;
 }

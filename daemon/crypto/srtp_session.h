@@ -68,6 +68,10 @@ public:
 	// again for each packet until one goes through. Before the SSRC's first packet here.
 	Result<void> resume(const SrtpSsrcState& from);
 	Result<void> resume(uint32_t ssrc, uint32_t roc) { return resume({ssrc, roc, 0}); }
+	// Moves an SSRC up to where another session carried it on (the kernel's, while it had
+	// the stream): its highest SRTP and SRTCP indices become this session's, as seen, where
+	// they are higher. An SSRC not tracked yet is tracked from there.
+	void advance(const SrtpSsrcState& to);
 	// The keying and every tracked SSRC's rollover counter and highest sequence number.
 	SrtpState state() const;
 

@@ -42,6 +42,9 @@ struct SrtpSsrcState {
 	uint32_t ssrc = 0;
 	uint32_t roc = 0;         // rollover counter of the highest index seen
 	uint16_t highest_seq = 0; // sequence number of that index
+	bool has_rtp = false;     // roc and highest_seq come from a packet (or a hand-over)
+	bool has_srtcp = false;   // srtcp_index is the highest SRTCP index seen or sent
+	uint32_t srtcp_index = 0;
 };
 
 struct SrtpState {

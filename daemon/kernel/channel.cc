@@ -72,7 +72,7 @@ Result<void> check_greeting(const rtprelay_init& g, size_t size)
 }
 
 // Opens a table's control file, checks the module's greeting and sends our INIT.
-static Result<UniqueFd> handshake(const std::string& base, int table)
+static Result<UniqueFd> handshake(const std::string& base, int table, uint32_t& srtp_suites)
 {
 	std::string path = strprintf("%s/%d/control", base.c_str(), table);
 	UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
@@ -89,6 +89,7 @@ static Result<UniqueFd> handshake(const std::string& base, int table)
 		return file_error("read the greeting from", path, errno);
 	if (auto r = check_greeting(greeting.init, static_cast<size_t>(n)); !r)
 		return r.error();
+	srtp_suites = greeting.init.srtp_suites;
 
 	rtprelay_init init = build_init();
 	if (int err = write_all(fd.get(), &init, sizeof init))
@@ -116,14 +117,17 @@ Result<std::unique_ptr<Channel>> Channel::open(int table, const std::string& bas
 	if (err && err != EEXIST)
 		return file_error(strprintf("create table %d through", table).c_str(),
 		                  base + "/control", err);
-	auto fd = handshake(base, table);
+	uint32_t srtp_suites = 0;
+	auto fd = handshake(base, table, srtp_suites);
 	if (!fd) {
 		if (!err) // we created it: leave nothing behind
 			write_root(base, "del", table);
 		return fd.error();
 	}
-	log::info(kLog, "kernel table %d open (ABI version %u)", table, RTPRELAY_ABI_VERSION);
-	return std::unique_ptr<Channel>(new Channel(table, base, std::move(fd).value(), err == 0));
+	log::info(kLog, "kernel table %d open (ABI version %u, SRTP suites 0x%x)", table,
+	          RTPRELAY_ABI_VERSION, srtp_suites);
+	return std::unique_ptr<Channel>(
+	        new Channel(table, base, std::move(fd).value(), err == 0, srtp_suites));
 }
 
 Channel::~Channel()

@@ -30,6 +30,8 @@ public:
 	Channel& operator=(const Channel&) = delete;
 
 	int table() const { return table_; }
+	// The SRTP suites the module runs, 1 << RTPRELAY_SRTP_* each (its greeting).
+	uint32_t srtp_suites() const { return srtp_suites_; }
 
 	Result<void> add_target(const rtprelay_cmd_add_target& cmd);
 	Result<void> del_target(const rtprelay_cmd_target& cmd);
@@ -41,8 +43,9 @@ public:
 	int64_t targets() const { return targets_.load(std::memory_order_relaxed); }
 
 private:
-	Channel(int table, std::string base, UniqueFd fd, bool created)
-	    : table_(table), base_(std::move(base)), fd_(std::move(fd)), created_(created)
+	Channel(int table, std::string base, UniqueFd fd, bool created, uint32_t srtp_suites)
+	    : table_(table), base_(std::move(base)), fd_(std::move(fd)), created_(created),
+	      srtp_suites_(srtp_suites)
 	{
 	}
 	Result<void> write_cmd(const void* cmd, size_t size, const char* what);
@@ -50,7 +53,8 @@ private:
 	int table_;
 	std::string base_;
 	UniqueFd fd_;
-	bool created_;     // only a table this daemon created is deleted when it stops
+	bool created_; // only a table this daemon created is deleted when it stops
+	uint32_t srtp_suites_;
 	std::mutex mutex_; // one command (and its reply) at a time on the shared file
 	std::atomic<int64_t> targets_{0};
 };

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "kernel/srtp_params.h"
 #include "util/strings.h"
 
 namespace rtprelay::kernel {
@@ -88,6 +89,14 @@ Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
 	s.outputs[0].src = *src;
 	s.outputs[0].dst = *dst;
 	s.outputs[0].tos = in.tos;
+	if (in.decrypt)
+		if (auto r = put_srtp(*in.decrypt, c.decrypt); !r)
+			return r.error();
+	if (in.encrypt)
+		if (auto r = put_srtp(*in.encrypt, c.encrypt[0]); !r) {
+			explicit_bzero(&c, sizeof c);
+			return r.error();
+		}
 	return c;
 }
 

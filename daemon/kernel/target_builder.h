@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "crypto/srtp_state.h"
 #include "kernel/abi.h"
 #include "net/address.h"
 #include "util/result.h"
@@ -32,6 +33,11 @@ struct TargetInput {
 	std::array<uint32_t, RTPRELAY_MAX_SSRCS> ssrcs{};      // seen so far
 	size_t num_ssrcs = 0;                                  // 0 = any
 	uint32_t clock_rate = 0;                               // Hz; 0 = no jitter
+	// SRTP the target unprotects as it arrives / its output protects; none = plain. A new
+	// keying is a new decision (the target is replaced); the per-SSRC indices are not part
+	// of it: they go over when the target is added (srtp_params.h).
+	std::optional<crypto::SrtpKeying> decrypt;
+	std::optional<crypto::SrtpKeying> encrypt;
 
 	bool operator==(const TargetInput&) const = default;
 };
@@ -40,6 +46,7 @@ struct TargetInput {
 Result<rtprelay_addr> to_abi(const net::Endpoint& e);
 
 // ADD_TARGET; an Error (the stream stays in userspace) when the decision does not fit the ABI.
+// With SRTP the command holds session keys: wipe it once written.
 Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in);
 Result<rtprelay_cmd_target> build_del_target(const net::Endpoint& local);
 Result<rtprelay_cmd_target> build_get_stats(const net::Endpoint& local);

@@ -1,12 +1,14 @@
 # Sourced by guest.sh: calls through rtprelayd with the kernel doing the forwarding
 # (t/kernel/guest_call.py), steered twice by the daemon's own nftables rule (the second call
 # on the sockets the first one left parked) and once, with
-# rule management off, by an operator's iptables rule; then once more with the ASan+UBSan
-# build, whose kernelizer paths the host's tests cannot reach. xt_RTPRELAY is loaded, no
-# table exists.
+# rule management off, by an operator's iptables rule; an SRTP call (t/kernel/
+# guest_srtp_call.py: SRTP outside, RTP inside, translated by the kernel); then the plain and
+# the SRTP call once more with the ASan+UBSan build, whose kernelizer paths the host's tests
+# cannot reach. xt_RTPRELAY is loaded, no table exists.
+# call_scenario DESC [SCRIPT]: runs a call script against the daemon rd_start started.
 call_scenario() {
-	local desc=$1
-	python3 "$L/guest_call.py" 2223 0 > /tmp/call.out 2>&1
+	local desc=$1 script=${2:-guest_call.py}
+	python3 "$L/$script" 2223 0 "$RD" > /tmp/call.out 2>&1
 	sed "s/^\(not \)\?ok - /&$desc: /" /tmp/call.out
 	PASS=$((PASS + $(grep -c '^ok - ' /tmp/call.out)))
 	FAIL=$((FAIL + $(grep -c '^not ok - ' /tmp/call.out)))
@@ -44,11 +46,18 @@ fi
 check "no table left after the iptables call" test ! -e /proc/rtprelay/0
 check "iptables -D after the call" iptables -D INPUT -p udp -j RTPRELAY --id 0
 
+if check "rtprelayd starts for the SRTP call" rd_start --table=0 --no-fallback; then
+	call_scenario "SRTP" guest_srtp_call.py
+	check "rtprelayd stops cleanly after the SRTP call" rd_stop
+fi
+check "no table left after the SRTP call" test ! -e /proc/rtprelay/0
+
 if [ -x "$L/rtprelayd-asan" ]; then
 	export ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	if RD_BIN=$L/rtprelayd-asan check "rtprelayd (ASan+UBSan) starts for the call" \
 		rd_start --table=0 --no-fallback; then
 		call_scenario "asan"
+		call_scenario "asan, SRTP" guest_srtp_call.py
 		check "rtprelayd (ASan+UBSan) stops cleanly, no leaks" rd_stop
 	fi
 	check "no sanitizer report" sh -c '! grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" /tmp/rd.log'

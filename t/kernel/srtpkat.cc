@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// srtpkat TABLE: xt_RTPRELAY's SRTP against libsrtp2, in the guest, over real sockets. For
+// srtpkat TABLE [leave]: xt_RTPRELAY's SRTP against libsrtp2, in the guest, over real sockets. For
 // every suite the module announces: packets libsrtp2 protects (several SSRCs, one of them
 // crossing the sequence wrap, one handed over at rollover counter 7, RTP and RTCP) go through a
 // target that unprotects them and must arrive as the plain packets; plain packets go through a
@@ -8,6 +8,7 @@
 // report the rollover counters. The targets get session keys derived by the daemon's
 // srtp_kdf, as rtprelayd hands them over. Needs `iptables -I INPUT -p udp -j RTPRELAY --id
 // TABLE` and the table created; prints "ok - ..." / "not ok - ..." lines, exit 1 on a failure.
+// Either way it leaves one unprotecting target in the table; with `leave` it does only that.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -409,8 +410,9 @@ void protecting(int ctl, const Suite& s, Bytes master, int tx, int rx)
 
 int main(int argc, char** argv)
 {
-	if (argc != 2 || srtp_init() != srtp_err_status_ok) {
-		fputs("usage: srtpkat TABLE\n", stderr);
+	bool leave_only = argc == 3 && strcmp(argv[2], "leave") == 0;
+	if ((argc != 2 && !leave_only) || srtp_init() != srtp_err_status_ok) {
+		fputs("usage: srtpkat TABLE [leave]\n", stderr);
 		return 2;
 	}
 	uint32_t suites = 0;
@@ -422,8 +424,10 @@ int main(int argc, char** argv)
 		all |= 1u << i;
 	char mask[16];
 	snprintf(mask, sizeof mask, "0x%x", suites);
-	result(suites == all, std::string("the greeting announces every suite (") + mask + ")");
-	for (const Suite& s : kSuites) {
+	if (!leave_only)
+		result(suites == all,
+		       std::string("the greeting announces every suite (") + mask + ")");
+	for (const Suite& s : leave_only ? std::span<const Suite>() : std::span(kSuites)) {
 		Bytes master(s.key + s.salt);
 		for (size_t i = 0; i < master.size(); i++)
 			master[i] = static_cast<uint8_t>(i * 31 + s.abi);

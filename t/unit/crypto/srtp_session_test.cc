@@ -110,6 +110,7 @@ class SrtpSessionTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(wrong_key_length_is_an_error);
 	CPPUNIT_TEST(aes192_follows_rfc6188);
 	CPPUNIT_TEST(a_new_session_resumes_past_the_sequence_wrap);
+	CPPUNIT_TEST(advance_continues_where_the_kernel_left);
 	CPPUNIT_TEST_SUITE_END();
 
 	static std::vector<uint8_t> key_for(const sdp::SrtpSuite& s)
@@ -259,6 +260,65 @@ public:
 			                       resumed->unprotect(p.data(), len, false) == V::kOk);
 			CPPUNIT_ASSERT(resumed->roc(ssrc) == 1u);
 		}
+	}
+
+	// The kernel carried an SSRC on from (ROC 0, 65530) to (ROC 1, 100) and SRTCP index 50:
+	// advance() moves both sessions there, so the next packets use ROC 1, an index the kernel
+	// used is a replay, the next SRTCP index is 51, and a lower state changes nothing.
+	void advance_continues_where_the_kernel_left()
+	{
+		const uint32_t ssrc = 0x12000034;
+		const sdp::SrtpSuite& suite = *sdp::find_srtp_suite("AES_CM_128_HMAC_SHA1_80");
+		auto key = key_for(suite);
+		auto out = SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+		auto in = SrtpSession::create(suite, key, SrtpSession::Direction::kInbound);
+		CPPUNIT_ASSERT(out && in);
+		auto protect = [&](uint16_t seq, V want) {
+			auto p = rtp_packet(seq);
+			size_t len = 172;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == want);
+			p.resize(len);
+			return p;
+		};
+		for (uint16_t seq = 65528; seq != 65531; seq++) {
+			auto p = protect(seq, V::kOk);
+			size_t len = p.size();
+			CPPUNIT_ASSERT(in->unprotect(p.data(), len, false) == V::kOk);
+		}
+		const SrtpSsrcState kernel{ssrc, 1, 100, true, true, 50};
+		out->advance(kernel);
+		in->advance(kernel);
+		CPPUNIT_ASSERT(out->roc(ssrc) == 1u && in->roc(ssrc) == 1u);
+		protect(100, V::kReplay); // the kernel sent that index
+		auto next = protect(101, V::kOk);
+		size_t len = next.size();
+		CPPUNIT_ASSERT(in->unprotect(next.data(), len, false) == V::kOk);
+		// An index the kernel received is a replay here too.
+		auto again = SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+		CPPUNIT_ASSERT(again->resume(ssrc, 1));
+		auto p = rtp_packet(100);
+		len = 172;
+		CPPUNIT_ASSERT(again->protect(p.data(), len, p.size(), false) == V::kOk);
+		CPPUNIT_ASSERT(in->unprotect(p.data(), len, false) == V::kReplay);
+		// SRTCP goes on from the kernel's index.
+		auto r = rtcp_packet();
+		r[4] = 0x12;
+		r[7] = 0x34; // this SSRC
+		len = 8;
+		CPPUNIT_ASSERT(out->protect(r.data(), len, r.size(), true) == V::kOk);
+		uint32_t word =
+		        uint32_t{r[8]} << 24 | uint32_t{r[9]} << 16 | uint32_t{r[10]} << 8 | r[11];
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0x80000000u | 51}, word);
+		// Behind where the session is: nothing moves.
+		out->advance({ssrc, 0, 5, true, true, 3});
+		CPPUNIT_ASSERT(out->roc(ssrc) == 1u);
+		SrtpState st = out->state();
+		CPPUNIT_ASSERT(st.ssrc_count == 1 && st.ssrcs[0].highest_seq == 101 &&
+		               st.ssrcs[0].has_rtp && st.ssrcs[0].has_srtcp &&
+		               st.ssrcs[0].srtcp_index == 51);
+		// A new SSRC is tracked from the kernel's state.
+		in->advance({ssrc + 1, 4, 9, true, false, 0});
+		CPPUNIT_ASSERT(in->roc(ssrc + 1) == 4u);
 	}
 
 	// RFC 6188 keys AES-192 with the AES-192 PRF. The known answer (key || salt = 0, 1, ...,
