@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "kernel/srtp_params.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <span>
@@ -50,7 +51,14 @@ bool derive(const sdp::SrtpSuite& s, std::span<const uint8_t> master, bool rtcp,
 	return ok;
 }
 
-void put_index(const crypto::SrtpSsrcState& from, rtprelay_srtp_index& x)
+// SRTCP indices the kernel skips when it takes over protecting: RTCP already queued on the
+// socket is still protected in userspace after the hand-over, with the session's next indices;
+// the kernel must not send those again (the receiver would drop them as replays). Indices need
+// only be unique and rising, so a gap costs nothing.
+constexpr uint32_t kSrtcpHandoverGap = 64;
+constexpr uint32_t kMaxSrtcpIndex = 0x7fffffff;
+
+void put_index(const crypto::SrtpSsrcState& from, rtprelay_srtp_index& x, bool protecting)
 {
 	if (from.has_rtp) {
 		x.flags |= RTPRELAY_SI_RTP;
@@ -59,7 +67,9 @@ void put_index(const crypto::SrtpSsrcState& from, rtprelay_srtp_index& x)
 	}
 	if (from.has_srtcp) {
 		x.flags |= RTPRELAY_SI_RTCP;
-		x.srtcp_index = from.srtcp_index;
+		x.srtcp_index =
+		        protecting ? std::min(from.srtcp_index + kSrtcpHandoverGap, kMaxSrtcpIndex)
+		                   : from.srtcp_index;
 	}
 }
 
@@ -133,7 +143,7 @@ Result<void> put_srtp_ssrcs(rtprelay_cmd_add_target& c, const crypto::SrtpState*
 			rtprelay_srtp_ssrc* s = slot(from.ssrc);
 			if (!s)
 				return Error{"SRTP: more SSRCs than xt_RTPRELAY tracks"};
-			put_index(from, st == in ? s->in : s->out[0]);
+			put_index(from, st == in ? s->in : s->out[0], st != in);
 		}
 	}
 	return {};
