@@ -70,6 +70,10 @@ int run_calls(Context& ctx)
 	}
 	e.run_until(mono_ns() + seconds_to_ns(o.duration));
 	e.stop_sending();
+	if (o.mark_window) {
+		printf("WINDOW closed\n");
+		fflush(stdout);
+	}
 	m.stop(ctx);
 	e.run_until(mono_ns() + kDrainNs);
 	m.read_drops(ctx, e);
