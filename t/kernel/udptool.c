@@ -14,10 +14,12 @@
  *       checksum 0 (none); prints "sent K" (the benchmark's generator).
  *       Further SRC DST pairs are further streams (SSRC 0x11223345, ...),
  *       one packet each in turn, PPS in all: the benchmark's many calls
- *   udptool spin SECONDS
+ *   udptool spin SECONDS [CPU]
  *       counts loop iterations for SECONDS and prints "spins K": run at
  *       SCHED_IDLE on a CPU, the count falls by the share of that CPU that
- *       packet processing took (the benchmark's cost meter)
+ *       packet processing took (the benchmark's cost meter). With CPU, it
+ *       moves itself there at SCHED_IDLE once started: starting at that
+ *       priority on a busy CPU can take a second or more
  *   udptool recv BIND N TIMEOUT_MS
  *       receives until N packets or TIMEOUT_MS of silence, prints
  *       "received K from ADDR tos T" (ADDR and TOS/traffic class of the
@@ -25,7 +27,7 @@
  *
  * Addresses: a.b.c.d:port or [v6]:port.
  */
-#define _GNU_SOURCE /* sendmmsg */
+#define _GNU_SOURCE /* sendmmsg, CPU_SET */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -34,6 +36,7 @@
 #include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,12 +363,24 @@ static int do_rawflood(int argc, char **argv)
 	return 0;
 }
 
-static int do_spin(char **argv)
+static int do_spin(int argc, char **argv)
 {
-	double end = now_s() + atof(argv[2]);
+	struct sched_param idle = { 0 };
 	unsigned long long spins = 0;
 	volatile unsigned int sink = 0;
 	unsigned int i;
+	double end;
+
+	if (argc > 3) {
+		cpu_set_t cpu;
+
+		CPU_ZERO(&cpu);
+		CPU_SET(atoi(argv[3]), &cpu);
+		if (sched_setaffinity(0, sizeof(cpu), &cpu) ||
+		    sched_setscheduler(0, SCHED_IDLE, &idle))
+			return perror("spin"), 3;
+	}
+	end = now_s() + atof(argv[2]);
 
 	while (now_s() < end) {
 		for (i = 0; i < 10000; i++)
@@ -379,7 +394,7 @@ static int do_spin(char **argv)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
-		return do_spin(argv);
+		return do_spin(argc, argv);
 	if (argc >= 8 && !strcmp(argv[1], "rawflood"))
 		return do_rawflood(argc, argv);
 	if (argc >= 6 && !strcmp(argv[1], "send"))
@@ -387,7 +402,7 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "recv"))
 		return do_recv(argv);
 	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | "
-			"rawflood IFACE DSTMAC SRC DST PPS SECONDS [SRC DST]... | spin SECONDS | "
+			"rawflood IFACE DSTMAC SRC DST PPS SECONDS [SRC DST]... | spin SECONDS [CPU] | "
 			"recv BIND N TIMEOUT_MS\n");
 	return 2;
 }
