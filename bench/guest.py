@@ -54,14 +54,15 @@ def run_guest(args):
     cmdline = os.environ.get("GUEST_CMDLINE", "clocksource=tsc tsc=reliable")
     if only:
         cmdline += f" bench_only={only}"
-    # The cost meter's rounds take about 80 s each under TCG; the whole guest about 12 minutes.
+    # The cost meter's rounds take about 2 minutes each under TCG, the whole guest about 15
+    # minutes; a busy host can double that.
     env = dict(os.environ, NO_INSTALL="1",
                WORK=os.environ.get("GUEST_WORK", "/tmp/rtprelay-bench-guest"),
-               BOOT_TIMEOUT="1500", GUEST_SCRIPT=os.path.join(ROOT, "bench", "guest_bench.sh"),
+               BOOT_TIMEOUT="2400", GUEST_SCRIPT=os.path.join(ROOT, "bench", "guest_bench.sh"),
                GUEST_CMDLINE=cmdline)
     print("\n### guest: kernel vs userspace forwarding (QEMU/TCG, 2 vCPUs)", flush=True)
     proc = subprocess.run([os.path.join(ROOT, "t", "kernel", "run.sh")], env=env,
-                          stdout=subprocess.PIPE, text=True, timeout=1800)
+                          stdout=subprocess.PIPE, text=True, timeout=2700)
     sys.stdout.write(proc.stdout)
     res = parse(proc.stdout.splitlines())
     k, u = res.get("kernel", {}), res.get("userspace", {})
