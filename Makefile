@@ -161,9 +161,11 @@ build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 # scenarios in one run, with ratios, the reference relay (floorrelay), then kernel vs userspace
 # forwarding in a QEMU guest.
 # BENCH_ARGS='--relay=rtprelayd' skips rtpengine, the reference relay and the guest.
+# bench/install-deps.sh adds what only the guest's comparison with rtpengine's kernel module needs.
 BENCH_ARGS ?= --compare --floor --guest
 bench: all
 	@scripts/install-deps.sh --quiet
+	@bench/install-deps.sh --quiet
 	@$(MAKE) --no-print-directory -f bench/Makefile bench BENCH_ARGS='$(BENCH_ARGS)'
 
 docs: $(BUILD)/gen-options-doc

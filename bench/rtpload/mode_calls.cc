@@ -63,8 +63,17 @@ int run_calls(Context& ctx)
 	Measure m;
 	m.start(ctx, &e);
 	e.set_epoch(kMeasuredEpoch);
+	if (o.mark_window) {
+		// Setup and warm-up are over: what the relay does from here on is the steady load.
+		printf("WINDOW open\n");
+		fflush(stdout);
+	}
 	e.run_until(mono_ns() + seconds_to_ns(o.duration));
 	e.stop_sending();
+	if (o.mark_window) {
+		printf("WINDOW closed\n");
+		fflush(stdout);
+	}
 	m.stop(ctx);
 	e.run_until(mono_ns() + kDrainNs);
 	m.read_drops(ctx, e);

@@ -62,6 +62,9 @@ const std::vector<OptionDef>& table()
 	        {"verbose", &Options::verbose, "print every ng request and reply"},
 	        {"realtime", &Options::realtime,
 	         "run the generator SCHED_FIFO (root): open-loop load on a saturated host"},
+	        {"mark-window", &Options::mark_window,
+	         "calls mode: print \"WINDOW open\" and \"WINDOW closed\" (flushed) as the "
+	         "measured window starts and ends, so an outside meter can measure within it"},
 	        {"srtp", &Options::srtp,
 	         "none | caller: the caller offers RTP/SAVP with a fresh a=crypto key and asks for "
 	         "plain RTP/AVP towards the callee (none)"},

@@ -6,16 +6,20 @@
  *       binds SRC, sends N packets of the given kind to DST (paced);
  *       rtpgap leaves out 3 sequence numbers halfway, junk has no RFC 7983
  *       first byte, short is a 10-byte version-2 packet
- *   udptool rawflood IFACE DSTMAC SRC DST PPS SECONDS
+ *   udptool rawflood IFACE DSTMAC SRC DST PPS SECONDS [SRC DST]...
  *       sends RTP (PT 0, SSRC 0x11223344; IPv4 only) from SRC to DST at PPS
  *       packets per second for SECONDS, in sendmmsg batches every 5 ms, as
  *       ready-made Ethernet frames to DSTMAC on an AF_PACKET socket on IFACE
  *       that bypasses the qdisc: no UDP or IP output path per packet; UDP
- *       checksum 0 (none); prints "sent K" (the benchmark's generator)
- *   udptool spin SECONDS
+ *       checksum 0 (none); prints "sent K" (the benchmark's generator).
+ *       Further SRC DST pairs are further streams (SSRC 0x11223345, ...),
+ *       one packet each in turn, PPS in all: the benchmark's many calls
+ *   udptool spin SECONDS [CPU]
  *       counts loop iterations for SECONDS and prints "spins K": run at
  *       SCHED_IDLE on a CPU, the count falls by the share of that CPU that
- *       packet processing took (the benchmark's cost meter)
+ *       packet processing took (the benchmark's cost meter). With CPU, it
+ *       moves itself there at SCHED_IDLE once started: starting at that
+ *       priority on a busy CPU can take a second or more
  *   udptool recv BIND N TIMEOUT_MS
  *       receives until N packets or TIMEOUT_MS of silence, prints
  *       "received K from ADDR tos T" (ADDR and TOS/traffic class of the
@@ -23,7 +27,7 @@
  *
  * Addresses: a.b.c.d:port or [v6]:port.
  */
-#define _GNU_SOURCE /* sendmmsg */
+#define _GNU_SOURCE /* sendmmsg, CPU_SET */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -32,6 +36,7 @@
 #include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,10 +238,12 @@ static uint16_t ip_csum(const void *hdr, size_t len)
 }
 
 #define FRAME_HDR (14 + 20 + 8)
+#define FRAME_LEN (FRAME_HDR + 172)
 
 /* One frame: Ethernet, IPv4 (DF, id 0: constant header), UDP without checksum, RTP. */
 static void raw_frame(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
-		      const struct sockaddr_in *src, const struct sockaddr_in *dst)
+		      const struct sockaddr_in *src, const struct sockaddr_in *dst,
+		      uint32_t ssrc)
 {
 	uint8_t *ip = f + 14, *udp = ip + 20, *rtp = udp + 8;
 	unsigned int ulen = 8 + 172;
@@ -262,28 +269,32 @@ static void raw_frame(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	memset(rtp, 0xd5, 172);
 	rtp[0] = 0x80;
 	rtp[1] = 0;
-	rtp[8] = 0x11; rtp[9] = 0x22; rtp[10] = 0x33; rtp[11] = 0x44;
+	rtp[8] = ssrc >> 24; rtp[9] = ssrc >> 16; rtp[10] = ssrc >> 8; rtp[11] = ssrc;
 }
 
-static int do_rawflood(char **argv)
+/* SRC DST of stream k: the command's own pair first, then the extra pairs. */
+static const char *stream_arg(char **argv, int k, int dst)
 {
-	static uint8_t frame[FLOOD_BATCH][FRAME_HDR + 172];
+	return k ? argv[6 + 2 * k + dst] : argv[4 + dst];
+}
+
+static int do_rawflood(int argc, char **argv)
+{
+	static uint8_t frame[FLOOD_BATCH][FRAME_LEN];
 	static struct mmsghdr msgs[FLOOD_BATCH];
 	static struct iovec iov[FLOOD_BATCH];
-	struct sockaddr_storage src, dst;
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_halen = 6 };
 	struct ifreq ifr = { 0 };
-	uint8_t dmac[6];
+	uint8_t dmac[6], (*tmpl)[FRAME_LEN];
 	double pps = atof(argv[6]), secs = atof(argv[7]);
 	double start, slot = 0.005;
 	unsigned long long sent = 0, due;
-	int fd, one = 1, i;
+	int fd, one = 1, i, k, streams = 1 + (argc - 8) / 2;
 
-	if (parse(argv[4], &src) != sizeof(struct sockaddr_in) ||
-	    parse(argv[5], &dst) != sizeof(struct sockaddr_in) ||
+	if ((argc - 8) % 2 ||
 	    sscanf(argv[3], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dmac[0], &dmac[1], &dmac[2],
 		   &dmac[3], &dmac[4], &dmac[5]) != 6 || strlen(argv[2]) >= IFNAMSIZ)
-		return fprintf(stderr, "rawflood: IPv4 addresses and a MAC, please\n"), 2;
+		return fprintf(stderr, "rawflood: a MAC and SRC DST pairs, please\n"), 2;
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0)
 		return perror("socket(AF_PACKET)"), 3;
@@ -296,9 +307,21 @@ static int do_rawflood(char **argv)
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return perror("SIOCGIFHWADDR"), 3;
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	/* One ready-made frame per stream; each packet sent is a copy of its stream's. */
+	tmpl = calloc(streams, FRAME_LEN);
+	if (!tmpl)
+		return perror("calloc"), 3;
+	for (k = 0; k < streams; k++) {
+		struct sockaddr_storage src, dst;
+
+		if (parse(stream_arg(argv, k, 0), &src) != sizeof(struct sockaddr_in) ||
+		    parse(stream_arg(argv, k, 1), &dst) != sizeof(struct sockaddr_in))
+			return fprintf(stderr, "rawflood: IPv4 addresses, please\n"), 2;
+		raw_frame(tmpl[k], dmac, (uint8_t *)ifr.ifr_hwaddr.sa_data,
+			  (struct sockaddr_in *)&src, (struct sockaddr_in *)&dst,
+			  0x11223344u + k);
+	}
 	for (i = 0; i < FLOOD_BATCH; i++) {
-		raw_frame(frame[i], dmac, (uint8_t *)ifr.ifr_hwaddr.sa_data,
-			  (struct sockaddr_in *)&src, (struct sockaddr_in *)&dst);
 		iov[i].iov_base = frame[i];
 		iov[i].iov_len = sizeof(frame[i]);
 		msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -319,7 +342,10 @@ static int do_rawflood(char **argv)
 
 			for (i = 0; i < (int)n; i++) {
 				uint8_t *rtp = frame[i] + FRAME_HDR;
-				unsigned int seq = sent + i, ts = 160u * seq;
+				unsigned long long j = sent + i;
+				unsigned int seq = j / streams, ts = 160u * seq;
+
+				memcpy(frame[i], tmpl[j % streams], FRAME_LEN);
 
 				rtp[2] = seq >> 8; rtp[3] = seq;
 				rtp[4] = ts >> 24; rtp[5] = ts >> 16;
@@ -333,15 +359,28 @@ static int do_rawflood(char **argv)
 		usleep(slot * 1e6);
 	}
 	printf("sent %llu\n", sent);
+	free(tmpl);
 	return 0;
 }
 
-static int do_spin(char **argv)
+static int do_spin(int argc, char **argv)
 {
-	double end = now_s() + atof(argv[2]);
+	struct sched_param idle = { 0 };
 	unsigned long long spins = 0;
 	volatile unsigned int sink = 0;
 	unsigned int i;
+	double end;
+
+	if (argc > 3) {
+		cpu_set_t cpu;
+
+		CPU_ZERO(&cpu);
+		CPU_SET(atoi(argv[3]), &cpu);
+		if (sched_setaffinity(0, sizeof(cpu), &cpu) ||
+		    sched_setscheduler(0, SCHED_IDLE, &idle))
+			return perror("spin"), 3;
+	}
+	end = now_s() + atof(argv[2]);
 
 	while (now_s() < end) {
 		for (i = 0; i < 10000; i++)
@@ -355,15 +394,15 @@ static int do_spin(char **argv)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
-		return do_spin(argv);
+		return do_spin(argc, argv);
 	if (argc >= 8 && !strcmp(argv[1], "rawflood"))
-		return do_rawflood(argv);
+		return do_rawflood(argc, argv);
 	if (argc >= 6 && !strcmp(argv[1], "send"))
 		return do_send(argv, argc);
 	if (argc >= 5 && !strcmp(argv[1], "recv"))
 		return do_recv(argv);
 	fprintf(stderr, "usage: udptool send SRC DST N KIND [ssrc] | "
-			"rawflood IFACE DSTMAC SRC DST PPS SECONDS | spin SECONDS | "
+			"rawflood IFACE DSTMAC SRC DST PPS SECONDS [SRC DST]... | spin SECONDS [CPU] | "
 			"recv BIND N TIMEOUT_MS\n");
 	return 2;
 }
