@@ -17,8 +17,12 @@ HmacSha1::~HmacSha1()
 
 bool HmacSha1::set_key(std::span<const uint8_t> key)
 {
-	if (key.size() > SHA_CBLOCK)
-		return false;
+	// A key longer than a block is its hash (RFC 2104 2): ICE passwords may be 256 bytes.
+	std::array<uint8_t, SHA_DIGEST_LENGTH> hashed{};
+	if (key.size() > SHA_CBLOCK) {
+		SHA1(key.data(), key.size(), hashed.data());
+		key = hashed;
+	}
 	std::array<uint8_t, SHA_CBLOCK> ipad{};
 	std::array<uint8_t, SHA_CBLOCK> opad{};
 	for (size_t i = 0; i < SHA_CBLOCK; i++) {
@@ -30,6 +34,7 @@ bool HmacSha1::set_key(std::span<const uint8_t> key)
 	          SHA1_Init(&outer_) == 1 && SHA1_Update(&outer_, opad.data(), opad.size()) == 1;
 	OPENSSL_cleanse(ipad.data(), ipad.size());
 	OPENSSL_cleanse(opad.data(), opad.size());
+	OPENSSL_cleanse(hashed.data(), hashed.size());
 	return ok;
 }
 

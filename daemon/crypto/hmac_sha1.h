@@ -24,7 +24,7 @@ public:
 	HmacSha1& operator=(const HmacSha1&) = default;
 	~HmacSha1();
 
-	// `key`: at most 64 bytes (one SHA-1 block; SRTP's are 20).
+	// `key`: any length (SRTP's are 20 bytes; a longer key than 64 is hashed first).
 	bool set_key(std::span<const uint8_t> key);
 	// The MAC of `a` followed by `b`.
 	Digest mac(std::span<const uint8_t> a, std::span<const uint8_t> b = {}) const;

@@ -17,7 +17,9 @@ LAYERS = [
     ["net", "event"],
     ["config"],
     ["sdp"],
-    ["crypto", "ice"],
+    ["crypto"],
+    # ICE's connectivity checks are authenticated with crypto's HMAC-SHA1.
+    ["ice"],
     ["kernel"],
     ["media"],
     ["call"],
