@@ -9,7 +9,7 @@ libevent-dev libjson-c-dev libssl-dev libsrtp2-dev libhiredis-dev
 libnftnl-dev libmnl-dev libinih-dev liburing-dev libsystemd-dev
 libcppunit-dev
 clang libclang-rt-14-dev clang-format clang-tidy
-python3 netcat-openbsd procps
+python3 python3-aioice netcat-openbsd procps
 qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static cpio kmod
 iptables nftables libxtables-dev iproute2 ethtool
 linux-source-6.1

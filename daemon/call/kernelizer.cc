@@ -198,6 +198,11 @@ const char* userspace_only(const Stream& s)
 	const kernel::Channel* k = s.loop ? s.loop->kernel() : nullptr;
 	if (!k)
 		return nullptr;
+	// ICE's consent (RFC 7675) is judged per packet in userspace; the module would go on
+	// sending to a party that withdrew it.
+	const Media* peer = s.media.peer;
+	if (s.ice || (peer && (peer->rtp.ice || peer->rtcp.ice)))
+		return "ice";
 	for (const crypto::SrtpSession* x : {decrypt_of(s), encrypt_of(s)})
 		if (x)
 			if (const char* why = kernel::srtp_refusal(x->keying(), k->srtp_suites()))

@@ -12,6 +12,7 @@
 
 #include "call/stream.h"
 #include "crypto/srtp_session.h"
+#include "ice/agent.h"
 #include "media/interfaces.h"
 #include "net/address.h"
 #include "sdp/crypto.h"
@@ -52,6 +53,14 @@ struct Media {
 	std::optional<crypto::SrtpSession> decrypt; // unprotects what the party sends
 	std::optional<crypto::SrtpSession> encrypt; // protects what the relay sends it
 	bool moved = false; // its SDP address changed since its sessions were keyed
+
+	// ICE (call/media_ice.h): the agent facing this party, made when either side first
+	// speaks ICE and kept for the call's life; what the party's last SDP said; whether the
+	// relay's last SDP to it carried the relay's ICE attributes.
+	std::optional<ice::Agent> ice;
+	bool ice_sdp_seen = false; // the party has sent SDP for this m= line
+	bool ice_in = false;       // ... with the ICE credentials of a full agent
+	bool ice_out = false;
 
 	media::Allocation allocation; // sockets facing this party; empty until allocated
 	Stream rtp{*this, Stream::Component::kRtp};

@@ -14,9 +14,12 @@
 
 namespace rtprelay::call {
 
+// ICE towards the receiver of an SDP (call/media_ice.h). The parties' own ICE attributes
+// never pass: the relay terminates ICE on each side.
 enum class IceMode {
-	kDefault, // ICE attributes go (there is no ICE yet), with a warning
-	kRemove,  // ICE attributes go, as asked
+	kDefault, // the relay's ICE when the offerer did ICE, or the receiver did before
+	kRemove,  // no ICE towards the receiver
+	kForce,   // the relay's ICE towards the receiver in any case (also force-relay)
 };
 
 // rtcp-mux handling asked with the offer.

@@ -7,6 +7,7 @@
 
 #include "call/kernelizer.h"
 #include "call/media_crypto.h"
+#include "call/media_ice.h"
 #include "call/media_limits.h"
 #include "call/party.h"
 #include "media/forwarder.h"
@@ -262,7 +263,10 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	}
 	if (auto r = allocate_sockets(ex, sm, rm); !r)
 		return r.error();
-	if (changed)
+	if (auto r = read_ice(sm, session, section); !r)
+		return r.error();
+	// A party doing ICE is followed by its agent's nomination, not by learning.
+	if (IceChange ice = apply_ice(sm); ice == IceChange::kStopped || (changed && !sm.rtp.ice))
 		restart_learning(ex, sm);
 	if (ex.kind == OfferAnswer::kAnswer)
 		arm_learning(sm, rm);
@@ -280,21 +284,43 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	return a;
 }
 
-// The SDP for the receiver: every address and port is the relay's, facing the receiver.
-SignalResult rewrite_sdp(const Exchange& ex, sdp::Session& session,
-                         const std::vector<Announcement>& announced)
+// Whether the SDP for the receiver carries the relay's ICE for this m= line: as asked, else
+// when the offerer does ICE, or the receiver did before (a re-INVITE from the other side
+// keeps ICE with a browser).
+bool ice_towards(const Exchange& ex, const Media& sm, const Media& rm)
+{
+	switch (ex.options.ice) {
+	case IceMode::kRemove: return false;
+	case IceMode::kForce: return true;
+	case IceMode::kDefault: break;
+	}
+	return (ex.kind == OfferAnswer::kOffer && sm.ice_in) || rm.ice_in;
+}
+
+// The SDP for the receiver: every address and port is the relay's, facing the receiver. The
+// parties' own ICE attributes never pass (their candidates would route media around the
+// relay); the relay's own go where ice_towards says.
+Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
+                                 const std::vector<Announcement>& announced)
 {
 	SignalResult result{"", ex.warnings};
 	rewrite_session(session, ex.receiver, ex.ctx, ex.options);
+	session.remove_ice();
+	bool any_ice = false;
 	for (size_t i = 0; i < session.media().size(); i++) {
 		const Media& sm = *ex.sender.medias[i];
-		rewrite_media(session, session.media()[i], sm, *sm.peer, announced[i].protocol,
-		              announced[i].mux);
-		write_sdes(session.media()[i], *sm.peer);
+		Media& rm = *sm.peer;
+		sdp::Media& section = session.media()[i];
+		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i].mux);
+		write_sdes(section, rm);
+		if (auto r = write_ice(section, rm, !sm.rejected && ice_towards(ex, sm, rm)); !r)
+			return r.error();
+		any_ice = any_ice || rm.ice_out;
+		if (apply_ice(rm) == IceChange::kStopped)
+			restart_learning(ex, rm);
 	}
-	// ICE would let the parties bypass the relay; until ICE exists its attributes go.
-	if (session.remove_all_ice() > 0 && ex.options.ice != IceMode::kRemove)
-		result.warnings.push_back("ICE attributes removed: ICE is not supported yet");
+	if (any_ice)
+		session.add_flag("ice-lite");
 	result.sdp = write_versioned(session, ex.receiver, ex.options);
 	return result;
 }
@@ -322,7 +348,10 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 			return a.error();
 		announced.push_back(std::move(*a));
 	}
-	SignalResult result = rewrite_sdp(ex, session, announced);
+	auto rewritten = rewrite_sdp(ex, session, announced);
+	if (!rewritten)
+		return rewritten.error();
+	SignalResult result = std::move(*rewritten);
 	ex.call.last_signal_ms = ex.ctx.now_ms;
 	// As in rtpengine, signalling revives a call deleted with a delay: a proxy that
 	// re-routes a failed call re-uses its call-id, and the old delay must not end the new

@@ -82,15 +82,22 @@ struct Outgoing {
 	bool have_overflows = false;
 };
 
-// Finds the sink of `path` once per batch and addresses the batch's group to it; false while
-// signalling or learning has not given that path a destination.
-bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path)
+// Finds the sink of `path` once per batch and addresses the batch's group to it; false (with
+// the reason in `why`) while signalling, learning or ICE has not given that path a
+// destination, or the sink's party has let its ICE consent lapse.
+bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path, int64_t now_ms,
+               DropReason& why)
 {
 	if (out.sinks[path])
 		return true;
 	Stream* t = s.sink(path == Outgoing::kRtcpPath);
+	why = DropReason::kNoDestination;
 	if (!t || !t->socket || !t->learning.destination())
 		return false;
+	if (t->ice && !t->ice->consent(t->ice_component(), now_ms)) {
+		why = DropReason::kIceNoConsent;
+		return false;
+	}
 	out.sinks[path] = t;
 	t->learning.destination()->to_sockaddr(b.destinations[path]);
 	return true;
@@ -160,6 +167,47 @@ bool encrypt(Stream& s, Stream& sink, uint8_t* packet, size_t& len, PacketKind k
 	return false;
 }
 
+// After a check: the learning follows the party's nomination when it moved (or an ICE restart
+// withdrew it).
+void follow_nomination(Stream& s)
+{
+	if (s.ice->generation() == s.ice_generation)
+		return;
+	s.ice_generation = s.ice->generation();
+	if (const auto& selected = s.ice->selected(s.ice_component()))
+		s.learning.select(*selected);
+	else
+		s.learning.reset_for_ice();
+}
+
+// A datagram in STUN's range (RFC 7983: first byte 0-3) to a stream doing ICE: the agent's
+// check, answered from this socket; false for anything else.
+bool take_stun(Stream& s, const net::Endpoint& source, std::span<const uint8_t> p, int64_t now_ms)
+{
+	if (p.empty() || p[0] > 3)
+		return false;
+	std::array<uint8_t, 512> reply;
+	size_t n = 0;
+	using V = ice::Agent::Verdict;
+	switch (s.ice->on_stun(s.ice_component(), source, p, now_ms, reply, n)) {
+	case V::kReply: {
+		sockaddr_storage to;
+		socklen_t to_len = source.to_sockaddr(to);
+		if (sendto(s.socket->fd.get(), reply.data(), n, MSG_DONTWAIT,
+		           reinterpret_cast<const sockaddr*>(&to), to_len) < 0) {
+			s.stats.drop(DropReason::kSendError);
+			s.stats.errors++;
+		}
+		break;
+	}
+	case V::kUnauthorized: s.stats.drop(DropReason::kIceUnauthorized); break;
+	case V::kMalformed:
+	case V::kNoRoom: s.stats.drop(DropReason::kStunMalformed); break;
+	}
+	follow_nomination(s);
+	return true;
+}
+
 // One received datagram: counted, decrypted if the party speaks SRTP, checked against the
 // learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
 // SRTP, and queued for its sink or dropped with a reason.
@@ -178,6 +226,14 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	s.stats.bytes += len;
 	s.stats.last_packet_ms = now_ms;
 
+	if (s.ice) {
+		if (take_stun(s, source, {packet, len}, now_ms))
+			return;
+		if (!s.ice->checked(s.ice_component(), source)) {
+			s.stats.drop(DropReason::kIceUnchecked);
+			return;
+		}
+	}
 	bool rtp_socket = s.component == Stream::Component::kRtp;
 	PacketKind kind = classify({packet, len});
 	if (!rtp_socket && kind == PacketKind::kRtp)
@@ -199,8 +255,8 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 
 	size_t path =
 	        !rtp_socket || kind == PacketKind::kRtcp ? Outgoing::kRtcpPath : Outgoing::kRtpPath;
-	if (!open_path(s, b, out, path)) {
-		s.stats.drop(DropReason::kNoDestination);
+	if (DropReason why; !open_path(s, b, out, path, now_ms, why)) {
+		s.stats.drop(why);
 		return;
 	}
 	Stream& sink = *out.sinks[path];

@@ -17,6 +17,20 @@ void EndpointLearning::reset(const std::optional<net::Endpoint>& sdp, LearningMo
 		confirmed_ = sdp_.has_value();
 }
 
+void EndpointLearning::reset_for_ice()
+{
+	*this = EndpointLearning();
+	ice_ = true;
+	strict_ = true;
+}
+
+void EndpointLearning::select(const net::Endpoint& nominated)
+{
+	ice_ = true;
+	strict_ = true;
+	confirm(nominated);
+}
+
 int EndpointLearning::rank(const net::Endpoint& source) const
 {
 	if (mode_ == LearningMode::kHeuristic && sdp_ && source.ip() == sdp_->ip())

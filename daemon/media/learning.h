@@ -51,6 +51,12 @@ public:
 
 	Verdict on_packet(const net::Endpoint& source, const Packet& packet, int64_t now_ms);
 
+	// ICE instead of learning (ice/agent.h): start over knowing nothing, then take the address
+	// the party nominates (select). Packets teach nothing; the packet path lets through only
+	// addresses that passed a check.
+	void reset_for_ice();
+	void select(const net::Endpoint& nominated);
+
 	// Where media for this party goes; nullopt while neither SDP nor packets told us.
 	const std::optional<net::Endpoint>& destination() const { return destination_; }
 	bool confirmed() const { return confirmed_; }
@@ -72,7 +78,7 @@ private:
 		int64_t last_ms = 0;
 	};
 
-	bool learns() const { return mode_ != LearningMode::kOff && !asymmetric_; }
+	bool learns() const { return mode_ != LearningMode::kOff && !asymmetric_ && !ice_; }
 	int rank(const net::Endpoint& source) const;
 	void confirm(const net::Endpoint& source);
 	void follow_rtp(const net::Endpoint& source);
@@ -88,6 +94,7 @@ private:
 	bool asymmetric_ = false;
 	bool strict_ = false;
 	bool armed_ = false;
+	bool ice_ = false;
 	bool confirmed_ = false;
 	bool learned_ = false;
 	std::optional<Candidate> candidate_;

@@ -10,6 +10,7 @@
 
 #include "crypto/srtp_session.h"
 #include "event/loop.h"
+#include "ice/agent.h"
 #include "media/learning.h"
 #include "media/port_pool.h"
 #include "media/stream_stats.h"
@@ -47,6 +48,12 @@ public:
 	// plain RTP, or SRTP passed through untouched.
 	crypto::SrtpSession* decrypt = nullptr;
 	crypto::SrtpSession* encrypt = nullptr;
+	// ICE with this party (ice/agent.h), owned by the call layer and set from signalling;
+	// null when the party does no ICE. `ice_generation`: the agent's generation the learning
+	// last followed.
+	ice::Agent* ice = nullptr;
+	uint64_t ice_generation = 0;
+	unsigned ice_component() const { return component == Component::kRtp ? 1 : 2; }
 };
 
 } // namespace rtprelay::media

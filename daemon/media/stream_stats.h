@@ -23,13 +23,18 @@ enum class DropReason : unsigned {
 	kSrtpAuth,      // SRTP/SRTCP that failed authentication (wrong key, tampered, a stranger)
 	kSrtpReplay,    // SRTP/SRTCP index seen before, or too old for the replay window
 	kSrtpError, // could not be (un)protected: not RTP/RTCP, too short, key past its lifetime
+	kStunMalformed,   // STUN to an ICE stream that is no well-formed Binding request
+	kIceUnauthorized, // a check without the party's credentials
+	kIceUnchecked,    // media from an address that passed no check
+	kIceNoConsent,    // for a party that has not renewed consent (or nominated) lately
 	kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)>
-        kDropReasonNames = {"strict source", "no destination", "malformed",  "send error",
-                            "overload",      "oversize",       "relay loop", "srtp auth failed",
-                            "srtp replay",   "srtp error"};
+        kDropReasonNames = {"strict source", "no destination", "malformed",      "send error",
+                            "overload",      "oversize",       "relay loop",     "srtp auth failed",
+                            "srtp replay",   "srtp error",     "stun malformed", "ice unauthorized",
+                            "ice unchecked", "ice no consent"};
 
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;

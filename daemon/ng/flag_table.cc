@@ -22,12 +22,18 @@ void relay_default(F&) {}
 constexpr KeyValue kIceModes[] = {
         {"remove", [](F& f) { f.options.ice = call::IceMode::kRemove; }},
         {"default", [](F& f) { f.options.ice = call::IceMode::kDefault; }},
+        // rtpengine's "only if the SDP had ICE": what default does here.
+        {"optional", [](F& f) { f.options.ice = call::IceMode::kDefault; }},
+        {"force", [](F& f) { f.options.ice = call::IceMode::kForce; }},
+        // The relay's candidates are the only ones in any case.
+        {"force-relay", [](F& f) { f.options.ice = call::IceMode::kForce; }},
 };
 
 Error reject_ice(std::string_view value)
 {
-	return Error{
-	        strprintf("ICE=%s is not supported yet (only 'remove')", printable(value).c_str())};
+	return Error{strprintf("ICE=%s is not supported (remove, default, optional, force, "
+	                       "force-relay are)",
+	                       printable(value).c_str())};
 }
 
 constexpr KeyValue kFamilies[] = {

@@ -136,19 +136,26 @@ class SdpRewriteTest(CallTestCase):
         ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp())))
         self.assertIn("a=rtcp-mux\r\n", ans)
 
-    def test_ice_removed_with_and_without_flag(self):
+    def test_ice_of_the_parties_never_passes(self):
+        """The relay terminates ICE: the offerer's credentials and candidates never reach the
+        answerer; ICE=remove sends none of the relay's, the default and ICE=force send the
+        relay's own (t/integration/test_ice.py checks them)."""
         a = self.party()
         ice = ("a=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\n"
                "a=candidate:1 1 UDP 2130706431 10.0.0.1 4000 typ host\r\n")
         out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(extra=ice), ICE="remove")))
         self.assertNotIn("ice-", out)
         self.assertNotIn("candidate", out)
-        r = self.ok(offer_msg(self.call_id(), "A", a.sdp(extra=ice)))
-        self.assertNotIn("candidate", self.sdp_of(r))
-        self.assertIn(b"ICE", r[b"warning"])
-        r = self.c.request(offer_msg(self.call_id(), "A", a.sdp(extra=ice), ICE="force"))
+        for flags in ({}, {"ICE": "force"}):
+            r = self.ok(offer_msg(self.call_id(), "A", a.sdp(extra=ice), **flags))
+            out = self.sdp_of(r)
+            self.assertNotIn("abcd", out)
+            self.assertNotIn("10.0.0.1", out)
+            self.assertIn("a=ice-lite\r\n", out)
+            self.assertNotIn(b"warning", r)
+        r = self.c.request(offer_msg(self.call_id(), "A", a.sdp(extra=ice), ICE="passive"))
         self.assertEqual(r[b"result"], b"error")
-        self.assertIn(b"not supported yet", r[b"error-reason"])
+        self.assertIn(b"ICE=passive is not supported", r[b"error-reason"])
 
     def test_replace_origin_and_sdp_version(self):
         a = self.party()

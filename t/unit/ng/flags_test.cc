@@ -192,10 +192,14 @@ public:
 
 	void unsupported_ice_mode_is_an_error()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("ICE=force is not supported yet (only 'remove')"),
-		                     error_json(R"({"ICE":"force"})"));
-		CPPUNIT_ASSERT(error_json(R"({"rtpp-flags":"ICE=force-relay"})")
-		                       .find("not supported yet") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::string("ICE=passive is not supported (remove, default, "
+		                                 "optional, force, force-relay are)"),
+		                     error_json(R"({"ICE":"passive"})"));
+		for (const char* v : {R"({"ICE":"force"})", R"({"rtpp-flags":"ICE=force-relay"})",
+		                      R"({"ICE":"FORCE_RELAY"})"})
+			CPPUNIT_ASSERT(ok_json(v).options.ice == call::IceMode::kForce);
+		CPPUNIT_ASSERT(ok_json(R"({"ICE":"optional"})").options.ice ==
+		               call::IceMode::kDefault);
 	}
 
 	void sdes_options_in_every_form()

@@ -1,0 +1,201 @@
+"""ICE through the real rtprelayd, against another ICE implementation: Debian's python3-aioice
+(RFC 8445, full agent, controlling) plays the browser's side and checks every STUN reply of
+the relay (MESSAGE-INTEGRITY with the relay's password, FINGERPRINT, XOR-MAPPED-ADDRESS).
+
+- A browser-like offerer with ICE, a plain answerer (Kamailio's `ICE=remove` towards the PBX):
+  the answer to the offerer carries the relay's credentials, ice-lite and its one candidate;
+  aioice connects, nominates, and media flows both ways through the nominated pair.
+- A plain offerer and `ICE=force` towards an ICE answerer: the same from the other side.
+- Strangers: media from an address that passed no check is dropped and counted, and a check
+  with the wrong password gets no answer at all (counted).
+- An ICE restart by the offerer (new credentials in a re-offer): the relay answers with new
+  credentials of its own and media follows the new nomination.
+
+aioice gathers no loopback candidates on its own; the tests give it 127.0.0.1 as the host's
+only address.
+"""
+
+import asyncio
+import sys
+import time
+
+import common
+import media
+from media import Party
+from test_calls import answer_msg, offer_msg
+
+# Debian's package, whichever python3 runs the suite.
+sys.path.append("/usr/lib/python3/dist-packages")
+import aioice  # noqa: E402  pylint: disable=wrong-import-position
+import aioice.ice  # noqa: E402  pylint: disable=wrong-import-position
+import aioice.stun  # noqa: E402  pylint: disable=wrong-import-position
+
+aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+PORTS = ["--port-min=38000", "--port-max=38999"]
+WEBRTC_OFFER = {"ICE": "remove", "rtcp-mux": ["demux", "accept"]}
+
+
+def ice_sdp(conn, extra=""):
+    """An offerer's or answerer's SDP the way a browser writes ICE into it (one muxed
+    component)."""
+    c = conn.local_candidates[0]
+    return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0\r\na=rtcp-mux\r\na=ice-ufrag:%s\r\na=ice-pwd:%s\r\n"
+            "a=candidate:%s\r\n%s" % (c.port, conn.local_username, conn.local_password,
+                                      c.to_sdp(), extra))
+
+
+def attr(sdp, name):
+    return [line[len(name) + 3:] for line in sdp.split("\r\n") if line.startswith("a=%s:" % name)]
+
+
+class IceTest(common.SharedDaemonTestCase):
+    daemon_args = PORTS + ["--delete-delay=0"]
+
+    def setUp(self):
+        super().setUp()
+        self.loop = asyncio.new_event_loop()
+        self.conns = []
+        self.parties = []
+        self.n = 0
+
+    def tearDown(self):
+        for c in self.conns:
+            self.wait(c.close())
+        self.loop.close()
+        for p in self.parties:
+            p.close()
+        super().tearDown()
+
+    def wait(self, coro, timeout=10.0):
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    def party(self):
+        p = Party()
+        self.parties.append(p)
+        return p
+
+    def agent(self):
+        conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
+        self.wait(conn.gather_candidates())
+        self.conns.append(conn)
+        return conn
+
+    def call_id(self):
+        self.n += 1
+        return "%s-%d-%f" % (self.id().split(".")[-1], self.n, time.time())
+
+    def ok(self, msg):
+        r = self.c.request(msg)
+        self.assertEqual(r.get(b"result"), b"ok", r)
+        return r[b"sdp"].decode()
+
+    def check_relay_ice(self, sdp):
+        """The relay's ICE in `sdp`: lite, its own credentials, one candidate for the m= port
+        (rtcp-mux), nothing of anybody else's. Returns (ufrag, pwd, candidates)."""
+        port = media.media_port(sdp)
+        self.assertIn("a=ice-lite\r\n", sdp)
+        self.assertIn("a=end-of-candidates\r\n", sdp)
+        ufrag, pwd = attr(sdp, "ice-ufrag"), attr(sdp, "ice-pwd")
+        self.assertEqual((len(ufrag), len(pwd)), (1, 1), sdp)
+        cands = [aioice.Candidate.from_sdp(c) for c in attr(sdp, "candidate")]
+        self.assertEqual([(c.component, c.host, c.port, c.type) for c in cands],
+                         [(1, "127.0.0.1", port, "host")], sdp)
+        return ufrag[0], pwd[0], cands
+
+    def connect(self, conn, sdp):
+        """aioice checks the relay and nominates a pair, with what `sdp` says of the relay."""
+        ufrag, pwd, cands = self.check_relay_ice(sdp)
+        conn.remote_username, conn.remote_password = ufrag, pwd
+        conn.remote_is_lite = True
+        for c in cands:
+            self.wait(conn.add_remote_candidate(c))
+        self.wait(conn.add_remote_candidate(None))
+        self.wait(conn.connect())
+
+    def media_both_ways(self, conn, party, relay_port_for_party):
+        """RTP from the plain party reaches aioice's nominated pair, and back."""
+        party.send(("127.0.0.1", relay_port_for_party), count=3)
+        got = self.wait(conn.recvfrom(), timeout=5)
+        self.assertEqual((got[0][:2], got[1]), (media.rtp_packet(0)[:2], 1))
+        self.wait(conn.sendto(media.rtp_packet(7, ssrc=0x77), 1))
+        data = party.receive(want=1, timeout=5)
+        self.assertTrue(data, "nothing from the ICE side reached the plain party")
+        self.assertEqual(data[0][0], media.rtp_packet(7, ssrc=0x77))
+
+    def drops(self, cid, tag):
+        r = self.c.request({"command": "query", "call-id": cid})
+        stream = r[b"tags"][tag.encode()][b"medias"][0][b"streams"][0]
+        return {k.decode(): v for k, v in stream[b"drops"].items()}
+
+    def test_offer_from_the_ice_side(self):
+        a, b = self.agent(), self.party()
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        self.assertNotIn("ice-", to_b)
+        self.assertNotIn("candidate", to_b)
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertIn("a=rtcp-mux\r\n", to_a)
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        d = self.drops(cid, "A")
+        self.assertEqual((d["ice unauthorized"], d["ice unchecked"]), (0, 0), d)
+
+    def test_offer_to_the_ice_side(self):
+        a, b = self.party(), self.agent()
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", a.sdp(), ICE="force", **{"rtcp-mux": ["offer"]}))
+        self.check_relay_ice(to_b)
+        to_a = self.ok(answer_msg(cid, "A", "B", ice_sdp(b)))
+        self.assertNotIn("ice-", to_a)
+        self.connect(b, to_b)
+        self.media_both_ways(b, a, media.media_port(to_a))
+
+    def test_strangers_are_dropped_and_counted(self):
+        a, b, stranger = self.agent(), self.party(), self.party()
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        relay_a = ("127.0.0.1", media.media_port(to_a))
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        # Media from an address that never passed a check: not forwarded.
+        stranger.send(relay_a, count=4, start=100)
+        self.assertEqual(b.receive(timeout=0.5), [])
+        # A check with the wrong password: no answer at all.
+        ufrag = attr(to_a, "ice-ufrag")[0]
+        req = aioice.stun.Message(aioice.stun.Method.BINDING, aioice.stun.Class.REQUEST)
+        req.attributes["USERNAME"] = "%s:%s" % (ufrag, a.local_username)
+        req.attributes["PRIORITY"] = 1
+        req.attributes["ICE-CONTROLLING"] = 1
+        req.add_message_integrity(b"not-the-relay-password-at-all")  # and FINGERPRINT
+        stranger.rtp.sendto(bytes(req), relay_a)
+        self.assertEqual(stranger.receive(timeout=0.5), [])
+        d = self.drops(cid, "A")
+        self.assertEqual((d["ice unchecked"], d["ice unauthorized"]), (4, 1), d)
+        # The call goes on.
+        self.media_both_ways(a, b, media.media_port(to_b))
+
+    def test_ice_restart_by_the_offerer(self):
+        a, b = self.agent(), self.party()
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        a2 = self.agent()  # new credentials, a new socket: a restart
+        to_b2 = self.ok(offer_msg(cid, "A", ice_sdp(a2, extra=""), **WEBRTC_OFFER))
+        to_a2 = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertNotEqual(attr(to_a2, "ice-ufrag"), attr(to_a, "ice-ufrag"))
+        self.assertNotEqual(attr(to_a2, "ice-pwd"), attr(to_a, "ice-pwd"))
+        self.assertEqual(media.media_port(to_a2), media.media_port(to_a))
+        self.connect(a2, to_a2)
+        self.media_both_ways(a2, b, media.media_port(to_b2))
+        # A re-offer that keeps the credentials keeps the relay's too.
+        to_b3 = self.ok(offer_msg(cid, "A", ice_sdp(a2), **WEBRTC_OFFER))
+        to_a3 = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertEqual(attr(to_a3, "ice-ufrag"), attr(to_a2, "ice-ufrag"))
+        self.media_both_ways(a2, b, media.media_port(to_b3))
+
+
