@@ -232,6 +232,12 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
                    std::optional<UniqueFd>& ready_pipe)
 {
 	media::Interfaces interfaces(config, fds);
+	auto dtls = config.dtls_cert_file.empty()
+	                    ? crypto::DtlsIdentity::generate()
+	                    : crypto::DtlsIdentity::load(config.dtls_cert_file);
+	if (!dtls)
+		return dtls.error();
+	log::info(kLog, "DTLS certificate %s", (*dtls)->fingerprint().c_str());
 	media::OwnEndpoints own(config, media::OwnEndpoints::host_addresses());
 	add_listeners(own, config);
 	call::Registry* registry = nullptr; // control thread only
@@ -249,6 +255,7 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		registry = &calls;
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
+		calls.set_dtls(dtls->get());
 		// Declared before the servers that count into it, so it outlives them.
 		ng::CommandStats command_stats;
 		ng::CommandTable commands = ng::builtin_commands();

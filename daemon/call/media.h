@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "call/stream.h"
+#include "crypto/dtls_session.h"
 #include "crypto/srtp_session.h"
+#include "event/loop.h"
 #include "ice/agent.h"
 #include "media/interfaces.h"
 #include "net/address.h"
@@ -53,6 +55,20 @@ struct Media {
 	std::optional<crypto::SrtpSession> decrypt; // unprotects what the party sends
 	std::optional<crypto::SrtpSession> encrypt; // protects what the relay sends it
 	bool moved = false; // its SDP address changed since its sessions were keyed
+
+	// DTLS-SRTP (call/media_dtls.h): what the party's SDP said, the relay's role towards it
+	// once settled, and the association, which keys `decrypt` and `encrypt` when connected.
+	std::string dtls_fingerprint; // the party's a=fingerprint; empty: none
+	std::string dtls_setup;       // the party's a=setup, lowercase; empty: none
+	std::string dtls_tls_id;      // the party's a=tls-id (RFC 8842); empty: none
+	std::optional<crypto::DtlsSession::Role> dtls_role;
+	std::unique_ptr<crypto::DtlsSession> dtls;
+	std::optional<net::Endpoint> dtls_peer;              // where the association's datagrams go
+	const crypto::DtlsIdentity* dtls_identity = nullptr; // the relay's, from signalling
+	event::EventPtr dtls_timer{nullptr, event_free};
+	bool dtls_started = false;  // the active side sent its first flight
+	bool dtls_keyed = false;    // the sessions carry this association's keys
+	bool dtls_reported = false; // its failure was logged
 
 	// ICE (call/media_ice.h): the agent facing this party, made when either side first
 	// speaks ICE and kept for the call's life; what the party's last SDP said; whether the

@@ -134,6 +134,8 @@ struct Keys {
 
 Result<void> apply(Media& m, const Keys& k)
 {
+	if (sdp::is_dtls(sdp::protocol_from_name(m.protocol)))
+		return {}; // keyed by its DTLS association (call/media_dtls.h), not by SDES
 	if (auto r = rekey(m.decrypt, k.decrypt, SrtpSession::Direction::kInbound, m); !r)
 		return r;
 	if (auto r = rekey(m.encrypt, k.encrypt, SrtpSession::Direction::kOutbound, m); !r)

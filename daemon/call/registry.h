@@ -20,6 +20,7 @@
 #include "call/quality_totals.h"
 #include "call/runtime_limits.h"
 #include "config/config.h"
+#include "crypto/dtls_identity.h"
 #include "event/loop.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
@@ -108,6 +109,10 @@ public:
 		loops_.set_own_endpoints(own);
 	}
 
+	// The DTLS-SRTP identity (borrowed from main(), made at start); null: no DTLS.
+	const crypto::DtlsIdentity* dtls() const { return dtls_; }
+	void set_dtls(const crypto::DtlsIdentity* id) { dtls_ = id; }
+
 	Handle* find(std::string_view call_id);
 	Handle& create(std::string_view call_id);
 	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
@@ -154,6 +159,7 @@ private:
 	int64_t started_ms_;
 	kernel::Channel* kernel_ = nullptr;
 	media::OwnEndpoints* own_endpoints_ = nullptr;
+	const crypto::DtlsIdentity* dtls_ = nullptr;
 	uint64_t next_serial_ = 0;
 	Admission admission_;
 	LoadSampler sampler_;

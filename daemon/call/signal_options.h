@@ -22,6 +22,10 @@ enum class IceMode {
 	kForce,   // the relay's ICE towards the receiver in any case (also force-relay)
 };
 
+// DTLS-SRTP (call/media_dtls.h): kOff keeps it from a party that would speak it; the roles
+// are the relay's preference when the party offers actpass, or when the relay offers.
+enum class DtlsMode { kDefault, kOff, kPassive, kActive };
+
 // rtcp-mux handling asked with the offer.
 struct RtcpMuxOptions {
 	bool offer = false;  // offer mux to the answerer even if the offerer did not
@@ -61,6 +65,8 @@ struct SignalOptions {
 	bool replace_origin = false; // o= gets the relay's address
 	bool replace_sdp_version = false; // o= version bumped only when the SDP changed
 	IceMode ice = IceMode::kDefault;
+	DtlsMode dtls = DtlsMode::kDefault;         // towards the receiver
+	DtlsMode dtls_reverse = DtlsMode::kDefault; // towards the sender
 
 	bool operator==(const SignalOptions&) const = default;
 };

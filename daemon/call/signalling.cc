@@ -7,6 +7,7 @@
 
 #include "call/kernelizer.h"
 #include "call/media_crypto.h"
+#include "call/media_dtls.h"
 #include "call/media_ice.h"
 #include "call/media_limits.h"
 #include "call/party.h"
@@ -66,9 +67,6 @@ Result<std::string> asked_transport(const std::string& proto)
 	for (char& c : upper)
 		c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
 	sdp::Protocol p = sdp::protocol_from_name(upper);
-	if (sdp::is_dtls(p))
-		return Error{strprintf("transport-protocol %s: DTLS-SRTP is not supported yet",
-		                       printable(proto).c_str())};
 	if (!sdp::is_rtp(p))
 		return Error{strprintf("transport-protocol %s is not supported",
 		                       printable(proto).c_str())};
@@ -268,6 +266,9 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	// A party doing ICE is followed by its agent's nomination, not by learning.
 	if (IceChange ice = apply_ice(sm); ice == IceChange::kStopped || (changed && !sm.rtp.ice))
 		restart_learning(ex, sm);
+	if (auto r = read_dtls(sm, session, section, ex.kind == OfferAnswer::kAnswer, ex.ctx.dtls);
+	    !r)
+		return r.error();
 	if (ex.kind == OfferAnswer::kAnswer)
 		arm_learning(sm, rm);
 	Announcement a = ex.kind == OfferAnswer::kOffer
@@ -308,7 +309,7 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	session.remove_ice();
 	bool any_ice = false;
 	for (size_t i = 0; i < session.media().size(); i++) {
-		const Media& sm = *ex.sender.medias[i];
+		Media& sm = *ex.sender.medias[i];
 		Media& rm = *sm.peer;
 		sdp::Media& section = session.media()[i];
 		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i].mux);
@@ -318,6 +319,12 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		any_ice = any_ice || rm.ice_out;
 		if (apply_ice(rm) == IceChange::kStopped)
 			restart_learning(ex, rm);
+		if (auto r = write_dtls(section, rm, ex.ctx.dtls, ex.options.dtls,
+		                        ex.kind == OfferAnswer::kAnswer);
+		    !r)
+			return r.error();
+		dtls_after_packets(sm);
+		dtls_after_packets(rm);
 	}
 	if (any_ice)
 		session.add_flag("ice-lite");

@@ -10,6 +10,7 @@
 #include "call/call.h"
 #include "call/signal_options.h"
 #include "config/config.h"
+#include "crypto/dtls_identity.h"
 #include "media/interfaces.h"
 #include "media/own_endpoints.h"
 #include "sdp/model.h"
@@ -22,6 +23,8 @@ struct SignalContext {
 	int64_t now_ms;
 	// The relay's own endpoints, never a party's media destination; null checks nothing.
 	media::OwnEndpoints* own_endpoints = nullptr;
+	// The relay's DTLS-SRTP identity; null: parties cannot be offered DTLS.
+	const crypto::DtlsIdentity* dtls = nullptr;
 };
 
 struct SignalResult {

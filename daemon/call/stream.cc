@@ -3,6 +3,7 @@
 
 #include "call/kernelizer.h"
 #include "call/media.h"
+#include "call/media_dtls.h"
 
 namespace rtprelay::call {
 
@@ -18,7 +19,13 @@ media::Stream* Stream::sink(bool rtcp)
 
 void Stream::after_packets()
 {
+	dtls_after_packets(media);
 	kernel_sync_after_packets(*this);
+}
+
+bool Stream::take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram)
+{
+	return dtls_datagram(media, *this, source, datagram);
 }
 
 } // namespace rtprelay::call

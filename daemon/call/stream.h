@@ -18,6 +18,8 @@ struct Stream final : media::Stream {
 	// peer's side, else its RTP stream.
 	media::Stream* sink(bool rtcp) override;
 	void after_packets() override;
+	// To the m= line's DTLS association (call/media_dtls.h).
+	bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) override;
 
 	Media& media;
 	KernelState kernel; // destroyed before the base: its target goes before the socket

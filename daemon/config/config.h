@@ -62,6 +62,7 @@ struct Config {
 	log::Settings log;
 	bool foreground = false;
 	std::string pidfile;
+	std::string dtls_cert_file; // empty: a certificate made at start
 };
 
 } // namespace rtprelay

@@ -86,6 +86,14 @@ Result<void> set_pidfile(Config& c, std::string_view value)
 	return {};
 }
 
+Result<void> set_dtls_cert_file(Config& c, std::string_view value)
+{
+	if (value.empty())
+		return Error{"expected a file path"};
+	c.dtls_cert_file = value;
+	return {};
+}
+
 Result<void> add_listen_ng(Config& c, std::string_view value)
 {
 	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
@@ -382,6 +390,10 @@ const std::array kOptions = {
                    set_bool<&C::foreground>},
         OptionSpec{"pidfile", 'p', K::kValue, "FILE", "none", "Write the daemon's PID to FILE.",
                    set_pidfile},
+        OptionSpec{"dtls-cert-file", 0, K::kValue, "FILE", "none",
+                   "DTLS-SRTP certificate and private key (PEM, one file); default: an ECDSA "
+                   "P-256 certificate made at start.",
+                   set_dtls_cert_file},
 };
 
 static_assert(static_cast<size_t>(log::Subsystem::kCount) == 2,

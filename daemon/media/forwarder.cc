@@ -98,6 +98,10 @@ bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path, int64_t no
 		why = DropReason::kIceNoConsent;
 		return false;
 	}
+	if (t->dtls && !t->encrypt) {
+		why = DropReason::kDtlsPending; // never plain media to a party expecting SRTP
+		return false;
+	}
 	out.sinks[path] = t;
 	t->learning.destination()->to_sockaddr(b.destinations[path]);
 	return true;
@@ -233,6 +237,12 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 			s.stats.drop(DropReason::kIceUnchecked);
 			return;
 		}
+	}
+	if (len && packet[0] >= 20 && packet[0] <= 63 && s.take_dtls(source, {packet, len}))
+		return;
+	if (s.dtls && !s.decrypt) {
+		s.stats.drop(DropReason::kDtlsPending);
+		return;
 	}
 	bool rtp_socket = s.component == Stream::Component::kRtp;
 	PacketKind kind = classify({packet, len});

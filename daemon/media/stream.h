@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "crypto/srtp_session.h"
 #include "event/loop.h"
@@ -35,6 +36,9 @@ public:
 	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
 	// change what the kernel should do for this stream and its peer's.
 	virtual void after_packets() = 0;
+	// A DTLS datagram (RFC 7983: first byte 20-63) from `source`; false if this stream's
+	// party speaks no DTLS, and the datagram goes the way of media.
+	virtual bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) = 0;
 
 	const Component component;
 	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer
@@ -48,6 +52,9 @@ public:
 	// plain RTP, or SRTP passed through untouched.
 	crypto::SrtpSession* decrypt = nullptr;
 	crypto::SrtpSession* encrypt = nullptr;
+	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
+	// nothing it sends is forwarded and nothing is sent to it.
+	bool dtls = false;
 	// ICE with this party (ice/agent.h), owned by the call layer and set from signalling;
 	// null when the party does no ICE. `ice_generation`: the agent's generation the learning
 	// last followed.

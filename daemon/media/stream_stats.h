@@ -27,6 +27,7 @@ enum class DropReason : unsigned {
 	kIceUnauthorized, // a check without the party's credentials
 	kIceUnchecked,    // media from an address that passed no check
 	kIceNoConsent,    // for a party that has not renewed consent (or nominated) lately
+	kDtlsPending,     // from or for a DTLS-SRTP party before its association has keys
 	kCount,
 };
 
@@ -34,7 +35,7 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kC
         kDropReasonNames = {"strict source", "no destination", "malformed",      "send error",
                             "overload",      "oversize",       "relay loop",     "srtp auth failed",
                             "srtp replay",   "srtp error",     "stun malformed", "ice unauthorized",
-                            "ice unchecked", "ice no consent"};
+                            "ice unchecked", "ice no consent", "dtls pending"};
 
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;

@@ -36,6 +36,27 @@ Error reject_ice(std::string_view value)
 	                       printable(value).c_str())};
 }
 
+// DTLS towards the receiver (DTLS) and, for the reverse direction, towards the sender
+// (DTLS-reverse): off, or the role the relay prefers when the party lets it choose.
+constexpr KeyValue kDtlsModes[] = {
+        {"off", [](F& f) { f.options.dtls = call::DtlsMode::kOff; }},
+        {"no", [](F& f) { f.options.dtls = call::DtlsMode::kOff; }},
+        {"disable", [](F& f) { f.options.dtls = call::DtlsMode::kOff; }},
+        {"disabled", [](F& f) { f.options.dtls = call::DtlsMode::kOff; }},
+        {"passive", [](F& f) { f.options.dtls = call::DtlsMode::kPassive; }},
+        {"active", [](F& f) { f.options.dtls = call::DtlsMode::kActive; }},
+};
+constexpr KeyValue kDtlsReverseModes[] = {
+        {"passive", [](F& f) { f.options.dtls_reverse = call::DtlsMode::kPassive; }},
+        {"active", [](F& f) { f.options.dtls_reverse = call::DtlsMode::kActive; }},
+};
+
+Error reject_dtls(std::string_view value)
+{
+	return Error{strprintf("DTLS=%s is not supported (off, passive, active are)",
+	                       printable(value).c_str())};
+}
+
 constexpr KeyValue kFamilies[] = {
         {"ip4", [](F& f) { f.options.address_family = AF_INET; }},
         {"ipv4", [](F& f) { f.options.address_family = AF_INET; }},
@@ -191,6 +212,8 @@ const FlagRow kRows[] = {
         {"ice-remove", WordFlag{[](F& f) { f.options.ice = call::IceMode::kRemove; }}},
 
         // SRTP
+        {"dtls", EnumKey{kDtlsModes, reject_dtls}},
+        {"dtls-reverse", EnumKey{kDtlsReverseModes, reject_dtls}},
         {"sdes", OptionKey{kSdesWords, set_sdes_suites}},
         {"pad-crypto", WordFlag{[](F& f) { f.options.sdes.pad = true; }}}, // legacy SDES-pad
         {"osrtp", OptionKey{kOsrtpOptions}},

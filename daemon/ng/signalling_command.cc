@@ -135,12 +135,13 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	const Config* config = &reg.config();
 	const media::Interfaces* interfaces = &reg.interfaces();
 	media::OwnEndpoints* own = reg.own_endpoints();
+	const crypto::DtlsIdentity* dtls = reg.dtls();
 	reg.run<Result<call::SignalResult>>(
 	        **handle,
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
-	         own, is_offer](call::Call& c) {
+	         own, dtls, is_offer](call::Call& c) {
 		        log::CallScope scope(c.id());
-		        call::SignalContext ctx{*config, *interfaces, util::now_ms(), own};
+		        call::SignalContext ctx{*config, *interfaces, util::now_ms(), own, dtls};
 		        return is_offer ? call::offer(c, options, session, ctx)
 		                        : call::answer(c, options, session, ctx);
 	        },

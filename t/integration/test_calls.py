@@ -185,15 +185,18 @@ class SdpRewriteTest(CallTestCase):
         out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(),
                                             **{"transport-protocol": "RTP/AVPF"})))
         self.assertIn(" RTP/AVPF 0 8\r\n", out)
-        # SDES-keyed SRTP is offered (test_srtp.py); DTLS-SRTP is not there yet.
+        # SDES-keyed SRTP is offered (test_srtp.py), DTLS-SRTP with the relay's certificate
+        # (t/webrtc checks it with a browser) and no a=crypto.
         out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(),
                                             **{"transport-protocol": "rtp/savp"})))
         self.assertIn(" RTP/SAVP 0 8\r\n", out)
         self.assertIn("a=crypto:1 ", out)
-        r = self.c.request(offer_msg(self.call_id(), "A", a.sdp(),
-                                     **{"transport-protocol": "UDP/TLS/RTP/SAVP"}))
-        self.assertEqual(r[b"result"], b"error")
-        self.assertIn(b"DTLS-SRTP is not supported yet", r[b"error-reason"])
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(),
+                                            **{"transport-protocol": "UDP/TLS/RTP/SAVP"})))
+        self.assertIn(" UDP/TLS/RTP/SAVP 0 8\r\n", out)
+        self.assertIn("a=setup:actpass\r\n", out)
+        self.assertRegex(out, r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\r\n")
+        self.assertNotIn("a=crypto", out)
 
     def test_unknown_flags_warn(self):
         a = self.party()

@@ -31,6 +31,7 @@ public:
 	TestStream() : Stream(Component::kRtp, rates_) {}
 	Stream* sink(bool) override { return nullptr; }
 	void after_packets() override {}
+	bool take_dtls(const net::Endpoint&, std::span<const uint8_t>) override { return false; }
 
 private:
 	ClockRates rates_{};

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// DTLS-SRTP (RFC 5763, 5764, 8842) for one m= line of one party: what the party's SDP says
+// (a=fingerprint, a=setup, a=tls-id), the relay's a=fingerprint and a=setup in the SDP it
+// writes to the party, the roles, and the association itself on the media socket, which keys
+// the party's SRTP sessions when it connects.
+//
+// Roles never deadlock and never flip on their own: when the party offers actpass the relay
+// answers passive (the party, having checked ICE, starts at once) unless DTLS=active asks
+// otherwise; when the relay offers, it offers actpass the first time and its settled role in
+// every re-offer, so a re-INVITE keeps the association. A new certificate, tls-id or role
+// starts a new association, whose keys replace the old ones only once it has connected, so
+// media never stops for a re-INVITE. DTLS runs on the RTP port (browsers mux RTCP onto it).
+// Media loop thread.
+#pragma once
+
+#include <span>
+
+#include "call/media.h"
+#include "call/signal_options.h"
+#include "crypto/dtls_identity.h"
+#include "sdp/model.h"
+#include "util/result.h"
+
+namespace rtprelay::call {
+
+// The party speaks DTLS-SRTP: its m= line's protocol is UDP/TLS/RTP/SAVP(F).
+bool speaks_dtls(const Media& m);
+
+// Reads the party's DTLS attributes (media level, else session level). In the party's answer
+// to the relay's offer (`answer`), its a=setup settles the relay's role. An error names a
+// malformed a=fingerprint or a missing one where the party speaks DTLS.
+Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& section,
+                       bool answer, const crypto::DtlsIdentity* id);
+
+// `section`, going to the party of `to`, carries the relay's a=fingerprint and a=setup when
+// that party speaks DTLS, and no one else's DTLS attributes. `answering`: it answers the
+// party's offer, which settles the relay's role now; `mode` is the relay's preference.
+Result<void> write_dtls(sdp::Media& section, Media& to, const crypto::DtlsIdentity* id,
+                        DtlsMode mode, bool answering);
+
+// A DTLS datagram from `source` on `s`, a stream of `m`; false if `m`'s party speaks no DTLS.
+bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source,
+                   std::span<const uint8_t> datagram);
+
+// After signalling and after packets: the streams know whether to wait for DTLS keys, and
+// the active side starts its handshake once it knows where the party is.
+void dtls_after_packets(Media& m);
+
+} // namespace rtprelay::call
