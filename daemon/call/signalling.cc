@@ -218,14 +218,23 @@ void arm_learning(Media& sm, Media& rm)
 			s->learning.arm();
 }
 
+// A WebRTC party: it speaks DTLS-SRTP or ICE, and so requires rtcp-mux (RFC 8829 5.1.1).
+bool webrtc(const Media& m, const std::string& protocol)
+{
+	return m.ice_in || sdp::is_dtls(sdp::protocol_from_name(protocol));
+}
+
 // An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
-// told otherwise, and the transport protocol asked for, else the offered one.
+// told otherwise, and the transport protocol asked for, else the offered one. A WebRTC party
+// gets rtcp-mux offered and accepted whatever the other side does: a browser refuses SDP
+// without it, and Kamailio's minimal flags do not ask for it.
 Announcement offer_media(const SignalOptions& o, const std::string& transport, Media& sm, Media& rm)
 {
 	Announcement a;
-	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer;
 	a.protocol = transport.empty() ? sm.protocol : transport;
-	sm.accept_mux = o.rtcp_mux.accept;
+	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer ||
+	        webrtc(rm, a.protocol);
+	sm.accept_mux = o.rtcp_mux.accept || webrtc(sm, sm.protocol);
 	sm.rtcp_mux = sm.offered_mux;
 	rm.rtcp_mux = a.mux;
 	rm.protocol = a.protocol;

@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A real browser through rtprelayd: Debian's chromium, headless, with its fake microphone
+(and camera), calls a plain RTP phone through the relay, in a network namespace this script
+creates (10.77.0.1 on a veth pair for media, loopback for the page and ng).
+
+The page (page.html) signals through this script's HTTP server, which turns its SDP into ng
+offer/answer commands with the flags a SIP proxy would send, and answers or offers for the
+plain phone (plain RTP/AVP, PCMU, a 440 Hz tone). Per scenario it checks: ICE and DTLS
+connected in the browser, audio packets and decoded audio energy in the browser's getStats(),
+RTP at the plain phone with the negotiated payload type, RTCP both ways (the phone receives the
+browser's, the browser reports the phone's as remote-inbound-rtp), the relay's own view of the
+call (query) and that `delete` leaves no call.
+
+Usage: t/webrtc/run.py [SCENARIO...]   (root; RTPRELAYD=path overrides build/rtprelayd)
+Ends with "webrtc: N passed, N failed".
+"""
+
+import json
+import math
+import os
+import random
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "t", "integration"))
+import ngclient  # noqa: E402  pylint: disable=wrong-import-position
+
+MEDIA_IP = "10.77.0.1"
+NS = "rtprelay-webrtc-%d" % os.getpid()
+
+# What Kamailio's rtpengine module sends for a browser, as rtpengine's documentation sets
+# WebRTC up, and the minimal form ("ICE=remove RTP/AVP" towards the PBX, nothing back).
+FLAGS = {
+    "webrtc": {
+        "to_sip": {"ICE": "remove", "transport-protocol": "RTP/AVP",
+                   "rtcp-mux": ["demux"], "replace": ["origin"]},
+        "to_browser": {"ICE": "force", "transport-protocol": "UDP/TLS/RTP/SAVPF",
+                       "rtcp-mux": ["offer", "require"], "replace": ["origin"]},
+    },
+    "minimal": {
+        "to_sip": {"ICE": "remove", "transport-protocol": "RTP/AVP"},
+        "to_browser": {"ICE": "force", "transport-protocol": "UDP/TLS/RTP/SAVPF"},
+    },
+}
+
+# name: (offer from, video, bundle policy, flags, DTLS role asked of the relay, ICE restart
+# after this many seconds or None, seconds of media)
+SCENARIOS = {
+    "browser-offer": ("browser", False, "balanced", "webrtc", None, None, 6),
+    "browser-offer-max-bundle-minimal": ("browser", False, "max-bundle", "minimal", None, None, 6),
+    "browser-offer-relay-active": ("browser", False, "balanced", "webrtc", "active", None, 6),
+    "sip-offer": ("sip", False, "balanced", "webrtc", None, None, 6),
+    "sip-offer-relay-active": ("sip", False, "balanced", "webrtc", "active", None, 6),
+    "sip-offer-relay-passive": ("sip", False, "balanced", "minimal", "passive", None, 6),
+    "browser-offer-video": ("browser", True, "balanced", "webrtc", None, None, 6),
+    "ice-restart": ("browser", False, "balanced", "webrtc", None, 4, 10),
+    "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
+}
+
+
+def ulaw(sample):
+    """G.711 mu-law of a 16-bit sample."""
+    sign = 0x80 if sample < 0 else 0
+    sample = min(abs(sample), 32635) + 0x84
+    exponent, mask = 7, 0x4000
+    while exponent > 0 and not sample & mask:
+        exponent -= 1
+        mask >>= 1
+    mantissa = (sample >> (exponent + 3)) & 0x0F
+    return ~(sign | exponent << 4 | mantissa) & 0xFF
+
+
+TONE = bytes(ulaw(int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(8000))
+
+
+class PlainPhone:
+    """A SIP phone's media: plain RTP/AVP, PCMU (and VP8 for video, received only), a socket
+    pair per m= line on MEDIA_IP. Sends a tone and an RTCP SR with a report block every
+    second; counts what arrives by payload type."""
+
+    def __init__(self, video):
+        self.kinds = ["audio"] + (["video"] if video else [])
+        self.socks = {}
+        for kind in self.kinds:
+            while True:
+                rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                rtp.bind((MEDIA_IP, 0))
+                port = rtp.getsockname()[1]
+                if port % 2 == 0 and port < 65000:
+                    rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    try:
+                        rtcp.bind((MEDIA_IP, port + 1))
+                        break
+                    except OSError:
+                        rtcp.close()
+                rtp.close()
+            self.socks[kind] = (rtp, rtcp, port)
+        self.relay = {}  # kind -> (rtp address, rtcp address) to send to
+        self.pts = {"audio": 0, "video": 96}
+        self.rtp_by_pt = {}
+        self.rtcp_in = 0
+        self.browser_ssrc = {}
+        self.highest_seq = {}
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.send_loop, daemon=True)]
+        for kind in self.kinds:
+            for i in (0, 1):
+                self.threads.append(threading.Thread(target=self.recv_loop,
+                                                     args=(kind, i), daemon=True))
+        for t in self.threads:
+            t.start()
+
+    def close(self):
+        self.stop.set()
+        for rtp, rtcp, _ in self.socks.values():
+            rtp.close()
+            rtcp.close()
+
+    def sdp(self, offer_sdp=None):
+        """The phone's SDP: an answer choosing from `offer_sdp`, or an offer."""
+        out = ["v=0", "o=- 4242 1 IN IP4 %s" % MEDIA_IP, "s=phone", "c=IN IP4 %s" % MEDIA_IP,
+               "t=0 0"]
+        kinds = self.kinds
+        if offer_sdp:
+            kinds = [line.split()[0][2:] for line in offer_sdp.split("\r\n")
+                     if line.startswith("m=")]
+        for kind in kinds:
+            if kind not in self.socks:
+                out += ["m=%s 0 RTP/AVP 0" % kind]
+                continue
+            pt = self.pts[kind]
+            if kind == "video" and offer_sdp:
+                pt = self.pts["video"] = vp8_pt(offer_sdp)
+            if kind == "audio":
+                fmt = "0" if offer_sdp else "0 8"
+                out += ["m=audio %d RTP/AVP %s" % (self.socks[kind][2], fmt),
+                        "a=rtpmap:0 PCMU/8000", "a=sendrecv"]
+            else:
+                out += ["m=video %d RTP/AVP %d" % (self.socks[kind][2], pt),
+                        "a=rtpmap:%d VP8/90000" % pt, "a=sendrecv"]
+        return "\r\n".join(out) + "\r\n"
+
+    def learn(self, relay_sdp):
+        """Where the relay wants this phone's media: its SDP to the phone (c= at session or
+        media level, a=rtcp or the next port)."""
+        session_conn, sections = None, []
+        for line in relay_sdp.split("\r\n"):
+            if line.startswith("m="):
+                sections.append({"kind": line[2:].split()[0], "port": int(line.split()[1])})
+            elif line.startswith("c=IN IP4 "):
+                if sections:
+                    sections[-1]["conn"] = line.split()[2]
+                else:
+                    session_conn = line.split()[2]
+            elif line.startswith("a=rtcp:") and sections:
+                sections[-1]["rtcp"] = int(line[7:].split()[0])
+        for m in sections:
+            conn = m.get("conn", session_conn)
+            self.relay[m["kind"]] = [(conn, m["port"]), (conn, m.get("rtcp", m["port"] + 1))]
+
+    def send_loop(self):
+        seq, ts, ssrc, n = random.randrange(65536), 0, random.getrandbits(32), 0
+        while not self.stop.wait(0.02):
+            if "audio" not in self.relay:
+                continue
+            rtp, rtcp, _ = self.socks["audio"]
+            off = (ts % 8000)
+            payload = (TONE + TONE)[off:off + 160]
+            try:
+                rtp.sendto(struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, ts, ssrc) + payload,
+                           self.relay["audio"][0])
+                if n % 50 == 0:
+                    rtcp.sendto(self.sender_report(ssrc, n, ts), self.relay["audio"][1])
+            except OSError:
+                return
+            seq, ts, n = seq + 1, ts + 160, n + 1
+
+    def sender_report(self, ssrc, n, ts):
+        """An SR with a report block for the browser's audio, if it has sent any."""
+        theirs = self.browser_ssrc.get("audio")
+        now = time.time() + 2208988800
+        sr = struct.pack("!IIIIII", ssrc, int(now), int((now % 1) * 2 ** 32), ts, n, n * 160)
+        blocks = b""
+        if theirs is not None:
+            blocks = struct.pack("!IIIIII", theirs, 0, self.highest_seq["audio"], 0, 0, 0)
+        rc = 1 if blocks else 0
+        length = (4 + len(sr) + len(blocks)) // 4 - 1
+        return struct.pack("!BBH", 0x80 | rc, 200, length) + sr + blocks
+
+    def recv_loop(self, kind, which):
+        sock = self.socks[kind][which]
+        while not self.stop.is_set():
+            try:
+                data, _ = sock.recvfrom(4096)
+            except OSError:
+                return
+            if which == 1 or (len(data) > 1 and 192 <= data[1] <= 223):
+                self.rtcp_in += 1
+                continue
+            if len(data) >= 12:
+                pt = data[1] & 0x7F
+                self.rtp_by_pt[(kind, pt)] = self.rtp_by_pt.get((kind, pt), 0) + 1
+                self.browser_ssrc[kind] = struct.unpack("!I", data[8:12])[0]
+                self.highest_seq[kind] = struct.unpack("!H", data[2:4])[0]
+
+
+def vp8_pt(sdp):
+    for line in sdp.split("\r\n"):
+        if line.startswith("a=rtpmap:") and "VP8/90000" in line:
+            return int(line[9:].split()[0])
+    return 96
+
+
+class Call:
+    """One scenario's call: the ng side of the page's signalling, and the phone."""
+
+    def __init__(self, ng, scenario):
+        self.ng = ng
+        self.frm, self.video, self.bundle, flags, self.dtls, self.restart_at, self.seconds = \
+            SCENARIOS[scenario]
+        self.flags = FLAGS[flags]
+        self.phone = PlainPhone(self.video)
+        self.call_id = "webrtc-%s-%d" % (scenario, time.time())
+        self.browser, self.sip = "browser-tag", "sip-tag"
+        self.established = False
+        self.states = []
+        self.errors = []
+        self.restarts = 0
+
+    def request(self, msg):
+        msg.update({"call-id": self.call_id})
+        reply = self.ng.request(msg)
+        if reply.get(b"result") != b"ok":
+            raise RuntimeError("ng %s: %r" % (msg["command"], reply))
+        return reply[b"sdp"].decode() if b"sdp" in reply else ""
+
+    def dtls_flag(self):
+        return {"DTLS": self.dtls} if self.dtls else {}
+
+    def offer_from_browser(self, sdp):
+        if self.established:
+            self.restarts += 1
+        offer = {"command": "offer", "from-tag": self.browser, "sdp": sdp,
+                 **self.flags["to_sip"]}
+        if self.established:
+            offer["to-tag"] = self.sip
+        to_phone = self.request(offer)
+        self.phone.learn(to_phone)
+        answer = {"command": "answer", "from-tag": self.browser, "to-tag": self.sip,
+                  "sdp": self.phone.sdp(to_phone), **self.dtls_flag()}
+        to_browser = self.request(answer)
+        self.established = True
+        return to_browser
+
+    def offer_from_sip(self):
+        offer = {"command": "offer", "from-tag": self.sip, "sdp": self.phone.sdp(),
+                 **self.flags["to_browser"], **self.dtls_flag()}
+        return self.request(offer)
+
+    def answer_from_browser(self, sdp):
+        to_phone = self.request({"command": "answer", "from-tag": self.sip,
+                                 "to-tag": self.browser, "sdp": sdp})
+        self.phone.learn(to_phone)
+        self.established = True
+
+    def page_url(self, port):
+        return "http://127.0.0.1:%d/page.html?from=%s&video=%d&bundle=%s" % (
+            port, self.frm, int(self.video), self.bundle)
+
+
+def handler_for(call):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def reply(self, obj, ctype="application/json"):
+            body = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802  pylint: disable=invalid-name
+            with open(os.path.join(HERE, "page.html"), "rb") as f:
+                self.reply(f.read(), "text/html")
+
+        def do_POST(self):  # noqa: N802  pylint: disable=invalid-name
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+            try:
+                if self.path == "/offer":
+                    self.reply({"sdp": call.offer_from_browser(body["sdp"])})
+                elif self.path == "/remote-offer":
+                    self.reply({"sdp": call.offer_from_sip()})
+                elif self.path == "/answer":
+                    call.answer_from_browser(body["sdp"])
+                    self.reply({})
+                elif self.path == "/state":
+                    if "error" in body:
+                        call.errors.append(body["error"])
+                    else:
+                        call.states.append(body)
+                    due = call.restart_at is not None and body.get("seconds", 0) >= call.restart_at
+                    self.reply({"restart": due})
+                else:
+                    self.reply({"error": "no such path"})
+            except Exception as e:  # pylint: disable=broad-except
+                call.errors.append("%s: %s" % (self.path, e))
+                self.reply({"error": str(e)})
+    return Handler
+
+
+def check(call, ng, name):
+    """The scenario's verdicts, as (what, ok, detail) triples."""
+    st = call.states[-1] if call.states else {}
+    out = [("no error in the page or the signalling", not call.errors, "; ".join(call.errors))]
+    out.append(("ICE connected", st.get("ice") in ("connected", "completed"), st.get("ice")))
+    dtls = [t.get("dtls") for t in st.get("transports", [])]
+    out.append(("DTLS connected", bool(dtls) and all(d == "connected" for d in dtls), dtls))
+    audio_in = [i for i in st.get("inbound", []) if i["kind"] == "audio"]
+    packets = sum(i["packets"] for i in audio_in)
+    out.append(("audio reaches the browser", packets >= 25 * call.seconds, packets))
+    energy = sum(i["energy"] for i in audio_in)
+    out.append(("the browser decodes the tone", energy > 0.1, energy))
+    got = call.phone.rtp_by_pt.get(("audio", 0), 0)
+    out.append(("PCMU reaches the phone", got >= 25 * call.seconds, call.phone.rtp_by_pt))
+    out.append(("the phone receives RTCP", call.phone.rtcp_in > 0, call.phone.rtcp_in))
+    remote = [r for r in st.get("remote_inbound", []) if r["kind"] == "audio"]
+    out.append(("the browser receives the phone's RTCP", bool(remote), remote))
+    if call.video:
+        pt = call.phone.pts["video"]
+        vgot = call.phone.rtp_by_pt.get(("video", pt), 0)
+        out.append(("VP8 reaches the phone", vgot > 0, call.phone.rtp_by_pt))
+    if call.restart_at is not None:
+        out.append(("the ICE restart was signalled", call.restarts == 1, call.restarts))
+    q = ng.request({"command": "query", "call-id": call.call_id})
+    out.append(("query knows the call", q.get(b"result") == b"ok", q.get(b"error-reason")))
+    d = ng.request({"command": "delete", "call-id": call.call_id})
+    out.append(("delete", d.get(b"result") == b"ok", d.get(b"error-reason")))
+    q = ng.request({"command": "query", "call-id": call.call_id})
+    out.append(("no call after delete", q.get(b"result") == b"error", q.get(b"result")))
+    return out
+
+
+def run_scenario(name, ng, http_port_holder, profile_root):
+    call = Call(ng, name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(call))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    profile = tempfile.mkdtemp(prefix="profile-", dir=profile_root)
+    browser = subprocess.Popen(
+        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--user-data-dir=" + profile, "--use-fake-ui-for-media-stream",
+         "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+         "--disable-features=WebRtcHideLocalIpsWithMdns", call.page_url(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + call.seconds + 30
+        while time.time() < deadline and not call.errors:
+            if call.states and call.states[-1].get("seconds", 0) >= call.seconds:
+                break
+            time.sleep(0.5)
+        results = check(call, ng, name)
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+        server.shutdown()
+        call.phone.close()
+    del http_port_holder
+    return results
+
+
+def inside(names):
+    """Runs in the namespace: the relay, then each scenario with a fresh browser."""
+    binary = os.environ.get("RTPRELAYD", os.path.join(REPO, "build", "rtprelayd"))
+    work = tempfile.mkdtemp(prefix="rtprelay-webrtc-")
+    ng_port = 22222
+    log = open(os.path.join(work, "rtprelayd.log"), "w")
+    relay = subprocess.Popen(
+        [binary, "--config-file=none", "--table=-1", "--foreground", "--log-stderr",
+         "--interface=%s" % MEDIA_IP, "--listen-ng=127.0.0.1:%d" % ng_port,
+         "--port-min=40000", "--port-max=40999", "--delete-delay=0"],
+        stdout=log, stderr=subprocess.STDOUT)
+    passed = failed = 0
+    try:
+        ng = ngclient.NgClient(("127.0.0.1", ng_port))
+        for _ in range(50):
+            try:
+                if ng.request({"command": "ping"}).get(b"result") == b"pong":
+                    break
+            except Exception:  # pylint: disable=broad-except
+                time.sleep(0.1)
+        for name in names:
+            t0 = time.time()
+            try:
+                results = run_scenario(name, ng, None, work)
+            except Exception:  # pylint: disable=broad-except
+                results = [("scenario ran", False, traceback.format_exc())]
+            bad = [r for r in results if not r[1]]
+            for what, ok, detail in results:
+                print("  %s %s: %s%s" % ("ok" if ok else "FAIL", name, what,
+                                         "" if ok else " (%s)" % (detail,)), flush=True)
+            print("%s %s (%.1f s)" % ("ok" if not bad else "not ok", name, time.time() - t0),
+                  flush=True)
+            passed, failed = passed + (not bad), failed + bool(bad)
+        if relay.poll() is not None:
+            print("not ok rtprelayd exited (%s)" % relay.returncode)
+            failed += 1
+    finally:
+        relay.terminate()
+        relay.wait(10)
+        log.close()
+        if failed:
+            with open(os.path.join(work, "rtprelayd.log")) as f:
+                tail = f.read().splitlines()[-40:]
+            print("rtprelayd log, last lines:\n  " + "\n  ".join(tail))
+        shutil.rmtree(work, ignore_errors=True)
+    return passed, failed
+
+
+def main(argv):
+    if "--inside" in argv:
+        names = [a for a in argv if a != "--inside"]
+        passed, failed = inside(names)
+        print("webrtc: %d passed, %d failed" % (passed, failed))
+        return 1 if failed else 0
+    names = argv or list(SCENARIOS)
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown or os.geteuid() != 0 or not shutil.which("chromium"):
+        why = ("unknown scenario %s" % unknown if unknown else
+               "needs root (a network namespace)" if os.geteuid() != 0 else
+               "chromium is not installed (make deps)")
+        print("webrtc: %s\nwebrtc: 0 passed, 1 failed" % why)
+        return 1
+    subprocess.run(["ip", "netns", "add", NS], check=True)
+    try:
+        for cmd in (["ip", "link", "set", "lo", "up"],
+                    ["ip", "link", "add", "media0", "type", "veth", "peer", "name", "media1"],
+                    ["ip", "addr", "add", MEDIA_IP + "/24", "dev", "media0"],
+                    ["ip", "link", "set", "media0", "up"],
+                    ["ip", "link", "set", "media1", "up"]):
+            subprocess.run(["ip", "netns", "exec", NS] + cmd, check=True)
+        return subprocess.run(["ip", "netns", "exec", NS, sys.executable,
+                               os.path.abspath(__file__), "--inside"] + names).returncode
+    finally:
+        subprocess.run(["ip", "netns", "del", NS], check=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
