@@ -117,6 +117,8 @@ run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
 run_suite srtp-interop env RTPRELAYD=build/rtprelayd python3 t/e2e/test_srtp_interop.py
 # statistics: every key path of rtpengine 10.5's reply, after the same calls through both.
 run_suite statistics-shape env RTPRELAYD=build/rtprelayd python3 t/e2e/test_statistics_shape.py
+# WebRTC: headless Chromium through the relay to a plain phone, in a network namespace.
+run_suite webrtc env RTPRELAYD=build/rtprelayd python3 t/webrtc/run.py
 run_suite bench t/bench/run.sh
 for src in t/fuzz/*.cc; do
 	t=$(basename "$src" .cc)

@@ -28,6 +28,7 @@ struct Monologue {
 	int64_t created_ms = 0;
 	Monologue* peer = nullptr; // the party this one talks to
 	std::vector<std::unique_ptr<Media>> medias;
+	std::vector<std::string> bundle; // the mids of its last a=group:BUNDLE (call/bundle.h)
 
 	std::string last_sdp_out; // to bump o= version only when the SDP changed
 	uint64_t sdp_version_out = 0;

@@ -32,6 +32,7 @@ struct Media {
 	int index;                // 1-based position of the m= line
 	std::string type;         // audio, video, ...
 	std::string protocol;     // what this party speaks (RTP/AVP, ...)
+	std::string mid;          // its a=mid (call/bundle.h); empty: none
 	bool rejected = false;    // port 0
 	bool hold = false;        // c=0.0.0.0 (the old way to put a call on hold)
 	bool sends = true;        // effective direction allows this party to send

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "call/bundle.h"
 #include "call/kernelizer.h"
 #include "call/media_crypto.h"
 #include "call/media_dtls.h"
@@ -337,6 +338,7 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	}
 	if (any_ice)
 		session.add_flag("ice-lite");
+	write_bundle(session, ex.receiver, ex.kind == OfferAnswer::kAnswer);
 	result.sdp = write_versioned(session, ex.receiver, ex.options);
 	return result;
 }
@@ -353,6 +355,7 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 		ex.transport = std::move(*transport);
 	}
 	link(ex.sender, ex.receiver);
+	read_bundle(ex.sender, session);
 
 	// First the call state of every m= line; then, once the session-level address is known,
 	// the text.

@@ -328,6 +328,9 @@ def check(call, ng, name):
     out.append(("ICE connected", st.get("ice") in ("connected", "completed"), st.get("ice")))
     dtls = [t.get("dtls") for t in st.get("transports", [])]
     out.append(("DTLS connected", bool(dtls) and all(d == "connected" for d in dtls), dtls))
+    roles = [t.get("role") for t in st.get("transports", [])]
+    want = "server" if call.dtls == "active" else "client"  # the browser's, opposite ours
+    out.append(("the browser is the DTLS %s" % want, bool(roles) and set(roles) == {want}, roles))
     audio_in = [i for i in st.get("inbound", []) if i["kind"] == "audio"]
     packets = sum(i["packets"] for i in audio_in)
     out.append(("audio reaches the browser", packets >= 25 * call.seconds, packets))
