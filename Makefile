@@ -150,6 +150,8 @@ FUZZ_SRCS_ng_stream := daemon/ng/bencode_scan.cc daemon/ng/message_splitter.cc \
                 daemon/ng/bencode.cc daemon/ng/message.cc daemon/ng/json.cc daemon/ng/value.cc \
                 daemon/util/strings.cc
 FUZZ_SRCS_sdp_crypto := daemon/sdp/crypto.cc daemon/util/base64.cc daemon/util/strings.cc
+FUZZ_SRCS_dtls := daemon/crypto/dtls_session.cc daemon/crypto/dtls_identity.cc \
+                daemon/sdp/crypto.cc daemon/util/base64.cc daemon/util/strings.cc
 FUZZ_SRCS_stun := daemon/ice/stun.cc daemon/ice/agent.cc daemon/crypto/hmac_sha1.cc \
                 daemon/util/crc32.cc daemon/net/address.cc daemon/util/strings.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
@@ -157,7 +159,7 @@ fuzz: $(FUZZ_TARGETS)
 .SECONDEXPANSION:
 build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
-	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c libcrypto)
+	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c libssl libcrypto)
 
 # Relay benchmark (bench/README.md): rtprelayd and Debian's rtpengine through the same
 # scenarios in one run, with ratios, the reference relay (floorrelay), then kernel vs userspace
