@@ -196,9 +196,12 @@ Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& 
 	if (!normal)
 		return Error{strprintf("m= line %d: invalid a=fingerprint", m.index)};
 	std::string tls_id(attr_of(session, section, "tls-id").value_or(""));
-	// A new certificate or tls-id is a new association (RFC 8842 5).
-	if (m.dtls && (*normal != m.dtls_fingerprint || tls_id != m.dtls_tls_id))
+	// A new certificate or tls-id is a new association (RFC 8842 5); the sessions keep the
+	// old one's keys until the new one connects.
+	if (m.dtls && (*normal != m.dtls_fingerprint || tls_id != m.dtls_tls_id)) {
+		forget_association(m);
 		m.dtls_role.reset();
+	}
 	m.dtls_fingerprint = *normal;
 	m.dtls_tls_id = tls_id;
 	m.dtls_setup = lower(attr_of(session, section, "setup").value_or(""));
