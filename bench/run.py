@@ -119,6 +119,8 @@ def parse_args():
     p.add_argument("--rtpload", default=os.path.join(ROOT, "build", "bench", "rtpload"))
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "bench", "logs"))
     p.add_argument("--json", help="also write all results to this file")
+    p.add_argument("--webrtc", type=int, default=0, metavar="N",
+                   help="N headless-Chromium calls through each relay (t/webrtc/run.py --bench)")
     p.add_argument("--floor", action="store_true",
                    help="also run the reference relay (floorrelay, epoll and io_uring) through "
                         "the calls scenarios")
@@ -461,6 +463,24 @@ def check_binaries(args, relays):
             raise SystemExit(f"{r} not found at {path}: {hint}")
 
 
+def run_webrtc(args):
+    """Browser calls through both relays: from the relay's answer to DTLS connected and to the
+    first audio packet, and the relay's CPU per setup (t/webrtc/run.py --bench)."""
+    print("\n### WebRTC: headless Chromium through each relay, %d calls each" % args.webrtc,
+          flush=True)
+    env = dict(os.environ, RTPRELAYD=args.rtprelayd, RTPENGINE=args.rtpengine)
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "t", "webrtc", "run.py"),
+                        "--bench=%d" % args.webrtc], env=env, capture_output=True, text=True,
+                       timeout=60 + 60 * args.webrtc, check=False)
+    lines = [l for l in r.stdout.splitlines() if l.startswith(("BENCH", "  run", "webrtc"))]
+    print("\n".join(lines), flush=True)
+    out = {"lines": [l for l in lines if l.startswith("BENCH")]}
+    if r.returncode != 0:
+        out["error"] = "t/webrtc/run.py --bench failed (%d)" % r.returncode
+        print(r.stderr[-2000:], flush=True)
+    return out
+
+
 def main():
     args = parse_args()
     relays = ["rtprelayd", "rtpengine"] if args.compare else [args.relay]
@@ -487,6 +507,9 @@ def main():
     print_scrape(results, relays, args.scenarios)
     if floors:
         print_floor(results, args.scenarios)
+    if args.webrtc:
+        results["webrtc"] = run_webrtc(args)
+        failed |= "error" in results["webrtc"]
     if args.guest:
         results["guest"] = run_guest(args)
         failed |= "error" in results["guest"]

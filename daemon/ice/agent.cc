@@ -131,7 +131,13 @@ Agent::Verdict Agent::on_stun(unsigned component, const net::Endpoint& source,
 	} else {
 		w.xor_mapped_address(source);
 		remember(c, source, now_ms);
-		if (m.use_candidate && c.selected != source) {
+		// Until the party nominates, its last successful check's address is used, as a
+		// full agent uses a valid pair before nomination (RFC 8445 12.1): browsers nominate
+		// only after some checks, often after DTLS is done. After that, only a new
+		// nomination moves the selection.
+		bool moves = m.use_candidate || !c.nominated;
+		c.nominated = c.nominated || m.use_candidate;
+		if (moves && c.selected != source) {
 			c.selected = source;
 			generation_++;
 		}

@@ -3,8 +3,9 @@
 // the relay's candidates are its own sockets, so it has nothing to discover; the party, a
 // full agent (every browser), controls, checks each of its candidates against ours and
 // nominates one pair with USE-CANDIDATE. The agent answers those checks, keeps the addresses
-// that proved they hold the party's credentials, and names the nominated one; media goes
-// only there, and only while the party keeps renewing consent with checks (RFC 7675: 30 s).
+// that proved they hold the party's credentials, and names the selected one: the nominated
+// address, or before the nomination the last one whose check succeeded. Media goes only
+// there, and only while the party keeps renewing consent with checks (RFC 7675: 30 s).
 // Pure state, no sockets: the packet path hands it each STUN datagram and sends the reply it
 // writes. Owned by the call layer, used on the call's media loop.
 #pragma once
@@ -58,7 +59,8 @@ public:
 	Verdict on_stun(unsigned component, const net::Endpoint& source, std::span<const uint8_t> p,
 	                int64_t now_ms, std::span<uint8_t> reply, size_t& reply_len);
 
-	// The pair the party nominated on `component`: where its media goes. nullopt until then.
+	// Where the party's media goes on `component`: the address it nominated, or before that
+	// the last one that passed a check; nullopt before any check.
 	const std::optional<net::Endpoint>& selected(unsigned component) const;
 	// The party renewed consent on the selected address within kConsentMs.
 	bool consent(unsigned component, int64_t now_ms) const;
@@ -77,6 +79,7 @@ private:
 		std::array<Source, kMaxSources> sources{};
 		size_t count = 0;
 		std::optional<net::Endpoint> selected;
+		bool nominated = false; // selected by USE-CANDIDATE, not only by a check
 	};
 
 	bool username_ok(std::string_view username) const;

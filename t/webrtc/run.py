@@ -14,6 +14,8 @@ call (query) and that `delete` leaves no call.
 
 Usage: t/webrtc/run.py [SCENARIO...]   (root; RTPRELAYD=path overrides build/rtprelayd)
 Ends with "webrtc: N passed, N failed".
+       t/webrtc/run.py --bench=N     (make bench: N calls through rtprelayd and through
+Debian's rtpengine, taking turns; prints BENCH WEBRTC lines, see docs/performance.md)
 """
 
 import json
@@ -237,6 +239,8 @@ class Call:
         self.states = []
         self.errors = []
         self.restarts = 0
+        self.timing = {}  # connected_ms, media_ms: from the relay's answer, in the page
+        self.on_connected = None
 
     def request(self, msg):
         msg.update({"call-id": self.call_id})
@@ -306,6 +310,11 @@ def handler_for(call):
                 elif self.path == "/answer":
                     call.answer_from_browser(body["sdp"])
                     self.reply({})
+                elif self.path == "/timing":
+                    call.timing.update(body)
+                    if "connected_ms" in body and call.on_connected:
+                        call.on_connected()
+                    self.reply({})
                 elif self.path == "/state":
                     if "error" in body:
                         call.errors.append(body["error"])
@@ -349,6 +358,11 @@ def check(call, ng, name):
         out.append(("the ICE restart was signalled", call.restarts == 1, call.restarts))
     q = ng.request({"command": "query", "call-id": call.call_id})
     out.append(("query knows the call", q.get(b"result") == b"ok", q.get(b"error-reason")))
+    if os.environ.get("WEBRTC_DEBUG"):
+        for tag, t in q.get(b"tags", {}).items():
+            for m in t.get(b"medias", []):
+                for st in m.get(b"streams", []):
+                    print("   ", tag, {k: v for k, v in st.get(b"drops", {}).items() if v})
     d = ng.request({"command": "delete", "call-id": call.call_id})
     out.append(("delete", d.get(b"result") == b"ok", d.get(b"error-reason")))
     q = ng.request({"command": "query", "call-id": call.call_id})
@@ -356,8 +370,12 @@ def check(call, ng, name):
     return out
 
 
-def run_scenario(name, ng, http_port_holder, profile_root):
+def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
+    """One call with a fresh browser; returns its verdicts and the call."""
     call = Call(ng, name)
+    if seconds:
+        call.seconds = seconds
+    call.on_connected = on_connected
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(call))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
@@ -383,34 +401,111 @@ def run_scenario(name, ng, http_port_holder, profile_root):
             browser.kill()
         server.shutdown()
         call.phone.close()
-    del http_port_holder
-    return results
+    return results, call
+
+
+def start_relay(kind, work, ng_port, port_min):
+    """rtprelayd or Debian's rtpengine, the same rtpengine-style command line, userspace only;
+    returns (process, ng client, log path)."""
+    binary = (os.environ.get("RTPRELAYD", os.path.join(REPO, "build", "rtprelayd"))
+              if kind == "rtprelayd" else os.environ.get("RTPENGINE", "/usr/bin/rtpengine"))
+    path = os.path.join(work, kind + ".log")
+    with open(path, "w") as log:
+        relay = subprocess.Popen(
+            [binary, "--config-file=none", "--table=-1", "--foreground", "--log-stderr",
+             "--interface=%s" % MEDIA_IP, "--listen-ng=127.0.0.1:%d" % ng_port,
+             "--port-min=%d" % port_min, "--port-max=%d" % (port_min + 999),
+             "--delete-delay=0", "--num-threads=2"],
+            stdout=log, stderr=subprocess.STDOUT)
+    ng = ngclient.NgClient(("127.0.0.1", ng_port))
+    for _ in range(100):
+        try:
+            if ng.request({"command": "ping"}, timeout=0.2).get(b"result") == b"pong":
+                break
+        except Exception:  # pylint: disable=broad-except
+            time.sleep(0.1)
+    return relay, ng, path
+
+
+def cpu_ms(pid):
+    """User and system CPU of a process so far, in ms."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def median(values):
+    v = sorted(values)
+    return v[(len(v) - 1) // 2] if v else None
+
+
+def bench(runs):
+    """--bench N: the browser-offer call N times through each relay, taking turns: from the
+    relay's answer to DTLS connected and to the first audio packet (in the browser), and the
+    relay's CPU from the offer to DTLS connected. Prints BENCH WEBRTC lines."""
+    work = tempfile.mkdtemp(prefix="rtprelay-webrtc-bench-")
+    relays = {kind: start_relay(kind, work, port, pmin) for kind, port, pmin in
+              (("rtprelayd", 22222, 40000), ("rtpengine", 22223, 42000))}
+    got = {kind: {"connected_ms": [], "media_ms": [], "cpu_ms": []} for kind in relays}
+    failed = 0
+    try:
+        for i in range(runs):
+            for kind, (proc, ng, _) in relays.items():
+                before = cpu_ms(proc.pid)
+                cpu = {}
+
+                def connected(proc=proc, before=before, cpu=cpu):
+                    cpu["ms"] = cpu_ms(proc.pid) - before
+                results, call = run_scenario("browser-offer", ng, work, seconds=3,
+                                             on_connected=connected)
+                # Each relay takes the DTLS role it prefers (rtpengine: active).
+                bad = [r[0] for r in results
+                       if not r[1] and not r[0].startswith("the browser is the DTLS")]
+                t = call.timing
+                if bad or "connected_ms" not in t or "media_ms" not in t:
+                    failed += 1
+                    print("  run %d %s failed: %s %s" % (i + 1, kind, bad, t), flush=True)
+                    continue
+                got[kind]["connected_ms"].append(t["connected_ms"])
+                got[kind]["media_ms"].append(t["media_ms"])
+                got[kind]["cpu_ms"].append(cpu.get("ms", 0))
+                print("  run %d %s: connected %.0f ms, first audio %.0f ms, relay CPU %.0f ms"
+                      % (i + 1, kind, t["connected_ms"], t["media_ms"], cpu.get("ms", 0)),
+                      flush=True)
+    finally:
+        for proc, ng, _ in relays.values():
+            proc.terminate()
+            proc.wait(10)
+            ng.close()
+        shutil.rmtree(work, ignore_errors=True)
+    for kind, g in got.items():
+        line = "BENCH WEBRTC relay=%s runs=%d" % (kind, len(g["connected_ms"]))
+        for key in ("connected_ms", "media_ms"):
+            if g[key]:
+                line += " %s=%.1f (%.1f..%.1f)" % (key, median(g[key]), min(g[key]),
+                                                   max(g[key]))
+        # The kernel counts CPU in clock ticks (10 ms): the setups' sum, per setup.
+        if g["cpu_ms"]:
+            line += " setup_cpu_ms=%.1f" % (sum(g["cpu_ms"]) / len(g["cpu_ms"]))
+        print(line, flush=True)
+    for key in ("connected_ms", "media_ms"):
+        a, b = median(got["rtprelayd"][key]), median(got["rtpengine"][key])
+        if a and b:
+            print("BENCH WEBRTC ratio %s rtprelayd/rtpengine=%.2f" % (key, a / b), flush=True)
+    print("webrtc bench: %d failed runs" % failed)
+    return failed
 
 
 def inside(names):
     """Runs in the namespace: the relay, then each scenario with a fresh browser."""
-    binary = os.environ.get("RTPRELAYD", os.path.join(REPO, "build", "rtprelayd"))
     work = tempfile.mkdtemp(prefix="rtprelay-webrtc-")
-    ng_port = 22222
-    log = open(os.path.join(work, "rtprelayd.log"), "w")
-    relay = subprocess.Popen(
-        [binary, "--config-file=none", "--table=-1", "--foreground", "--log-stderr",
-         "--interface=%s" % MEDIA_IP, "--listen-ng=127.0.0.1:%d" % ng_port,
-         "--port-min=40000", "--port-max=40999", "--delete-delay=0"],
-        stdout=log, stderr=subprocess.STDOUT)
+    relay, ng, log_path = start_relay("rtprelayd", work, 22222, 40000)
     passed = failed = 0
     try:
-        ng = ngclient.NgClient(("127.0.0.1", ng_port))
-        for _ in range(50):
-            try:
-                if ng.request({"command": "ping"}).get(b"result") == b"pong":
-                    break
-            except Exception:  # pylint: disable=broad-except
-                time.sleep(0.1)
         for name in names:
             t0 = time.time()
             try:
-                results = run_scenario(name, ng, None, work)
+                results, _ = run_scenario(name, ng, work)
             except Exception:  # pylint: disable=broad-except
                 results = [("scenario ran", False, traceback.format_exc())]
             bad = [r for r in results if not r[1]]
@@ -426,9 +521,8 @@ def inside(names):
     finally:
         relay.terminate()
         relay.wait(10)
-        log.close()
         if failed:
-            with open(os.path.join(work, "rtprelayd.log")) as f:
+            with open(log_path) as f:
                 tail = f.read().splitlines()[-40:]
             print("rtprelayd log, last lines:\n  " + "\n  ".join(tail))
         shutil.rmtree(work, ignore_errors=True)
@@ -438,11 +532,13 @@ def inside(names):
 def main(argv):
     if "--inside" in argv:
         names = [a for a in argv if a != "--inside"]
+        if names and names[0].startswith("--bench="):
+            return 1 if bench(int(names[0][8:])) else 0
         passed, failed = inside(names)
         print("webrtc: %d passed, %d failed" % (passed, failed))
         return 1 if failed else 0
     names = argv or list(SCENARIOS)
-    unknown = [n for n in names if n not in SCENARIOS]
+    unknown = [n for n in names if n not in SCENARIOS and not n.startswith("--bench=")]
     if unknown or os.geteuid() != 0 or not shutil.which("chromium"):
         why = ("unknown scenario %s" % unknown if unknown else
                "needs root (a network namespace)" if os.geteuid() != 0 else

@@ -116,7 +116,8 @@ public:
 		Check c;
 		CPPUNIT_ASSERT(feed(c, "198.51.100.7:50000") == Agent::Verdict::kReply);
 		CPPUNIT_ASSERT(agent.checked(1, endpoint("198.51.100.7:50000")));
-		CPPUNIT_ASSERT(!agent.selected(1)); // checked, not yet nominated
+		// Checked, not nominated: used until a nomination.
+		CPPUNIT_ASSERT(agent.selected(1) == endpoint("198.51.100.7:50000"));
 		std::span<const uint8_t> r(reply.data(), reply_len);
 		StunMessage m;
 		CPPUNIT_ASSERT(parse_stun(r, m));
@@ -126,11 +127,18 @@ public:
 		CPPUNIT_ASSERT(integrity_ok(r, m, key("localpasswordlocalpassw0")));
 		CPPUNIT_ASSERT(fingerprint_ok(r, m));
 
+		// Another address's check moves it while nothing is nominated...
+		CPPUNIT_ASSERT(feed(c, "198.51.100.8:50000") == Agent::Verdict::kReply);
+		CPPUNIT_ASSERT(agent.selected(1) == endpoint("198.51.100.8:50000"));
 		uint64_t g = agent.generation();
 		c.use_candidate = true;
 		CPPUNIT_ASSERT(feed(c, "198.51.100.7:50000") == Agent::Verdict::kReply);
 		CPPUNIT_ASSERT(agent.selected(1) == endpoint("198.51.100.7:50000"));
 		CPPUNIT_ASSERT(agent.generation() != g);
+		// ... and after the nomination only another nomination does.
+		c.use_candidate = false;
+		CPPUNIT_ASSERT(feed(c, "198.51.100.8:50000") == Agent::Verdict::kReply);
+		CPPUNIT_ASSERT(agent.selected(1) == endpoint("198.51.100.7:50000"));
 		CPPUNIT_ASSERT(!agent.selected(2)); // components are separate
 		CPPUNIT_ASSERT(!agent.checked(2, endpoint("198.51.100.7:50000")));
 	}
