@@ -36,6 +36,18 @@ int accept_any(int, X509_STORE_CTX*)
 	return 1;
 }
 
+// EVP_EC_gen() would do, but its macro casts the const away.
+EVP_PKEY* ec_p256_key()
+{
+	EVP_PKEY* key = nullptr;
+	EVP_PKEY_CTX* c = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nullptr);
+	if (c && EVP_PKEY_keygen_init(c) == 1 &&
+	    EVP_PKEY_CTX_set_ec_paramgen_curve_nid(c, NID_X9_62_prime256v1) == 1)
+		EVP_PKEY_keygen(c, &key);
+	EVP_PKEY_CTX_free(c);
+	return key;
+}
+
 X509* self_signed(EVP_PKEY* key)
 {
 	X509* cert = X509_new();
@@ -115,7 +127,7 @@ Result<std::unique_ptr<DtlsIdentity>> DtlsIdentity::from(EVP_PKEY* key, X509* ce
 
 Result<std::unique_ptr<DtlsIdentity>> DtlsIdentity::generate()
 {
-	EVP_PKEY* key = EVP_EC_gen("P-256");
+	EVP_PKEY* key = ec_p256_key();
 	if (!key)
 		return Error{openssl_error("DTLS: cannot make an ECDSA P-256 key")};
 	X509* cert = self_signed(key);
