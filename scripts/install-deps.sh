@@ -10,7 +10,7 @@ libnftnl-dev libmnl-dev libinih-dev liburing-dev libsystemd-dev
 libcppunit-dev
 clang libclang-rt-14-dev clang-format clang-tidy
 python3 python3-aioice netcat-openbsd procps
-chromium
+chromium firefox-esr
 qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-headers-6.12-amd64 busybox-static cpio kmod
 iptables nftables libxtables-dev iproute2 ethtool
 linux-source-6.1

@@ -69,6 +69,32 @@ SCENARIOS = {
     "ice-restart": ("browser", False, "balanced", "webrtc", None, 4, 10),
     "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
 }
+# The same with Debian's Firefox ESR, headless, as the second browser.
+FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer"}
+SCENARIOS.update({name: SCENARIOS[base] for name, base in FIREFOX.items()})
+
+# Firefox's preferences for a page that needs no one: fake devices, no prompt, autoplay, and
+# host candidates with their addresses (not mDNS names).
+FIREFOX_PREFS = """user_pref("media.navigator.streams.fake", true);
+user_pref("media.navigator.permission.disabled", true);
+user_pref("media.autoplay.default", 0);
+user_pref("media.peerconnection.ice.obfuscate_host_addresses", false);
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+"""
+
+
+def browser_argv(name, profile, url):
+    """Chromium, or Firefox ESR for the firefox- scenarios, headless on `url`."""
+    if name in FIREFOX:
+        with open(os.path.join(profile, "user.js"), "w") as f:
+            f.write(FIREFOX_PREFS)
+        return ["firefox-esr", "--headless", "--no-remote", "--profile", profile, url]
+    return ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--user-data-dir=" + profile, "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+            "--disable-features=WebRtcHideLocalIpsWithMdns", url]
 
 
 def ulaw(sample):
@@ -380,12 +406,8 @@ def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     profile = tempfile.mkdtemp(prefix="profile-", dir=profile_root)
-    browser = subprocess.Popen(
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--user-data-dir=" + profile, "--use-fake-ui-for-media-stream",
-         "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-         "--disable-features=WebRtcHideLocalIpsWithMdns", call.page_url(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    browser = subprocess.Popen(browser_argv(name, profile, call.page_url(port)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + call.seconds + 30
         while time.time() < deadline and not call.errors:
@@ -551,7 +573,9 @@ def main(argv):
                     ["ip", "link", "add", "media0", "type", "veth", "peer", "name", "media1"],
                     ["ip", "addr", "add", MEDIA_IP + "/24", "dev", "media0"],
                     ["ip", "link", "set", "media0", "up"],
-                    ["ip", "link", "set", "media1", "up"]):
+                    ["ip", "link", "set", "media1", "up"],
+                    # Firefox gathers no candidates without a default route.
+                    ["ip", "route", "add", "default", "dev", "media0"]):
             subprocess.run(["ip", "netns", "exec", NS] + cmd, check=True)
         return subprocess.run(["ip", "netns", "exec", NS, sys.executable,
                                os.path.abspath(__file__), "--inside"] + names).returncode
