@@ -107,6 +107,28 @@ crypto::DtlsSession::Send sender(Media& m)
 
 void progress(Media& m);
 
+// The packet held for the party while its keys did not exist (media/stream.h), protected and
+// sent now.
+void send_held(Stream& s)
+{
+	media::Stream::Held* h = s.held.get();
+	const auto& to = s.learning.destination();
+	if (!h || !h->len || !s.encrypt || !s.socket || !to) {
+		if (h)
+			h->len = 0;
+		return;
+	}
+	size_t len = h->len;
+	h->len = 0;
+	if (s.encrypt->protect(h->data.data(), len, h->data.size(), h->rtcp) !=
+	    crypto::SrtpSession::Verdict::kOk)
+		return;
+	sockaddr_storage addr;
+	socklen_t n = to->to_sockaddr(addr);
+	sendto(s.socket->fd.get(), h->data.data(), len, MSG_DONTWAIT,
+	       reinterpret_cast<const sockaddr*>(&addr), n);
+}
+
 void on_timer(evutil_socket_t, short, void* arg)
 {
 	auto& m = *static_cast<Media*>(arg);
@@ -160,6 +182,8 @@ void progress(Media& m)
 			s->encrypt = &*m.encrypt;
 		}
 		m.dtls_keyed = true;
+		for (Stream* s : {&m.rtp, &m.rtcp})
+			send_held(*s);
 		log::info(kLog, "m= line %d: DTLS-SRTP connected as %s, %.*s", m.index,
 		          m.dtls->role() == Role::kActive ? "client" : "server",
 		          static_cast<int>(k.suite->name.size()), k.suite->name.data());
@@ -302,8 +326,13 @@ bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source,
 
 void dtls_after_packets(Media& m)
 {
-	for (Stream* s : {&m.rtp, &m.rtcp})
+	for (Stream* s : {&m.rtp, &m.rtcp}) {
 		s->dtls = speaks_dtls(m) && !m.rejected;
+		if (s->dtls && !s->held)
+			s->held = std::make_unique<media::Stream::Held>();
+		else if (!s->dtls)
+			s->held.reset();
+	}
 	if (!m.dtls || m.dtls_started || m.dtls->role() != Role::kActive)
 		return;
 	// The active side starts once it knows where the party is: its ICE nomination, else

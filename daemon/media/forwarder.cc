@@ -107,6 +107,22 @@ bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path, int64_t no
 	return true;
 }
 
+// RTP or RTCP for a DTLS party whose keys do not exist yet: held in its one slot, replacing
+// (and dropping) an older one; false if the sink holds nothing.
+bool hold_for_keys(Stream& s, size_t path, const uint8_t* packet, size_t len, PacketKind kind)
+{
+	Stream* t = s.sink(path == Outgoing::kRtcpPath);
+	if (!t || !t->held || kind == PacketKind::kOther ||
+	    len > t->held->data.size() - crypto::SrtpSession::kMaxTrailer)
+		return false;
+	if (t->held->len)
+		s.stats.drop(DropReason::kDtlsPending); // the older one gives way
+	memcpy(t->held->data.data(), packet, len);
+	t->held->len = len;
+	t->held->rtcp = path == Outgoing::kRtcpPath;
+	return true;
+}
+
 // Adds datagram `i` of the batch to the group of `path`, sent as received.
 void queue(PacketBatch& b, Outgoing& out, size_t path, size_t i, size_t len)
 {
@@ -212,6 +228,29 @@ bool take_stun(Stream& s, const net::Endpoint& source, std::span<const uint8_t> 
 	return true;
 }
 
+// ICE and DTLS in front of media (RFC 7983's demultiplexing): STUN to the party's agent,
+// media only from addresses that passed a check, DTLS to the party's association, nothing
+// while the association has no keys. True when the datagram went no further.
+bool take_handshakes(Stream& s, const net::Endpoint& source, std::span<const uint8_t> p,
+                     int64_t now_ms)
+{
+	if (s.ice) {
+		if (take_stun(s, source, p, now_ms))
+			return true;
+		if (!s.ice->checked(s.ice_component(), source)) {
+			s.stats.drop(DropReason::kIceUnchecked);
+			return true;
+		}
+	}
+	if (!p.empty() && p[0] >= 20 && p[0] <= 63 && s.take_dtls(source, p))
+		return true;
+	if (s.dtls && !s.decrypt) {
+		s.stats.drop(DropReason::kDtlsPending);
+		return true;
+	}
+	return false;
+}
+
 // One received datagram: counted, decrypted if the party speaks SRTP, checked against the
 // learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
 // SRTP, and queued for its sink or dropped with a reason.
@@ -230,20 +269,8 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	s.stats.bytes += len;
 	s.stats.last_packet_ms = now_ms;
 
-	if (s.ice) {
-		if (take_stun(s, source, {packet, len}, now_ms))
-			return;
-		if (!s.ice->checked(s.ice_component(), source)) {
-			s.stats.drop(DropReason::kIceUnchecked);
-			return;
-		}
-	}
-	if (len && packet[0] >= 20 && packet[0] <= 63 && s.take_dtls(source, {packet, len}))
+	if (take_handshakes(s, source, {packet, len}, now_ms))
 		return;
-	if (s.dtls && !s.decrypt) {
-		s.stats.drop(DropReason::kDtlsPending);
-		return;
-	}
 	bool rtp_socket = s.component == Stream::Component::kRtp;
 	PacketKind kind = classify({packet, len});
 	if (!rtp_socket && kind == PacketKind::kRtp)
@@ -266,7 +293,8 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	size_t path =
 	        !rtp_socket || kind == PacketKind::kRtcp ? Outgoing::kRtcpPath : Outgoing::kRtpPath;
 	if (DropReason why; !open_path(s, b, out, path, now_ms, why)) {
-		s.stats.drop(why);
+		if (why != DropReason::kDtlsPending || !hold_for_keys(s, path, packet, len, kind))
+			s.stats.drop(why);
 		return;
 	}
 	Stream& sink = *out.sinks[path];

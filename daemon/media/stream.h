@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "crypto/srtp_session.h"
@@ -53,8 +54,16 @@ public:
 	crypto::SrtpSession* decrypt = nullptr;
 	crypto::SrtpSession* encrypt = nullptr;
 	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
-	// nothing it sends is forwarded and nothing is sent to it.
+	// nothing it sends is forwarded and nothing is sent to it, except that the newest packet
+	// for it is held (one slot, made by the call layer with the association) and sent as soon
+	// as the keys exist, so that the first media does not wait for the next packet.
 	bool dtls = false;
+	struct Held {
+		std::array<uint8_t, 2048> data;
+		size_t len = 0; // 0: empty
+		bool rtcp = false;
+	};
+	std::unique_ptr<Held> held;
 	// ICE with this party (ice/agent.h), owned by the call layer and set from signalling;
 	// null when the party does no ICE. `ice_generation`: the agent's generation the learning
 	// last followed.
