@@ -32,8 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	if (size < 1)
 		return 0;
 	auto role = data[0] & 1 ? DtlsSession::Role::kActive : DtlsSession::Role::kPassive;
-	auto s = DtlsSession::create(*id, role, "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:"
-	                                        "EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
+	auto s = DtlsSession::create(*id, role,
+	                             "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:"
+	                             "EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
 	check(s.has_value());
 	auto send = [](std::span<const uint8_t> d) { check(!d.empty() && d.size() <= 1500); };
 	(*s)->start(send);
