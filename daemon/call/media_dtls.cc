@@ -16,14 +16,6 @@ namespace {
 constexpr auto kLog = log::Subsystem::kCore;
 using Role = crypto::DtlsSession::Role;
 
-std::optional<std::string_view> attr_of(const sdp::Session& session, const sdp::Media& section,
-                                        std::string_view name)
-{
-	if (auto v = section.attr(name))
-		return v;
-	return session.attr(name);
-}
-
 std::string lower(std::string_view v)
 {
 	std::string out(v);
@@ -212,14 +204,14 @@ Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& 
 		m.dtls_fingerprint.clear();
 		return {};
 	}
-	auto fp = attr_of(session, section, "fingerprint");
+	auto fp = session.effective_attr(section, "fingerprint");
 	if (!fp)
 		return Error{strprintf("m= line %d: %s without a=fingerprint", m.index,
 		                       m.protocol.c_str())};
 	auto normal = normalize_fingerprint(*fp);
 	if (!normal)
 		return Error{strprintf("m= line %d: invalid a=fingerprint", m.index)};
-	std::string tls_id(attr_of(session, section, "tls-id").value_or(""));
+	std::string tls_id(session.effective_attr(section, "tls-id").value_or(""));
 	// A new certificate or tls-id is a new association (RFC 8842 5); the sessions keep the
 	// old one's keys until the new one connects.
 	if (m.dtls && (*normal != m.dtls_fingerprint || tls_id != m.dtls_tls_id)) {
@@ -228,7 +220,7 @@ Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& 
 	}
 	m.dtls_fingerprint = *normal;
 	m.dtls_tls_id = tls_id;
-	m.dtls_setup = lower(attr_of(session, section, "setup").value_or(""));
+	m.dtls_setup = lower(session.effective_attr(section, "setup").value_or(""));
 	if (!answer)
 		return {};
 	// The party answers the relay's offer: its role settles ours. An answer may not say

@@ -20,14 +20,6 @@ bool ice_chars(std::string_view v, size_t min, size_t max)
 	return true;
 }
 
-std::optional<std::string_view> attr_of(const sdp::Session& session, const sdp::Media& section,
-                                        std::string_view name)
-{
-	if (auto v = section.attr(name))
-		return v;
-	return session.attr(name);
-}
-
 // New credentials of ours: the agent forgets its checks and nomination (a restart).
 Result<void> renew_credentials(Media& m)
 {
@@ -67,8 +59,8 @@ std::string candidate(unsigned component, const net::IpAddress& ip, uint16_t por
 Result<void> read_ice(Media& m, const sdp::Session& session, const sdp::Media& section)
 {
 	m.ice_sdp_seen = true;
-	auto ufrag = attr_of(session, section, "ice-ufrag");
-	auto pwd = attr_of(session, section, "ice-pwd");
+	auto ufrag = session.effective_attr(section, "ice-ufrag");
+	auto pwd = session.effective_attr(section, "ice-pwd");
 	bool lite = session.has_attr("ice-lite");
 	m.ice_in = ufrag && pwd && !lite && !m.rejected;
 	if (!m.ice_in)

@@ -100,6 +100,13 @@ std::optional<Connection> Session::effective_connection(const Media& m) const
 	return connection();
 }
 
+std::optional<std::string_view> Session::effective_attr(const Media& m, std::string_view name) const
+{
+	if (auto v = m.attr(name))
+		return v;
+	return attr(name);
+}
+
 Direction Session::effective_direction(const Media& m) const
 {
 	Direction d = m.direction().value_or(direction().value_or(Direction::kSendRecv));

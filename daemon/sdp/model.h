@@ -71,6 +71,9 @@ public:
 
 	// The c= that applies to m: its own, else the session's.
 	std::optional<Connection> effective_connection(const Media& m) const;
+	// The first a=name of m, else of the session (ICE credentials, DTLS fingerprint and
+	// setup may stand at either level). The view points into m or the session.
+	std::optional<std::string_view> effective_attr(const Media& m, std::string_view name) const;
 	// m's direction attribute, else the session's, else sendrecv; a hold address in the
 	// effective c= (0.0.0.0, RFC 2543) takes away the receiving half.
 	Direction effective_direction(const Media& m) const;
