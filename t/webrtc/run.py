@@ -16,6 +16,7 @@ Usage: t/webrtc/run.py [SCENARIO...]   (root; RTPRELAYD=path overrides build/rtp
 Ends with "webrtc: N passed, N failed".
        t/webrtc/run.py --bench=N     (make bench: N calls through rtprelayd and through
 Debian's rtpengine, taking turns; prints BENCH WEBRTC lines, see docs/performance.md)
+WEBRTC_DEBUG=1 also prints each stream's non-zero drop counters from `query`.
 """
 
 import json
