@@ -51,7 +51,7 @@ void count_kernel(Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t 
 	media::LoopTraffic& t = loop.traffic();
 	if (s.socket)
 		t.add(s.socket->address, Direction::kIn, Path::kKernel, packets, bytes, 0);
-	media::Stream* sink = s.sink(false);
+	media::Stream* sink = s.sink(false, 0);
 	if (sink && sink->socket)
 		t.add(sink->socket->address, Direction::kOut, Path::kKernel, packets, bytes,
 		      errors);
@@ -203,6 +203,9 @@ const char* userspace_only(const Stream& s)
 	const Media* peer = s.media.peer;
 	if (s.ice || (peer && (peer->rtp.ice || peer->rtcp.ice)))
 		return "ice";
+	// One socket for several m= lines is taken apart per packet (media::BundleDemux).
+	if (s.bundle || s.media.transport || (peer && (peer->transport || peer->demux)))
+		return "bundle";
 	for (const crypto::SrtpSession* x : {decrypt_of(s), encrypt_of(s)})
 		if (x)
 			if (const char* why = kernel::srtp_refusal(x->keying(), k->srtp_suites()))

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "crypto/srtp_session.h"
 #include "event/loop.h"
 #include "ice/agent.h"
+#include "media/bundle_demux.h"
 #include "media/interfaces.h"
 #include "net/address.h"
 #include "sdp/crypto.h"
@@ -79,12 +81,26 @@ struct Media {
 	bool ice_in = false;       // ... with the ICE credentials of a full agent
 	bool ice_out = false;
 
+	// BUNDLE (call/bundle.h): the party's a=ssrc and its extmap id of the MID header
+	// extension, as its last SDP gave them; the m= line whose transport (sockets, ICE, DTLS,
+	// SRTP) carries this one, null while it has its own; and on that m= line, the lines it
+	// carries in order ([0]: itself) and the demultiplexer its streams ask.
+	std::vector<uint32_t> ssrcs;
+	uint8_t mid_extension = 0;
+	Media* transport = nullptr;
+	std::vector<Media*> bundled;
+	std::unique_ptr<media::BundleDemux> demux;
+
 	media::Allocation allocation; // sockets facing this party; empty until allocated
 	Stream rtp{*this, Stream::Component::kRtp};
 	Stream rtcp{*this, Stream::Component::kRtcp};
 	Media* peer = nullptr;
 
 	bool allocated() const { return allocation.address != nullptr; }
+	// The m= line whose sockets, ICE and DTLS this one uses: its BUNDLE transport, else
+	// itself.
+	Media& carrier() { return transport ? *transport : *this; }
+	const Media& carrier() const { return transport ? *transport : *this; }
 	const net::IpAddress& advertised() const { return allocation.address->advertised(); }
 };
 

@@ -325,7 +325,8 @@ void dtls_after_packets(Media& m)
 		else if (!s->dtls)
 			s->held.reset();
 	}
-	if (!m.dtls || m.dtls_started || m.dtls->role() != Role::kActive)
+	// A bundled m= line's DTLS runs on its transport's association.
+	if (!m.dtls || m.dtls_started || m.dtls->role() != Role::kActive || m.transport)
 		return;
 	// The active side starts once it knows where the party is: its ICE nomination, else
 	// its SDP or learned address.

@@ -82,15 +82,16 @@ Result<void> write_ice(sdp::Media& section, Media& to, bool with)
 	to.ice_out = with && !to.rejected && to.allocated();
 	if (!to.ice_out)
 		return {};
-	if (auto r = ensure_agent(to); !r)
+	Media& agent = to.carrier(); // a bundled m= line has its transport's
+	if (auto r = ensure_agent(agent); !r)
 		return r;
-	section.add_attr("ice-ufrag", to.ice->local().ufrag);
-	section.add_attr("ice-pwd", to.ice->local().pwd);
-	const net::IpAddress& ip = to.advertised();
-	section.add_attr("candidate", candidate(1, ip, to.allocation.lease.rtp.local.port()));
+	section.add_attr("ice-ufrag", agent.ice->local().ufrag);
+	section.add_attr("ice-pwd", agent.ice->local().pwd);
+	const net::IpAddress& ip = agent.advertised();
+	section.add_attr("candidate", candidate(1, ip, agent.allocation.lease.rtp.local.port()));
 	if (!section.has_attr("rtcp-mux"))
 		section.add_attr("candidate",
-		                 candidate(2, ip, to.allocation.lease.rtcp.local.port()));
+		                 candidate(2, ip, agent.allocation.lease.rtcp.local.port()));
 	section.add_flag("end-of-candidates");
 	return {};
 }

@@ -60,7 +60,8 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 {
 	m.type = section.type();
 	m.protocol = section.protocol();
-	m.rejected = section.is_rejected();
+	// Port 0 with a=bundle-only is an m= line offered only within a BUNDLE (RFC 9143 7.2).
+	m.rejected = section.is_rejected() && !section.has_attr("bundle-only");
 	m.offered_mux = section.rtcp_mux();
 	m.sends = sdp::sends(session.effective_direction(section));
 	m.receives = sdp::receives(session.effective_direction(section));
@@ -75,8 +76,11 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 
 	std::optional<net::IpAddress> ip;
 	auto conn = session.effective_connection(section);
-	m.hold = conn && conn->is_hold();
-	if (conn && !m.hold)
+	// With ICE, 0.0.0.0 (port 9) is no hold but an address left to the candidates (RFC 8839
+	// 4.2.1.1, trickle ICE and BUNDLE's further m= lines).
+	bool ice = session.effective_attr(section, "ice-ufrag").has_value();
+	m.hold = conn && conn->is_hold() && !ice;
+	if (conn && !conn->is_hold())
 		ip = conn->ip(); // nullopt for a host name: nothing to send to until learned
 	if (options.media_address)
 		ip = options.media_address;
@@ -84,7 +88,7 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 		ip = options.received_from;
 
 	std::optional<net::Endpoint> rtp, rtcp;
-	if (ip && !m.hold && !m.rejected) {
+	if (ip && !m.hold && !m.rejected && section.port()) {
 		rtp = net::Endpoint(*ip, section.port());
 		rtcp = net::Endpoint(*ip, static_cast<uint16_t>(section.port() + 1));
 		if (auto attr = section.rtcp()) {

@@ -74,15 +74,18 @@ Result<std::string> asked_transport(const std::string& proto)
 	return std::string(sdp::protocol_name(p));
 }
 
-// Rewrites one m= section so the other party sends to the relay's socket `out` faces it with.
-void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from, const Media& out,
+// Rewrites one m= section so the other party sends to the relay's socket `to` faces it with
+// (its BUNDLE transport's, where it has one).
+void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from, const Media& to,
                    const std::string& protocol, bool mux)
 {
 	if (from.rejected) {
 		section.set_port(0);
 		return;
 	}
+	const Media& out = to.carrier();
 	section.set_port(out.allocation.lease.rtp.local.port());
+	section.remove_attr("bundle-only"); // a port that is not 0 makes it no bundle-only line
 	section.set_port_count(1);
 	if (!protocol.empty() && sdp::is_rtp(section.protocol_kind()))
 		section.set_protocol(protocol);
@@ -367,6 +370,7 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 			return a.error();
 		announced.push_back(std::move(*a));
 	}
+	apply_bundle(ex.sender);
 	auto rewritten = rewrite_sdp(ex, session, announced);
 	if (!rewritten)
 		return rewritten.error();

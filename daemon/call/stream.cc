@@ -9,12 +9,14 @@ namespace rtprelay::call {
 
 Stream::Stream(Media& owner, Component c) : media::Stream(c, owner.clock_rates), media(owner) {}
 
-media::Stream* Stream::sink(bool rtcp)
+media::Stream* Stream::sink(bool rtcp, size_t line)
 {
-	Media* peer = media.peer;
+	const Media& from = line && line < media.bundled.size() ? *media.bundled[line] : media;
+	Media* peer = from.peer;
 	if (!peer || !peer->allocated() || peer->rejected)
 		return nullptr;
-	return rtcp && !peer->rtcp_mux ? &peer->rtcp : &peer->rtp;
+	Media& to = peer->carrier();
+	return rtcp && !to.rtcp_mux ? &to.rtcp : &to.rtp;
 }
 
 void Stream::after_packets()

@@ -14,9 +14,10 @@ struct Media;
 struct Stream final : media::Stream {
 	Stream(Media& owner, Component c);
 
-	// Packets go to the peer's m= line: its RTCP stream when RTCP is not muxed on the
-	// peer's side, else its RTP stream.
-	media::Stream* sink(bool rtcp) override;
+	// Packets go to the peer's m= line (of the m= line `line` of this party's BUNDLE): its
+	// RTCP stream when RTCP is not muxed on the peer's side, else its RTP stream; where
+	// the peer's party bundles that m= line, to its transport's.
+	media::Stream* sink(bool rtcp, size_t line) override;
 	void after_packets() override;
 	// To the m= line's DTLS association (call/media_dtls.h).
 	bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) override;

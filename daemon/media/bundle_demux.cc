@@ -17,6 +17,44 @@ uint32_t be32(const uint8_t* p)
 	       static_cast<uint32_t>(p[2]) << 8 | p[3];
 }
 
+// The value of header extension `id` (RFC 8285, either form) of an RTP packet whose header
+// (parse_rtp checked) is `header_length` bytes; nullopt when it has none or it does not fit.
+std::optional<std::span<const uint8_t>> find_extension(std::span<const uint8_t> p,
+                                                       size_t header_length, uint8_t id)
+{
+	if (!(p[0] & 0x10))
+		return std::nullopt;
+	size_t at = 12 + 4 * static_cast<size_t>(p[0] & 0x0f);
+	if (at + 4 > header_length)
+		return std::nullopt;
+	uint16_t profile = be16(&p[at]);
+	size_t end = at + 4 + 4 * static_cast<size_t>(be16(&p[at + 2]));
+	bool one_byte = profile == 0xBEDE;            // RFC 8285 4.2
+	bool two_byte = (profile & 0xFFF0) == 0x1000; // RFC 8285 4.3
+	if (end > header_length || (!one_byte && !two_byte))
+		return std::nullopt;
+	for (at += 4; at < end;) {
+		uint8_t first = p[at];
+		if (first == 0) { // padding
+			at++;
+			continue;
+		}
+		uint8_t element = one_byte ? first >> 4 : first;
+		if (one_byte && element == 15)
+			return std::nullopt; // the rest is not to be read
+		size_t value = at + (one_byte ? 1 : 2);
+		if (value > end)
+			return std::nullopt;
+		size_t len = one_byte ? (first & 0x0fu) + 1 : p[at + 1];
+		if (value + len > end)
+			return std::nullopt;
+		if (element == id)
+			return p.subspan(value, len);
+		at = value + len;
+	}
+	return std::nullopt;
+}
+
 // RTCP packet types (RFC 3550, 4585) whose SSRCs name media.
 constexpr uint8_t kSenderReport = 200, kReceiverReport = 201, kTransportFeedback = 205,
                   kPayloadFeedback = 206;
@@ -72,7 +110,7 @@ void BundleDemux::configure(std::span<const Line> lines, uint8_t mid_extension)
 				continue;
 			int8_t& at = pt_line_[pt];
 			at = at == kNoLine || at == static_cast<int8_t>(i) ? static_cast<int8_t>(i)
-			                                                  : kSeveralLines;
+			                                                   : kSeveralLines;
 		}
 		for (uint32_t ssrc : lines[i].ssrcs)
 			from_party_.put(ssrc, i, true);
@@ -81,51 +119,15 @@ void BundleDemux::configure(std::span<const Line> lines, uint8_t mid_extension)
 
 std::optional<size_t> BundleDemux::mid_line(std::span<const uint8_t> p, const RtpHeader& h) const
 {
-	if (!mid_extension_ || !(p[0] & 0x10))
+	if (!mid_extension_)
 		return std::nullopt;
-	// parse_rtp checked that the extension lies within header_length.
-	size_t at = 12 + 4 * static_cast<size_t>(p[0] & 0x0f);
-	if (at + 4 > h.header_length)
+	auto value = find_extension(p, h.header_length, mid_extension_);
+	if (!value)
 		return std::nullopt;
-	uint16_t profile = be16(&p[at]);
-	size_t end = at + 4 + 4 * static_cast<size_t>(be16(&p[at + 2]));
-	if (end > h.header_length)
-		return std::nullopt;
-	bool one_byte = profile == 0xBEDE;                // RFC 8285 4.2
-	bool two_byte = (profile & 0xFFF0) == 0x1000;     // RFC 8285 4.3
-	if (!one_byte && !two_byte)
-		return std::nullopt;
-	at += 4;
-	while (at < end) {
-		uint8_t first = p[at];
-		if (first == 0) { // padding
-			at++;
-			continue;
-		}
-		uint8_t id = one_byte ? first >> 4 : first;
-		if (one_byte && id == 15)
-			return std::nullopt; // the rest is not to be read
-		size_t len = 0, value = 0;
-		if (one_byte) {
-			len = (first & 0x0f) + 1u;
-			value = at + 1;
-		} else {
-			if (at + 2 > end)
-				return std::nullopt;
-			len = p[at + 1];
-			value = at + 2;
-		}
-		if (value + len > end)
-			return std::nullopt;
-		if (id == mid_extension_) {
-			std::string_view mid(reinterpret_cast<const char*>(&p[value]), len);
-			for (size_t i = 0; i < line_count_; i++)
-				if (mids_[i] == mid)
-					return i;
-			return std::nullopt;
-		}
-		at = value + len;
-	}
+	std::string_view mid(reinterpret_cast<const char*>(value->data()), value->size());
+	for (size_t i = 0; i < line_count_; i++)
+		if (mids_[i] == mid)
+			return i;
 	return std::nullopt;
 }
 
@@ -149,7 +151,7 @@ size_t BundleDemux::rtcp(std::span<const uint8_t> p) const
 	// Each packet of the compound in turn: the first SSRC that names a line decides.
 	for (size_t at = 0; at + 8 <= p.size();) {
 		const uint8_t* q = &p[at];
-		size_t len = (be16(q + 2) + 1u) * 4;
+		size_t len = (static_cast<size_t>(be16(q + 2)) + 1) * 4;
 		if (at + len > p.size())
 			break;
 		if (auto line = from_party_.find(be32(q + 4)))
@@ -157,9 +159,9 @@ size_t BundleDemux::rtcp(std::span<const uint8_t> p) const
 		uint8_t type = q[1];
 		size_t blocks = q[0] & 0x1f;
 		size_t named = type == kTransportFeedback || type == kPayloadFeedback ? 8
-		               : type == kReceiverReport && blocks                   ? 8
-		               : type == kSenderReport && blocks                     ? 28
-		                                                                     : 0;
+		               : type == kReceiverReport && blocks                    ? 8
+		               : type == kSenderReport && blocks                      ? 28
+		                                                                      : 0;
 		if (named && named + 4 <= len)
 			if (auto line = to_party_.find(be32(q + named)))
 				return *line;

@@ -52,7 +52,7 @@ void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 	// The round trip is timed where the receiver's reports about this media arrive: on the
 	// stream facing the other party, this stream's RTCP sink (every few seconds, not per
 	// packet).
-	const Stream* reports = s.sink(true);
+	const Stream* reports = s.sink(true, 0);
 	st.sample(rx_ns / 1000000, rate, reports ? reports->stats.rtcp.rtt_us() : 0,
 	          reports ? reports->stats.rtcp.rtt_leg_us() : 0);
 }
@@ -71,13 +71,16 @@ void track_rtcp(Stream& s, const Stream& sink, std::span<const uint8_t> packet, 
 	s.stats.rtcp.on_packet(c, rx_ns / 1000, &sink.stats.rtcp, rate);
 }
 
-// What one received batch turns into: at most two groups of datagrams to send, the RTP path's
-// and the RTCP path's, each to one sink; and the socket's overflow count, if reported.
+// What one received batch turns into: groups of datagrams to send, each to one sink: the RTP
+// path's and the RTCP path's, for each m= line of a BUNDLE; and the socket's overflow count,
+// if reported.
 struct Outgoing {
-	enum Path : size_t { kRtpPath, kRtcpPath };
+	static size_t path(size_t line, bool rtcp) { return 2 * line + rtcp; }
+	static bool is_rtcp(size_t path) { return path % 2; }
+	static size_t line(size_t path) { return path / 2; }
 
-	std::array<Stream*, 2> sinks{};
-	std::array<unsigned, 2> counts{};
+	std::array<Stream*, PacketBatch::kPaths> sinks{};
+	std::array<unsigned, PacketBatch::kPaths> counts{};
 	uint32_t overflows = 0;
 	bool have_overflows = false;
 };
@@ -90,7 +93,7 @@ bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path, int64_t no
 {
 	if (out.sinks[path])
 		return true;
-	Stream* t = s.sink(path == Outgoing::kRtcpPath);
+	Stream* t = s.sink(Outgoing::is_rtcp(path), Outgoing::line(path));
 	why = DropReason::kNoDestination;
 	if (!t || !t->socket || !t->learning.destination())
 		return false;
@@ -111,7 +114,7 @@ bool open_path(Stream& s, PacketBatch& b, Outgoing& out, size_t path, int64_t no
 // (and dropping) an older one; false if the sink holds nothing.
 bool hold_for_keys(Stream& s, size_t path, const uint8_t* packet, size_t len, PacketKind kind)
 {
-	Stream* t = s.sink(path == Outgoing::kRtcpPath);
+	Stream* t = s.sink(Outgoing::is_rtcp(path), Outgoing::line(path));
 	if (!t || !t->held || kind == PacketKind::kOther ||
 	    len > t->held->data.size() - crypto::SrtpSession::kMaxTrailer)
 		return false;
@@ -119,7 +122,7 @@ bool hold_for_keys(Stream& s, size_t path, const uint8_t* packet, size_t len, Pa
 		s.stats.drop(DropReason::kDtlsPending); // the older one gives way
 	memcpy(t->held->data.data(), packet, len);
 	t->held->len = len;
-	t->held->rtcp = path == Outgoing::kRtcpPath;
+	t->held->rtcp = Outgoing::is_rtcp(path);
 	return true;
 }
 
@@ -251,6 +254,24 @@ bool take_handshakes(Stream& s, const net::Endpoint& source, std::span<const uin
 	return false;
 }
 
+// On a BUNDLE transport: the m= line the party sent the packet for; false (dropped and
+// counted) for RTP that names none.
+bool bundle_line(Stream& s, std::span<const uint8_t> packet, PacketKind kind,
+                 const std::optional<RtpHeader>& rtp, size_t& line)
+{
+	if (rtp) {
+		auto found = s.bundle->rtp(packet, *rtp);
+		if (!found) {
+			s.stats.drop(DropReason::kBundleUnmatched);
+			return false;
+		}
+		line = *found;
+	} else if (kind == PacketKind::kRtcp) {
+		line = s.bundle->rtcp(packet);
+	}
+	return true;
+}
+
 // One received datagram: counted, decrypted if the party speaks SRTP, checked against the
 // learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
 // SRTP, and queued for its sink or dropped with a reason.
@@ -290,8 +311,11 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	if (rtp)
 		track_rtp(s, *rtp, rx_ns);
 
-	size_t path =
-	        !rtp_socket || kind == PacketKind::kRtcp ? Outgoing::kRtcpPath : Outgoing::kRtpPath;
+	bool rtcp = !rtp_socket || kind == PacketKind::kRtcp;
+	size_t line = 0;
+	if (s.bundle && !bundle_line(s, {packet, len}, kind, rtp, line))
+		return;
+	size_t path = Outgoing::path(line, rtcp);
 	if (DropReason why; !open_path(s, b, out, path, now_ms, why)) {
 		if (why != DropReason::kDtlsPending || !hold_for_keys(s, path, packet, len, kind))
 			s.stats.drop(why);
@@ -300,7 +324,9 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	Stream& sink = *out.sinks[path];
 	if (kind == PacketKind::kRtcp)
 		track_rtcp(s, sink, {packet, len}, rx_ns);
-	if (sink.encrypt && !encrypt(s, sink, packet, len, kind, path == Outgoing::kRtcpPath))
+	if (sink.bundle && rtp)
+		sink.bundle->sent(rtp->ssrc, s.line_in_sink);
+	if (sink.encrypt && !encrypt(s, sink, packet, len, kind, rtcp))
 		return;
 	queue(b, out, path, i, len);
 }
@@ -314,7 +340,7 @@ uint64_t send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& ou
 		        out.overflows - s.socket->drops_base; // the socket may be recycled
 
 	uint64_t bytes = 0, errors = 0, sent = 0;
-	for (size_t path = 0; path < 2; path++) {
+	for (size_t path = 0; path < PacketBatch::kPaths; path++) {
 		if (!out.counts[path])
 			continue;
 		int n = sendmmsg(out.sinks[path]->socket->fd.get(), b.send[path].data(),

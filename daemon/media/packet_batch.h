@@ -9,6 +9,8 @@
 #include <array>
 #include <cstdint>
 
+#include "media/bundle_demux.h"
+
 namespace rtprelay::media {
 
 struct PacketBatch {
@@ -27,10 +29,12 @@ struct PacketBatch {
 	std::array<iovec, kSize> iov;
 	std::array<mmsghdr, kSize> recv;
 
-	// Outgoing: at most two destinations per batch (RTP, and RTCP when it is not muxed).
-	std::array<std::array<mmsghdr, kSize>, 2> send;
-	std::array<std::array<iovec, kSize>, 2> send_iov;
-	std::array<sockaddr_storage, 2> destinations;
+	// Outgoing: at most two destinations per batch (RTP, and RTCP when it is not muxed) for
+	// each m= line a BUNDLE transport carries.
+	static constexpr size_t kPaths = 2 * BundleDemux::kMaxLines;
+	std::array<std::array<mmsghdr, kSize>, kPaths> send;
+	std::array<std::array<iovec, kSize>, kPaths> send_iov;
+	std::array<sockaddr_storage, kPaths> destinations;
 
 	PacketBatch();
 	void prepare_receive();

@@ -13,6 +13,7 @@
 #include "crypto/srtp_session.h"
 #include "event/loop.h"
 #include "ice/agent.h"
+#include "media/bundle_demux.h"
 #include "media/learning.h"
 #include "media/port_pool.h"
 #include "media/stream_stats.h"
@@ -32,8 +33,9 @@ public:
 	Stream& operator=(const Stream&) = delete;
 
 	// Where packets received here go: the peer's stream for RTP (`rtcp` false) or RTCP, or
-	// null while signalling has not given one. Called once per path and batch.
-	virtual Stream* sink(bool rtcp) = 0;
+	// null while signalling has not given one. `line`: the m= line of the party's BUNDLE
+	// that `bundle` found for the packet (0 without one). Called once per path and batch.
+	virtual Stream* sink(bool rtcp, size_t line) = 0;
 	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
 	// change what the kernel should do for this stream and its peer's.
 	virtual void after_packets() = 0;
@@ -70,6 +72,12 @@ public:
 	ice::Agent* ice = nullptr;
 	uint64_t ice_generation = 0;
 	unsigned ice_component() const { return component == Component::kRtp ? 1 : 2; }
+	// BUNDLE (RFC 9143), owned by the call layer: the party sends several m= lines to this
+	// socket and `bundle` tells which a packet belongs to; null: one m= line. And the line
+	// this stream's packets take where its sink carries a party's BUNDLE (0 where not), so
+	// that the party's RTCP about them finds its way back (BundleDemux::sent).
+	BundleDemux* bundle = nullptr;
+	size_t line_in_sink = 0;
 };
 
 } // namespace rtprelay::media

@@ -28,14 +28,16 @@ enum class DropReason : unsigned {
 	kIceUnchecked,    // media from an address that passed no check
 	kIceNoConsent,    // for a party that has not renewed consent (or nominated) lately
 	kDtlsPending,     // from or for a DTLS-SRTP party before its association has keys
+	kBundleUnmatched, // RTP on a BUNDLE transport that names none of its m= lines
 	kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)>
-        kDropReasonNames = {"strict source", "no destination", "malformed",      "send error",
-                            "overload",      "oversize",       "relay loop",     "srtp auth failed",
-                            "srtp replay",   "srtp error",     "stun malformed", "ice unauthorized",
-                            "ice unchecked", "ice no consent", "dtls pending"};
+        kDropReasonNames = {
+                "strict source", "no destination", "malformed",      "send error",
+                "overload",      "oversize",       "relay loop",     "srtp auth failed",
+                "srtp replay",   "srtp error",     "stun malformed", "ice unauthorized",
+                "ice unchecked", "ice no consent", "dtls pending",   "bundle unmatched"};
 
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;

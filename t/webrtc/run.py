@@ -67,11 +67,15 @@ SCENARIOS = {
     "sip-offer-relay-active": ("sip", False, "balanced", "webrtc", "active", None, 6),
     "sip-offer-relay-passive": ("sip", False, "balanced", "minimal", "passive", None, 6),
     "browser-offer-video": ("browser", True, "balanced", "webrtc", None, None, 6),
+    "browser-offer-video-max-bundle": ("browser", True, "max-bundle", "webrtc", None, None, 6),
+    "sip-offer-video-max-bundle": ("sip", True, "max-bundle", "webrtc", None, None, 6),
     "ice-restart": ("browser", False, "balanced", "webrtc", None, 4, 10),
     "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
 }
 # The same with Debian's Firefox ESR, headless, as the second browser.
-FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer"}
+FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer",
+           "firefox-video-max-bundle": "browser-offer-video-max-bundle",
+           "firefox-sip-offer-video-max-bundle": "sip-offer-video-max-bundle"}
 SCENARIOS.update({name: SCENARIOS[base] for name, base in FIREFOX.items()})
 
 # Firefox's preferences for a page that needs no one: fake devices, no prompt, autoplay, and
@@ -114,9 +118,10 @@ TONE = bytes(ulaw(int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in r
 
 
 class PlainPhone:
-    """A SIP phone's media: plain RTP/AVP, PCMU (and VP8 for video, received only), a socket
-    pair per m= line on MEDIA_IP. Sends a tone and an RTCP SR with a report block every
-    second; counts what arrives by payload type."""
+    """A SIP phone's media: plain RTP/AVP, PCMU (and VP8 for video), a socket pair per m= line
+    on MEDIA_IP. Sends a tone and an RTCP SR with a report block every second, and with video
+    ten VP8 packets a second (a key frame's first bytes: the browser counts them, and asks for
+    a better one by RTCP); counts what arrives by payload type, and RTCP by m= line."""
 
     def __init__(self, video):
         self.kinds = ["audio"] + (["video"] if video else [])
@@ -139,8 +144,10 @@ class PlainPhone:
         self.pts = {"audio": 0, "video": 96}
         self.rtp_by_pt = {}
         self.rtcp_in = 0
+        self.rtcp_by_kind = {}
         self.browser_ssrc = {}
         self.highest_seq = {}
+        self.video_ssrc = random.getrandbits(32)
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self.send_loop, daemon=True)]
         for kind in self.kinds:
@@ -213,7 +220,17 @@ class PlainPhone:
                     rtcp.sendto(self.sender_report(ssrc, n, ts), self.relay["audio"][1])
             except OSError:
                 return
+            if n % 5 == 0 and "video" in self.relay:
+                self.send_video(n // 5)
             seq, ts, n = seq + 1, ts + 160, n + 1
+
+    def send_video(self, i):
+        rtp = self.socks["video"][0]
+        # VP8 payload descriptor (start of partition 0), then a key frame's header.
+        payload = bytes([0x10, 0x50, 0x05, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00])
+        header = struct.pack("!BBHII", 0x80, 0x80 | self.pts["video"], i & 0xFFFF, i * 9000,
+                             self.video_ssrc)
+        rtp.sendto(header + payload + bytes(100), self.relay["video"][0])
 
     def sender_report(self, ssrc, n, ts):
         """An SR with a report block for the browser's audio, if it has sent any."""
@@ -236,6 +253,7 @@ class PlainPhone:
                 return
             if which == 1 or (len(data) > 1 and 192 <= data[1] <= 223):
                 self.rtcp_in += 1
+                self.rtcp_by_kind[kind] = self.rtcp_by_kind.get(kind, 0) + 1
                 continue
             if len(data) >= 12:
                 pt = data[1] & 0x7F
@@ -272,6 +290,9 @@ class Call:
     def request(self, msg):
         msg.update({"call-id": self.call_id})
         reply = self.ng.request(msg)
+        if os.environ.get("WEBRTC_DEBUG"):
+            print("--- %s in:\n%s\n--- out:\n%s" % (msg["command"], msg.get("sdp", ""),
+                                                   reply.get(b"sdp", b"").decode()))
         if reply.get(b"result") != b"ok":
             raise RuntimeError("ng %s: %r" % (msg["command"], reply))
         return reply[b"sdp"].decode() if b"sdp" in reply else ""
@@ -381,6 +402,11 @@ def check(call, ng, name):
         pt = call.phone.pts["video"]
         vgot = call.phone.rtp_by_pt.get(("video", pt), 0)
         out.append(("VP8 reaches the phone", vgot > 0, call.phone.rtp_by_pt))
+        video_in = sum(i["packets"] for i in st.get("inbound", []) if i["kind"] == "video")
+        out.append(("the phone's video reaches the browser", video_in > 0, video_in))
+        vrtcp = call.phone.rtcp_by_kind.get("video", 0)
+        out.append(("the browser's video RTCP reaches the phone's video port", vrtcp > 0,
+                    call.phone.rtcp_by_kind))
     if call.restart_at is not None:
         out.append(("the ICE restart was signalled", call.restarts == 1, call.restarts))
     q = ng.request({"command": "query", "call-id": call.call_id})

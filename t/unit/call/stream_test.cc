@@ -38,38 +38,38 @@ public:
 
 	void no_peer_no_sink()
 	{
-		CPPUNIT_ASSERT(a_->rtp.sink(false) == nullptr);
-		CPPUNIT_ASSERT(a_->rtcp.sink(true) == nullptr);
+		CPPUNIT_ASSERT(a_->rtp.sink(false, 0) == nullptr);
+		CPPUNIT_ASSERT(a_->rtcp.sink(true, 0) == nullptr);
 	}
 
 	void rtp_goes_to_peer_rtp()
 	{
 		a_->peer = b_;
-		CPPUNIT_ASSERT(a_->rtp.sink(false) == &b_->rtp);
-		CPPUNIT_ASSERT(a_->rtcp.sink(false) == &b_->rtp);
+		CPPUNIT_ASSERT(a_->rtp.sink(false, 0) == &b_->rtp);
+		CPPUNIT_ASSERT(a_->rtcp.sink(false, 0) == &b_->rtp);
 	}
 
 	void rtcp_goes_to_peer_rtcp_unless_peer_muxes()
 	{
 		a_->peer = b_;
-		CPPUNIT_ASSERT(a_->rtp.sink(true) == &b_->rtcp);
-		CPPUNIT_ASSERT(a_->rtcp.sink(true) == &b_->rtcp);
+		CPPUNIT_ASSERT(a_->rtp.sink(true, 0) == &b_->rtcp);
+		CPPUNIT_ASSERT(a_->rtcp.sink(true, 0) == &b_->rtcp);
 		b_->rtcp_mux = true;
-		CPPUNIT_ASSERT(a_->rtp.sink(true) == &b_->rtp);
-		CPPUNIT_ASSERT(a_->rtcp.sink(true) == &b_->rtp);
+		CPPUNIT_ASSERT(a_->rtp.sink(true, 0) == &b_->rtp);
+		CPPUNIT_ASSERT(a_->rtcp.sink(true, 0) == &b_->rtp);
 		a_->rtcp_mux = true; // our own side's mux does not change where the peer gets it
 		b_->rtcp_mux = false;
-		CPPUNIT_ASSERT(a_->rtp.sink(true) == &b_->rtcp);
+		CPPUNIT_ASSERT(a_->rtp.sink(true, 0) == &b_->rtcp);
 	}
 
 	void unallocated_or_rejected_peer_no_sink()
 	{
 		a_->peer = b_;
 		b_->rejected = true;
-		CPPUNIT_ASSERT(a_->rtp.sink(false) == nullptr);
+		CPPUNIT_ASSERT(a_->rtp.sink(false, 0) == nullptr);
 		b_->rejected = false;
 		b_->allocation.address = nullptr;
-		CPPUNIT_ASSERT(a_->rtp.sink(false) == nullptr);
+		CPPUNIT_ASSERT(a_->rtp.sink(false, 0) == nullptr);
 	}
 
 	void clock_rates_are_the_media_lines()

@@ -32,7 +32,8 @@ Bytes rtp(uint8_t pt, uint32_t ssrc, const std::string& mid = "", uint8_t id = 4
 		if (two_byte) {
 			ext = {0, 2, 2, 0xaa, 0xbb, id, static_cast<uint8_t>(mid.size())};
 		} else {
-			ext = {0, 0x21, 0xaa, 0xbb, static_cast<uint8_t>(id << 4 | (mid.size() - 1))};
+			ext = {0, 0x21, 0xaa, 0xbb,
+			       static_cast<uint8_t>(id << 4 | (mid.size() - 1))};
 		}
 		ext.insert(ext.end(), mid.begin(), mid.end());
 		while (ext.size() % 4)

@@ -29,7 +29,7 @@ LogicalInterface interface_on(const char* name, const char* address)
 class TestStream : public Stream {
 public:
 	TestStream() : Stream(Component::kRtp, rates_) {}
-	Stream* sink(bool) override { return nullptr; }
+	Stream* sink(bool, size_t) override { return nullptr; }
 	void after_packets() override {}
 	bool take_dtls(const net::Endpoint&, std::span<const uint8_t>) override { return false; }
 
