@@ -154,6 +154,7 @@ FUZZ_SRCS_dtls := daemon/crypto/dtls_session.cc daemon/crypto/dtls_identity.cc \
                 daemon/sdp/crypto.cc daemon/util/base64.cc daemon/util/strings.cc
 FUZZ_SRCS_stun := daemon/ice/stun.cc daemon/ice/agent.cc daemon/crypto/hmac_sha1.cc \
                 daemon/util/crc32.cc daemon/net/address.cc daemon/util/strings.cc
+FUZZ_SRCS_bundle := daemon/media/bundle_demux.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)
 .SECONDEXPANSION:
