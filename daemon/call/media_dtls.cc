@@ -181,6 +181,9 @@ void progress(Media& m)
 		          static_cast<int>(k.suite->name.size()), k.suite->name.data());
 	} else if ((st == State::kFailed || st == State::kClosed) && !m.dtls_reported) {
 		m.dtls_reported = true;
+		// A close after keying is the party hanging up, not a failure.
+		if (m.rtp.loop && (st == State::kFailed || !m.dtls_keyed))
+			m.rtp.loop->counters().dtls_failed.fetch_add(1, std::memory_order_relaxed);
 		log::warn(kLog, "m= line %d: DTLS-SRTP %s: %s", m.index,
 		          st == State::kFailed ? "failed" : "closed", m.dtls->reason().c_str());
 	}

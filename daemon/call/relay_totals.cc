@@ -17,6 +17,7 @@ void add_loop_counters(RelayTotals& t, media::MediaLoop::Counters& c)
 	t.srtp_auth_failed += c.srtp_auth_failed.load(std::memory_order_relaxed);
 	t.srtp_replay += c.srtp_replay.load(std::memory_order_relaxed);
 	t.srtp_errors += c.srtp_errors.load(std::memory_order_relaxed);
+	t.dtls_failed += c.dtls_failed.load(std::memory_order_relaxed);
 	t.media_paths += c.paths();
 }
 

@@ -46,6 +46,7 @@ struct RelayTotals {
 	uint64_t srtp_auth_failed = 0;
 	uint64_t srtp_replay = 0;
 	uint64_t srtp_errors = 0;
+	uint64_t dtls_failed = 0;
 	uint64_t own_endpoints_refused = 0;
 	uint64_t relay_loop_drops = 0;
 	media::MediaPathCount media_paths; // RTP streams up now, by path (as of the last tick)

@@ -29,13 +29,6 @@ std::string openssl_error(const char* what)
 	return strprintf("%s%s%s", what, e ? ": " : "", buf);
 }
 
-// Any certificate: the peer is identified by its fingerprint in the SDP (RFC 5763 5), which the
-// session checks once the handshake is done.
-int accept_any(int, X509_STORE_CTX*)
-{
-	return 1;
-}
-
 // EVP_EC_gen() would do, but its macro casts the const away.
 EVP_PKEY* ec_p256_key()
 {
@@ -114,7 +107,6 @@ Result<std::unique_ptr<DtlsIdentity>> DtlsIdentity::from(EVP_PKEY* key, X509* ce
 	// 0 is success here.
 	if (SSL_CTX_set_tlsext_use_srtp(c, kSrtpProfiles) != 0)
 		return Error{openssl_error("DTLS: no SRTP profiles")};
-	SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
 	SSL_CTX_set_read_ahead(c, 1);
 	// The path MTU is ours to set (SSL_set_mtu per session): no probing through the BIO.
 	SSL_CTX_set_options(c, SSL_OP_NO_QUERY_MTU);

@@ -62,6 +62,13 @@ BIO_METHOD* out_method()
 	return m;
 }
 
+// Where an SSL keeps its DtlsSession, for verify().
+int session_index()
+{
+	static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+	return index;
+}
+
 std::string ssl_error()
 {
 	unsigned long e = ERR_get_error();
@@ -111,6 +118,11 @@ Result<std::unique_ptr<DtlsSession>> DtlsSession::create(const DtlsIdentity& id,
 	BIO_set_mem_eof_return(s->in_, -1);
 	BIO_set_data(s->out_, &s->pending_);
 	SSL_set_bio(s->ssl_, s->in_, s->out_);
+	// Any certificate chain will do, but the party's own certificate must be the one its SDP
+	// names (self-signed, as browsers' are).
+	if (SSL_set_ex_data(s->ssl_, session_index(), s.get()) != 1)
+		return Error{"DTLS: cannot make a session: " + ssl_error()};
+	SSL_set_verify(s->ssl_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify);
 	SSL_set_mtu(s->ssl_, kMtu);
 	DTLS_set_link_mtu(s->ssl_, kMtu);
 	if (role == Role::kActive)
@@ -138,19 +150,35 @@ void DtlsSession::fail(std::string reason)
 	reason_ = std::move(reason);
 }
 
-void DtlsSession::finish()
+bool DtlsSession::matches(X509* certificate) const
 {
-	X509* peer = SSL_get1_peer_certificate(ssl_);
 	size_t space = fingerprint_.find(' ');
 	std::string hash = space == std::string::npos ? "" : fingerprint_.substr(0, space);
 	std::string want = space == std::string::npos ? "" : fingerprint_.substr(space + 1);
-	auto got = certificate_fingerprint(peer, hash);
-	X509_free(peer);
-	if (!got || want.size() != got->size() ||
-	    strncasecmp(want.c_str(), got->c_str(), want.size()) != 0) {
-		fail("the party's certificate does not match its a=fingerprint");
-		return;
-	}
+	auto got = certificate ? certificate_fingerprint(certificate, hash) : std::nullopt;
+	return got && want.size() == got->size() &&
+	       strncasecmp(want.c_str(), got->c_str(), want.size()) == 0;
+}
+
+int DtlsSession::verify(int, X509_STORE_CTX* store)
+{
+	auto* ssl = static_cast<SSL*>(
+	        X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+	auto* self =
+	        ssl ? static_cast<DtlsSession*>(SSL_get_ex_data(ssl, session_index())) : nullptr;
+	if (!self)
+		return 0;
+	if (X509_STORE_CTX_get_error_depth(store) > 0)
+		return 1; // only the party's own certificate is pinned
+	if (self->matches(X509_STORE_CTX_get_current_cert(store)))
+		return 1;
+	self->mismatch_ = true;
+	X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+	return 0;
+}
+
+void DtlsSession::finish()
+{
 	const SRTP_PROTECTION_PROFILE* p = SSL_get_selected_srtp_profile(ssl_);
 	const sdp::SrtpSuite* suite = p ? suite_of_profile(p->name) : nullptr;
 	if (!suite) {
@@ -189,7 +217,9 @@ void DtlsSession::step(const Send& send)
 		} else {
 			int e = SSL_get_error(ssl_, r);
 			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-				fail("handshake failed: " + ssl_error());
+				fail(mismatch_ ? "the party's certificate does not match its "
+				                 "a=fingerprint"
+				               : "handshake failed: " + ssl_error());
 		}
 	} else if (state_ == State::kConnected) {
 		// Application data is not expected; this reads alerts and late handshake records

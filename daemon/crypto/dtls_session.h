@@ -76,6 +76,10 @@ private:
 	    : role_(role), fingerprint_(std::move(fingerprint))
 	{
 	}
+	// The peer's certificate is checked against the a=fingerprint (RFC 5763 5) while the
+	// handshake runs, so that a mismatch ends it with an alert the party sees.
+	static int verify(int ok, X509_STORE_CTX* store);
+	bool matches(X509* certificate) const;
 	void step(const Send& send);
 	void flush(const Send& send);
 	void fail(std::string reason);
@@ -89,6 +93,7 @@ private:
 	std::string fingerprint_;
 	State state_ = State::kHandshaking;
 	std::string reason_;
+	bool mismatch_ = false; // verify() refused the party's certificate
 	std::optional<DtlsSrtpKeys> keys_;
 };
 

@@ -124,6 +124,14 @@ void write_drops(Exposition& out, call::Registry& reg)
 			sum += loops.at(i).traffic().drops(static_cast<media::DropReason>(r));
 		out.sample({{"reason", reason_label(media::kDropReasonNames[r])}}, sum);
 	}
+	out.family(
+	        "rtprelay_dtls_failures_total", Type::kCounter,
+	        "DTLS-SRTP handshakes that failed (a wrong certificate, a fatal alert, no answer "
+	        "after every retransmission), each association counted once.");
+	uint64_t dtls_failed = 0;
+	for (size_t i = 0; i < loops.size(); i++)
+		dtls_failed += loops.at(i).counters().dtls_failed.load(std::memory_order_relaxed);
+	out.sample({}, dtls_failed);
 	const media::OwnEndpoints* own = reg.own_endpoints();
 	out.family("rtprelay_own_endpoint_refusals_total", Type::kCounter,
 	           "Media addresses in SDP refused because they are the relay's own sockets.");

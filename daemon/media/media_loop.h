@@ -54,6 +54,8 @@ public:
 		std::atomic<uint64_t> srtp_auth_failed{0};
 		std::atomic<uint64_t> srtp_replay{0};
 		std::atomic<uint64_t> srtp_errors{0};
+		// DTLS-SRTP associations that failed or were closed before keying anything.
+		std::atomic<uint64_t> dtls_failed{0};
 		// RTP streams of this loop's calls by path, counted once a second.
 		std::atomic<uint64_t> paths_userspace{0};
 		std::atomic<uint64_t> paths_kernel{0};

@@ -151,6 +151,7 @@ Value rtprelay(Arena& a, const call::RelayTotals& t)
 	d.set("srtp auth failed", num(t.srtp_auth_failed));
 	d.set("srtp replay", num(t.srtp_replay));
 	d.set("srtp errors", num(t.srtp_errors));
+	d.set("dtls failed", num(t.dtls_failed));
 	return d;
 }
 

@@ -20,6 +20,7 @@ WEBRTC_DEBUG=1 also prints each stream's non-zero drop counters from `query`.
 """
 
 import json
+import re
 import math
 import os
 import random
@@ -71,6 +72,8 @@ SCENARIOS = {
     "sip-offer-video-max-bundle": ("sip", True, "max-bundle", "webrtc", None, None, 6),
     "ice-restart": ("browser", False, "balanced", "webrtc", None, 4, 10),
     "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
+    # The harness changes the browser's a=fingerprint: the relay must refuse its certificate.
+    "wrong-fingerprint": ("browser", False, "balanced", "webrtc", None, None, 5),
 }
 # The same with Debian's Firefox ESR, headless, as the second browser.
 FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer",
@@ -274,6 +277,7 @@ class Call:
 
     def __init__(self, ng, scenario):
         self.ng = ng
+        self.name = scenario
         self.frm, self.video, self.bundle, flags, self.dtls, self.restart_at, self.seconds = \
             SCENARIOS[scenario]
         self.flags = FLAGS[flags]
@@ -303,6 +307,9 @@ class Call:
     def offer_from_browser(self, sdp):
         if self.established:
             self.restarts += 1
+        if self.name == "wrong-fingerprint":  # its first byte, changed
+            sdp = re.sub(r"(a=fingerprint:\S+ )([0-9A-Fa-f]{2})",
+                         lambda m: m.group(1) + ("00" if m.group(2) != "00" else "11"), sdp)
         offer = {"command": "offer", "from-tag": self.browser, "sdp": sdp,
                  **self.flags["to_sip"]}
         if self.established:
@@ -378,8 +385,42 @@ def handler_for(call):
     return Handler
 
 
-def check(call, ng, name):
+def dtls_failed(ng):
+    """The relay's count of failed DTLS handshakes (statistics)."""
+    reply = ng.request({"command": "statistics"})
+    return reply[b"statistics"][b"rtprelay"][b"dtls failed"]
+
+
+def end_call(call, ng, out):
+    d = ng.request({"command": "delete", "call-id": call.call_id})
+    out.append(("delete", d.get(b"result") == b"ok", d.get(b"error-reason")))
+    q = ng.request({"command": "query", "call-id": call.call_id})
+    out.append(("no call after delete", q.get(b"result") == b"error", q.get(b"result")))
+    return out
+
+
+def check_refused(call, ng, failed_before):
+    """wrong-fingerprint: ICE connects, the relay refuses the browser's certificate during the
+    handshake (the browser sees its DTLS fail), the failure is counted once, and no media
+    passes either way."""
+    st = call.states[-1] if call.states else {}
+    out = [("no error in the page or the signalling", not call.errors, "; ".join(call.errors))]
+    out.append(("ICE connected", st.get("ice") in ("connected", "completed"), st.get("ice")))
+    dtls = [t.get("dtls") for t in st.get("transports", [])]
+    out.append(("the browser's DTLS failed", bool(dtls) and all(d == "failed" for d in dtls),
+                dtls))
+    out.append(("statistics count one failed DTLS handshake",
+                dtls_failed(ng) - failed_before == 1, dtls_failed(ng) - failed_before))
+    packets = sum(i["packets"] for i in st.get("inbound", []))
+    out.append(("nothing reaches the browser", packets == 0, packets))
+    out.append(("nothing reaches the phone", not call.phone.rtp_by_pt, call.phone.rtp_by_pt))
+    return end_call(call, ng, out)
+
+
+def check(call, ng, name, failed_before):
     """The scenario's verdicts, as (what, ok, detail) triples."""
+    if name == "wrong-fingerprint":
+        return check_refused(call, ng, failed_before)
     st = call.states[-1] if call.states else {}
     out = [("no error in the page or the signalling", not call.errors, "; ".join(call.errors))]
     out.append(("ICE connected", st.get("ice") in ("connected", "completed"), st.get("ice")))
@@ -416,11 +457,7 @@ def check(call, ng, name):
             for m in t.get(b"medias", []):
                 for st in m.get(b"streams", []):
                     print("   ", tag, {k: v for k, v in st.get(b"drops", {}).items() if v})
-    d = ng.request({"command": "delete", "call-id": call.call_id})
-    out.append(("delete", d.get(b"result") == b"ok", d.get(b"error-reason")))
-    q = ng.request({"command": "query", "call-id": call.call_id})
-    out.append(("no call after delete", q.get(b"result") == b"error", q.get(b"result")))
-    return out
+    return end_call(call, ng, out)
 
 
 def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
@@ -429,6 +466,7 @@ def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
     if seconds:
         call.seconds = seconds
     call.on_connected = on_connected
+    failed_before = dtls_failed(ng)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(call))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
@@ -441,7 +479,7 @@ def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
             if call.states and call.states[-1].get("seconds", 0) >= call.seconds:
                 break
             time.sleep(0.5)
-        results = check(call, ng, name)
+        results = check(call, ng, name, failed_before)
     finally:
         browser.terminate()
         try:

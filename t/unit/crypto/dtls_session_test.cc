@@ -178,10 +178,28 @@ public:
 		CPPUNIT_ASSERT((*a)->state() == DtlsSession::State::kFailed);
 		CPPUNIT_ASSERT((*a)->reason().find("a=fingerprint") != std::string::npos);
 		CPPUNIT_ASSERT(!(*a)->keys());
+		// The refusal happened during the handshake: its alert ended the other side's too,
+		// which never connected either.
+		CPPUNIT_ASSERT((*b)->state() == DtlsSession::State::kFailed);
+		CPPUNIT_ASSERT(!(*b)->keys());
 		// Garbage after a failure changes nothing.
 		std::vector<uint8_t> junk(40, 22);
 		(*a)->on_datagram(junk, to(a_out));
 		CPPUNIT_ASSERT((*a)->state() == DtlsSession::State::kFailed);
+
+		// The same where the passive side (the relay answering a browser) checks the
+		// client's certificate.
+		auto client = DtlsSession::create(*peer, DtlsSession::Role::kActive,
+		                                  relay->fingerprint());
+		auto server = DtlsSession::create(*relay, DtlsSession::Role::kPassive,
+		                                  relay->fingerprint());
+		Wire c_out, s_out;
+		(*client)->start(to(c_out));
+		pump(**client, c_out, **server, s_out);
+		CPPUNIT_ASSERT((*server)->state() == DtlsSession::State::kFailed);
+		CPPUNIT_ASSERT((*server)->reason().find("a=fingerprint") != std::string::npos);
+		CPPUNIT_ASSERT((*client)->state() == DtlsSession::State::kFailed);
+		CPPUNIT_ASSERT(!(*server)->keys() && !(*client)->keys());
 	}
 
 	void profiles()
