@@ -119,13 +119,15 @@ void answer_bundle(sdp::Session& session, const Monologue& receiver)
 		session.add_attr("group", group_of(accepted));
 }
 
-// An offer to a WebRTC party groups the m= lines the relay offers, unless the SDP has a group.
-void offer_bundle(sdp::Session& session, const Monologue& receiver)
+// An offer to a WebRTC party groups the m= lines the relay offers, unless the SDP has a group;
+// grouped m= lines, or all with `generate_mid`, get an a=mid where they have none.
+void offer_bundle(sdp::Session& session, const Monologue& receiver, bool generate_mid)
 {
 	bool webrtc = false;
 	for (const auto& m : receiver.medias)
 		webrtc = webrtc || (!m->rejected && (m->ice_out || speaks_dtls(*m)));
-	if (!webrtc || has_bundle_group(session))
+	bool group = webrtc && !has_bundle_group(session);
+	if (!group && !generate_mid)
 		return;
 	std::vector<std::string> used, grouped;
 	for (const sdp::Media& section : session.media())
@@ -146,7 +148,7 @@ void offer_bundle(sdp::Session& session, const Monologue& receiver)
 		if (grouped.size() < media::BundleDemux::kMaxLines)
 			grouped.push_back(mid);
 	}
-	if (!grouped.empty())
+	if (group && !grouped.empty())
 		session.add_attr("group", group_of(grouped));
 }
 
@@ -210,12 +212,13 @@ void apply_bundle(Monologue& party)
 	t.rtp.bundle = t.rtcp.bundle = t.demux.get();
 }
 
-void write_bundle(sdp::Session& session, const Monologue& receiver, bool answering)
+void write_bundle(sdp::Session& session, const Monologue& receiver, bool answering,
+                  bool generate_mid)
 {
 	if (answering)
 		answer_bundle(session, receiver);
 	else
-		offer_bundle(session, receiver);
+		offer_bundle(session, receiver, generate_mid);
 }
 
 } // namespace rtprelay::call

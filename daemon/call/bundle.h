@@ -30,7 +30,9 @@ void apply_bundle(Monologue& party);
 
 // The SDP for `receiver`: in an answer (`answering`), every m= line carries the mid the
 // receiver offered for it and no other, and its group is accepted without the m= lines the
-// answer rejects; in an offer to a WebRTC party, a group where the SDP has none.
-void write_bundle(sdp::Session& session, const Monologue& receiver, bool answering);
+// answer rejects; in an offer to a WebRTC party, a group where the SDP has none. An offer's
+// m= lines get an a=mid where they have none when they are grouped, or with `generate_mid`.
+void write_bundle(sdp::Session& session, const Monologue& receiver, bool answering,
+                  bool generate_mid);
 
 } // namespace rtprelay::call

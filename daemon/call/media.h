@@ -42,6 +42,7 @@ struct Media {
 	bool offered_mux = false; // this party's SDP carried a=rtcp-mux
 	bool rtcp_mux = false;    // RTCP shares the RTP port with this party
 	bool accept_mux = false;  // rtcp-mux=accept was asked when this party offered
+	bool require_mux = false; // rtcp-mux=require was asked when the relay offered to it
 
 	std::optional<net::Endpoint> sdp_rtp;    // where the party's SDP says it receives RTP
 	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP

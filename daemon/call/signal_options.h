@@ -32,6 +32,9 @@ struct RtcpMuxOptions {
 	bool demux = false;  // do not offer mux on, even if the offerer offered it
 	bool accept = false; // accept mux from the offerer even if the answerer declines it
 	bool reject = false; // as demux, for now
+	// offer mux as if the answerer had already taken it: no RTCP port of its own in the
+	// offer, and mux whatever the answer says (RFC 8858's exclusive mux, as WebRTC wants)
+	bool require = false;
 
 	bool operator==(const RtcpMuxOptions&) const = default;
 };
@@ -67,6 +70,8 @@ struct SignalOptions {
 	IceMode ice = IceMode::kDefault;
 	DtlsMode dtls = DtlsMode::kDefault;         // towards the receiver
 	DtlsMode dtls_reverse = DtlsMode::kDefault; // towards the sender
+	bool strip_extmap = false;                  // no a=extmap in the SDP to the receiver
+	bool generate_mid = false; // an offer's m= lines without a=mid get one (call/bundle.h)
 
 	bool operator==(const SignalOptions&) const = default;
 };

@@ -74,11 +74,19 @@ Result<std::string> asked_transport(const std::string& proto)
 	return std::string(sdp::protocol_name(p));
 }
 
+// What the relay announces to the receiver for one m= line.
+struct Announcement {
+	std::string protocol;
+	bool mux = false;
+	bool exclusive_mux = false; // no RTCP port of its own (rtcp-mux=require)
+};
+
 // Rewrites one m= section so the other party sends to the relay's socket `to` faces it with
 // (its BUNDLE transport's, where it has one).
 void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from, const Media& to,
-                   const std::string& protocol, bool mux)
+                   const std::string& protocol, const Announcement& a)
 {
+	bool mux = a.mux;
 	if (from.rejected) {
 		section.set_port(0);
 		return;
@@ -92,7 +100,10 @@ void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from
 	section.set_rtcp_mux(mux);
 	uint16_t rtcp_port = mux ? out.allocation.lease.rtp.local.port()
 	                         : out.allocation.lease.rtcp.local.port();
-	section.set_rtcp(sdp::RtcpAttr{rtcp_port, std::nullopt});
+	if (a.exclusive_mux)
+		section.remove_rtcp();
+	else
+		section.set_rtcp(sdp::RtcpAttr{rtcp_port, std::nullopt});
 	if (!from.hold) {
 		auto session_conn = session.connection();
 		bool session_matches = session_conn && !session_conn->is_hold() &&
@@ -170,12 +181,6 @@ struct Exchange {
 	std::string transport{};             // the protocol asked for the receiver; empty: keep
 };
 
-// What the relay announces to the receiver for one m= line.
-struct Announcement {
-	std::string protocol;
-	bool mux = false;
-};
-
 // direction=[a, b]: a faces the from-tag party, the sender of an offer and the receiver of an
 // answer.
 Result<void> choose_interfaces(Exchange& ex)
@@ -237,7 +242,9 @@ Announcement offer_media(const SignalOptions& o, const std::string& transport, M
 	Announcement a;
 	a.protocol = transport.empty() ? sm.protocol : transport;
 	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer ||
-	        webrtc(rm, a.protocol);
+	        o.rtcp_mux.require || webrtc(rm, a.protocol);
+	a.exclusive_mux = o.rtcp_mux.require;
+	rm.require_mux = o.rtcp_mux.require;
 	sm.accept_mux = o.rtcp_mux.accept || webrtc(sm, sm.protocol);
 	sm.rtcp_mux = sm.offered_mux;
 	rm.rtcp_mux = a.mux;
@@ -249,7 +256,7 @@ Announcement offer_media(const SignalOptions& o, const std::string& transport, M
 // (or the offer said to accept it anyway), in the protocol the offerer spoke.
 Announcement answer_media(Media& sm, Media& rm)
 {
-	sm.rtcp_mux = sm.offered_mux;
+	sm.rtcp_mux = sm.offered_mux || sm.require_mux; // require: taken as accepted
 	rm.rtcp_mux = rm.offered_mux && (sm.rtcp_mux || rm.accept_mux);
 	return Announcement{rm.protocol, rm.rtcp_mux};
 }
@@ -325,7 +332,9 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		Media& sm = *ex.sender.medias[i];
 		Media& rm = *sm.peer;
 		sdp::Media& section = session.media()[i];
-		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i].mux);
+		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i]);
+		if (ex.options.strip_extmap)
+			section.remove_attr("extmap");
 		write_sdes(section, rm);
 		if (auto r = write_ice(section, rm, !sm.rejected && ice_towards(ex, sm, rm)); !r)
 			return r.error();
@@ -341,7 +350,10 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	}
 	if (any_ice)
 		session.add_flag("ice-lite");
-	write_bundle(session, ex.receiver, ex.kind == OfferAnswer::kAnswer);
+	if (ex.options.strip_extmap)
+		session.remove_attr("extmap");
+	write_bundle(session, ex.receiver, ex.kind == OfferAnswer::kAnswer,
+	             ex.options.generate_mid);
 	result.sdp = write_versioned(session, ex.receiver, ex.options);
 	return result;
 }

@@ -29,6 +29,21 @@ constexpr KeyValue kIceModes[] = {
         {"force-relay", [](F& f) { f.options.ice = call::IceMode::kForce; }},
 };
 
+// rtpengine's ICE-lite says on which side it is the lite agent; rtprelay always is (see
+// docs/webrtc.md), so every value is taken and `off` (a full agent) changes nothing.
+constexpr KeyValue kIceLiteModes[] = {
+        {"forward", relay_default},
+        {"backward", relay_default},
+        {"both", relay_default},
+        {"off", relay_default},
+};
+
+Error reject_ice_lite(std::string_view value)
+{
+	return Error{strprintf("ICE-lite=%s is not supported (forward, backward, both, off are)",
+	                       printable(value).c_str())};
+}
+
 Error reject_ice(std::string_view value)
 {
 	return Error{strprintf("ICE=%s is not supported (remove, default, optional, force, "
@@ -208,8 +223,12 @@ const FlagRow kRows[] = {
         {"rtcp-mux-demux", WordFlag{[](F& f) { f.options.rtcp_mux.demux = true; }}},
         {"rtcp-mux-accept", WordFlag{[](F& f) { f.options.rtcp_mux.accept = true; }}},
         {"rtcp-mux-reject", WordFlag{[](F& f) { f.options.rtcp_mux.reject = true; }}},
+        {"rtcp-mux-require", WordFlag{[](F& f) { f.options.rtcp_mux.require = true; }}},
+        {"strip-extmap", WordFlag{[](F& f) { f.options.strip_extmap = true; }}},
+        {"generate-mid", WordFlag{[](F& f) { f.options.generate_mid = true; }}},
         {"ice", EnumKey{kIceModes, reject_ice}},
         {"ice-remove", WordFlag{[](F& f) { f.options.ice = call::IceMode::kRemove; }}},
+        {"ice-lite", EnumKey{kIceLiteModes, reject_ice_lite}},
 
         // SRTP
         {"dtls", EnumKey{kDtlsModes, reject_dtls}},

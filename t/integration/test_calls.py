@@ -136,6 +136,48 @@ class SdpRewriteTest(CallTestCase):
         ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp())))
         self.assertIn("a=rtcp-mux\r\n", ans)
 
+    def test_rtcp_mux_require(self):
+        """rtcp-mux=require offers mux with no RTCP port of its own, and the answerer is
+        muxed even when its answer does not say so: the offerer's RTCP reaches its RTP port."""
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        out = self.sdp_of(self.ok(offer_msg(cid, "A", a.sdp(), **{"rtcp-mux": ["require"]})))
+        self.assertIn("a=rtcp-mux\r\n", out)
+        self.assertNotIn("a=rtcp:", out)
+        port_b = media.media_port(out)
+        ans = self.sdp_of(self.ok(answer_msg(cid, "A", "B", b.sdp())))
+        self.assertNotIn("a=rtcp-mux", ans)  # the offerer did not offer it
+        port_a = media.media_port(ans)
+        a.send(("127.0.0.1", port_a + 1), count=2, sock=a.rtcp, packet=media.rtcp_packet)
+        got = b.receive(want=2)
+        self.assertEqual(len(got), 2)
+        self.assertEqual(got[0][1], ("127.0.0.1", port_b))
+        # The word form in flags is the same.
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", a.sdp(),
+                                            flags=["rtcp-mux-require"])))
+        self.assertIn("a=rtcp-mux\r\n", out)
+        self.assertNotIn("a=rtcp:", out)
+
+    def test_strip_extmap_generate_mid_and_ice_lite(self):
+        a = self.party()
+        sdp = a.sdp(extra="a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n")
+        sdp = sdp.replace("t=0 0\r\n", "t=0 0\r\na=extmap:2 urn:x\r\n")
+        out = self.sdp_of(self.ok(offer_msg(self.call_id(), "A", sdp)))
+        self.assertEqual(out.count("a=extmap:"), 2)
+        self.assertNotIn("a=mid:", out)
+        r = self.ok(offer_msg(self.call_id(), "A", sdp, flags=["strip-extmap", "generate-mid"],
+                              **{"ICE-lite": "forward"}))
+        self.assertNotIn(b"warning", r)
+        out = self.sdp_of(r)
+        self.assertNotIn("a=extmap", out)
+        self.assertIn("a=mid:0\r\n", out)
+        self.assertNotIn("a=group", out)  # a plain receiver gets no BUNDLE
+        for value in ("backward", "both", "off"):
+            self.ok(offer_msg(self.call_id(), "A", sdp, **{"ICE-lite": value}))
+        r = self.c.request(offer_msg(self.call_id(), "A", sdp, **{"ICE-lite": "sideways"}))
+        self.assertEqual(r[b"result"], b"error")
+        self.assertIn(b"ICE-lite=sideways", r[b"error-reason"])
+
     def test_ice_of_the_parties_never_passes(self):
         """The relay terminates ICE: the offerer's credentials and candidates never reach the
         answerer; ICE=remove sends none of the relay's, the default and ICE=force send the

@@ -192,21 +192,26 @@ public:
 	{
 		// To a plain party: nothing added.
 		sdp::Session plain = parse(kPhone);
-		write_bundle(plain, *browser_, false);
+		write_bundle(plain, *browser_, false, false);
 		CPPUNIT_ASSERT(!plain.has_attr("group") && !plain.media()[0].mid());
+		// generate-mid: mids, still no group.
+		write_bundle(plain, *browser_, false, true);
+		CPPUNIT_ASSERT(!plain.has_attr("group"));
+		CPPUNIT_ASSERT_EQUAL(std::string("0"), std::string(*plain.media()[0].mid()));
+		CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(*plain.media()[1].mid()));
 		// To a DTLS party: mids where there are none, and a group of the lines offered.
 		b(1).protocol = b(2).protocol = "UDP/TLS/RTP/SAVPF";
 		std::string three = std::string(kPhone) + "m=image 0 udptl t38\r\n";
 		sdp::Session s = parse(three);
 		s.media()[1].set_mid("0"); // taken: the first line gets another
-		write_bundle(s, *browser_, false);
+		write_bundle(s, *browser_, false, false);
 		CPPUNIT_ASSERT_EQUAL(std::string("0x"), std::string(*s.media()[0].mid()));
 		CPPUNIT_ASSERT_EQUAL(std::string("0"), std::string(*s.media()[1].mid()));
 		CPPUNIT_ASSERT(!s.media()[2].mid());
 		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE 0x 0"), std::string(*s.attr("group")));
 		// An SDP with a group keeps it.
 		sdp::Session grouped = parse(kBrowser);
-		write_bundle(grouped, *browser_, false);
+		write_bundle(grouped, *browser_, false, false);
 		CPPUNIT_ASSERT_EQUAL(size_t(1), grouped.attrs("group").size());
 		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE a v"),
 		                     std::string(*grouped.attr("group")));
@@ -216,17 +221,17 @@ public:
 	{
 		browser_sends(kBrowser);
 		sdp::Session answer = parse(kPhone);
-		write_bundle(answer, *browser_, true);
+		write_bundle(answer, *browser_, true, false);
 		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE a v"), std::string(*answer.attr("group")));
 		CPPUNIT_ASSERT_EQUAL(std::string("a"), std::string(*answer.media()[0].mid()));
 		CPPUNIT_ASSERT_EQUAL(std::string("v"), std::string(*answer.media()[1].mid()));
 		answer = parse(kPhone);
 		answer.media()[1].set_port(0); // the phone has no video
-		write_bundle(answer, *browser_, true);
+		write_bundle(answer, *browser_, true, false);
 		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE a"), std::string(*answer.attr("group")));
 		// The phone's answer to the phone's own offer: its mids, none, and no group.
 		sdp::Session to_phone = parse(kBrowser);
-		write_bundle(to_phone, *phone_, true);
+		write_bundle(to_phone, *phone_, true, false);
 		CPPUNIT_ASSERT(!to_phone.has_attr("group") && !to_phone.media()[0].mid());
 	}
 };
