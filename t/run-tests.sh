@@ -11,12 +11,14 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 total_pass=0
 total_fail=0
 failed_suites=()
+timings=() # "seconds name" per suite, for the summary: where make test's time goes
 
 # run_suite NAME COMMAND...: runs it, echoes its output, adds its counts.
 run_suite() {
 	local name=$1
 	shift
 	echo "=== $name: $*"
+	local started=$SECONDS
 	local log
 	log=$(mktemp)
 	"$@" 2>&1 | tee "$log"
@@ -33,6 +35,7 @@ run_suite() {
 		f=1
 	fi
 	[ "$f" -ne 0 ] && failed_suites+=("$name")
+	timings+=("$((SECONDS - started)) $name")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }
@@ -130,6 +133,8 @@ run_suite style make_gate style
 run_suite tidy make_gate tidy
 
 echo
+echo "seconds per suite, longest first:"
+printf '%s\n' "${timings[@]}" | sort -rn | awk '{ printf "  %5d s  %s\n", $1, $2 }'
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
