@@ -120,7 +120,8 @@ void answer_bundle(sdp::Session& session, const Monologue& receiver)
 }
 
 // An offer to a WebRTC party groups the m= lines the relay offers, unless the SDP has a group;
-// grouped m= lines, or all with `generate_mid`, get an a=mid where they have none.
+// grouped m= lines, or all with `generate_mid`, get an a=mid where they have none: the one
+// the receiver gave the m= line before, else a new one.
 void offer_bundle(sdp::Session& session, const Monologue& receiver, bool generate_mid)
 {
 	bool webrtc = false;
@@ -138,6 +139,14 @@ void offer_bundle(sdp::Session& session, const Monologue& receiver, bool generat
 		if (section.is_rejected())
 			continue;
 		std::string mid(section.mid().value_or(""));
+		// The receiver's own mid for the m= line where it has one (a re-offer to a browser
+		// that offered first must not rename its m= lines), else a new one.
+		if (mid.empty() && i < receiver.medias.size() && !receiver.medias[i]->mid.empty() &&
+		    std::find(used.begin(), used.end(), receiver.medias[i]->mid) == used.end()) {
+			mid = receiver.medias[i]->mid;
+			used.push_back(mid);
+			section.set_mid(mid);
+		}
 		if (mid.empty()) {
 			mid = std::to_string(i);
 			while (std::find(used.begin(), used.end(), mid) != used.end())

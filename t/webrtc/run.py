@@ -71,10 +71,13 @@ SCENARIOS = {
     "browser-offer-video-max-bundle": ("browser", True, "max-bundle", "webrtc", None, None, 6),
     "sip-offer-video-max-bundle": ("sip", True, "max-bundle", "webrtc", None, None, 6),
     "ice-restart": ("browser", False, "balanced", "webrtc", None, 4, 10),
+    # After 3 s the SIP side re-offers (a re-INVITE from the PBX) to the browser that offered.
+    "sip-reoffer-video-max-bundle": ("browser", True, "max-bundle", "webrtc", None, 3, 8),
     "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
     # The harness changes the browser's a=fingerprint: the relay must refuse its certificate.
     "wrong-fingerprint": ("browser", False, "balanced", "webrtc", None, None, 5),
 }
+SIP_REOFFERS = {"sip-reoffer-video-max-bundle"}
 # The same with Debian's Firefox ESR, headless, as the second browser.
 FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer",
            "firefox-video-max-bundle": "browser-offer-video-max-bundle",
@@ -327,6 +330,13 @@ class Call:
                  **self.flags["to_browser"], **self.dtls_flag()}
         return self.request(offer)
 
+    def reoffer_from_sip(self):
+        """The PBX's re-INVITE to the browser: the phone's SDP again, as an offer."""
+        self.restarts += 1
+        offer = {"command": "offer", "from-tag": self.sip, "to-tag": self.browser,
+                 "sdp": self.phone.sdp(), **self.flags["to_browser"]}
+        return self.request(offer)
+
     def answer_from_browser(self, sdp):
         to_phone = self.request({"command": "answer", "from-tag": self.sip,
                                  "to-tag": self.browser, "sdp": sdp})
@@ -376,7 +386,10 @@ def handler_for(call):
                     else:
                         call.states.append(body)
                     due = call.restart_at is not None and body.get("seconds", 0) >= call.restart_at
-                    self.reply({"restart": due})
+                    if due and call.name in SIP_REOFFERS and not call.restarts:
+                        self.reply({"reoffer": call.reoffer_from_sip()})
+                    else:
+                        self.reply({"restart": due and call.name not in SIP_REOFFERS})
                 else:
                     self.reply({"error": "no such path"})
             except Exception as e:  # pylint: disable=broad-except
@@ -449,7 +462,8 @@ def check(call, ng, name, failed_before):
         out.append(("the browser's video RTCP reaches the phone's video port", vrtcp > 0,
                     call.phone.rtcp_by_kind))
     if call.restart_at is not None:
-        out.append(("the ICE restart was signalled", call.restarts == 1, call.restarts))
+        what = "re-offer" if call.name in SIP_REOFFERS else "ICE restart"
+        out.append(("the %s was signalled" % what, call.restarts == 1, call.restarts))
     q = ng.request({"command": "query", "call-id": call.call_id})
     out.append(("query knows the call", q.get(b"result") == b"ok", q.get(b"error-reason")))
     if os.environ.get("WEBRTC_DEBUG"):

@@ -209,6 +209,13 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("0"), std::string(*s.media()[1].mid()));
 		CPPUNIT_ASSERT(!s.media()[2].mid());
 		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE 0x 0"), std::string(*s.attr("group")));
+		// A re-offer to a party that named the m= lines itself keeps its names.
+		browser_sends(kBrowser);
+		sdp::Session again = parse(kPhone);
+		write_bundle(again, *browser_, false, false);
+		CPPUNIT_ASSERT_EQUAL(std::string("a"), std::string(*again.media()[0].mid()));
+		CPPUNIT_ASSERT_EQUAL(std::string("v"), std::string(*again.media()[1].mid()));
+		CPPUNIT_ASSERT_EQUAL(std::string("BUNDLE a v"), std::string(*again.attr("group")));
 		// An SDP with a group keeps it.
 		sdp::Session grouped = parse(kBrowser);
 		write_bundle(grouped, *browser_, false, false);
