@@ -228,6 +228,10 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 	const Stream& out = rtcp_socket && !peer->rtcp_mux ? peer->rtcp : peer->rtp;
 	if (!out.socket || !out.learning.destination())
 		return std::nullopt;
+	// Nothing from a DTLS party, and nothing to one, before its association has keys: the
+	// kernel would forward plain media (userspace drops it as "dtls pending").
+	if ((s.dtls && !s.decrypt) || (out.dtls && !out.encrypt))
+		return std::nullopt;
 
 	kernel::TargetInput in;
 	in.local = s.socket->local;

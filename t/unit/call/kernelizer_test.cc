@@ -24,6 +24,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(ssrcs_seen_are_expected);
 	CPPUNIT_TEST(learning_off_accepts_any_source);
 	CPPUNIT_TEST(rejected_media_stays_in_userspace);
+	CPPUNIT_TEST(dtls_before_its_keys_stays_in_userspace);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -94,6 +95,20 @@ public:
 		CPPUNIT_ASSERT(!d->rtcp_mux);
 		// RTCP on this RTP port belongs on B's RTCP port: userspace sends it there.
 		CPPUNIT_ASSERT(d->rtcp_to_userspace);
+	}
+
+	// A plain phone's confirmed stream towards a DTLS party whose handshake has not keyed the
+	// sessions yet, and the DTLS party's own: the kernel would carry plain media.
+	void dtls_before_its_keys_stays_in_userspace()
+	{
+		confirm(a_->rtp, "192.0.2.10:5000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0));
+		b_->rtp.dtls = true; // B speaks DTLS-SRTP, no keys yet
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+		CPPUNIT_ASSERT(!kernel_decision(b_->rtp, 0));
+		b_->rtp.dtls = false;
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0) && kernel_decision(b_->rtp, 0));
 	}
 
 	void strict_source_drops_others()
