@@ -140,7 +140,7 @@ fi
 # The ABI version the tree's header promises, for the handshake checks.
 awk '$2 == "RTPRELAY_ABI_VERSION" {print $3}' "$TOP/kernel-module/uapi/rtprelay_abi.h" \
 	> "$WORK/abi_version"
-cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$HERE"/guest_srtp_call.py \
+cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$HERE"/guest_srtp_call.py "$HERE"/guest_dtls_call.py \
 	"$TOP"/t/integration/{ngclient,media,httpclient,srtp}.py "$WORK/"
 GUEST_SCRIPT=${GUEST_SCRIPT:-$HERE/guest.sh}
 cp "$GUEST_SCRIPT" "$WORK/guest-main.sh"
