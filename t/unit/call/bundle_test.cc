@@ -10,6 +10,7 @@
 #include <string>
 
 #include "call/media.h"
+#include "call/party.h"
 #include "sdp/parser.h"
 #include "sdp/writer.h"
 
@@ -63,24 +64,23 @@ class BundleTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
+	media::LogicalInterface facing_;
 	std::unique_ptr<Monologue> browser_, phone_;
 
 	Media& b(int i) { return browser_->media_at(i); }
 	Media& p(int i) { return phone_->media_at(i); }
 
-	// The browser's SDP read as signalling reads it (the parts bundling uses).
+	// The browser's SDP read as signalling reads it: each m= line by call/party, then the
+	// bundle.
 	void browser_sends(const std::string& text)
 	{
 		sdp::Session s = parse(text);
 		read_bundle(*browser_, s);
 		int i = 0;
-		for (const sdp::Media& section : s.media()) {
-			Media& m = b(++i);
-			m.rejected = section.is_rejected() && !section.has_attr("bundle-only");
-			m.payload_types.clear();
-			for (const std::string& f : section.formats())
-				m.payload_types.push_back(static_cast<uint8_t>(std::stoi(f)));
-		}
+		std::vector<std::string> warnings;
+		for (const sdp::Media& section : s.media())
+			read_party(b(++i), s, section, SignalOptions{},
+			           {nullptr, facing_, warnings});
 		apply_bundle(*browser_);
 	}
 
@@ -98,8 +98,6 @@ public:
 			p(i).allocation.address = &address_;
 			b(i).rtcp_mux = true;
 		}
-		b(1).clock_rates[111] = 48000;
-		b(2).clock_rates[96] = 90000;
 	}
 
 	void reads_mids_ssrcs_and_the_mid_extension()
