@@ -323,9 +323,10 @@ void dtls_after_packets(Media& m)
 {
 	for (Stream* s : {&m.rtp, &m.rtcp}) {
 		s->dtls = speaks_dtls(m) && !m.rejected;
-		if (s->dtls && !s->held)
+		// A bundled m= line is never a sink (its transport's streams are): nothing to hold.
+		if (s->dtls && !m.transport && !s->held)
 			s->held = std::make_unique<media::Stream::Held>();
-		else if (!s->dtls)
+		else if (!s->dtls || m.transport)
 			s->held.reset();
 	}
 	// A bundled m= line's DTLS runs on its transport's association.
