@@ -31,6 +31,7 @@ Call::~Call()
 std::optional<std::string> Call::check(int64_t now_ms)
 {
 	kernel_refresh(*this); // kernel traffic counts as media for the timeouts
+	kernel_recheck(*this);
 	return timeout_reason(*this, limits_, now_ms);
 }
 

@@ -7,6 +7,7 @@
 #include "kernel/channel.h"
 #include "kernel/srtp_params.h"
 #include "media/media_loop.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace rtprelay::call {
@@ -147,7 +148,7 @@ void sync(Stream& s)
 	if (!s.loop || !s.loop->kernel())
 		return;
 	media::MediaLoop& loop = *s.loop;
-	auto want = kernel_decision(s, loop.config().tos);
+	auto want = kernel_decision(s, loop.config().tos, util::now_ms());
 	KernelState& k = s.kernel;
 	if (want == k.attempted)
 		return;
@@ -198,11 +199,7 @@ const char* userspace_only(const Stream& s)
 	const kernel::Channel* k = s.loop ? s.loop->kernel() : nullptr;
 	if (!k)
 		return nullptr;
-	// ICE's consent (RFC 7675) is judged per packet in userspace; the module would go on
-	// sending to a party that withdrew it.
 	const Media* peer = s.media.peer;
-	if (s.ice || (peer && (peer->rtp.ice || peer->rtcp.ice)))
-		return "ice";
 	// One socket for several m= lines is taken apart per packet (media::BundleDemux).
 	if (s.bundle || s.media.transport || (peer && (peer->transport || peer->demux)))
 		return "bundle";
@@ -213,7 +210,7 @@ const char* userspace_only(const Stream& s)
 	return nullptr;
 }
 
-std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
+std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int64_t now_ms)
 {
 	const Media& m = s.media;
 	const Media* peer = m.peer;
@@ -223,8 +220,6 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 		return std::nullopt;
 	if (rtcp_socket && m.rtcp_mux)
 		return std::nullopt; // unused: this party muxes RTCP onto the RTP port
-	if (!rtcp_socket && m.rtcp_mux && !peer->rtcp_mux)
-		return std::nullopt; // demuxing RTCP to the peer's RTCP port is userspace's job
 	const Stream& out = rtcp_socket && !peer->rtcp_mux ? peer->rtcp : peer->rtp;
 	if (!out.socket || !out.learning.destination())
 		return std::nullopt;
@@ -232,20 +227,26 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos)
 	// kernel would forward plain media (userspace drops it as "dtls pending").
 	if ((s.dtls && !s.decrypt) || (out.dtls && !out.encrypt))
 		return std::nullopt;
+	// A party that let its ICE consent lapse gets nothing (RFC 7675 5.1; userspace drops it
+	// as "ice no consent"); the check that renews it reaches userspace, which decides again.
+	if (out.ice && !out.ice->consent(out.ice_component(), now_ms))
+		return std::nullopt;
 
 	kernel::TargetInput in;
 	in.local = s.socket->local;
 	// Learned endpoints are where the party sends from; without learning any source goes.
 	if (s.learning.learned())
 		in.expected_src = s.learning.destination();
-	in.strict = s.learning.strict();
+	// From an ICE party userspace takes media from every address that passed a check, not
+	// only the selected one: the others go up to it.
+	in.strict = s.learning.strict() && !s.ice;
 	in.out_src = out.socket->local;
 	in.out_dst = *out.learning.destination();
 	in.tos = static_cast<uint8_t>(tos);
 	if (!rtcp_socket) {
 		in.rtcp_mux = m.rtcp_mux;
-		// Userspace sends RTCP that arrives here to the peer's RTCP port (see
-		// media/forwarder target_for), which is not this target's output.
+		// Userspace sends RTCP that arrives here (muxed or not) to the peer's RTCP port
+		// (Stream::sink), which is not this target's output.
 		in.rtcp_to_userspace = !peer->rtcp_mux;
 		add_payload_types(in, m, *peer);
 		for (size_t i = 0; i < s.stats.ssrc_count && i < in.ssrcs.size(); i++)
@@ -284,6 +285,15 @@ void kernel_refresh(Call& c)
 			kernel_refresh(m->rtp);
 			kernel_refresh(m->rtcp);
 		}
+}
+
+void kernel_recheck(Call& c)
+{
+	for (auto& ml : c.monologues())
+		for (auto& m : ml->medias)
+			for (Stream* s : {&m->rtp, &m->rtcp})
+				if (s->kernel.active())
+					sync(*s);
 }
 
 void kernel_take_back(Media& m)

@@ -3,7 +3,8 @@
 # on the sockets the first one left parked) and once, with
 # rule management off, by an operator's iptables rule; an SRTP call (t/kernel/
 # guest_srtp_call.py: SRTP outside, RTP inside, translated by the kernel); a DTLS-SRTP call
-# (t/kernel/guest_dtls_call.py: the keys of an openssl s_client handshake); then the plain and
+# (t/kernel/guest_dtls_call.py: the keys of an openssl s_client handshake); an ICE call (t/kernel/
+# guest_ice_call.py: nomination, DTLS, and consent lapsing and renewed); then the plain and
 # the SRTP call once more with the ASan+UBSan build, whose kernelizer paths the host's tests
 # cannot reach. xt_RTPRELAY is loaded, no table exists.
 # call_scenario DESC [SCRIPT]: runs a call script against the daemon rd_start started.
@@ -58,6 +59,12 @@ if check "rtprelayd starts for the DTLS-SRTP call" rd_start --table=0 --no-fallb
 	check "rtprelayd stops cleanly after the DTLS-SRTP call" rd_stop
 fi
 check "no table left after the DTLS-SRTP call" test ! -e /proc/rtprelay/0
+
+if check "rtprelayd starts for the ICE call" rd_start --table=0 --no-fallback; then
+	call_scenario "ICE" guest_ice_call.py
+	check "rtprelayd stops cleanly after the ICE call" rd_stop
+fi
+check "no table left after the ICE call" test ! -e /proc/rtprelay/0
 
 if [ -x "$L/rtprelayd-asan" ]; then
 	export ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

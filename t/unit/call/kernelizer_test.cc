@@ -2,6 +2,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "../ice/browser_check.h"
 #include "../net/endpoint_literal.h"
 #include "media/interfaces.h"
 
@@ -18,13 +19,14 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(strict_source_drops_others);
 	CPPUNIT_TEST(needs_peer_endpoint);
 	CPPUNIT_TEST(rtcp_socket_goes_to_peer_rtcp);
-	CPPUNIT_TEST(mux_to_demux_stays_in_userspace);
+	CPPUNIT_TEST(mux_to_demux_sends_rtcp_up);
 	CPPUNIT_TEST(demux_to_mux_goes_to_peer_rtp);
 	CPPUNIT_TEST(payload_types_from_both_sides);
 	CPPUNIT_TEST(ssrcs_seen_are_expected);
 	CPPUNIT_TEST(learning_off_accepts_any_source);
 	CPPUNIT_TEST(rejected_media_stays_in_userspace);
 	CPPUNIT_TEST(dtls_before_its_keys_stays_in_userspace);
+	CPPUNIT_TEST(ice_party_while_it_grants_consent);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -76,14 +78,14 @@ public:
 		a_->rtp.learning.arm();
 		a_->rtp.learning.on_packet(ep("203.0.113.10:5000"), {true, 1, 0}, 0);
 		CPPUNIT_ASSERT(!a_->rtp.learning.confirmed());
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 184));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 184, 0));
 	}
 
 	void confirmed_stream_forwards_to_peer_endpoint()
 	{
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
-		auto d = kernel_decision(a_->rtp, 184);
+		auto d = kernel_decision(a_->rtp, 184, 0);
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30000"));
 		CPPUNIT_ASSERT(d->expected_src == ep("192.0.2.10:5000"));
@@ -103,36 +105,73 @@ public:
 	{
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
-		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0));
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0));
 		b_->rtp.dtls = true; // B speaks DTLS-SRTP, no keys yet
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
-		CPPUNIT_ASSERT(!kernel_decision(b_->rtp, 0));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 0));
+		CPPUNIT_ASSERT(!kernel_decision(b_->rtp, 0, 0));
 		b_->rtp.dtls = false;
-		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0) && kernel_decision(b_->rtp, 0));
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0) && kernel_decision(b_->rtp, 0, 0));
+	}
+
+	// A browser (A, muxed, ICE) nominated 198.51.100.7:50000 at 1 s. Its media comes through
+	// the kernel from there, other checked addresses go up to userspace; the phone's media
+	// goes to it through the kernel until its consent lapses (30 s after the last check),
+	// and again once a check renews it.
+	void ice_party_while_it_grants_consent()
+	{
+		a_->rtcp_mux = true;
+		a_->ice.emplace();
+		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
+		a_->ice->set_remote("remote", "remotepasswordremotepass");
+		a_->rtp.ice = &*a_->ice;
+		a_->rtp.learning.reset_for_ice();
+		std::vector<uint8_t> reply(1500);
+		size_t n = 0;
+		auto check = [&](int64_t now) {
+			test::BrowserCheck c;
+			c.use_candidate = true;
+			auto b = c.bytes();
+			CPPUNIT_ASSERT(a_->ice->on_stun(1, ep("198.51.100.7:50000"), b, now, reply,
+			                                n) == ice::Agent::Verdict::kReply);
+		};
+		check(1000);
+		a_->rtp.learning.select(*a_->ice->selected(1));
+		confirm(b_->rtp, "192.0.2.20:6000");
+
+		auto in = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(in && in->expected_src == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(!in->strict && in->rtcp_to_userspace);
+		auto out = kernel_decision(b_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(out && out->out_dst == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 1000 + ice::Agent::kConsentMs));
+		CPPUNIT_ASSERT(!kernel_decision(b_->rtp, 0, 1001 + ice::Agent::kConsentMs));
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 1001 + ice::Agent::kConsentMs));
+		check(40000);
+		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 40000) == out);
 	}
 
 	void strict_source_drops_others()
 	{
 		confirm(a_->rtp, "192.0.2.10:5000", true);
 		confirm(b_->rtp, "192.0.2.20:6000");
-		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->strict);
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0)->strict);
 	}
 
 	void needs_peer_endpoint()
 	{
 		confirm(a_->rtp, "192.0.2.10:5000");
 		b_->rtp.learning.reset(std::nullopt, LearningMode::kDelayed, false, false);
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 0));
 		// The peer's SDP address is enough: media goes there until it sends.
 		b_->rtp.learning.reset(ep("192.0.2.20:6000"), LearningMode::kDelayed, false, false);
-		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0)->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0)->out_dst == ep("192.0.2.20:6000"));
 	}
 
 	void rtcp_socket_goes_to_peer_rtcp()
 	{
 		confirm(a_->rtcp, "192.0.2.10:5001");
 		confirm(b_->rtcp, "192.0.2.20:6001");
-		auto d = kernel_decision(a_->rtcp, 0);
+		auto d = kernel_decision(a_->rtcp, 0, 0);
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30001"));
 		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30003"));
@@ -140,15 +179,18 @@ public:
 		CPPUNIT_ASSERT_EQUAL(size_t{0}, d->num_payload_types); // RTCP carries none
 	}
 
-	void mux_to_demux_stays_in_userspace()
+	void mux_to_demux_sends_rtcp_up()
 	{
 		a_->rtcp_mux = true;
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtcp, 0)); // unused while muxed
+		// RTP goes on to B's RTP port; RTCP belongs on B's RTCP port: userspace sends it.
+		auto up = kernel_decision(a_->rtp, 0, 0);
+		CPPUNIT_ASSERT(up && up->rtcp_mux && up->rtcp_to_userspace);
+		CPPUNIT_ASSERT(up->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtcp, 0, 0)); // unused while muxed
 		b_->rtcp_mux = true;
-		auto d = kernel_decision(a_->rtp, 0);
+		auto d = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT(d && d->rtcp_mux);
 		CPPUNIT_ASSERT(!d->rtcp_to_userspace); // both muxed: one output for everything
 	}
@@ -158,13 +200,13 @@ public:
 		b_->rtcp_mux = true;
 		confirm(a_->rtcp, "192.0.2.10:5001");
 		confirm(b_->rtp, "192.0.2.20:6000");
-		auto d = kernel_decision(a_->rtcp, 0);
+		auto d = kernel_decision(a_->rtcp, 0, 0);
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
 		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
 		// A's RTP port: RTCP arriving there also goes to B's muxed port, the output.
 		confirm(a_->rtp, "192.0.2.10:5000");
-		auto r = kernel_decision(a_->rtp, 0);
+		auto r = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT(r && !r->rtcp_to_userspace);
 	}
 
@@ -173,27 +215,27 @@ public:
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
 		b_->payload_types = {8, 0, 96};
-		auto d = kernel_decision(a_->rtp, 0);
+		auto d = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT_EQUAL(size_t{4}, d->num_payload_types);
 		CPPUNIT_ASSERT(d->payload_types[0] == 0 && d->payload_types[1] == 101 &&
 		               d->payload_types[2] == 8 && d->payload_types[3] == 96);
 		// More than the kernel takes: any payload type.
 		b_->payload_types = {3, 4, 5, 6, 7, 8, 9};
-		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0)->num_payload_types);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0, 0)->num_payload_types);
 	}
 
 	void ssrcs_seen_are_expected()
 	{
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
-		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0)->num_ssrcs);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, kernel_decision(a_->rtp, 0, 0)->num_ssrcs);
 		a_->rtp.stats.ssrc(0x1234).on_packet(1, 160, 0);
-		auto first = kernel_decision(a_->rtp, 0);
+		auto first = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT_EQUAL(size_t{1}, first->num_ssrcs);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{0x1234}, first->ssrcs[0]);
 		// A new SSRC changes the decision: the target is replaced.
 		a_->rtp.stats.ssrc(0x5678).on_packet(1, 160, 0);
-		auto second = kernel_decision(a_->rtp, 0);
+		auto second = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT_EQUAL(size_t{2}, second->num_ssrcs);
 		CPPUNIT_ASSERT(!(first == second));
 	}
@@ -202,7 +244,7 @@ public:
 	{
 		a_->rtp.learning.reset(ep("192.0.2.10:5000"), LearningMode::kOff, false, false);
 		confirm(b_->rtp, "192.0.2.20:6000");
-		auto d = kernel_decision(a_->rtp, 0);
+		auto d = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(!d->expected_src);
 	}
@@ -212,7 +254,7 @@ public:
 		confirm(a_->rtp, "192.0.2.10:5000");
 		confirm(b_->rtp, "192.0.2.20:6000");
 		b_->rejected = true;
-		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0));
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 0));
 	}
 };
 

@@ -7,17 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "browser_check.h"
+
 using namespace rtprelay;
 using namespace rtprelay::ice;
 
 namespace {
-
-crypto::HmacSha1 key(const std::string& pwd)
-{
-	crypto::HmacSha1 k;
-	CPPUNIT_ASSERT(k.set_key({reinterpret_cast<const uint8_t*>(pwd.data()), pwd.size()}));
-	return k;
-}
 
 net::Endpoint endpoint(const char* text)
 {
@@ -26,46 +21,7 @@ net::Endpoint endpoint(const char* text)
 	return *e;
 }
 
-// A browser's check as RFC 8445 7.2.2 makes it.
-struct Check {
-	std::string username = "LOCALUFR:remote";
-	std::string pwd = "localpasswordlocalpassw0";
-	bool use_candidate = false;
-	bool controlled = false; // ICE-CONTROLLED instead of ICE-CONTROLLING
-	bool fingerprint = true;
-	bool integrity = true;
-	uint16_t extra = 0; // an extra attribute type, if any
-	uint8_t tx = 1;
-
-	std::vector<uint8_t> bytes() const
-	{
-		std::vector<uint8_t> b(256);
-		TransactionId t{};
-		t[0] = tx;
-		StunWriter w(b, StunClass::kRequest, kStunBinding, t);
-		w.username(username);
-		w.priority(0x6e7f1eff);
-		if (controlled)
-			w.ice_controlled(7);
-		else
-			w.ice_controlling(7);
-		if (use_candidate)
-			w.use_candidate();
-		if (extra) { // a placeholder attribute, retyped before it is signed
-			std::array<uint16_t, 1> none{};
-			size_t at = w.size();
-			w.unknown_attributes(none);
-			b[at] = static_cast<uint8_t>(extra >> 8);
-			b[at + 1] = static_cast<uint8_t>(extra);
-		}
-		if (integrity)
-			w.integrity(key(pwd));
-		if (fingerprint)
-			w.fingerprint();
-		b.resize(w.size());
-		return b;
-	}
-};
+using Check = test::BrowserCheck;
 
 } // namespace
 
@@ -124,7 +80,7 @@ public:
 		CPPUNIT_ASSERT(m.cls == StunClass::kSuccess);
 		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, m.transaction[0]);
 		CPPUNIT_ASSERT(m.xor_mapped == endpoint("198.51.100.7:50000"));
-		CPPUNIT_ASSERT(integrity_ok(r, m, key("localpasswordlocalpassw0")));
+		CPPUNIT_ASSERT(integrity_ok(r, m, test::stun_key("localpasswordlocalpassw0")));
 		CPPUNIT_ASSERT(fingerprint_ok(r, m));
 
 		// Another address's check moves it while nothing is nominated...
@@ -183,7 +139,7 @@ public:
 		CPPUNIT_ASSERT(parse_stun(r, m));
 		CPPUNIT_ASSERT(m.cls == StunClass::kError);
 		CPPUNIT_ASSERT_EQUAL(uint16_t{487}, *m.error_code);
-		CPPUNIT_ASSERT(integrity_ok(r, m, key("localpasswordlocalpassw0")));
+		CPPUNIT_ASSERT(integrity_ok(r, m, test::stun_key("localpasswordlocalpassw0")));
 		CPPUNIT_ASSERT(!agent.selected(1) && !agent.checked(1, endpoint("198.51.100.7:1")));
 
 		Check u;
