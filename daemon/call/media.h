@@ -66,6 +66,9 @@ struct Media {
 	std::string dtls_setup;       // the party's a=setup, lowercase; empty: none
 	std::string dtls_tls_id;      // the party's a=tls-id (RFC 8842); empty: none
 	std::optional<crypto::DtlsSession::Role> dtls_role;
+	// The role its last offer's DTLS-reverse asked for when the relay answers it; nullopt:
+	// the relay's default.
+	std::optional<crypto::DtlsSession::Role> dtls_answer_role;
 	std::unique_ptr<crypto::DtlsSession> dtls;
 	std::optional<net::Endpoint> dtls_peer;              // where the association's datagrams go
 	const crypto::DtlsIdentity* dtls_identity = nullptr; // the relay's, from signalling

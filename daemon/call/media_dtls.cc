@@ -234,7 +234,8 @@ Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& 
 namespace {
 
 // The relay's role when it answers the party's offer: the complement of the party's, else the
-// one it has, else its preference (passive, so that the party starts as soon as ICE is up).
+// one it has, else the answer's DTLS flag, else its offer's DTLS-reverse, else passive (so
+// that the party starts as soon as ICE is up).
 Role answering_role(const Media& to, DtlsMode mode)
 {
 	if (to.dtls_setup == "active")
@@ -243,7 +244,11 @@ Role answering_role(const Media& to, DtlsMode mode)
 		return Role::kActive;
 	if (to.dtls_role)
 		return *to.dtls_role;
-	return mode == DtlsMode::kActive ? Role::kActive : Role::kPassive;
+	if (mode == DtlsMode::kActive)
+		return Role::kActive;
+	if (mode == DtlsMode::kPassive)
+		return Role::kPassive;
+	return to.dtls_answer_role.value_or(Role::kPassive);
 }
 
 const char* setup_of(Role r)

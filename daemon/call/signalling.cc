@@ -233,6 +233,31 @@ bool webrtc(const Media& m, const std::string& protocol)
 	return m.ice_in || sdp::is_dtls(sdp::protocol_from_name(protocol));
 }
 
+// DTLS=off: the SDES-keyed profile in place of a DTLS one (UDP/TLS/RTP/SAVPF -> RTP/SAVPF).
+std::string without_dtls(const std::string& protocol)
+{
+	switch (sdp::protocol_from_name(protocol)) {
+	case sdp::Protocol::kUdpTlsRtpSavp:
+		return std::string(sdp::protocol_name(sdp::Protocol::kRtpSavp));
+	case sdp::Protocol::kUdpTlsRtpSavpf:
+		return std::string(sdp::protocol_name(sdp::Protocol::kRtpSavpf));
+	default: return protocol;
+	}
+}
+
+// DTLS-reverse: the relay's role towards the offerer when it answers it.
+std::optional<crypto::DtlsSession::Role> answer_role(DtlsMode reverse)
+{
+	using Role = crypto::DtlsSession::Role;
+	switch (reverse) {
+	case DtlsMode::kActive: return Role::kActive;
+	case DtlsMode::kPassive: return Role::kPassive;
+	case DtlsMode::kDefault:
+	case DtlsMode::kOff: break;
+	}
+	return std::nullopt;
+}
+
 // An offered m= line: the relay offers rtcp-mux to the answerer as the offerer did, unless
 // told otherwise, and the transport protocol asked for, else the offered one. A WebRTC party
 // gets rtcp-mux offered and accepted whatever the other side does: a browser refuses SDP
@@ -241,6 +266,9 @@ Announcement offer_media(const SignalOptions& o, const std::string& transport, M
 {
 	Announcement a;
 	a.protocol = transport.empty() ? sm.protocol : transport;
+	if (o.dtls == DtlsMode::kOff)
+		a.protocol = without_dtls(a.protocol);
+	sm.dtls_answer_role = answer_role(o.dtls_reverse);
 	a.mux = (sm.offered_mux && !o.rtcp_mux.demux && !o.rtcp_mux.reject) || o.rtcp_mux.offer ||
 	        o.rtcp_mux.require || webrtc(rm, a.protocol);
 	a.exclusive_mux = o.rtcp_mux.require;

@@ -9,6 +9,10 @@ so SRTP made outside the relay must come out as plain RTP on the other side, and
   restart): the relay takes it as a new association, and media goes on with the new keys.
 - A certificate that is not the SDP's a=fingerprint: the relay ends the handshake with an
   alert (s_client fails), counts it once (statistics `dtls failed`), and no media passes.
+- `DTLS-reverse=active`: the relay answers as the active side and is the client of `openssl
+  s_server` at the party's address; media flows with those keys.
+- `DTLS=off`: the other side is offered SDES-keyed RTP/SAVP, and the relay translates between
+  the handshake's keys and the SDES keys of both sides.
 
 The browser suite (t/webrtc) does the same with Chromium and Firefox, ICE included; this one
 runs in every build of the integration suite (ASan, TSan).
@@ -49,17 +53,23 @@ class Certificate:
         self.fingerprint = "sha-256 " + out.strip().split("=", 1)[1]
 
 
-class DtlsClient:
-    """One `openssl s_client` association from 127.0.0.1:`port` to the relay; keys() waits
-    for the handshake and returns the exported keying material, close() ends it with a
-    close_notify (stdin closed)."""
+class OpenSslParty:
+    """One DTLS association of the party at 127.0.0.1:`port`: `openssl s_client` to the relay's
+    `relay_port`, or with relay_port None `openssl s_server`, which waits for the relay's
+    ClientHello (and asks for its certificate). keys() waits for the handshake and returns the
+    exported keying material, close() ends it with a close_notify (stdin closed)."""
 
-    def __init__(self, cert, port, relay_port):
+    def __init__(self, cert, port, relay_port=None):
+        if relay_port is None:
+            role = ["s_server", "-accept", "127.0.0.1:%d" % port, "-verify", "1"]
+        else:
+            role = ["s_client", "-connect", "127.0.0.1:%d" % relay_port, "-bind",
+                    "127.0.0.1:%d" % port, "-timeout"]
         self.proc = subprocess.Popen(
-            ["openssl", "s_client", "-dtls1_2", "-connect", "127.0.0.1:%d" % relay_port,
-             "-bind", "127.0.0.1:%d" % port, "-cert", cert.cert, "-key", cert.key,
-             "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp",
-             "-keymatexportlen", "60", "-timeout"],
+            ["openssl"] + role +
+            ["-dtls1_2", "-cert", cert.cert, "-key", cert.key, "-use_srtp",
+             "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp",
+             "-keymatexportlen", "60"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output = ""
 
@@ -132,13 +142,9 @@ class DtlsTest(common.SharedDaemonTestCase):
     def call(self, fingerprint):
         """A DTLS party A (its RTP socket closed, for s_client to take the port) offers to a
         plain phone B; returns (call-id, A, B, the relay's port for A, for B)."""
-        self.n += 1
-        cid = "%s-%d-%f" % (self.id().split(".")[-1], self.n, time.time())
-        a, b = media.Party(), media.Party()
-        self.parties += [a, b]
-        sdp = a.sdp(media="m=audio {port} UDP/TLS/RTP/SAVP 0\r\n",
-                    extra="a=rtcp-mux\r\na=setup:actpass\r\na=fingerprint:%s\r\n" % fingerprint)
-        out = self.ok(offer_msg(cid, "A", sdp, **{"transport-protocol": "RTP/AVP"}))
+        cid, a, b = self.new_call()
+        out = self.ok(offer_msg(cid, "A", self.offer_sdp(a, fingerprint),
+                                **{"transport-protocol": "RTP/AVP"}))
         port_b = media.media_port(out[b"sdp"].decode())
         ans = self.ok(answer_msg(cid, "A", "B", b.sdp()))[b"sdp"].decode()
         self.assertIn("a=setup:passive\r\n", ans)
@@ -147,13 +153,27 @@ class DtlsTest(common.SharedDaemonTestCase):
         return cid, a, b, media.media_port(ans), port_b
 
     def dtls_client(self, cert, a, relay_port):
-        c = DtlsClient(cert, a.port, relay_port)
+        c = OpenSslParty(cert, a.port, relay_port)
         self.clients.append(c)
         return c
 
     def take_port_back(self, a):
         a.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         a.rtp.bind(("127.0.0.1", a.port))
+
+    def new_call(self):
+        self.n += 1
+        cid = "%s-%d-%f" % (self.id().split(".")[-1], self.n, time.time())
+        a, b = media.Party(), media.Party()
+        self.parties += [a, b]
+        return cid, a, b
+
+    def offer_sdp(self, a, fingerprint=None):
+        """A's offer of UDP/TLS/RTP/SAVP, actpass, with the certificate of `fingerprint`
+        (default: its own)."""
+        return a.sdp(media="m=audio {port} UDP/TLS/RTP/SAVP 0\r\n",
+                     extra="a=rtcp-mux\r\na=setup:actpass\r\na=fingerprint:%s\r\n" %
+                     (fingerprint or self.cert.fingerprint))
 
     def media_both_ways(self, a, b, port_a, port_b, keys, start):
         """SRTP from A with the client's keys reaches B as RTP; B's RTP reaches A as SRTP
@@ -217,3 +237,61 @@ class DtlsTest(common.SharedDaemonTestCase):
         self.assertEqual(a.receive(timeout=0.5), [])
         drops = self.ok({"command": "query", "call-id": cid})[b"tags"][b"A"][b"medias"][0]
         self.assertEqual(drops[b"streams"][0][b"drops"][b"dtls pending"], 3)
+
+    def test_dtls_reverse_active_makes_the_relay_the_client(self):
+        """DTLS-reverse=active with the offer: the relay answers the offerer's actpass as the
+        active side and does the handshake with `openssl s_server` at the party's address."""
+        cid, a, b = self.new_call()
+        a.rtp.close()
+        server = OpenSslParty(self.cert, a.port)
+        self.clients.append(server)
+        out = self.ok(offer_msg(cid, "A", self.offer_sdp(a), **{
+            "transport-protocol": "RTP/AVP", "DTLS-reverse": "active"}))
+        ans = self.ok(answer_msg(cid, "A", "B", b.sdp()))[b"sdp"].decode()
+        self.assertIn("a=setup:active\r\n", ans)
+        keys = server.keys()
+        self.assertIsNotNone(keys, server.output)
+        self.assertIn("SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80",
+                      server.output)
+        server.close()
+        self.take_port_back(a)
+        # The relay is the client: the party sends with the server's keys.
+        self.media_both_ways(a, b, media.media_port(ans), media.media_port(out[b"sdp"].decode()),
+                             (keys[1], keys[0]), 0)
+
+    def test_dtls_off_keys_the_other_side_by_sdes(self):
+        """DTLS=off on a DTLS party's offer: the other side is offered its profile keyed by
+        SDES (RTP/SAVP with a=crypto, no fingerprint), and the relay translates between the
+        keys of s_client's handshake and the SDES keys of both sides."""
+        cid, a, b = self.new_call()
+        to_b = self.ok(offer_msg(cid, "A", self.offer_sdp(a), DTLS="off"))[b"sdp"].decode()
+        self.assertIn(" RTP/SAVP 0\r\n", to_b)
+        for attr in ("a=fingerprint", "a=setup"):
+            self.assertNotIn(attr, to_b)
+        offered = [c for c in srtp.parse_crypto(to_b)[0] if c.suite == SUITE][0]
+        key_b = srtp.new_key(SUITE)
+        sdp_b = b.sdp(media="m=audio {port} RTP/SAVP 0\r\n",
+                      extra="a=crypto:%s\r\n" % srtp.crypto_line(offered.tag, SUITE, key_b))
+        to_a = self.ok(answer_msg(cid, "A", "B", sdp_b))[b"sdp"].decode()
+        self.assertIn(" UDP/TLS/RTP/SAVP 0\r\n", to_a)
+        self.assertIn("a=setup:passive\r\n", to_a)
+        self.assertNotIn("a=crypto", to_a)
+        port_a, port_b = media.media_port(to_a), media.media_port(to_b)
+        a.rtp.close()
+        client = self.dtls_client(self.cert, a, port_a)
+        keys = client.keys()
+        self.assertIsNotNone(keys, client.output)
+        client.close()
+        self.take_port_back(a)
+        with srtp.Srtp(SUITE, keys[0], inbound=False) as a_tx, \
+                srtp.Srtp(SUITE, keys[1], inbound=True) as a_rx, \
+                srtp.Srtp(SUITE, key_b, inbound=False) as b_tx, \
+                srtp.Srtp(SUITE, offered.key_salt, inbound=True) as b_rx:
+            sent = [media.rtp_packet(i, ssrc=0xA) for i in range(5)]
+            for p in sent:
+                a.rtp.sendto(a_tx.protect(p), ("127.0.0.1", port_a))
+            self.assertEqual([b_rx.unprotect(p) for p, _ in b.receive(want=5)], sent)
+            sent = [media.rtp_packet(i, ssrc=0xB) for i in range(5)]
+            for p in sent:
+                b.rtp.sendto(b_tx.protect(p), ("127.0.0.1", port_b))
+            self.assertEqual([a_rx.unprotect(p) for p, _ in a.receive(want=5)], sent)

@@ -121,6 +121,16 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("active"),
 		                     answer_to(m, "passive", DtlsMode::kPassive));
 		CPPUNIT_ASSERT(m.dtls && m.dtls->role() == Role::kActive);
+		// DTLS-reverse of the party's offer, unless the answer's DTLS flag says otherwise.
+		tearDown();
+		setUp();
+		party().dtls_answer_role = Role::kActive;
+		CPPUNIT_ASSERT_EQUAL(std::string("active"), answer_to(party(), "actpass"));
+		tearDown();
+		setUp();
+		party().dtls_answer_role = Role::kActive;
+		CPPUNIT_ASSERT_EQUAL(std::string("passive"),
+		                     answer_to(party(), "actpass", DtlsMode::kPassive));
 	}
 
 	void offering_then_the_answer()
