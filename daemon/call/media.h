@@ -105,6 +105,8 @@ struct Media {
 	// itself.
 	Media& carrier() { return transport ? *transport : *this; }
 	const Media& carrier() const { return transport ? *transport : *this; }
+	// The transport of other m= lines: it stays (inactive) when the other side rejects it.
+	bool carries_others() const { return bundled.size() > 1; }
 	const net::IpAddress& advertised() const { return allocation.address->advertised(); }
 };
 

@@ -87,10 +87,15 @@ void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from
                    const std::string& protocol, const Announcement& a)
 {
 	bool mux = a.mux;
-	if (from.rejected) {
+	if (from.rejected && !to.carries_others()) {
 		section.set_port(0);
 		return;
 	}
+	// The other side rejected the m= line that carries this party's BUNDLE group: rejecting
+	// it would take the transport from the group's other lines (a browser with max-bundle
+	// has no other), so it stays, inactive.
+	if (from.rejected)
+		section.set_direction(sdp::Direction::kInactive);
 	const Media& out = to.carrier();
 	section.set_port(out.allocation.lease.rtp.local.port());
 	section.remove_attr("bundle-only"); // a port that is not 0 makes it no bundle-only line
@@ -305,6 +310,8 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 		sm.moved = true;
 	if (sm.rejected) {
 		rm.crypto_out.clear();
+		if (rm.carries_others()) // kept, inactive (rewrite_media)
+			return Announcement{rm.protocol, rm.rtcp_mux};
 		return Announcement{};
 	}
 	if (auto r = allocate_sockets(ex, sm, rm); !r)
@@ -364,7 +371,8 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		if (ex.options.strip_extmap)
 			section.remove_attr("extmap");
 		write_sdes(section, rm);
-		if (auto r = write_ice(section, rm, !sm.rejected && ice_towards(ex, sm, rm)); !r)
+		bool open = !sm.rejected || rm.carries_others();
+		if (auto r = write_ice(section, rm, open && ice_towards(ex, sm, rm)); !r)
 			return r.error();
 		any_ice = any_ice || rm.ice_out;
 		if (apply_ice(rm) == IceChange::kStopped)

@@ -78,10 +78,15 @@ SCENARIOS = {
     "wrong-fingerprint": ("browser", False, "balanced", "webrtc", None, None, 5),
 }
 SIP_REOFFERS = {"sip-reoffer-video-max-bundle"}
+# The phone rejects audio (port 0), the first m= line of the browser's BUNDLE group, whose
+# transport then carries only video.
+NO_AUDIO = {"browser-offer-video-max-bundle-no-audio", "firefox-video-max-bundle-no-audio"}
+SCENARIOS["browser-offer-video-max-bundle-no-audio"] = SCENARIOS["browser-offer-video-max-bundle"]
 # The same with Debian's Firefox ESR, headless, as the second browser.
 FIREFOX = {"firefox-browser-offer": "browser-offer", "firefox-sip-offer": "sip-offer",
            "firefox-video-max-bundle": "browser-offer-video-max-bundle",
-           "firefox-sip-offer-video-max-bundle": "sip-offer-video-max-bundle"}
+           "firefox-sip-offer-video-max-bundle": "sip-offer-video-max-bundle",
+           "firefox-video-max-bundle-no-audio": "browser-offer-video-max-bundle-no-audio"}
 SCENARIOS.update({name: SCENARIOS[base] for name, base in FIREFOX.items()})
 
 # Firefox's preferences for a page that needs no one: fake devices, no prompt, autoplay, and
@@ -129,8 +134,8 @@ class PlainPhone:
     ten VP8 packets a second (a key frame's first bytes: the browser counts them, and asks for
     a better one by RTCP); counts what arrives by payload type, and RTCP by m= line."""
 
-    def __init__(self, video):
-        self.kinds = ["audio"] + (["video"] if video else [])
+    def __init__(self, video, audio=True):
+        self.kinds = (["audio"] if audio else []) + (["video"] if video else [])
         self.socks = {}
         for kind in self.kinds:
             while True:
@@ -214,20 +219,21 @@ class PlainPhone:
     def send_loop(self):
         seq, ts, ssrc, n = random.randrange(65536), 0, random.getrandbits(32), 0
         while not self.stop.wait(0.02):
-            if "audio" not in self.relay:
+            if not any(kind in self.relay for kind in self.socks):
                 continue
-            rtp, rtcp, _ = self.socks["audio"]
-            off = (ts % 8000)
-            payload = (TONE + TONE)[off:off + 160]
             try:
-                rtp.sendto(struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, ts, ssrc) + payload,
-                           self.relay["audio"][0])
-                if n % 50 == 0:
-                    rtcp.sendto(self.sender_report(ssrc, n, ts), self.relay["audio"][1])
+                if "audio" in self.relay and "audio" in self.socks:
+                    rtp, rtcp, _ = self.socks["audio"]
+                    off = (ts % 8000)
+                    payload = (TONE + TONE)[off:off + 160]
+                    rtp.sendto(struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, ts, ssrc) + payload,
+                               self.relay["audio"][0])
+                    if n % 50 == 0:
+                        rtcp.sendto(self.sender_report(ssrc, n, ts), self.relay["audio"][1])
+                if n % 5 == 0 and "video" in self.relay and "video" in self.socks:
+                    self.send_video(n // 5)
             except OSError:
                 return
-            if n % 5 == 0 and "video" in self.relay:
-                self.send_video(n // 5)
             seq, ts, n = seq + 1, ts + 160, n + 1
 
     def send_video(self, i):
@@ -284,7 +290,7 @@ class Call:
         self.frm, self.video, self.bundle, flags, self.dtls, self.restart_at, self.seconds = \
             SCENARIOS[scenario]
         self.flags = FLAGS[flags]
-        self.phone = PlainPhone(self.video)
+        self.phone = PlainPhone(self.video, audio=scenario not in NO_AUDIO)
         self.call_id = "webrtc-%s-%d" % (scenario, time.time())
         self.browser, self.sip = "browser-tag", "sip-tag"
         self.established = False
@@ -444,14 +450,17 @@ def check(call, ng, name, failed_before):
     out.append(("the browser is the DTLS %s" % want, bool(roles) and set(roles) == {want}, roles))
     audio_in = [i for i in st.get("inbound", []) if i["kind"] == "audio"]
     packets = sum(i["packets"] for i in audio_in)
-    out.append(("audio reaches the browser", packets >= 25 * call.seconds, packets))
-    energy = sum(i["energy"] for i in audio_in)
-    out.append(("the browser decodes the tone", energy > 0.1, energy))
-    got = call.phone.rtp_by_pt.get(("audio", 0), 0)
-    out.append(("PCMU reaches the phone", got >= 25 * call.seconds, call.phone.rtp_by_pt))
+    if call.name in NO_AUDIO:
+        out.append(("the phone rejected audio: the browser gets none", packets == 0, packets))
+    else:
+        out.append(("audio reaches the browser", packets >= 25 * call.seconds, packets))
+        energy = sum(i["energy"] for i in audio_in)
+        out.append(("the browser decodes the tone", energy > 0.1, energy))
+        got = call.phone.rtp_by_pt.get(("audio", 0), 0)
+        out.append(("PCMU reaches the phone", got >= 25 * call.seconds, call.phone.rtp_by_pt))
+        remote = [r for r in st.get("remote_inbound", []) if r["kind"] == "audio"]
+        out.append(("the browser receives the phone's RTCP", bool(remote), remote))
     out.append(("the phone receives RTCP", call.phone.rtcp_in > 0, call.phone.rtcp_in))
-    remote = [r for r in st.get("remote_inbound", []) if r["kind"] == "audio"]
-    out.append(("the browser receives the phone's RTCP", bool(remote), remote))
     if call.video:
         pt = call.phone.pts["video"]
         vgot = call.phone.rtp_by_pt.get(("video", pt), 0)
