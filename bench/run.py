@@ -3,8 +3,9 @@
 # loopback, runs rtpload through each scenario against a fresh relay process, and prints a
 # summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
 # the reference relay (floorrelay) through the calls scenarios. srtp100 is calls100 with the
-# caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; the summary
-# puts it beside calls100 of the same run. calls100scraped is calls100 with the relay serving
+# caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; dtls100 the
+# same keyed by a DTLS-SRTP handshake per call (rtpload is the DTLS client, as a browser that
+# answers actpass actively); the summary puts both beside calls100 of the same run. calls100scraped is calls100 with the relay serving
 # --listen-http and a GET /metrics every second for the whole scenario; the summary puts its
 # CPU per packet beside calls100's, since metrics must cost nothing measurable on the packet
 # path. Python 3 stdlib only.
@@ -51,6 +52,9 @@ SCENARIOS = {
     "srtp100": ("100 calls @ 50 pps/direction, SRTP caller side, RTP callee side",
                 lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}",
                            "--srtp=caller", f"--srtp-suite={a.srtp_suite}"]),
+    "dtls100": ("100 calls @ 50 pps/direction, DTLS-SRTP caller side, RTP callee side",
+                lambda a: ["--calls=100", "--pps=50", f"--duration={a.duration}",
+                           "--srtp=dtls"]),
     "calls1000": ("1,000 calls @ 50 pps/direction",
                   lambda a: ["--calls=1000", "--pps=50", f"--duration={a.duration}"]),
     "max_rate": ("max lossless rate, one call",
@@ -77,6 +81,12 @@ METRICS = [
     ("srtp100", "lat_p50_us", "latency p50 µs", "lower"),
     ("srtp100", "lat_p99_us", "latency p99 µs", "lower"),
     ("srtp100", "gen_limited", "generator could not keep up", None),
+    ("dtls100", "loss_pct", "loss %", "lower"),
+    ("dtls100", "srtp_errors", "SRTP unprotect failures", "lower"),
+    ("dtls100", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
+    ("dtls100", "relay_cpu_pct", "relay CPU % of a core", "lower"),
+    ("dtls100", "setup_s", "setup of 100 calls with handshakes (s)", "lower"),
+    ("dtls100", "gen_limited", "generator could not keep up", None),
     ("calls1000", "loss_pct", "loss %", "lower"),
     ("calls1000", "cpu_s_per_mpkt", "relay CPU s / M packets", "lower"),
     ("calls1000", "relay_cpu_pct", "relay CPU % of a core", "lower"),
@@ -384,43 +394,52 @@ def print_floor(results, scenarios):
 
 # srtp100's goal (issue 13): rtprelayd's CPU per packet at most half of rtpengine's, no loss.
 SRTP_GOAL = 0.5
+# dtls100's (issue 17): a browser's stream never costs more per packet than through rtpengine.
+DTLS_GOAL = 1.0
 
 
 def print_srtp(results, relays, scenarios):
-    """srtp100 beside calls100 of the same run: CPU per packet with and without SRTP on the
-    caller side, what SRTP adds per packet (every relayed packet is either unprotected or
-    protected once), and with both relays the ratio against the goal."""
-    if "srtp100" not in scenarios:
+    """srtp100 and dtls100 beside calls100 of the same run: CPU per packet with and without SRTP
+    on the caller side (SDES-keyed, and DTLS-keyed as a browser's stream is), what SRTP adds per
+    packet (every relayed packet is either unprotected or protected once), and with both relays
+    the ratios against the goals: SDES at most half of rtpengine's (issue 13), DTLS never more
+    than rtpengine's (issue 17)."""
+    if "srtp100" not in scenarios and "dtls100" not in scenarios:
         return
-    print("\n==== SRTP cost: srtp100 beside calls100 (plain) of this run; CPU in µs per packet")
-    print(f"{'relay':<11} {'plain':>10} {'SRTP':>10} {'SRTP/plain':>11} {'+µs/packet':>11}"
-          f" {'SRTP loss %':>12} {'unprotect fails':>16}")
+    print("\n==== SRTP cost: srtp100 (SDES) and dtls100 (DTLS-SRTP) beside calls100 (plain) of "
+          "this run; CPU in µs per packet")
+    print(f"{'relay':<11} {'plain':>8} {'SDES':>8} {'DTLS':>8} {'SDES/plain':>11}"
+          f" {'DTLS/SDES':>10} {'+µs SDES':>9} {'loss % S/D':>11} {'unprotect fails':>16}")
     cpu = {}
     for r in relays:
-        plain = results.get(r, {}).get("calls100", {})
-        srtp = results.get(r, {}).get("srtp100", {})
-        cpu[r] = (plain.get("cpu_s_per_mpkt"), srtp.get("cpu_s_per_mpkt"))
+        got = {s: results.get(r, {}).get(s, {}) for s in ("calls100", "srtp100", "dtls100")}
+        cpu[r] = tuple(got[s].get("cpu_s_per_mpkt") for s in ("calls100", "srtp100", "dtls100"))
         try:
             extra = f"{float(cpu[r][1]) - float(cpu[r][0]):.3f}"
         except (TypeError, ValueError):
             extra = "-"
-        fails = [srtp.get("srtp_errors"), srtp.get("srtp_replays")]
-        fails = "-" if None in fails else f"{int(fails[0]) + int(fails[1])}"
-        print(f"{r:<11} {fmt(cpu[r][0]):>10} {fmt(cpu[r][1]):>10} {ratio(cpu[r][1], cpu[r][0]):>11}"
-              f" {extra:>11} {fmt(srtp.get('loss_pct')):>12} {fails:>16}")
+        fails = [got[s].get(k) for s in ("srtp100", "dtls100")
+                 for k in ("srtp_errors", "srtp_replays")]
+        fails = "-" if None in fails else f"{sum(int(f) for f in fails)}"
+        loss = f"{fmt(got['srtp100'].get('loss_pct'))}/{fmt(got['dtls100'].get('loss_pct'))}"
+        print(f"{r:<11} {fmt(cpu[r][0]):>8} {fmt(cpu[r][1]):>8} {fmt(cpu[r][2]):>8}"
+              f" {ratio(cpu[r][1], cpu[r][0]):>11} {ratio(cpu[r][2], cpu[r][1]):>10}"
+              f" {extra:>9} {loss:>11} {fails:>16}")
     if "calls100" not in scenarios:
         print("(add calls100 to --scenarios for the plain figures)")
     if len(relays) == 2:
-        plain_r = ratio(cpu[relays[0]][0], cpu[relays[1]][0])
-        srtp_r = ratio(cpu[relays[0]][1], cpu[relays[1]][1])
-        mine = results.get(relays[0], {}).get("srtp100", {})
-        try:
-            lossless = int(mine["lost"]) == 0 and int(mine["srtp_errors"]) == 0
-            verdict = "met" if float(srtp_r) <= SRTP_GOAL and lossless else "missed"
-        except (KeyError, ValueError):
-            verdict = "no result"
-        print(f"{'ratio':<11} {plain_r:>10} {srtp_r:>10}   {relays[0]} / {relays[1]}; goal:"
-              f" SRTP ratio <= {SRTP_GOAL:.2f} and no loss: {verdict}")
+        r = [ratio(cpu[relays[0]][i], cpu[relays[1]][i]) for i in range(3)]
+
+        def verdict(scenario, goal, value):
+            mine = results.get(relays[0], {}).get(scenario, {})
+            try:
+                lossless = int(mine["lost"]) == 0 and int(mine["srtp_errors"]) == 0
+                return "met" if float(value) <= goal and lossless else "missed"
+            except (KeyError, ValueError):
+                return "no result"
+        print(f"{'ratio':<11} {r[0]:>8} {r[1]:>8} {r[2]:>8}   {relays[0]} / {relays[1]}; goals:"
+              f" SDES <= {SRTP_GOAL:.2f} and no loss: {verdict('srtp100', SRTP_GOAL, r[1])};"
+              f" DTLS <= {DTLS_GOAL:.2f} and no loss: {verdict('dtls100', DTLS_GOAL, r[2])}")
 
 
 def print_scrape(results, relays, scenarios):

@@ -32,6 +32,11 @@ BValue request_for(const FlowSpec& f, Step s)
 	static uint64_t session_id = 1;
 	switch (s) {
 	case Step::offer:
+		if (!f.caller_fingerprint.empty())
+			return make_offer(f.ids,
+			                  make_pcmu_sdp(f.local_addr, f.caller_port, session_id++,
+			                                {}, f.caller_fingerprint),
+			                  "RTP/AVP");
 		if (f.caller_key.suite)
 			return make_offer(f.ids,
 			                  make_pcmu_sdp(f.local_addr, f.caller_port, session_id++,
@@ -73,6 +78,14 @@ void absorb_reply(ActiveFlow& f, Step s, Result<BValue>& reply, int64_t elapsed_
 			return fail("a=crypto towards the plain callee");
 		if (s == Step::answer && media->crypto.empty())
 			return fail("no a=crypto towards the SRTP caller");
+	}
+	if (!f.spec.caller_fingerprint.empty()) {
+		const char* want = s == Step::offer ? "RTP/AVP" : "UDP/TLS/RTP/SAVP";
+		if (media->proto != want)
+			return fail("the relay's SDP says " + media->proto + ", not " + want);
+		if (s == Step::answer && (media->setup != "passive" || media->fingerprint.empty()))
+			return fail(
+			        "the answer to the DTLS caller is not passive with a fingerprint");
 	}
 	(s == Step::offer ? f.out.offer_media : f.out.answer_media) = std::move(*media);
 }

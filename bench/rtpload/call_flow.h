@@ -31,6 +31,9 @@ struct FlowSpec {
 	// With a suite: the caller offers RTP/SAVP with this key and asks for plain RTP/AVP
 	// towards the callee; the replies must show that translation (see run_flows).
 	SdesKey caller_key;
+	// Not empty: the caller offers DTLS-SRTP (UDP/TLS/RTP/SAVP, a=setup:active) with this
+	// a=fingerprint instead, and plain RTP/AVP towards the callee.
+	std::string caller_fingerprint;
 };
 
 struct FlowOutcome {
@@ -48,7 +51,8 @@ using FlowSink = std::function<void(const FlowSpec&, FlowOutcome&&)>;
 // Starts flows from `next` (until it returns nullopt or `stop_issuing_ns` passes) and reports
 // each finished flow to `done`. With an SRTP caller, a flow fails unless the offer's reply
 // (towards the callee) is RTP/AVP without a=crypto and the answer's (towards the caller)
-// RTP/SAVP with one. Returns when nothing is outstanding or `give_up_ns` passes.
+// RTP/SAVP with one; with a DTLS caller, unless the answer is UDP/TLS/RTP/SAVP, passive, with
+// the relay's a=fingerprint. Returns when nothing is outstanding or `give_up_ns` passes.
 void run_flows(NgClient& ng, size_t window, const FlowSource& next, const FlowSink& done,
                int64_t stop_issuing_ns, int64_t give_up_ns);
 

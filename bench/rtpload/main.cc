@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -105,6 +106,20 @@ int main(int argc, char** argv)
 
 	Context ctx{*opt, *local, **ng,
 	            std::to_string(getpid()) + "-" + std::to_string(time(nullptr))};
+	std::optional<DtlsParty> dtls;
+	if (opt->srtp == "dtls") {
+		if (opt->mode != Mode::calls) {
+			fprintf(stderr, "rtpload: --srtp=dtls is for the calls mode\n");
+			return 2;
+		}
+		auto party = DtlsParty::create();
+		if (!party) {
+			fprintf(stderr, "rtpload: %s\n", party.error().reason.c_str());
+			return 1;
+		}
+		dtls = std::move(*party);
+		ctx.dtls = &*dtls;
+	}
 	switch (opt->mode) {
 	case Mode::max_rate: return run_max_rate(ctx);
 	case Mode::setup_rate: return run_setup_rate(ctx);

@@ -54,6 +54,8 @@ public:
 
 	size_t size() const { return eps_.size(); }
 	uint16_t local_port(size_t ep) const { return eps_[ep].port; }
+	// The endpoint's socket, for a DTLS handshake before the engine runs.
+	int fd(size_t ep) const { return eps_[ep].fd.get(); }
 	// Endpoint a sends to a_dest and b to b_dest; each receives the other's stream.
 	void pair(size_t a, size_t b, const sockaddr_in& a_dest, const sockaddr_in& b_dest);
 	// Endpoint `ep` speaks SRTP from now on: `tx` protects what it sends, `rx` unprotects

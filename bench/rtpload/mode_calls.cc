@@ -22,7 +22,10 @@ int run_calls(Context& ctx)
 	r.add("scenario", "", o.label.empty() ? "calls" : o.label);
 	r.add("calls", "calls", std::to_string(n));
 	r.add("pps", "packets/s per direction", o.pps, 0);
-	r.add("srtp", "SRTP on the caller side", o.srtp == "caller" ? o.srtp_suite : "none");
+	r.add("srtp", "SRTP on the caller side",
+	      o.srtp == "caller" ? o.srtp_suite
+	      : o.srtp == "dtls" ? "DTLS:AES_CM_128_HMAC_SHA1_80"
+	                         : "none");
 
 	EngineConfig ec;
 	ec.local = ctx.local;

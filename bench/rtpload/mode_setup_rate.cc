@@ -40,7 +40,8 @@ int run_setup_rate(Context& ctx)
 		                port,
 		                static_cast<uint16_t>(port + span),
 		                {Step::offer, Step::answer, Step::del},
-		                *key};
+		                *key,
+		                {}};
 	};
 	uint64_t ok = 0, failed = 0;
 	std::map<std::string, uint64_t> reasons;

@@ -66,8 +66,10 @@ const std::vector<OptionDef>& table()
 	         "calls mode: print \"WINDOW open\" and \"WINDOW closed\" (flushed) as the "
 	         "measured window starts and ends, so an outside meter can measure within it"},
 	        {"srtp", &Options::srtp,
-	         "none | caller: the caller offers RTP/SAVP with a fresh a=crypto key and asks for "
-	         "plain RTP/AVP towards the callee (none)"},
+	         "none | caller | dtls: the caller offers RTP/SAVP with a fresh a=crypto key "
+	         "(caller), or UDP/TLS/RTP/SAVP and does a DTLS-SRTP handshake as the client "
+	         "(dtls), "
+	         "and asks for plain RTP/AVP towards the callee (none)"},
 	        {"srtp-suite", &Options::srtp_suite,
 	         "the suite the SRTP caller offers (AES_CM_128_HMAC_SHA1_80)"},
 	};
@@ -136,8 +138,8 @@ Result<Options> parse_options(int argc, char** argv)
 	if (o.calls < 1 || o.pps <= 0 || o.duration <= 0 || o.payload < 24 || o.payload > 1400 ||
 	    o.window < 1 || o.port_min < 1 || o.port_max > 65535 || o.port_min > o.port_max)
 		return Error{"option out of range (see --help)"};
-	if (o.srtp != "none" && o.srtp != "caller")
-		return Error{"--srtp is none or caller"};
+	if (o.srtp != "none" && o.srtp != "caller" && o.srtp != "dtls")
+		return Error{"--srtp is none, caller or dtls"};
 	if (!find_srtp_suite(o.srtp_suite))
 		return Error{"--srtp-suite is one of " + srtp_suite_names()};
 	return o;

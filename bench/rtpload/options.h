@@ -38,7 +38,8 @@ struct Options {
 	bool verbose = false;
 	bool realtime = false;     // SCHED_FIFO: offered load independent of the relay's CPU use
 	bool mark_window = false;  // "WINDOW open"/"WINDOW closed" on stdout around the window
-	std::string srtp = "none"; // "caller": the caller side of every call speaks SDES-SRTP
+	std::string srtp = "none"; // "caller": the caller side of every call speaks SDES-SRTP;
+	                           // "dtls": DTLS-SRTP (AES_CM_128_HMAC_SHA1_80)
 	std::string srtp_suite = "AES_CM_128_HMAC_SHA1_80";
 };
 

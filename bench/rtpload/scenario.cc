@@ -51,6 +51,24 @@ Result<void> key_caller(MediaEngine& engine, size_t ep, const SdesKey& mine,
 	return {};
 }
 
+// The DTLS caller's handshake with the relay from its own socket, and its sessions from the
+// exported keys.
+Result<void> key_dtls_caller(MediaEngine& engine, size_t ep, const DtlsParty& party,
+                             const sockaddr_in& relay, const MediaEndpoint& answer)
+{
+	auto keys = party.handshake(engine.fd(ep), relay, answer.fingerprint, 5 * kNsPerSec);
+	if (!keys)
+		return keys.error();
+	auto tx = SrtpSession::create(keys->tx, SrtpSession::Direction::outbound);
+	if (!tx)
+		return tx.error();
+	auto rx = SrtpSession::create(keys->rx, SrtpSession::Direction::inbound);
+	if (!rx)
+		return rx.error();
+	engine.set_srtp(ep, std::move(*tx), std::move(*rx));
+	return {};
+}
+
 } // namespace
 
 CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, size_t n)
@@ -78,7 +96,8 @@ CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, siz
 			                engine.local_port(2 * k),
 			                engine.local_port(2 * k + 1),
 			                {Step::offer, Step::answer},
-			                *key};
+			                *key,
+			                ctx.dtls ? ctx.dtls->fingerprint() : std::string()};
 		}
 		return std::nullopt;
 	};
@@ -102,6 +121,12 @@ CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, siz
 			if (!keyed)
 				return fail(keyed.error().reason);
 		}
+		if (ctx.dtls) {
+			auto keyed = key_dtls_caller(engine, 2 * f.tag, *ctx.dtls, *to_caller_leg,
+			                             o.answer_media);
+			if (!keyed)
+				return fail(keyed.error().reason);
+		}
 		engine.pair(2 * f.tag, 2 * f.tag + 1, *to_caller_leg, *to_callee_leg);
 		out.ok_calls.push_back(first + f.tag);
 	};
@@ -118,7 +143,7 @@ size_t delete_calls(Context& ctx, const std::vector<size_t>& calls, std::string&
 		if (next == calls.size())
 			return std::nullopt;
 		size_t i = calls[next++];
-		return FlowSpec{i, call_ids(ctx, i), {}, 0, 0, {Step::del}, {}};
+		return FlowSpec{i, call_ids(ctx, i), {}, 0, 0, {Step::del}, {}, {}};
 	};
 	auto sink = [&](const FlowSpec&, FlowOutcome&& o) {
 		if (o.ok)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dtls_party.h"
 #include "media_engine.h"
 #include "ng_client.h"
 #include "ng_requests.h"
@@ -22,7 +23,8 @@ struct Context {
 	const Options& opt;
 	in_addr local{};
 	NgClient& ng;
-	std::string run_id; // makes call-ids unique across runs against one relay
+	std::string run_id;              // makes call-ids unique across runs against one relay
+	const DtlsParty* dtls = nullptr; // --srtp=dtls: the caller's DTLS identity
 };
 
 CallIds call_ids(const Context& ctx, size_t call);
@@ -38,7 +40,7 @@ struct CallSetup {
 
 // Offer + answer for calls first..first+n-1, call first+k using engine endpoints 2k/2k+1;
 // pairs every call that succeeded with the relay ports from the rewritten SDPs, and with
-// --srtp=caller gives endpoint 2k its SRTP sessions.
+// --srtp=caller gives endpoint 2k its SRTP sessions (--srtp=dtls: keyed by its handshake).
 CallSetup setup_media_calls(Context& ctx, MediaEngine& engine, size_t first, size_t n);
 // Deletes the given calls; returns how many deletes failed (first reason in `first_error`).
 size_t delete_calls(Context& ctx, const std::vector<size_t>& calls, std::string& first_error);

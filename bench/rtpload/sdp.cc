@@ -25,8 +25,14 @@ std::string_view connection_addr(std::string_view line)
 } // namespace
 
 std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session_id,
-                          std::string_view crypto)
+                          std::string_view crypto, std::string_view fingerprint)
 {
+	std::string proto = !fingerprint.empty() ? " UDP/TLS/RTP/SAVP"
+	                    : crypto.empty()     ? " RTP/AVP"
+	                                         : " RTP/SAVP";
+	std::string dtls = fingerprint.empty() ? std::string()
+	                                       : "a=fingerprint:" + std::string(fingerprint) +
+	                                                 "\r\na=setup:active\r\n";
 	std::string id = std::to_string(session_id);
 	std::string a(addr);
 	return "v=0\r\n"
@@ -39,12 +45,12 @@ std::string make_pcmu_sdp(std::string_view addr, uint16_t port, uint64_t session
 	       "\r\n"
 	       "t=0 0\r\n"
 	       "m=audio " +
-	       std::to_string(port) + (crypto.empty() ? " RTP/AVP" : " RTP/SAVP") +
+	       std::to_string(port) + proto +
 	       " 0\r\n"
 	       "a=rtpmap:0 PCMU/8000\r\n"
 	       "a=ptime:20\r\n"
 	       "a=sendrecv\r\n" +
-	       (crypto.empty() ? "" : "a=crypto:" + std::string(crypto) + "\r\n");
+	       (crypto.empty() ? "" : "a=crypto:" + std::string(crypto) + "\r\n") + dtls;
 }
 
 Result<MediaEndpoint> parse_audio_endpoint(std::string_view sdp)
@@ -76,6 +82,12 @@ Result<MediaEndpoint> parse_audio_endpoint(std::string_view sdp)
 			out.proto = proto.substr(0, proto.find(' '));
 		} else if (section == audio && line.starts_with("a=crypto:")) {
 			out.crypto.emplace_back(line.substr(9));
+		} else if (section != other && line.starts_with("a=fingerprint:")) {
+			if (section == audio || out.fingerprint.empty())
+				out.fingerprint = line.substr(14);
+		} else if (section != other && line.starts_with("a=setup:")) {
+			if (section == audio || out.setup.empty())
+				out.setup = line.substr(8);
 		} else if (line.starts_with("c=")) {
 			if (section == audio)
 				out.addr = connection_addr(line);

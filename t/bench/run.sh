@@ -1,9 +1,9 @@
 #!/bin/bash
 # The benchmark's reference relay (bench/floorrelay) does its job: with each I/O loop, rtpload's
 # calls get their RTP relayed both ways, every packet, on loopback; bad usage is refused.
-# rtpload's SRTP caller (--srtp=caller): a relay that does not translate fails call setup,
-# and through Debian's rtpengine, if installed, and rtprelayd every packet arrives and
-# unprotects.
+# rtpload's SRTP callers (--srtp=caller, SDES; --srtp=dtls, a DTLS handshake with the relay):
+# a relay that does not translate fails call setup, and through Debian's rtpengine, if
+# installed, and rtprelayd every packet arrives and unprotects.
 # Last line: "bench: N passed, N failed". Needs `make -f bench/Makefile` (make test builds it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -50,6 +50,19 @@ if grep -q "first setup error: offer: the relay's SDP says RTP/SAVP, not RTP/AVP
 else
 	bad "rtpload --srtp=caller against floorrelay: $(grep '^RESULT ' <<< "$out")"
 fi
+# ... and the DTLS caller's UDP/TLS/RTP/SAVP offer the same way.
+"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 &
+fr=$!
+out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --calls=2 --duration=1 --srtp=dtls \
+	--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
+kill $fr 2> /dev/null
+wait $fr 2> /dev/null
+if grep -q "first setup error: offer: the relay's SDP says UDP/TLS/RTP/SAVP, not RTP/AVP" <<< "$out" &&
+	grep -q ' setup_ok=0 ' <<< "$out"; then
+	ok "rtpload --srtp=dtls refuses a relay that passes UDP/TLS/RTP/SAVP to the plain callee"
+else
+	bad "rtpload --srtp=dtls against floorrelay: $(grep '^RESULT ' <<< "$out")"
+fi
 
 # ng_ping PORT: true once the relay there answers an ng ping (within 5 s).
 ng_ping() {
@@ -68,16 +81,17 @@ while time.monotonic() < deadline:
 sys.exit(1)' "$1"
 }
 
-# srtp_through NAME PID PORT PORT_MIN PORT_MAX: four SRTP-caller calls through the relay
+# srtp_through NAME PID PORT PORT_MIN PORT_MAX [KIND]: four calls with an SRTP caller (KIND
+# caller: SDES, the default; dtls: keyed by a DTLS handshake with the relay) through the relay
 # listening on PORT; every packet must arrive both ways and unprotect.
 srtp_through() {
-	local name=$1 pid=$2 port=$3 lo=$4 hi=$5
+	local name=$1 pid=$2 port=$3 lo=$4 hi=$5 kind=${6:-caller}
 	if ! ng_ping "$port"; then
 		bad "$name did not answer ng ping on 127.0.0.1:$port"
 		return
 	fi
 	out=$("$B/rtpload" --ng=127.0.0.1:$port --relay-pid=$pid --calls=4 --duration=0.5 \
-		--warmup=0.2 --srtp=caller --port-min=53000 --port-max=53999 \
+		--warmup=0.2 --srtp=$kind --port-min=53000 --port-max=53999 \
 		--relay-port-min=$lo --relay-port-max=$hi 2>&1)
 	result=$(grep '^RESULT ' <<< "$out")
 	sent=$(grep -o ' sent=[0-9]*' <<< "$result" | cut -d= -f2)
@@ -85,9 +99,9 @@ srtp_through() {
 	if grep -q ' not_flowing=0 ' <<< "$result" &&
 		grep -q ' srtp_errors=0 srtp_replays=0 ' <<< "$result" &&
 		[ "${sent:-0}" -gt 0 ] && [ "$sent" = "$received" ]; then
-		ok "rtpload --srtp=caller through $name: every packet both ways, unprotected ($received)"
+		ok "rtpload --srtp=$kind through $name: every packet both ways, unprotected ($received)"
 	else
-		bad "rtpload --srtp=caller through $name: ${result:-no RESULT}"
+		bad "rtpload --srtp=$kind through $name: ${result:-no RESULT}"
 		tail -5 <<< "$out" | sed 's/^/    # /'
 	fi
 }
@@ -99,6 +113,7 @@ if [ -x "$RTPENGINE" ]; then
 		--log-level=3 --delete-delay=0 2> /dev/null &
 	re=$!
 	srtp_through rtpengine $re 2591 43100 43199
+	srtp_through rtpengine $re 2591 43100 43199 dtls
 	kill $re 2> /dev/null
 	wait $re 2> /dev/null
 else
@@ -111,6 +126,7 @@ RTPRELAYD=${RTPRELAYD:-build/rtprelayd}
 	--log-level=3 --delete-delay=0 2> /dev/null &
 rr=$!
 srtp_through rtprelayd $rr 2592 43200 43299
+srtp_through rtprelayd $rr 2592 43200 43299 dtls
 kill $rr 2> /dev/null
 wait $rr 2> /dev/null
 echo "bench: $PASS passed, $FAIL failed"
