@@ -42,10 +42,16 @@ int run_calls(Context& ctx)
 	}
 	MediaEngine& e = **engine;
 
+	Measure setup_cpu; // the relay's CPU for offers, answers (and DTLS handshakes)
+	setup_cpu.start(ctx);
 	CallSetup setup = setup_media_calls(ctx, e, 0, n);
+	setup_cpu.stop(ctx);
 	r.add("setup_ok", "calls set up", std::to_string(setup.ok_calls.size()));
 	r.add("setup_errors", "call setup errors", std::to_string(setup.failed));
 	r.add("setup_s", "call setup time (s)", setup.seconds, 2);
+	if (!setup.ok_calls.empty())
+		r.add("setup_cpu_ms_per_call", "relay CPU per call set up (ms, 10 ms ticks)",
+		      setup_cpu.relay_cpu_s * 1000 / static_cast<double>(setup.ok_calls.size()), 2);
 	if (!setup.first_error.empty())
 		r.note("first setup error: " + setup.first_error);
 	if (setup.ok_calls.empty()) {
