@@ -274,6 +274,11 @@ class PlainPhone:
                 self.highest_seq[kind] = struct.unpack("!H", data[2:4])[0]
 
 
+def media_port(sdp):
+    """The port of the first m= line."""
+    return int(re.search(r"^m=\S+ (\d+)", sdp, re.M).group(1))
+
+
 def vp8_pt(sdp):
     for line in sdp.split("\r\n"):
         if line.startswith("a=rtpmap:") and "VP8/90000" in line:
@@ -298,6 +303,7 @@ class Call:
         self.errors = []
         self.restarts = 0
         self.timing = {}  # connected_ms, media_ms: from the relay's answer, in the page
+        self.answered = None  # (time.time() of the relay's answer, its SDP)
         self.on_connected = None
 
     def request(self, msg):
@@ -328,6 +334,7 @@ class Call:
         answer = {"command": "answer", "from-tag": self.browser, "to-tag": self.sip,
                   "sdp": self.phone.sdp(to_phone), **self.dtls_flag()}
         to_browser = self.request(answer)
+        self.answered = (time.time(), to_browser)  # for the bench's capture
         self.established = True
         return to_browser
 
@@ -405,9 +412,10 @@ def handler_for(call):
 
 
 def dtls_failed(ng):
-    """The relay's count of failed DTLS handshakes (statistics)."""
+    """The relay's count of failed DTLS handshakes (statistics; 0 from rtpengine, which has
+    no such count, in the bench)."""
     reply = ng.request({"command": "statistics"})
-    return reply[b"statistics"][b"rtprelay"][b"dtls failed"]
+    return reply[b"statistics"].get(b"rtprelay", {}).get(b"dtls failed", 0)
 
 
 def end_call(call, ng, out):
@@ -549,14 +557,66 @@ def median(values):
     return v[(len(v) - 1) // 2] if v else None
 
 
+class Capture:
+    """The namespace's loopback, where the browser and the relay talk (both on MEDIA_IP), seen
+    from an AF_PACKET socket: (time, source port, destination port, first payload byte) of every
+    UDP datagram to or from MEDIA_IP, until stop()."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+        self.sock.bind(("lo", 0x0800))
+        self.sock.settimeout(0.1)
+        self.seen = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        ip = socket.inet_aton(MEDIA_IP)
+        while not self.stopping.is_set():
+            try:
+                data = self.sock.recv(2048)
+            except socket.timeout:
+                continue
+            now = time.time()
+            if len(data) < 29 or data[9] != 17 or data[12:16] != ip:
+                continue
+            ihl = (data[0] & 0x0F) * 4
+            sport, dport = struct.unpack("!HH", data[ihl:ihl + 4])
+            if len(data) > ihl + 8:
+                self.seen.append((now, sport, dport, data[ihl + 8]))
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+        self.sock.close()
+
+    def timing(self, answered, relay_port):
+        """From the wire, in ms: the relay's answer to its first SRTP datagram to the browser,
+        and the last DTLS datagram of the handshake (either way: whoever finished it, the
+        keys exist from then) to that first SRTP datagram; None where not seen."""
+        to_browser = [(t, b) for t, s, d, b in self.seen if s == relay_port and d != relay_port
+                      and t >= answered]
+        first_srtp = next((t for t, b in to_browser if 128 <= b <= 191), None)
+        if first_srtp is None:
+            return None, None
+        dtls = [t for t, s, d, b in self.seen if relay_port in (s, d) and 20 <= b <= 63
+                and answered <= t <= first_srtp]
+        return ((first_srtp - answered) * 1000,
+                (first_srtp - dtls[-1]) * 1000 if dtls else None)
+
+
 def bench(runs):
     """--bench N: the browser-offer call N times through each relay, taking turns: from the
-    relay's answer to DTLS connected and to the first audio packet (in the browser), and the
-    relay's CPU from the offer to DTLS connected. Prints BENCH WEBRTC lines."""
+    relay's answer to DTLS connected and to the first audio packet (in the browser); on the
+    wire (Capture), from the answer to the relay's first SRTP datagram to the browser, and from
+    the handshake's last datagram to it; and the relay's CPU from the offer to DTLS connected.
+    Prints BENCH WEBRTC lines."""
     work = tempfile.mkdtemp(prefix="rtprelay-webrtc-bench-")
     relays = {kind: start_relay(kind, work, port, pmin) for kind, port, pmin in
               (("rtprelayd", 22222, 40000), ("rtpengine", 22223, 42000))}
-    got = {kind: {"connected_ms": [], "media_ms": [], "cpu_ms": []} for kind in relays}
+    got = {kind: {"connected_ms": [], "media_ms": [], "cpu_ms": [], "wire_media_ms": [],
+                  "keys_to_media_ms": []} for kind in relays}
     failed = 0
     try:
         for i in range(runs):
@@ -566,8 +626,15 @@ def bench(runs):
 
                 def connected(proc=proc, before=before, cpu=cpu):
                     cpu["ms"] = cpu_ms(proc.pid) - before
-                results, call = run_scenario("browser-offer", ng, work, seconds=3,
-                                             on_connected=connected)
+                capture = Capture()
+                try:
+                    results, call = run_scenario("browser-offer", ng, work, seconds=3,
+                                                 on_connected=connected)
+                finally:
+                    capture.stop()
+                wire = (None, None)
+                if call.answered:
+                    wire = capture.timing(call.answered[0], media_port(call.answered[1]))
                 # Each relay takes the DTLS role it prefers (rtpengine: active).
                 bad = [r[0] for r in results
                        if not r[1] and not r[0].startswith("the browser is the DTLS")]
@@ -579,9 +646,14 @@ def bench(runs):
                 got[kind]["connected_ms"].append(t["connected_ms"])
                 got[kind]["media_ms"].append(t["media_ms"])
                 got[kind]["cpu_ms"].append(cpu.get("ms", 0))
-                print("  run %d %s: connected %.0f ms, first audio %.0f ms, relay CPU %.0f ms"
-                      % (i + 1, kind, t["connected_ms"], t["media_ms"], cpu.get("ms", 0)),
-                      flush=True)
+                for key, v in zip(("wire_media_ms", "keys_to_media_ms"), wire):
+                    if v is not None:
+                        got[kind][key].append(v)
+                print("  run %d %s: connected %.0f ms, first audio %.0f ms, relay CPU %.0f ms;"
+                      " on the wire: first SRTP to the browser %s ms after the answer, %s ms"
+                      " after the handshake's last datagram"
+                      % (i + 1, kind, t["connected_ms"], t["media_ms"], cpu.get("ms", 0),
+                         *("-" if v is None else "%.1f" % v for v in wire)), flush=True)
     finally:
         for proc, ng, _ in relays.values():
             proc.terminate()
@@ -590,7 +662,7 @@ def bench(runs):
         shutil.rmtree(work, ignore_errors=True)
     for kind, g in got.items():
         line = "BENCH WEBRTC relay=%s runs=%d" % (kind, len(g["connected_ms"]))
-        for key in ("connected_ms", "media_ms"):
+        for key in ("connected_ms", "media_ms", "wire_media_ms", "keys_to_media_ms"):
             if g[key]:
                 line += " %s=%.1f (%.1f..%.1f)" % (key, median(g[key]), min(g[key]),
                                                    max(g[key]))
@@ -598,7 +670,7 @@ def bench(runs):
         if g["cpu_ms"]:
             line += " setup_cpu_ms=%.1f" % (sum(g["cpu_ms"]) / len(g["cpu_ms"]))
         print(line, flush=True)
-    for key in ("connected_ms", "media_ms"):
+    for key in ("connected_ms", "media_ms", "wire_media_ms", "keys_to_media_ms"):
         a, b = median(got["rtprelayd"][key]), median(got["rtpengine"][key])
         if a and b:
             print("BENCH WEBRTC ratio %s rtprelayd/rtpengine=%.2f" % (key, a / b), flush=True)
