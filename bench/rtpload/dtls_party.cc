@@ -25,10 +25,12 @@ constexpr const char* kProfile = "SRTP_AES128_CM_SHA1_80";
 constexpr const char* kSuite = "AES_CM_128_HMAC_SHA1_80";
 constexpr size_t kKeyLen = 16, kSaltLen = 14; // the profile's master key and salt
 
+// The first error on the thread's queue, which it empties for the next call.
 std::string openssl_error(const char* what)
 {
 	char buf[256];
 	ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+	ERR_clear_error();
 	return std::string(what) + ": " + buf;
 }
 
@@ -97,6 +99,7 @@ struct SslFree {
 Result<void> connect_until(SSL* ssl, int fd, int64_t deadline_ns)
 {
 	for (;;) {
+		ERR_clear_error(); // SSL_get_error reads the queue: nothing older may be on it
 		int r = SSL_connect(ssl);
 		if (r == 1)
 			return {};

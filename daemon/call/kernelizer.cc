@@ -228,8 +228,9 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 	if ((s.dtls && !s.decrypt) || (out.dtls && !out.encrypt))
 		return std::nullopt;
 	// A party that let its ICE consent lapse gets nothing (RFC 7675 5.1; userspace drops it
-	// as "ice no consent"); the check that renews it reaches userspace, which decides again.
-	if (out.ice && !out.ice->consent(out.ice_component(), now_ms))
+	// as "ice no consent"), and the kernel stops a margin early; the check that renews it
+	// reaches userspace, which decides again.
+	if (out.ice && !out.ice->consent(out.ice_component(), now_ms + kIceConsentMarginMs))
 		return std::nullopt;
 
 	kernel::TargetInput in;

@@ -15,6 +15,11 @@
 
 namespace rtprelay::call {
 
+// Kernelized streams are decided again once a second (kernel_recheck): one that sends to an
+// ICE party goes back to userspace this long before the party's consent lapses, so the kernel
+// never sends past it (RFC 7675 5.1), whatever the timer's lateness.
+inline constexpr int64_t kIceConsentMarginMs = 1500;
+
 // What the kernel should do for packets arriving on `s` at `now_ms`, or nullopt while userspace
 // must see them. Pure: reads the stream, its media and the peer's.
 std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int64_t now_ms);

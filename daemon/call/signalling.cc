@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "call/signalling.h"
 
+#include <algorithm>
 #include <cctype>
 #include <strings.h>
 #include <sys/socket.h>
@@ -81,21 +82,43 @@ struct Announcement {
 	bool exclusive_mux = false; // no RTCP port of its own (rtcp-mux=require)
 };
 
+// The formats of a kept transport line (rewrite_media): the rejecting side's where the party
+// knows them all, else one the party listed (a static one where it has one: the relay keeps
+// no encoding names to write a dynamic one's a=rtpmap).
+void keep_formats(sdp::Media& section, const Media& to)
+{
+	if (to.payload_types.empty())
+		return;
+	sdp::MediaLine line = section.media_line();
+	auto known = [&](const std::string& f) {
+		return std::any_of(to.payload_types.begin(), to.payload_types.end(),
+		                   [&](uint8_t pt) { return f == std::to_string(pt); });
+	};
+	if (!line.formats.empty() && std::all_of(line.formats.begin(), line.formats.end(), known))
+		return;
+	auto it = std::find_if(to.payload_types.begin(), to.payload_types.end(),
+	                       [](uint8_t pt) { return pt < 96; });
+	line.formats = {std::to_string(it != to.payload_types.end() ? *it : to.payload_types[0])};
+	section.set_media_line(line);
+}
+
 // Rewrites one m= section so the other party sends to the relay's socket `to` faces it with
-// (its BUNDLE transport's, where it has one).
+// (its BUNDLE transport's, where it has one); `closed`: port 0, rejected.
 void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from, const Media& to,
-                   const std::string& protocol, const Announcement& a)
+                   const std::string& protocol, const Announcement& a, bool closed)
 {
 	bool mux = a.mux;
-	if (from.rejected && !to.carries_others()) {
+	if (closed) {
 		section.set_port(0);
 		return;
 	}
 	// The other side rejected the m= line that carries this party's BUNDLE group: rejecting
 	// it would take the transport from the group's other lines (a browser with max-bundle
 	// has no other), so it stays, inactive.
-	if (from.rejected)
+	if (from.rejected) {
 		section.set_direction(sdp::Direction::kInactive);
+		keep_formats(section, to);
+	}
 	const Media& out = to.carrier();
 	section.set_port(out.allocation.lease.rtp.local.port());
 	section.remove_attr("bundle-only"); // a port that is not 0 makes it no bundle-only line
@@ -309,9 +332,9 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	if (changed)
 		sm.moved = true;
 	if (sm.rejected) {
-		rm.crypto_out.clear();
 		if (rm.carries_others()) // kept, inactive (rewrite_media)
 			return Announcement{rm.protocol, rm.rtcp_mux};
+		rm.crypto_out.clear();
 		return Announcement{};
 	}
 	if (auto r = allocate_sockets(ex, sm, rm); !r)
@@ -362,12 +385,19 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	SignalResult result{"", ex.warnings};
 	rewrite_session(session, ex.receiver, ex.ctx, ex.options);
 	session.remove_ice();
+	// The sender's DTLS identity never passes (write_dtls gives each m= line the relay's).
+	for (const char* a : {"fingerprint", "setup", "tls-id"})
+		session.remove_attr(a);
 	bool any_ice = false;
 	for (size_t i = 0; i < session.media().size(); i++) {
 		Media& sm = *ex.sender.medias[i];
 		Media& rm = *sm.peer;
 		sdp::Media& section = session.media()[i];
-		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i]);
+		// An answer rejects what the receiver's offer rejected, whatever the sender says.
+		bool closed = (sm.rejected && !rm.carries_others()) ||
+		              (ex.kind == OfferAnswer::kAnswer && rm.rejected);
+		rewrite_media(session, section, sm, rm, announced[i].protocol, announced[i],
+		              closed);
 		if (ex.options.strip_extmap)
 			section.remove_attr("extmap");
 		write_sdes(section, rm);

@@ -178,6 +178,42 @@ class SdpRewriteTest(CallTestCase):
         self.assertEqual(r[b"result"], b"error")
         self.assertIn(b"ICE-lite=sideways", r[b"error-reason"])
 
+    def test_bundle_transport_line_rejected_by_the_other_side(self):
+        """A bundling party (ICE, one transport for audio and video) whose audio the phone
+        rejects: the answer keeps audio open, inactive, on the group's port with formats the
+        party offered, so video keeps its transport. The phone's re-offer with audio still at
+        port 0 keeps it so towards the party, and the relay's answer to the phone rejects audio
+        whatever the party answered: the phone's own offer did."""
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        ice = ("a=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\n"
+               "a=candidate:1 1 UDP 2130706431 127.0.0.1 %d typ host\r\n" % a.port)
+        sdp = a.sdp(media="m=audio {port} RTP/AVP 8 0\r\na=mid:0\r\na=rtcp-mux\r\n" + ice +
+                    "m=video {port} RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=mid:1\r\n"
+                    "a=rtcp-mux\r\n" + ice)
+        sdp = sdp.replace("t=0 0\r\n", "t=0 0\r\na=group:BUNDLE 0 1\r\n")
+        self.ok(offer_msg(cid, "A", sdp, ICE="remove"))
+        phone = b.sdp(media="m=audio 0 RTP/AVP 19\r\nm=video {port} RTP/AVP 96\r\n"
+                            "a=rtpmap:96 VP8/90000\r\n")
+        to_a = self.sdp_of(self.ok(answer_msg(cid, "A", "B", phone)))
+        audio, video = to_a.split("m=")[1:3]
+        port = media.media_port(to_a)
+        self.assertTrue(audio.startswith("audio %d RTP/AVP 8\r\n" % port), audio)
+        self.assertIn("a=inactive\r\n", audio)
+        self.assertIn("a=ice-ufrag:", audio)
+        self.assertTrue(video.startswith("video %d " % port), video)
+        self.assertIn("a=group:BUNDLE 0 1\r\n", to_a)
+
+        reoffer = b.sdp(version=2, media="m=audio 0 RTP/AVP 19\r\nm=video {port} RTP/AVP 96\r\n"
+                                         "a=rtpmap:96 VP8/90000\r\n")
+        to_a = self.sdp_of(self.ok(offer_msg(cid, "B", reoffer, **{"to-tag": "A"})))
+        self.assertIn("a=inactive\r\n", to_a.split("m=")[1])
+        self.assertEqual(media.media_port(to_a), port)
+        # The party answers with both lines open, as it offered them.
+        to_b = self.sdp_of(self.ok(answer_msg(cid, "B", "A", sdp)))
+        self.assertTrue(to_b.split("m=")[1].startswith("audio 0 "), to_b)
+        self.assertFalse(to_b.split("m=")[2].startswith("video 0 "), to_b)
+
     def test_ice_of_the_parties_never_passes(self):
         """The relay terminates ICE: the offerer's credentials and candidates never reach the
         answerer; ICE=remove sends none of the relay's, the default and ICE=force send the

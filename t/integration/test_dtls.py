@@ -262,9 +262,13 @@ class DtlsTest(common.SharedDaemonTestCase):
     def test_dtls_off_keys_the_other_side_by_sdes(self):
         """DTLS=off on a DTLS party's offer: the other side is offered its profile keyed by
         SDES (RTP/SAVP with a=crypto, no fingerprint), and the relay translates between the
-        keys of s_client's handshake and the SDES keys of both sides."""
+        keys of s_client's handshake and the SDES keys of both sides. The party writes its
+        DTLS attributes at session level, as Firefox does: they must not pass either."""
         cid, a, b = self.new_call()
-        to_b = self.ok(offer_msg(cid, "A", self.offer_sdp(a), DTLS="off"))[b"sdp"].decode()
+        dtls = "a=setup:actpass\r\na=fingerprint:%s\r\n" % self.cert.fingerprint
+        sdp = a.sdp(media="m=audio {port} UDP/TLS/RTP/SAVP 0\r\n", extra="a=rtcp-mux\r\n")
+        sdp = sdp.replace("t=0 0\r\n", "t=0 0\r\n" + dtls)
+        to_b = self.ok(offer_msg(cid, "A", sdp, DTLS="off"))[b"sdp"].decode()
         self.assertIn(" RTP/SAVP 0\r\n", to_b)
         for attr in ("a=fingerprint", "a=setup"):
             self.assertNotIn(attr, to_b)
