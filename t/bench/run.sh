@@ -37,32 +37,25 @@ for io in epoll uring; do
 		tail -5 <<< "$out" | sed 's/^/    # /'
 	fi
 done
-# floorrelay echoes the caller's RTP/SAVP offer to the callee: not the translation asked for.
-"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 &
-fr=$!
-out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --calls=2 --duration=1 --srtp=caller \
-	--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
-kill $fr 2> /dev/null
-wait $fr 2> /dev/null
-if grep -q "first setup error: offer: the relay's SDP says RTP/SAVP, not RTP/AVP" <<< "$out" &&
-	grep -q ' setup_ok=0 ' <<< "$out"; then
-	ok "rtpload --srtp=caller refuses a relay that passes RTP/SAVP to the plain callee"
-else
-	bad "rtpload --srtp=caller against floorrelay: $(grep '^RESULT ' <<< "$out")"
-fi
-# ... and the DTLS caller's UDP/TLS/RTP/SAVP offer the same way.
-"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 &
-fr=$!
-out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --calls=2 --duration=1 --srtp=dtls \
-	--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
-kill $fr 2> /dev/null
-wait $fr 2> /dev/null
-if grep -q "first setup error: offer: the relay's SDP says UDP/TLS/RTP/SAVP, not RTP/AVP" <<< "$out" &&
-	grep -q ' setup_ok=0 ' <<< "$out"; then
-	ok "rtpload --srtp=dtls refuses a relay that passes UDP/TLS/RTP/SAVP to the plain callee"
-else
-	bad "rtpload --srtp=dtls against floorrelay: $(grep '^RESULT ' <<< "$out")"
-fi
+# refused_by_floorrelay KIND PROTOCOL: floorrelay echoes the SRTP caller's offer (PROTOCOL) to
+# the callee, which is not the translation asked for: rtpload must fail every call's setup.
+refused_by_floorrelay() {
+	local kind=$1 proto=$2 fr out
+	"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 &
+	fr=$!
+	out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --calls=2 --duration=1 --srtp=$kind \
+		--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
+	kill $fr 2> /dev/null
+	wait $fr 2> /dev/null
+	if grep -q "first setup error: offer: the relay's SDP says $proto, not RTP/AVP" <<< "$out" &&
+		grep -q ' setup_ok=0 ' <<< "$out"; then
+		ok "rtpload --srtp=$kind refuses a relay that passes $proto to the plain callee"
+	else
+		bad "rtpload --srtp=$kind against floorrelay: $(grep '^RESULT ' <<< "$out")"
+	fi
+}
+refused_by_floorrelay caller RTP/SAVP
+refused_by_floorrelay dtls UDP/TLS/RTP/SAVP
 
 # ng_ping PORT: true once the relay there answers an ng ping (within 5 s).
 ng_ping() {

@@ -11,7 +11,6 @@ it uses)"""
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -124,11 +123,7 @@ def main():
     sc.check("/proc list: the caller's targets unprotect (srtp_in), the callee's protect",
              sum(" srtp_in 1 " in line for line in t) == 2 and
              sum(" srtp_out0 1 " in line for line in t) == 2, t)
-    os.kill(sc.PID, signal.SIGSTOP)
-    try:
-        sc.burst(caller, ra, b, rb, seq, "DTLS keys, daemon frozen")
-    finally:
-        os.kill(sc.PID, signal.SIGCONT)
+    sc.frozen_burst(caller, ra, b, rb, seq, "DTLS keys, daemon frozen")
     sc.request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
     sc.check("delete: no target left", not sc.targets(), sc.targets())
     print("done")

@@ -14,10 +14,8 @@ s_client exported; the callee is plain RTP. Checked here:
 Prints "ok - ..." / "not ok - ..." lines, then "done".
 Usage: guest_ice_call.py NG_PORT TABLE RTPRELAYD_PID (as guest_srtp_call.py)"""
 
-import os
 import re
 import select
-import signal
 import socket
 import sys
 import tempfile
@@ -134,11 +132,7 @@ def main():
     sc.check("nominated and keyed: all four streams are kernelized",
              all(sc.kernelized(s[p]) for p in (ra, ra + 1, rb, rb + 1)),
              [s[p][b"flags"] for p in (ra, ra + 1, rb, rb + 1)])
-    os.kill(sc.PID, signal.SIGSTOP)
-    try:
-        seq = sc.burst(caller, ra, b, rb, seq, "ICE nominated, daemon frozen")
-    finally:
-        os.kill(sc.PID, signal.SIGCONT)
+    seq = sc.frozen_burst(caller, ra, b, rb, seq, "ICE nominated, daemon frozen")
 
     # The daemon judges consent once a second: wait past the 30 s and that tick.
     time.sleep(max(0.0, last_check + CONSENT_S + 2.5 - time.time()))
@@ -161,11 +155,7 @@ def main():
     sc.check("consent renewed: all four streams are kernelized again",
              all(sc.kernelized(s[p]) for p in (ra, ra + 1, rb, rb + 1)),
              [s[p][b"flags"] for p in (ra, ra + 1, rb, rb + 1)])
-    os.kill(sc.PID, signal.SIGSTOP)
-    try:
-        sc.burst(caller, ra, b, rb, seq, "consent renewed, daemon frozen")
-    finally:
-        os.kill(sc.PID, signal.SIGCONT)
+    sc.frozen_burst(caller, ra, b, rb, seq, "consent renewed, daemon frozen")
     sc.request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
     sc.check("delete: no target left", not sc.targets(), sc.targets())
     print("done")

@@ -149,6 +149,15 @@ def burst(a, ra, b, rb, start, desc):
     return start + N
 
 
+def frozen_burst(a, ra, b, rb, start, desc):
+    """burst() with the daemon stopped (SIGSTOP): only the kernel can carry it."""
+    os.kill(PID, signal.SIGSTOP)
+    try:
+        return burst(a, ra, b, rb, start, desc)
+    finally:
+        os.kill(PID, signal.SIGCONT)
+
+
 def main():
     ng = NgClient(("127.0.0.1", NG_PORT))
     a, b = Caller(), callee()
@@ -179,11 +188,7 @@ def main():
           sum(" srtp_out0 1 " in line for line in t) == 2, t)
     auth0, replay0 = srtp_totals(ng)
 
-    os.kill(PID, signal.SIGSTOP)
-    try:
-        seq = burst(a, ra, b, rb, seq, "daemon frozen, across the wrap")
-    finally:
-        os.kill(PID, signal.SIGCONT)
+    seq = frozen_burst(a, ra, b, rb, seq, "daemon frozen, across the wrap")
     check("the burst crossed the sequence wrap", seq > 65536 + 20, seq)
     with open("/proc/rtprelay/%d/list" % TABLE) as f:
         rocs = [line for line in f if "srtp ssrc" in line]
