@@ -20,6 +20,7 @@ runs in every build of the integration suite (ASan, TSan).
 
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -74,19 +75,28 @@ class OpenSslParty:
         self.output = ""
 
     def keys(self, timeout=10):
-        """(client key||salt, server key||salt), or None if the handshake failed."""
+        """(client key||salt, server key||salt), or None if the handshake failed or did not
+        finish within `timeout`. Reads the pipe's descriptor directly, so a silent peer cannot
+        block past the timeout."""
         deadline = time.time() + timeout
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                return None  # exited: failed
-            self.output += line
-            m = re.search(r"Keying material: ([0-9A-Fa-f]{120})", line)
-            if m:
-                k = bytes.fromhex(m.group(1))
-                # client key, server key, client salt, server salt (RFC 5764 4.2)
-                return k[0:16] + k[32:46], k[16:32] + k[46:60]
-        return None
+        fd = self.proc.stdout.fileno()
+        pending = ""
+        try:
+            while True:
+                m = re.search(r"Keying material: ([0-9A-Fa-f]{120})", pending)
+                if m:
+                    k = bytes.fromhex(m.group(1))
+                    # client key, server key, client salt, server salt (RFC 5764 4.2)
+                    return k[0:16] + k[32:46], k[16:32] + k[46:60]
+                left = deadline - time.time()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+                data = os.read(fd, 4096)
+                if not data:
+                    return None  # exited: failed
+                pending += data.decode(errors="replace")
+        finally:
+            self.output += pending
 
     def close(self):
         if self.proc.stdout.closed:
@@ -242,13 +252,16 @@ class DtlsTest(common.SharedDaemonTestCase):
         """DTLS-reverse=active with the offer: the relay answers the offerer's actpass as the
         active side and does the handshake with `openssl s_server` at the party's address."""
         cid, a, b = self.new_call()
-        a.rtp.close()
-        server = OpenSslParty(self.cert, a.port)
-        self.clients.append(server)
+        # The party's port stays bound through the signalling: a free port inside the relay's
+        # media range would be refused as a media address. s_server takes it afterwards; the
+        # relay's ClientHello comes again on its retransmission timer if it came too early.
         out = self.ok(offer_msg(cid, "A", self.offer_sdp(a), **{
             "transport-protocol": "RTP/AVP", "DTLS-reverse": "active"}))
         ans = self.ok(answer_msg(cid, "A", "B", b.sdp()))[b"sdp"].decode()
         self.assertIn("a=setup:active\r\n", ans)
+        a.rtp.close()
+        server = OpenSslParty(self.cert, a.port)
+        self.clients.append(server)
         keys = server.keys()
         self.assertIsNotNone(keys, server.output)
         self.assertIn("SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80",
