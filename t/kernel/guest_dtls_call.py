@@ -75,6 +75,21 @@ class DtlsCaller(sc.Caller):  # pylint: disable=super-init-not-called
         self.wire = []
 
 
+def callee_alone(ng, call_id, a, b, rb, before):
+    """The callee's confirmed stream before the caller has keys (`before`: "the handshake",
+    ...): it must stay in userspace and nothing may reach the caller, in the clear through
+    the kernel or otherwise. Numbered up to where talk() goes on, as a phone's stream would be."""
+    n = int(sc.LEARN_S * 50)
+    for i in range(n):
+        b.rtp.sendto(rtp_packet(sc.START - n + i, ssrc=sc.SSRC_B), ("127.0.0.1", rb))
+        time.sleep(0.02)
+    s = sc.streams(ng, call_id)
+    sc.check("before %s the callee's stream stays in userspace" % before,
+             not sc.kernelized(s[rb]), s[rb][b"flags"])
+    leaked = a.receive(timeout=0.3)
+    sc.check("before %s nothing reaches the caller" % before, not leaked, len(leaked))
+
+
 def main():
     ng = NgClient(("127.0.0.1", sc.NG_PORT))
     work = tempfile.mkdtemp(prefix="dtls-")
@@ -91,18 +106,7 @@ def main():
     sc.check("the relay answers the caller as the DTLS server",
              "a=setup:passive\r\n" in answer[b"sdp"].decode())
 
-    # Before the handshake: the callee's confirmed stream must not reach the caller in the
-    # clear through the kernel.
-    # (Numbered up to where talk() goes on, as a phone's stream would be.)
-    n = int(sc.LEARN_S * 50)
-    for i in range(n):
-        b.rtp.sendto(rtp_packet(sc.START - n + i, ssrc=sc.SSRC_B), ("127.0.0.1", rb))
-        time.sleep(0.02)
-    s = sc.streams(ng, call_id)
-    sc.check("before the handshake the callee's stream stays in userspace",
-             not sc.kernelized(s[rb]), s[rb][b"flags"])
-    leaked = a.receive(timeout=0.3)
-    sc.check("before the handshake nothing reaches the caller", not leaked, len(leaked))
+    callee_alone(ng, call_id, a, b, rb, "the handshake")
 
     a.rtp.close()  # s_client takes the port for the handshake
     keys = handshake(key, cert, a.port, ra)
