@@ -6,6 +6,7 @@
 
 #include "call/kernelizer.h"
 #include "call/timeouts.h"
+#include "media/forwarder.h"
 
 namespace rtprelay::call {
 
@@ -137,8 +138,8 @@ void Call::stop_forwarding()
 	for (auto& m : monologues_)
 		for (auto& media : m->medias) {
 			kernel_take_back(*media);
-			media->rtp.read_event.reset();
-			media->rtcp.read_event.reset();
+			media::stop_watching(media->rtp);
+			media::stop_watching(media->rtcp);
 		}
 }
 

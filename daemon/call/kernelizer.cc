@@ -143,6 +143,22 @@ void take_back(Stream& s)
 	s.kernel.attempted.reset();
 }
 
+// Each SSRC continues in the kernel where the sessions have it (the old target's progress
+// was just taken into them).
+Result<void> put_srtp_progress(Stream& s, const kernel::TargetInput& want,
+                               rtprelay_cmd_add_target& cmd)
+{
+	if (!want.decrypt && !want.encrypt)
+		return {};
+	crypto::SrtpState in, out;
+	if (crypto::SrtpSession* d = decrypt_of(s))
+		in = d->state();
+	if (crypto::SrtpSession* e = encrypt_of(s))
+		out = e->state();
+	return kernel::put_srtp_ssrcs(cmd, want.decrypt ? &in : nullptr,
+	                              want.encrypt ? &out : nullptr);
+}
+
 void sync(Stream& s)
 {
 	if (!s.loop || !s.loop->kernel())
@@ -156,24 +172,17 @@ void sync(Stream& s)
 		take_back(s);
 		return;
 	}
+	// A target answers for its local socket: under ICE the stream may move to another of
+	// the relay's candidates, and the old socket's target must not outlive the move.
+	if (k.active() && want->local != k.local())
+		take_back(s);
 	k.attempted = want;
 	auto cmd = kernel::build_add_target(*want);
 	if (cmd && k.active()) {
 		refresh(s, loop); // replacing resets the kernel's counters: keep what they say
 		k.retire_live();
 	}
-	// Each SSRC continues in the kernel where the sessions have it (the old target's
-	// progress was just taken into them).
-	Result<void> added = cmd ? Result<void>() : Result<void>(cmd.error());
-	if (cmd && (want->decrypt || want->encrypt)) {
-		crypto::SrtpState in, out;
-		if (crypto::SrtpSession* d = decrypt_of(s))
-			in = d->state();
-		if (crypto::SrtpSession* e = encrypt_of(s))
-			out = e->state();
-		added = kernel::put_srtp_ssrcs(*cmd, want->decrypt ? &in : nullptr,
-		                               want->encrypt ? &out : nullptr);
-	}
+	Result<void> added = cmd ? put_srtp_progress(s, *want, *cmd) : Result<void>(cmd.error());
 	if (added)
 		added = loop.kernel()->add_target(*cmd);
 	if (cmd)

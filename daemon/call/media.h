@@ -96,6 +96,10 @@ struct Media {
 	std::unique_ptr<media::BundleDemux> demux;
 
 	media::Allocation allocation; // sockets facing this party; empty until allocated
+	// Towards a party doing ICE, host candidates on the further addresses of the
+	// allocation's interface (call/media_ice.h): receivers 1.. of both streams, in the order
+	// the SDP lists them after the allocation's. Leased once, kept while ICE is on.
+	std::vector<media::Allocation> candidates;
 	Stream rtp{*this, Stream::Component::kRtp};
 	Stream rtcp{*this, Stream::Component::kRtcp};
 	Media* peer = nullptr;

@@ -40,18 +40,19 @@ Result<void> ensure_agent(Media& m)
 	return renew_credentials(m);
 }
 
-// The priority of a host candidate (RFC 8445 5.1.2.1): type preference 126, one local address
-// per candidate (65535), and the component.
-uint32_t host_priority(unsigned component)
+// The priority of the relay's host candidate `index` (RFC 8445 5.1.2.1): type preference 126,
+// a local preference that falls with the index (the order of --interface, the allocation's
+// address first), and the component.
+uint32_t host_priority(size_t index, unsigned component)
 {
-	return (126u << 24) | (65535u << 8) | (256u - component);
+	return (126u << 24) | ((65535u - static_cast<uint32_t>(index)) << 8) | (256u - component);
 }
 
-std::string candidate(unsigned component, const net::IpAddress& ip, uint16_t port)
+// The foundation is the candidate's own: every one has another base address (5.1.1.3).
+std::string candidate(size_t index, unsigned component, const net::IpAddress& ip, uint16_t port)
 {
-	// The foundation groups candidates of one type and base address family.
-	return strprintf("%s %u UDP %u %s %u typ host", ip.is_v6() ? "2" : "1", component,
-	                 host_priority(component), ip.to_string().c_str(), port);
+	return strprintf("%zu %u UDP %u %s %u typ host", index + 1, component,
+	                 host_priority(index, component), ip.to_string().c_str(), port);
 }
 
 } // namespace
@@ -87,11 +88,17 @@ Result<void> write_ice(sdp::Media& section, Media& to, bool with)
 		return r;
 	section.add_attr("ice-ufrag", agent.ice->local().ufrag);
 	section.add_attr("ice-pwd", agent.ice->local().pwd);
-	const net::IpAddress& ip = agent.advertised();
-	section.add_attr("candidate", candidate(1, ip, agent.allocation.lease.rtp.local.port()));
-	if (!section.has_attr("rtcp-mux"))
-		section.add_attr("candidate",
-		                 candidate(2, ip, agent.allocation.lease.rtcp.local.port()));
+	bool mux = section.has_attr("rtcp-mux");
+	auto add = [&](size_t index, const media::Allocation& a) {
+		const net::IpAddress& ip = a.address->advertised();
+		section.add_attr("candidate", candidate(index, 1, ip, a.lease.rtp.local.port()));
+		if (!mux)
+			section.add_attr("candidate",
+			                 candidate(index, 2, ip, a.lease.rtcp.local.port()));
+	};
+	add(0, agent.allocation);
+	for (size_t i = 0; i < agent.candidates.size(); i++)
+		add(i + 1, agent.candidates[i]);
 	section.add_flag("end-of-candidates");
 	return {};
 }
@@ -102,14 +109,11 @@ IceChange apply_ice(Media& m)
 	bool was = m.rtp.ice != nullptr;
 	for (Stream* s : {&m.rtp, &m.rtcp}) {
 		s->ice = on ? &*m.ice : nullptr;
-		if (!on || (was && s->ice_generation == m.ice->generation()))
-			continue;
-		// Started, or a restart: follow the agent from its current nomination.
-		s->ice_generation = m.ice->generation();
-		if (const auto& selected = m.ice->selected(s->ice_component()))
-			s->learning.select(*selected);
-		else
-			s->learning.reset_for_ice();
+		if (!on)
+			s->socket = s->receivers[0].socket;
+		else if (!was || s->ice_generation != m.ice->generation())
+			s->follow_ice(); // started, or a restart: from the agent's current
+			                 // nomination
 	}
 	if (on == was)
 		return IceChange::kNone;

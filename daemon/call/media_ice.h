@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ICE in signalling, for one m= line of one party: what the party's SDP says (its credentials,
 // or none, or a lite agent), the relay's ICE attributes in the SDP it writes to the party (its
-// own credentials and one host candidate per component: the relay's sockets are the only
-// candidates, so ICE never routes media around the relay), and whether the party's streams
-// follow the ICE agent (ice/agent.h) instead of endpoint learning. The relay is always the lite
-// side; a party that is lite itself does no checks, so with it the relay learns endpoints as
-// for plain RTP. Media loop thread.
+// own credentials and a host candidate per component on each address of the party's
+// interface: the relay's sockets are the only candidates, so ICE never routes media around the
+// relay), and whether the party's streams follow the ICE agent (ice/agent.h) instead of
+// endpoint learning. The relay is always the lite side; a party that is lite itself does no
+// checks, so with it the relay learns endpoints as for plain RTP. Media loop thread.
 #pragma once
 
 #include "call/media.h"

@@ -46,8 +46,8 @@ Result<void> ensure_allocated(Media& m, const SignalContext& ctx,
 	m.allocation = std::move(a).value();
 	if (ctx.own_endpoints)
 		ctx.own_endpoints->hold(m.allocation.lease);
-	m.rtp.socket = &m.allocation.lease.rtp;
-	m.rtcp.socket = &m.allocation.lease.rtcp;
+	m.rtp.attach(0, &m.allocation.lease.rtp);
+	m.rtcp.attach(0, &m.allocation.lease.rtcp);
 	return {};
 }
 
@@ -57,6 +57,51 @@ Result<void> watch_media(Media& m, media::MediaLoop& loop)
 		if (auto r = media::watch(*s, loop); !r)
 			return r;
 	return {};
+}
+
+// A party doing ICE gets a host candidate on every address of the interface facing it (IPv4
+// and IPv6), up to the streams' receivers; where one has no free port, the call goes on with
+// the others and the reply says so.
+Result<void> ensure_candidates(Media& m, const SignalContext& ctx, media::MediaLoop& loop,
+                               std::vector<std::string>& warnings)
+{
+	const media::LogicalInterface* iface = ctx.interfaces.owner(m.allocation.address);
+	if (!m.candidates.empty() || !iface)
+		return {};
+	m.candidates.reserve(media::Stream::kMaxCandidates - 1); // the streams point into it
+	for (const media::LocalAddress& a : iface->addresses) {
+		if (&a == m.allocation.address)
+			continue;
+		if (m.candidates.size() + 1 == media::Stream::kMaxCandidates)
+			break;
+		auto c = media::Interfaces::allocate_at(a);
+		if (!c) {
+			warnings.push_back(strprintf("no ICE candidate on %s: %s",
+			                             a.spec.address.to_string().c_str(),
+			                             c.error().reason.c_str()));
+			continue;
+		}
+		m.candidates.push_back(std::move(c).value());
+		media::PortLease& lease = m.candidates.back().lease;
+		if (ctx.own_endpoints)
+			ctx.own_endpoints->hold(lease);
+		m.rtp.attach(m.candidates.size(), &lease.rtp);
+		m.rtcp.attach(m.candidates.size(), &lease.rtcp);
+	}
+	return watch_media(m, loop);
+}
+
+// ICE with the party has ended: its further candidates go back to their pools, after any
+// kernel target that used one.
+void drop_candidates(Media& m)
+{
+	if (m.candidates.empty())
+		return;
+	kernel_take_back(m);
+	for (Stream* s : {&m.rtp, &m.rtcp})
+		for (size_t i = 1; i < media::Stream::kMaxCandidates; i++)
+			s->detach(i);
+	m.candidates.clear();
 }
 
 // The protocol transport-protocol asks for, spelled canonically; empty keeps the offered one
@@ -402,7 +447,16 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 			section.remove_attr("extmap");
 		write_sdes(section, rm);
 		bool open = !sm.rejected || rm.carries_others();
-		if (auto r = write_ice(section, rm, open && ice_towards(ex, sm, rm)); !r)
+		bool ice = open && ice_towards(ex, sm, rm);
+		if (&rm.carrier() == &rm && rm.allocated()) {
+			if (!ice)
+				drop_candidates(rm);
+			else if (auto r = ensure_candidates(rm, ex.ctx, ex.call.loop(),
+			                                    result.warnings);
+			         !r)
+				return r.error();
+		}
+		if (auto r = write_ice(section, rm, ice); !r)
 			return r.error();
 		any_ice = any_ice || rm.ice_out;
 		if (apply_ice(rm) == IceChange::kStopped)

@@ -105,7 +105,7 @@ Agent::Source& Agent::remember(Component& c, const net::Endpoint& source, int64_
 	return *it;
 }
 
-Agent::Verdict Agent::on_stun(unsigned component, const net::Endpoint& source,
+Agent::Verdict Agent::on_stun(unsigned component, size_t local, const net::Endpoint& source,
                               std::span<const uint8_t> p, int64_t now_ms, std::span<uint8_t> reply,
                               size_t& reply_len)
 {
@@ -137,8 +137,9 @@ Agent::Verdict Agent::on_stun(unsigned component, const net::Endpoint& source,
 		// nomination moves the selection.
 		bool moves = m.use_candidate || !c.nominated;
 		c.nominated = c.nominated || m.use_candidate;
-		if (moves && c.selected != source) {
+		if (moves && (c.selected != source || c.selected_local != local)) {
 			c.selected = source;
+			c.selected_local = local;
 			generation_++;
 		}
 	}
@@ -155,6 +156,13 @@ const std::optional<net::Endpoint>& Agent::selected(unsigned component) const
 	static const std::optional<net::Endpoint> kNone;
 	return component >= 1 && component <= kComponents ? components_[component - 1].selected
 	                                                  : kNone;
+}
+
+size_t Agent::selected_local(unsigned component) const
+{
+	return component >= 1 && component <= kComponents
+	               ? components_[component - 1].selected_local
+	               : 0;
 }
 
 bool Agent::consent(unsigned component, int64_t now_ms) const

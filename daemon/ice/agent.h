@@ -7,7 +7,10 @@
 // address, or before the nomination the last one whose check succeeded. Media goes only
 // there, and only while the party keeps renewing consent with checks (RFC 7675: 30 s).
 // Pure state, no sockets: the packet path hands it each STUN datagram and sends the reply it
-// writes. Owned by the call layer, used on the call's media loop.
+// writes. The relay may offer several host candidates (one per address of the party's
+// interface): the agent is told which of them (`local`, in the order the SDP lists them) a
+// check reached, and the selected pair names it, so that media leaves from the address the
+// party checked. Owned by the call layer, used on the call's media loop.
 #pragma once
 
 #include <array>
@@ -54,14 +57,17 @@ public:
 	const Credentials& local() const { return local_; }
 	const std::string& remote_ufrag() const { return remote_ufrag_; }
 
-	// A STUN datagram from `source` on component 1 (RTP) or 2 (RTCP) at `now_ms`; writes
-	// the reply into `reply` and sets `reply_len` for kReply.
-	Verdict on_stun(unsigned component, const net::Endpoint& source, std::span<const uint8_t> p,
-	                int64_t now_ms, std::span<uint8_t> reply, size_t& reply_len);
+	// A STUN datagram from `source` to the relay's candidate `local` on component 1 (RTP) or
+	// 2 (RTCP) at `now_ms`; writes the reply into `reply` and sets `reply_len` for kReply.
+	Verdict on_stun(unsigned component, size_t local, const net::Endpoint& source,
+	                std::span<const uint8_t> p, int64_t now_ms, std::span<uint8_t> reply,
+	                size_t& reply_len);
 
 	// Where the party's media goes on `component`: the address it nominated, or before that
 	// the last one that passed a check; nullopt before any check.
 	const std::optional<net::Endpoint>& selected(unsigned component) const;
+	// The relay's candidate of that pair (0 before any check).
+	size_t selected_local(unsigned component) const;
 	// The party renewed consent on the selected address within kConsentMs.
 	bool consent(unsigned component, int64_t now_ms) const;
 	// `source` passed a check on `component`: its media is the party's.
@@ -79,6 +85,7 @@ private:
 		std::array<Source, kMaxSources> sources{};
 		size_t count = 0;
 		std::optional<net::Endpoint> selected;
+		size_t selected_local = 0;
 		bool nominated = false; // selected by USE-CANDIDATE, not only by a check
 	};
 

@@ -20,8 +20,9 @@ namespace {
 
 void on_readable(evutil_socket_t, short, void* arg)
 {
-	auto* s = static_cast<Stream*>(arg);
-	forward_ready(*s, *s->loop);
+	auto* r = static_cast<Stream::Receiver*>(arg);
+	Stream& s = *r->stream;
+	forward_ready(s, *s.loop, static_cast<size_t>(r - s.receivers.data()));
 }
 
 // Kernel receive time in ns, and the socket's overflow counter, from the control messages.
@@ -190,33 +191,22 @@ bool encrypt(Stream& s, Stream& sink, uint8_t* packet, size_t& len, PacketKind k
 	return false;
 }
 
-// After a check: the learning follows the party's nomination when it moved (or an ICE restart
-// withdrew it).
-void follow_nomination(Stream& s)
-{
-	if (s.ice->generation() == s.ice_generation)
-		return;
-	s.ice_generation = s.ice->generation();
-	if (const auto& selected = s.ice->selected(s.ice_component()))
-		s.learning.select(*selected);
-	else
-		s.learning.reset_for_ice();
-}
-
-// A datagram in STUN's range (RFC 7983: first byte 0-3) to a stream doing ICE: the agent's
-// check, answered from this socket; false for anything else.
-bool take_stun(Stream& s, const net::Endpoint& source, std::span<const uint8_t> p, int64_t now_ms)
+// A datagram in STUN's range (RFC 7983: first byte 0-3) to a stream doing ICE, received on
+// the relay's candidate `local`: the agent's check, answered from that socket; false for
+// anything else. The learning follows the party's nomination when it moved.
+bool take_stun(Stream& s, size_t local, const net::Endpoint& source, std::span<const uint8_t> p,
+               int64_t now_ms)
 {
 	if (p.empty() || p[0] > 3)
 		return false;
 	std::array<uint8_t, 512> reply;
 	size_t n = 0;
 	using V = ice::Agent::Verdict;
-	switch (s.ice->on_stun(s.ice_component(), source, p, now_ms, reply, n)) {
+	switch (s.ice->on_stun(s.ice_component(), local, source, p, now_ms, reply, n)) {
 	case V::kReply: {
 		sockaddr_storage to;
 		socklen_t to_len = source.to_sockaddr(to);
-		if (sendto(s.socket->fd.get(), reply.data(), n, MSG_DONTWAIT,
+		if (sendto(s.receivers[local].socket->fd.get(), reply.data(), n, MSG_DONTWAIT,
 		           reinterpret_cast<const sockaddr*>(&to), to_len) < 0) {
 			s.stats.drop(DropReason::kSendError);
 			s.stats.errors++;
@@ -227,18 +217,24 @@ bool take_stun(Stream& s, const net::Endpoint& source, std::span<const uint8_t> 
 	case V::kMalformed:
 	case V::kNoRoom: s.stats.drop(DropReason::kStunMalformed); break;
 	}
-	follow_nomination(s);
+	if (s.ice->generation() != s.ice_generation)
+		s.follow_ice();
 	return true;
 }
 
 // ICE and DTLS in front of media (RFC 7983's demultiplexing): STUN to the party's agent,
 // media only from addresses that passed a check, DTLS to the party's association, nothing
-// while the association has no keys. True when the datagram went no further.
-bool take_handshakes(Stream& s, const net::Endpoint& source, std::span<const uint8_t> p,
-                     int64_t now_ms)
+// while the association has no keys. The relay's further host candidates (`local` > 0) serve
+// ICE only. True when the datagram went no further.
+bool take_handshakes(Stream& s, size_t local, const net::Endpoint& source,
+                     std::span<const uint8_t> p, int64_t now_ms)
 {
+	if (local && !s.ice) {
+		s.stats.drop(DropReason::kIceUnchecked);
+		return true;
+	}
 	if (s.ice) {
-		if (take_stun(s, source, p, now_ms))
+		if (take_stun(s, local, source, p, now_ms))
 			return true;
 		if (!s.ice->checked(s.ice_component(), source)) {
 			s.stats.drop(DropReason::kIceUnchecked);
@@ -274,8 +270,8 @@ bool bundle_line(Stream& s, std::span<const uint8_t> packet, PacketKind kind,
 
 // One received datagram: counted, decrypted if the party speaks SRTP, checked against the
 // learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
-// SRTP, and queued for its sink or dropped with a reason.
-void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
+// SRTP, and queued for its sink or dropped with a reason. `local`: the receiver it came to.
+void take(Stream& s, size_t local, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 {
 	auto& h = b.recv[i].msg_hdr;
 	size_t len = b.recv[i].msg_len;
@@ -290,7 +286,7 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 	s.stats.bytes += len;
 	s.stats.last_packet_ms = now_ms;
 
-	if (take_handshakes(s, source, {packet, len}, now_ms))
+	if (take_handshakes(s, local, source, {packet, len}, now_ms))
 		return;
 	bool rtp_socket = s.component == Stream::Component::kRtp;
 	PacketKind kind = classify({packet, len});
@@ -332,12 +328,15 @@ void take(Stream& s, PacketBatch& b, size_t i, int64_t now_ms, Outgoing& out)
 }
 
 // Sends both groups out of their sinks' sockets and counts what went and what failed; returns
-// the send failures.
-uint64_t send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& out)
+// the send failures. `r`: where the batch was read.
+uint64_t send_out(Stream& s, Stream::Receiver& r, MediaLoop& loop, PacketBatch& b,
+                  const Outgoing& out)
 {
-	if (out.have_overflows)
-		s.stats.drops[static_cast<size_t>(DropReason::kOverload)] =
-		        out.overflows - s.socket->drops_base; // the socket may be recycled
+	if (out.have_overflows) { // a socket's running count, which a parked socket had begun
+		s.stats.drops[static_cast<size_t>(DropReason::kOverload)] +=
+		        out.overflows - r.overflows_seen;
+		r.overflows_seen = out.overflows;
+	}
 
 	uint64_t bytes = 0, errors = 0, sent = 0;
 	for (size_t path = 0; path < PacketBatch::kPaths; path++) {
@@ -364,11 +363,13 @@ uint64_t send_out(Stream& s, MediaLoop& loop, PacketBatch& b, const Outgoing& ou
 	return errors;
 }
 
-// Reads and forwards up to kMaxBatchesPerWakeup batches; returns the send failures.
-uint64_t forward_batches(Stream& s, MediaLoop& loop)
+// Reads and forwards up to kMaxBatchesPerWakeup batches from receiver `local`; returns the
+// send failures.
+uint64_t forward_batches(Stream& s, size_t local, MediaLoop& loop)
 {
 	PacketBatch& b = loop.batch();
-	int fd = s.socket->fd.get();
+	Stream::Receiver& r = s.receivers[local];
+	int fd = r.socket->fd.get();
 	uint64_t send_errors = 0;
 	for (int round = 0; round < kMaxBatchesPerWakeup; round++) {
 		b.prepare_receive();
@@ -384,15 +385,15 @@ uint64_t forward_batches(Stream& s, MediaLoop& loop)
 			if (b.truncated(i))
 				s.stats.drop(DropReason::kOversize);
 			else
-				take(s, b, i, now, out);
+				take(s, local, b, i, now, out);
 		}
-		send_errors += send_out(s, loop, b, out);
+		send_errors += send_out(s, r, loop, b, out);
 		if (static_cast<size_t>(n) < PacketBatch::kSize)
 			return send_errors; // drained: the edge-triggered event fires again on
 			                    // the next datagram
 	}
 	// More is queued but others get their turn first; come back to this socket after them.
-	event_active(s.read_event.get(), EV_READ, 1);
+	event_active(r.read_event.get(), EV_READ, 1);
 	return send_errors;
 }
 
@@ -403,10 +404,11 @@ struct Tally {
 	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops;
 };
 
-void count_received(const Stream& s, MediaLoop& loop, const Tally& before, uint64_t send_errors)
+void count_received(const Stream& s, const BoundSocket& socket, MediaLoop& loop,
+                    const Tally& before, uint64_t send_errors)
 {
 	const StreamStats& now = s.stats;
-	loop.traffic().add(s.socket->address, Direction::kIn, Path::kUserspace,
+	loop.traffic().add(socket.address, Direction::kIn, Path::kUserspace,
 	                   now.packets - before.packets, now.bytes - before.bytes,
 	                   now.errors - before.errors - send_errors);
 	for (size_t r = 0; r < now.drops.size(); r++)
@@ -419,22 +421,32 @@ void count_received(const Stream& s, MediaLoop& loop, const Tally& before, uint6
 
 Result<void> watch(Stream& stream, MediaLoop& loop)
 {
-	if (stream.read_event || !stream.socket)
-		return {};
-	stream.loop = &loop;
-	stream.read_event.reset(event_new(loop.loop().base(), stream.socket->fd.get(),
-	                                  EV_READ | EV_PERSIST | EV_ET, on_readable, &stream));
-	if (!stream.read_event || event_add(stream.read_event.get(), nullptr) != 0)
-		return Error{"cannot watch media socket " + stream.socket->local.to_string()};
+	for (Stream::Receiver& r : stream.receivers) {
+		if (r.read_event || !r.socket)
+			continue;
+		stream.loop = &loop;
+		r.read_event.reset(event_new(loop.loop().base(), r.socket->fd.get(),
+		                             EV_READ | EV_PERSIST | EV_ET, on_readable, &r));
+		if (!r.read_event || event_add(r.read_event.get(), nullptr) != 0) {
+			r.read_event.reset();
+			return Error{"cannot watch media socket " + r.socket->local.to_string()};
+		}
+	}
 	return {};
 }
 
-void forward_ready(Stream& s, MediaLoop& loop)
+void stop_watching(Stream& stream)
+{
+	for (Stream::Receiver& r : stream.receivers)
+		r.read_event.reset();
+}
+
+void forward_ready(Stream& s, MediaLoop& loop, size_t local)
 {
 	const StreamStats& st = s.stats;
 	Tally before{st.packets, st.bytes, st.errors, st.drops};
-	uint64_t send_errors = forward_batches(s, loop);
-	count_received(s, loop, before, send_errors);
+	uint64_t send_errors = forward_batches(s, local, loop);
+	count_received(s, *s.receivers[local].socket, loop, before, send_errors);
 	s.after_packets();
 }
 

@@ -18,10 +18,12 @@ class MediaLoop;
 
 inline constexpr int kMaxBatchesPerWakeup = 4;
 
-// Starts reading the stream's socket on `loop` (idempotent).
+// Starts reading the stream's sockets on `loop` (idempotent: those not read yet).
 Result<void> watch(Stream& stream, MediaLoop& loop);
+// Stops reading all of them.
+void stop_watching(Stream& stream);
 
-// One wake-up's work for a stream; exposed for tests.
-void forward_ready(Stream& stream, MediaLoop& loop);
+// One wake-up's work for a stream's receiver `local` (Stream::receivers); exposed for tests.
+void forward_ready(Stream& stream, MediaLoop& loop, size_t local);
 
 } // namespace rtprelay::media

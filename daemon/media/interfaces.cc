@@ -44,6 +44,23 @@ const LogicalInterface* Interfaces::find(std::string_view name) const
 	return nullptr;
 }
 
+Result<Allocation> Interfaces::allocate_at(const LocalAddress& address)
+{
+	auto lease = address.pool->allocate();
+	if (!lease)
+		return lease.error();
+	return Allocation{std::move(lease).value(), &address};
+}
+
+const LogicalInterface* Interfaces::owner(const LocalAddress* address) const
+{
+	for (const auto& i : interfaces_)
+		for (const auto& a : i.addresses)
+			if (&a == address)
+				return &i;
+	return nullptr;
+}
+
 Result<Allocation> Interfaces::allocate(const LogicalInterface& iface, int family,
                                         bool strict) const
 {
@@ -54,10 +71,10 @@ Result<Allocation> Interfaces::allocate(const LogicalInterface& iface, int famil
 			bool family_ok = family == AF_UNSPEC || a.spec.address.family() == family;
 			if (pass == 0 ? !family_ok : family_ok)
 				continue;
-			auto lease = a.pool->allocate();
-			if (lease)
-				return Allocation{std::move(lease).value(), &a};
-			last_error = lease.error().reason;
+			auto allocation = allocate_at(a);
+			if (allocation)
+				return allocation;
+			last_error = allocation.error().reason;
 		}
 		if (family == AF_UNSPEC)
 			break;

@@ -50,6 +50,10 @@ public:
 	// trying the next address when a pool is exhausted. Unless `strict`, another family is
 	// used when the interface has no free address of the one asked for.
 	Result<Allocation> allocate(const LogicalInterface& iface, int family, bool strict) const;
+	// A port pair on that one address.
+	static Result<Allocation> allocate_at(const LocalAddress& address);
+	// The interface `address` belongs to, or nullptr.
+	const LogicalInterface* owner(const LocalAddress* address) const;
 
 	const std::vector<LogicalInterface>& all() const { return interfaces_; }
 	bool parking() const { return parking_; }

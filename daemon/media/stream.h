@@ -27,7 +27,11 @@ public:
 	enum class Component { kRtp, kRtcp };
 	using ClockRates = std::array<uint32_t, 128>; // per payload type; 0 = unknown
 
-	Stream(Component c, const ClockRates& rates) : component(c), clock_rates(rates) {}
+	Stream(Component c, const ClockRates& rates) : component(c), clock_rates(rates)
+	{
+		for (Receiver& r : receivers)
+			r.stream = this;
+	}
 	virtual ~Stream() = default;
 	Stream(const Stream&) = delete;
 	Stream& operator=(const Stream&) = delete;
@@ -43,11 +47,34 @@ public:
 	// party speaks no DTLS, and the datagram goes the way of media.
 	virtual bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) = 0;
 
+	// The relay's sockets facing the party that this stream reads, leased by the call layer:
+	// [0] its own (null while rejected), then, towards a party doing ICE, one host candidate
+	// on each further address of the party's interface, in the order the SDP lists them
+	// (call/media_ice.h). `stream`: this one, for the read event.
+	static constexpr size_t kMaxCandidates = 4;
+	struct Receiver {
+		Stream* stream = nullptr;
+		BoundSocket* socket = nullptr;
+		event::EventPtr read_event{nullptr, event_free};
+		uint32_t overflows_seen = 0; // the socket's SO_RXQ_OVFL count last read
+	};
+
+	// Gives receiver `i` its socket (null: none); [0]'s is also where media leaves from.
+	void attach(size_t i, BoundSocket* s);
+	// Stops reading receiver `i`'s socket and forgets it; media that left from it leaves
+	// from [0]'s.
+	void detach(size_t i);
+	// After the ICE agent's nomination moved (or a restart withdrew it): media goes to the
+	// selected address, from the relay's candidate of that pair.
+	void follow_ice();
+
 	const Component component;
 	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer
-	BoundSocket* socket = nullptr; // leased by the call layer; null while rejected
-	event::EventPtr read_event{nullptr, event_free};
-	MediaLoop* loop = nullptr; // set while read_event is armed
+	std::array<Receiver, kMaxCandidates> receivers;
+	// Where media and replies to the party leave from: receivers[0]'s socket, or under ICE
+	// the one of the pair the party selected.
+	BoundSocket* socket = nullptr;
+	MediaLoop* loop = nullptr; // set while a read event is armed
 	EndpointLearning learning;
 	StreamStats stats; // userspace and kernel traffic together
 	// SRTP with this party, owned by the call layer and set from signalling: `decrypt`

@@ -45,7 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	size_t len = 0;
 	unsigned component = size ? data[0] % 3 : 1;
 	net::Endpoint source(net::IpAddress::loopback_v4(), 4000);
-	if (agent.on_stun(component, source, p, size, reply, len) == Agent::Verdict::kReply) {
+	size_t local = size > 1 ? data[1] % 4 : 0;
+	if (agent.on_stun(component, local, source, p, size, reply, len) ==
+	    Agent::Verdict::kReply) {
 		check(len <= reply.size());
 		StunMessage r;
 		std::span<const uint8_t> out(reply.data(), len);

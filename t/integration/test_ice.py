@@ -10,6 +10,9 @@ the relay (MESSAGE-INTEGRITY with the relay's password, FINGERPRINT, XOR-MAPPED-
   with the wrong password gets no answer at all (counted).
 - An ICE restart by the offerer (new credentials in a re-offer): the relay answers with new
   credentials of its own and media follows the new nomination.
+- An interface with an IPv4 and an IPv6 address: the relay offers a host candidate on each,
+  in the interface's order; an IPv6-only agent nominates the IPv6 one and media leaves from
+  it; a re-offer without ICE gives the further candidate's port back.
 
 aioice gathers no loopback candidates on its own; the tests give it 127.0.0.1 as the host's
 only address.
@@ -30,20 +33,25 @@ import aioice  # noqa: E402  pylint: disable=wrong-import-position
 import aioice.ice  # noqa: E402  pylint: disable=wrong-import-position
 import aioice.stun  # noqa: E402  pylint: disable=wrong-import-position
 
-aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+HOSTS = ["127.0.0.1"]
+aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: list(HOSTS)
 
 PORTS = ["--port-min=38000", "--port-max=38999"]
 WEBRTC_OFFER = {"ICE": "remove", "rtcp-mux": ["demux", "accept"]}
 
 
-def ice_sdp(conn, extra=""):
+def ice_sdp(conn, extra="", default=None):
     """An offerer's or answerer's SDP the way a browser writes ICE into it (one muxed
-    component)."""
+    component); c= and the m= port name its first candidate, or `default` (host, port), as
+    a browser writes 0.0.0.0 and 9 before it has gathered."""
     c = conn.local_candidates[0]
-    return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    host, port = default or (c.host, c.port)
+    fam = "IP6" if ":" in host else "IP4"
+    cands = "".join("a=candidate:%s\r\n" % x.to_sdp() for x in conn.local_candidates)
+    return ("v=0\r\no=- 1 1 IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n"
             "m=audio %d RTP/AVP 0\r\na=rtcp-mux\r\na=ice-ufrag:%s\r\na=ice-pwd:%s\r\n"
-            "a=candidate:%s\r\n%s" % (c.port, conn.local_username, conn.local_password,
-                                      c.to_sdp(), extra))
+            "%s%s" % (fam, host, fam, host, port, conn.local_username, conn.local_password,
+                      cands, extra))
 
 
 def attr(sdp, name):
@@ -52,6 +60,7 @@ def attr(sdp, name):
 
 class IceTest(common.SharedDaemonTestCase):
     daemon_args = PORTS + ["--delete-delay=0"]
+    RELAY_HOSTS = ("127.0.0.1",)  # the addresses of the relay's interface
 
     def setUp(self):
         super().setUp()
@@ -76,8 +85,11 @@ class IceTest(common.SharedDaemonTestCase):
         self.parties.append(p)
         return p
 
-    def agent(self):
-        conn = aioice.Connection(ice_controlling=True, components=1, use_ipv6=False)
+    def agent(self, hosts=("127.0.0.1",)):
+        """A full, controlling agent with host candidates on `hosts`."""
+        HOSTS[:] = hosts
+        conn = aioice.Connection(ice_controlling=True, components=1,
+                                 use_ipv6=any(":" in h for h in hosts))
         self.wait(conn.gather_candidates())
         self.conns.append(conn)
         return conn
@@ -92,16 +104,23 @@ class IceTest(common.SharedDaemonTestCase):
         return r[b"sdp"].decode()
 
     def check_relay_ice(self, sdp):
-        """The relay's ICE in `sdp`: lite, its own credentials, one candidate for the m= port
-        (rtcp-mux), nothing of anybody else's. Returns (ufrag, pwd, candidates)."""
+        """The relay's ICE in `sdp`: lite, its own credentials, one candidate on each of
+        `hosts` (rtcp-mux), the first one the m= port's, in falling priority and each with
+        a foundation of its own; nothing of anybody else's. Returns (ufrag, pwd,
+        candidates)."""
+        hosts = self.RELAY_HOSTS
         port = media.media_port(sdp)
         self.assertIn("a=ice-lite\r\n", sdp)
         self.assertIn("a=end-of-candidates\r\n", sdp)
         ufrag, pwd = attr(sdp, "ice-ufrag"), attr(sdp, "ice-pwd")
         self.assertEqual((len(ufrag), len(pwd)), (1, 1), sdp)
         cands = [aioice.Candidate.from_sdp(c) for c in attr(sdp, "candidate")]
-        self.assertEqual([(c.component, c.host, c.port, c.type) for c in cands],
-                         [(1, "127.0.0.1", port, "host")], sdp)
+        self.assertEqual([(c.component, c.host, c.type) for c in cands],
+                         [(1, h, "host") for h in hosts], sdp)
+        self.assertEqual(cands[0].port, port)
+        priorities = [c.priority for c in cands]
+        self.assertEqual(priorities, sorted(set(priorities), reverse=True), sdp)
+        self.assertEqual(len({c.foundation for c in cands}), len(cands), sdp)
         return ufrag[0], pwd[0], cands
 
     def connect(self, conn, sdp):
@@ -199,3 +218,63 @@ class IceTest(common.SharedDaemonTestCase):
         self.media_both_ways(a2, b, media.media_port(to_b3))
 
 
+class CandidatesTest(IceTest):
+    """The interface facing the ICE party has an IPv4 and an IPv6 address (and every test
+    of IceTest runs against it too)."""
+    daemon_args = PORTS + ["--delete-delay=0", "--interface=127.0.0.1", "--interface=::1"]
+    RELAY_HOSTS = BOTH = ("127.0.0.1", "::1")
+
+    def stream(self, cid, tag):
+        r = self.c.request({"command": "query", "call-id": cid})
+        return r[b"tags"][tag.encode()][b"medias"][0][b"streams"][0]
+
+    def test_a_candidate_on_each_address(self):
+        a, b = self.agent(self.BOTH), self.party()
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        self.assertNotIn("candidate", to_b)  # the plain side gets one address, no ICE
+        self.assertIn("c=IN IP4 127.0.0.1", to_b)
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        self.assertEqual(self.stream(cid, "A")[b"local port"], media.media_port(to_a))
+
+    def test_media_leaves_from_the_nominated_address(self):
+        """An agent with only an IPv6 address but an IPv4 default (a browser's 0.0.0.0) can
+        only check the relay's IPv6 candidate, the second: media reaches it from there (the
+        relay's IPv4 socket could not send to it at all), and strangers sending to that
+        candidate without a check are dropped."""
+        a, b, stranger = self.agent(("::1",)), self.party(), Party("::1")
+        self.parties.append(stranger)
+        cid = self.call_id()
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a, default=("0.0.0.0", 9)), **WEBRTC_OFFER))
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertIn("c=IN IP4 127.0.0.1", to_a)  # the interface's first address
+        v6 = [aioice.Candidate.from_sdp(c) for c in attr(to_a, "candidate")][1]
+        stranger.send(("::1", v6.port), count=3, start=100)
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        s = self.stream(cid, "A")
+        self.assertEqual((s[b"local address"], s[b"local port"]), (b"::1", v6.port), s)
+        d = self.drops(cid, "A")
+        self.assertEqual((d["ice unchecked"], d["ice unauthorized"]), (3, 0), d)
+
+    def ports_used(self, address):
+        r = self.c.request({"command": "statistics"})
+        return sum(i[b"ports"][b"used"] for i in r[b"statistics"][b"interfaces"]
+                   if i[b"address"] == address.encode())
+
+    def test_no_further_candidate_without_ice(self):
+        """A re-offer without ICE (Kamailio's ICE=remove towards the browser) gives the
+        further candidate's ports back."""
+        a, b = self.agent(self.BOTH), self.party()
+        cid = self.call_id()
+        before = self.ports_used("::1")
+        self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertEqual(len(attr(to_a, "candidate")), 2)
+        self.assertEqual(self.ports_used("::1"), before + 2)  # RTP and RTCP, always a pair
+        to_a = self.ok(offer_msg(cid, "B", b.sdp(version=2), ICE="remove", **{"to-tag": "A"}))
+        self.assertNotIn("candidate", to_a)
+        self.assertEqual(self.ports_used("::1"), before)
+        self.ok(answer_msg(cid, "B", "A", Party().sdp()))

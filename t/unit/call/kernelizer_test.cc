@@ -27,6 +27,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(rejected_media_stays_in_userspace);
 	CPPUNIT_TEST(dtls_before_its_keys_stays_in_userspace);
 	CPPUNIT_TEST(ice_party_while_it_grants_consent);
+	CPPUNIT_TEST(ice_pair_on_another_candidate);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -39,8 +40,8 @@ class KernelizerTest : public CppUnit::TestFixture {
 		m.allocation.address = &la;
 		m.allocation.lease.rtp.local = ep(rtp);
 		m.allocation.lease.rtcp.local = ep(rtcp);
-		m.rtp.socket = &m.allocation.lease.rtp;
-		m.rtcp.socket = &m.allocation.lease.rtcp;
+		m.rtp.attach(0, &m.allocation.lease.rtp);
+		m.rtcp.attach(0, &m.allocation.lease.rtcp);
 	}
 
 	// After the answer, RTP in sequence from `from` for as long as delayed learning wants:
@@ -131,8 +132,8 @@ public:
 			test::BrowserCheck c;
 			c.use_candidate = true;
 			auto b = c.bytes();
-			CPPUNIT_ASSERT(a_->ice->on_stun(1, ep("198.51.100.7:50000"), b, now, reply,
-			                                n) == ice::Agent::Verdict::kReply);
+			CPPUNIT_ASSERT(a_->ice->on_stun(1, 0, ep("198.51.100.7:50000"), b, now,
+			                                reply, n) == ice::Agent::Verdict::kReply);
 		};
 		check(1000);
 		a_->rtp.learning.select(*a_->ice->selected(1));
@@ -150,6 +151,48 @@ public:
 		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 1001 + ice::Agent::kConsentMs));
 		check(40000);
 		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 40000) == out);
+	}
+
+	// The browser (A) checks both of the relay's candidates and nominates the second (an
+	// IPv6 address of the interface): A's target is that socket's, and the phone's media
+	// leaves from it; a new nomination back to the first moves both.
+	void ice_pair_on_another_candidate()
+	{
+		media::BoundSocket v6;
+		v6.local = ep("[2001:db8::1]:31000");
+		a_->rtp.attach(1, &v6);
+		a_->rtcp_mux = true;
+		a_->ice.emplace();
+		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
+		a_->ice->set_remote("remote", "remotepasswordremotepass");
+		a_->rtp.ice = &*a_->ice;
+		a_->rtp.learning.reset_for_ice();
+		std::vector<uint8_t> reply(1500);
+		size_t n = 0;
+		auto check = [&](size_t local, const char* from, bool nominate) {
+			test::BrowserCheck c;
+			c.use_candidate = nominate;
+			auto b = c.bytes();
+			CPPUNIT_ASSERT(a_->ice->on_stun(1, local, ep(from), b, 1000, reply, n) ==
+			               ice::Agent::Verdict::kReply);
+			a_->rtp.follow_ice();
+		};
+		check(0, "198.51.100.7:50000", false);
+		check(1, "[2001:db8::7]:50000", true);
+		confirm(b_->rtp, "192.0.2.20:6000");
+		auto in = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(in && in->local == ep("[2001:db8::1]:31000"));
+		CPPUNIT_ASSERT(in->expected_src == ep("[2001:db8::7]:50000"));
+		auto out = kernel_decision(b_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(out && out->out_src == ep("[2001:db8::1]:31000"));
+		CPPUNIT_ASSERT(out->out_dst == ep("[2001:db8::7]:50000"));
+		check(0, "198.51.100.7:50000", true);
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 2000)->local == ep("10.0.0.1:30000"));
+		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 2000)->out_src == ep("10.0.0.1:30000"));
+		// Without the candidate (ICE ended), media leaves from the first socket again.
+		check(1, "[2001:db8::7]:50000", true);
+		a_->rtp.detach(1);
+		CPPUNIT_ASSERT(a_->rtp.socket == &a_->allocation.lease.rtp);
 	}
 
 	void strict_source_drops_others()

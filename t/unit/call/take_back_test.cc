@@ -44,8 +44,8 @@ class TakeBackTest : public CppUnit::TestFixture {
 		m.allocation.lease.rtcp.local =
 		        ep(("10.0.0.1:" + std::to_string(rtp_port + 1)).c_str());
 		for (Stream* s : {&m.rtp, &m.rtcp}) {
-			s->socket =
-			        s == &m.rtp ? &m.allocation.lease.rtp : &m.allocation.lease.rtcp;
+			s->attach(0,
+			          s == &m.rtp ? &m.allocation.lease.rtp : &m.allocation.lease.rtcp);
 			s->loop = loop_.get();
 			s->kernel.installed(*channel_, s->socket->local);
 			s->kernel.attempted = kernel::TargetInput{};

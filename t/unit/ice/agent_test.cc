@@ -33,6 +33,7 @@ class IceAgentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(role_conflict_and_unknown_attribute);
 	CPPUNIT_TEST(consent_expires);
 	CPPUNIT_TEST(nomination_moves_and_restart_forgets);
+	CPPUNIT_TEST(nomination_names_the_relays_candidate);
 	CPPUNIT_TEST(remote_ufrag_unknown_yet);
 	CPPUNIT_TEST(sources_are_bounded);
 	CPPUNIT_TEST_SUITE_END();
@@ -41,10 +42,11 @@ class IceAgentTest : public CppUnit::TestFixture {
 	std::vector<uint8_t> reply = std::vector<uint8_t>(1500);
 	size_t reply_len = 0;
 
-	Agent::Verdict feed(const Check& c, const char* from, int64_t now = 1000, unsigned comp = 1)
+	Agent::Verdict feed(const Check& c, const char* from, int64_t now = 1000, unsigned comp = 1,
+	                    size_t local = 0)
 	{
 		auto b = c.bytes();
-		return agent.on_stun(comp, endpoint(from), b, now, reply, reply_len);
+		return agent.on_stun(comp, local, endpoint(from), b, now, reply, reply_len);
 	}
 
 public:
@@ -119,10 +121,10 @@ public:
 		}
 		auto b = Check{}.bytes();
 		b.back() ^= 1; // a bad FINGERPRINT
-		CPPUNIT_ASSERT(agent.on_stun(1, endpoint("203.0.113.1:1"), b, 0, reply,
+		CPPUNIT_ASSERT(agent.on_stun(1, 0, endpoint("203.0.113.1:1"), b, 0, reply,
 		                             reply_len) == Agent::Verdict::kUnauthorized);
 		std::vector<uint8_t> junk{0, 1, 0, 0, 1, 2, 3};
-		CPPUNIT_ASSERT(agent.on_stun(1, endpoint("203.0.113.1:1"), junk, 0, reply,
+		CPPUNIT_ASSERT(agent.on_stun(1, 0, endpoint("203.0.113.1:1"), junk, 0, reply,
 		                             reply_len) == Agent::Verdict::kMalformed);
 		CPPUNIT_ASSERT(feed(Check{}, "203.0.113.1:1", 0, 3) == Agent::Verdict::kMalformed);
 		CPPUNIT_ASSERT(!agent.checked(1, endpoint("203.0.113.1:1")));
@@ -191,15 +193,37 @@ public:
 		CPPUNIT_ASSERT(feed(c, "198.51.100.7:9") == Agent::Verdict::kUnauthorized);
 	}
 
+	// One party address checks two of the relay's host candidates; the pair it nominates
+	// names the candidate, and moving to the other one is a new selection.
+	void nomination_names_the_relays_candidate()
+	{
+		Check c;
+		feed(c, "[2001:db8::7]:9", 1000, 1, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, agent.selected_local(1));
+		feed(c, "[2001:db8::7]:9", 1000, 1, 2); // before the nomination: the last check
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, agent.selected_local(1));
+		uint64_t g = agent.generation();
+		c.use_candidate = true;
+		feed(c, "[2001:db8::7]:9", 1000, 1, 1);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
+		CPPUNIT_ASSERT(agent.generation() != g);
+		c.use_candidate = false; // after it, a check on another candidate moves nothing
+		g = agent.generation();
+		feed(c, "[2001:db8::7]:9", 1000, 1, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
+		CPPUNIT_ASSERT_EQUAL(g, agent.generation());
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, agent.selected_local(2)); // per component
+	}
+
 	void remote_ufrag_unknown_yet()
 	{
 		Agent a;
 		CPPUNIT_ASSERT(a.set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
 		auto b = Check{}.bytes();
-		CPPUNIT_ASSERT(a.on_stun(1, endpoint("198.51.100.7:9"), b, 0, reply, reply_len) ==
-		               Agent::Verdict::kReply);
+		CPPUNIT_ASSERT(a.on_stun(1, 0, endpoint("198.51.100.7:9"), b, 0, reply,
+		                         reply_len) == Agent::Verdict::kReply);
 		Agent none; // no credentials of ours at all: nothing is answered
-		CPPUNIT_ASSERT(none.on_stun(1, endpoint("198.51.100.7:9"), b, 0, reply,
+		CPPUNIT_ASSERT(none.on_stun(1, 0, endpoint("198.51.100.7:9"), b, 0, reply,
 		                            reply_len) == Agent::Verdict::kUnauthorized);
 	}
 
