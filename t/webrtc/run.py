@@ -41,6 +41,10 @@ sys.path.insert(0, os.path.join(REPO, "t", "integration"))
 import ngclient  # noqa: E402  pylint: disable=wrong-import-position
 
 MEDIA_IP = "10.77.0.1"
+MEDIA_IP6 = "fd77::1"
+# The suite's relay has both addresses, so it offers a host candidate on each; the bench's
+# relays only MEDIA_IP (the on-wire capture reads IPv4).
+RELAY_ADDRESSES = (MEDIA_IP, MEDIA_IP6)
 NS = "rtprelay-webrtc-%d" % os.getpid()
 
 # What Kamailio's rtpengine module sends for a browser, as rtpengine's documentation sets
@@ -456,6 +460,9 @@ def check(call, ng, name, failed_before):
     roles = [t.get("role") for t in st.get("transports", [])]
     want = "server" if call.dtls == "active" else "client"  # the browser's, opposite ours
     out.append(("the browser is the DTLS %s" % want, bool(roles) and set(roles) == {want}, roles))
+    pairs = st.get("pairs", [])
+    out.append(("the nominated pairs end at the relay's addresses",
+                bool(pairs) and all(p["remote"] in RELAY_ADDRESSES for p in pairs), pairs))
     audio_in = [i for i in st.get("inbound", []) if i["kind"] == "audio"]
     packets = sum(i["packets"] for i in audio_in)
     if call.name in NO_AUDIO:
@@ -484,6 +491,7 @@ def check(call, ng, name, failed_before):
     q = ng.request({"command": "query", "call-id": call.call_id})
     out.append(("query knows the call", q.get(b"result") == b"ok", q.get(b"error-reason")))
     if os.environ.get("WEBRTC_DEBUG"):
+        print("    nominated pairs", pairs)
         for tag, t in q.get(b"tags", {}).items():
             for m in t.get(b"medias", []):
                 for st in m.get(b"streams", []):
@@ -522,19 +530,18 @@ def run_scenario(name, ng, profile_root, seconds=None, on_connected=None):
     return results, call
 
 
-def start_relay(kind, work, ng_port, port_min):
-    """rtprelayd or Debian's rtpengine, the same rtpengine-style command line, userspace only;
-    returns (process, ng client, log path)."""
+def start_relay(kind, work, ng_port, port_min, addresses=(MEDIA_IP,)):
+    """rtprelayd or Debian's rtpengine, the same rtpengine-style command line, userspace only,
+    an --interface per address; returns (process, ng client, log path)."""
     binary = (os.environ.get("RTPRELAYD", os.path.join(REPO, "build", "rtprelayd"))
               if kind == "rtprelayd" else os.environ.get("RTPENGINE", "/usr/bin/rtpengine"))
     path = os.path.join(work, kind + ".log")
+    argv = [binary, "--config-file=none", "--table=-1", "--foreground", "--log-stderr",
+            "--listen-ng=127.0.0.1:%d" % ng_port, "--port-min=%d" % port_min,
+            "--port-max=%d" % (port_min + 999), "--delete-delay=0", "--num-threads=2"]
     with open(path, "w") as log:
-        relay = subprocess.Popen(
-            [binary, "--config-file=none", "--table=-1", "--foreground", "--log-stderr",
-             "--interface=%s" % MEDIA_IP, "--listen-ng=127.0.0.1:%d" % ng_port,
-             "--port-min=%d" % port_min, "--port-max=%d" % (port_min + 999),
-             "--delete-delay=0", "--num-threads=2"],
-            stdout=log, stderr=subprocess.STDOUT)
+        relay = subprocess.Popen(argv + ["--interface=%s" % a for a in addresses],
+                                 stdout=log, stderr=subprocess.STDOUT)
     ng = ngclient.NgClient(("127.0.0.1", ng_port))
     for _ in range(100):
         try:
@@ -681,7 +688,7 @@ def bench(runs):
 def inside(names):
     """Runs in the namespace: the relay, then each scenario with a fresh browser."""
     work = tempfile.mkdtemp(prefix="rtprelay-webrtc-")
-    relay, ng, log_path = start_relay("rtprelayd", work, 22222, 40000)
+    relay, ng, log_path = start_relay("rtprelayd", work, 22222, 40000, RELAY_ADDRESSES)
     passed = failed = 0
     try:
         for name in names:
@@ -732,10 +739,12 @@ def main(argv):
         for cmd in (["ip", "link", "set", "lo", "up"],
                     ["ip", "link", "add", "media0", "type", "veth", "peer", "name", "media1"],
                     ["ip", "addr", "add", MEDIA_IP + "/24", "dev", "media0"],
+                    ["ip", "addr", "add", MEDIA_IP6 + "/64", "dev", "media0", "nodad"],
                     ["ip", "link", "set", "media0", "up"],
                     ["ip", "link", "set", "media1", "up"],
                     # Firefox gathers no candidates without a default route.
-                    ["ip", "route", "add", "default", "dev", "media0"]):
+                    ["ip", "route", "add", "default", "dev", "media0"],
+                    ["ip", "-6", "route", "add", "default", "dev", "media0"]):
             subprocess.run(["ip", "netns", "exec", NS] + cmd, check=True)
         return subprocess.run(["ip", "netns", "exec", NS, sys.executable,
                                os.path.abspath(__file__), "--inside"] + names).returncode
