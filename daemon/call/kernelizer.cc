@@ -200,6 +200,26 @@ void sync(Stream& s)
 	k.installed(*loop.kernel(), want->local);
 }
 
+// The peer's stream a target for `s` sends to: its RTCP stream for this RTCP port when it has
+// one, else its RTP stream; null without a peer.
+const Stream* kernel_output(const Stream& s)
+{
+	const Media* peer = s.media.peer;
+	if (!peer)
+		return nullptr;
+	bool rtcp_socket = s.component == Stream::Component::kRtcp;
+	return rtcp_socket && !peer->rtcp_mux ? &peer->rtcp : &peer->rtp;
+}
+
+// The module keeps a packet in its family (no 4 <-> 6 yet): an IPv6 browser's nominated pair
+// towards an IPv4 phone, or IPv4 <-> IPv6 bridging.
+bool crosses_families(const Stream& s)
+{
+	const Stream* out = kernel_output(s);
+	return s.socket && out && out->socket &&
+	       s.socket->local.ip().family() != out->socket->local.ip().family();
+}
+
 } // namespace
 
 const char* userspace_only(const Stream& s)
@@ -212,6 +232,8 @@ const char* userspace_only(const Stream& s)
 	// One socket for several m= lines is taken apart per packet (media::BundleDemux).
 	if (s.bundle || s.media.transport || (peer && (peer->transport || peer->demux)))
 		return "bundle";
+	if (crosses_families(s))
+		return "address family";
 	for (const crypto::SrtpSession* x : {decrypt_of(s), encrypt_of(s)})
 		if (x)
 			if (const char* why = kernel::srtp_refusal(x->keying(), k->srtp_suites()))
@@ -229,8 +251,8 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 		return std::nullopt;
 	if (rtcp_socket && m.rtcp_mux)
 		return std::nullopt; // unused: this party muxes RTCP onto the RTP port
-	const Stream& out = rtcp_socket && !peer->rtcp_mux ? peer->rtcp : peer->rtp;
-	if (!out.socket || !out.learning.destination())
+	const Stream& out = *kernel_output(s);
+	if (!out.socket || !out.learning.destination() || crosses_families(s))
 		return std::nullopt;
 	// Nothing from a DTLS party, and nothing to one, before its association has keys: the
 	// kernel would forward plain media (userspace drops it as "dtls pending").

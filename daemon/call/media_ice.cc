@@ -41,11 +41,17 @@ Result<void> ensure_agent(Media& m)
 }
 
 // The priority of the relay's host candidate `index` (RFC 8445 5.1.2.1): type preference 126,
-// a local preference that falls with the index (the order of --interface, the allocation's
-// address first), and the component.
+// a local preference, and the component. The first candidate (the allocation's, in c=) gets
+// the highest local preference; the others, in --interface order, get one below the lower
+// half, under what browsers give their own host candidates (Chromium and Firefox about
+// 32500). A pair's priority follows the lower of its two candidates' (6.1.2.3), so a browser
+// that reaches the first candidate nominates it and the others serve only a party that cannot:
+// the first is in the family of the party's SDP, which keeps media in one family where the
+// other side is too (the kernel forwards only that way).
 uint32_t host_priority(size_t index, unsigned component)
 {
-	return (126u << 24) | ((65535u - static_cast<uint32_t>(index)) << 8) | (256u - component);
+	uint32_t local = index ? 16384u - static_cast<uint32_t>(index) : 65535u;
+	return (126u << 24) | (local << 8) | (256u - component);
 }
 
 // The foundation is the candidate's own: every one has another base address (5.1.1.3).

@@ -80,8 +80,12 @@ SCENARIOS = {
     "consent-40s": ("browser", False, "balanced", "webrtc", None, None, 40),
     # The harness changes the browser's a=fingerprint: the relay must refuse its certificate.
     "wrong-fingerprint": ("browser", False, "balanced", "webrtc", None, None, 5),
+    # The harness keeps only the relay's IPv6 candidate in the answer, as if IPv4 did not
+    # reach it: media must go through the relay's second address, not the one in c=.
+    "browser-offer-ipv6-path": ("browser", False, "balanced", "webrtc", None, None, 6),
 }
 SIP_REOFFERS = {"sip-reoffer-video-max-bundle"}
+IPV6_PATH = {"browser-offer-ipv6-path"}
 # The phone rejects audio (port 0), the first m= line of the browser's BUNDLE group, whose
 # transport then carries only video.
 NO_AUDIO = {"browser-offer-video-max-bundle-no-audio", "firefox-video-max-bundle-no-audio"}
@@ -308,6 +312,7 @@ class Call:
         self.restarts = 0
         self.timing = {}  # connected_ms, media_ms: from the relay's answer, in the page
         self.answered = None  # (time.time() of the relay's answer, its SDP)
+        self.last_to_browser = None  # the relay's last SDP for the browser
         self.on_connected = None
 
     def request(self, msg):
@@ -319,6 +324,11 @@ class Call:
         if reply.get(b"result") != b"ok":
             raise RuntimeError("ng %s: %r" % (msg["command"], reply))
         return reply[b"sdp"].decode() if b"sdp" in reply else ""
+
+    def relay_default(self):
+        """The address in the c= of the relay's last SDP to the browser."""
+        m = re.search(r"^c=IN IP[46] (\S+)", self.last_to_browser or "", re.M)
+        return m.group(1) if m else None
 
     def dtls_flag(self):
         return {"DTLS": self.dtls} if self.dtls else {}
@@ -339,13 +349,18 @@ class Call:
                   "sdp": self.phone.sdp(to_phone), **self.dtls_flag()}
         to_browser = self.request(answer)
         self.answered = (time.time(), to_browser)  # for the bench's capture
+        if self.name in IPV6_PATH:
+            to_browser = re.sub(r"a=candidate:\S+ \d+ UDP \d+ %s .*\r\n" % re.escape(MEDIA_IP),
+                                "", to_browser)
         self.established = True
+        self.last_to_browser = to_browser
         return to_browser
 
     def offer_from_sip(self):
         offer = {"command": "offer", "from-tag": self.sip, "sdp": self.phone.sdp(),
                  **self.flags["to_browser"], **self.dtls_flag()}
-        return self.request(offer)
+        self.last_to_browser = self.request(offer)
+        return self.last_to_browser
 
     def reoffer_from_sip(self):
         """The PBX's re-INVITE to the browser: the phone's SDP again, as an offer."""
@@ -461,8 +476,13 @@ def check(call, ng, name, failed_before):
     want = "server" if call.dtls == "active" else "client"  # the browser's, opposite ours
     out.append(("the browser is the DTLS %s" % want, bool(roles) and set(roles) == {want}, roles))
     pairs = st.get("pairs", [])
-    out.append(("the nominated pairs end at the relay's addresses",
-                bool(pairs) and all(p["remote"] in RELAY_ADDRESSES for p in pairs), pairs))
+    if call.name in IPV6_PATH:
+        out.append(("the browser nominated the relay's IPv6 candidate",
+                    bool(pairs) and all(p["remote"] == MEDIA_IP6 for p in pairs), pairs))
+    else:  # its first, in the family of the SDP it answers or offers with c=
+        out.append(("the browser nominated the relay's first candidate, in c=",
+                    bool(pairs) and all(p["remote"] == call.relay_default() for p in pairs),
+                    (pairs, call.relay_default())))
     audio_in = [i for i in st.get("inbound", []) if i["kind"] == "audio"]
     packets = sum(i["packets"] for i in audio_in)
     if call.name in NO_AUDIO:

@@ -153,14 +153,17 @@ public:
 		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 40000) == out);
 	}
 
-	// The browser (A) checks both of the relay's candidates and nominates the second (an
-	// IPv6 address of the interface): A's target is that socket's, and the phone's media
-	// leaves from it; a new nomination back to the first moves both.
+	// The browser (A) checks two of the relay's candidates and nominates the second (another
+	// address of the interface): A's target is that socket's, and the phone's media leaves
+	// from it; a new nomination back to the first moves both. A pair on an IPv6 candidate
+	// towards the IPv4 phone stays in userspace: the module keeps a packet in its family.
 	void ice_pair_on_another_candidate()
 	{
-		media::BoundSocket v6;
+		media::BoundSocket second, v6;
+		second.local = ep("10.0.1.1:31000");
 		v6.local = ep("[2001:db8::1]:31000");
-		a_->rtp.attach(1, &v6);
+		a_->rtp.attach(1, &second);
+		a_->rtp.attach(2, &v6);
 		a_->rtcp_mux = true;
 		a_->ice.emplace();
 		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
@@ -178,20 +181,23 @@ public:
 			a_->rtp.follow_ice();
 		};
 		check(0, "198.51.100.7:50000", false);
-		check(1, "[2001:db8::7]:50000", true);
+		check(1, "198.51.100.7:50000", true);
 		confirm(b_->rtp, "192.0.2.20:6000");
 		auto in = kernel_decision(a_->rtp, 0, 2000);
-		CPPUNIT_ASSERT(in && in->local == ep("[2001:db8::1]:31000"));
-		CPPUNIT_ASSERT(in->expected_src == ep("[2001:db8::7]:50000"));
+		CPPUNIT_ASSERT(in && in->local == ep("10.0.1.1:31000"));
+		CPPUNIT_ASSERT(in->expected_src == ep("198.51.100.7:50000"));
 		auto out = kernel_decision(b_->rtp, 0, 2000);
-		CPPUNIT_ASSERT(out && out->out_src == ep("[2001:db8::1]:31000"));
-		CPPUNIT_ASSERT(out->out_dst == ep("[2001:db8::7]:50000"));
+		CPPUNIT_ASSERT(out && out->out_src == ep("10.0.1.1:31000"));
+		CPPUNIT_ASSERT(out->out_dst == ep("198.51.100.7:50000"));
 		check(0, "198.51.100.7:50000", true);
 		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 2000)->local == ep("10.0.0.1:30000"));
 		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 2000)->out_src == ep("10.0.0.1:30000"));
-		// Without the candidate (ICE ended), media leaves from the first socket again.
-		check(1, "[2001:db8::7]:50000", true);
-		a_->rtp.detach(1);
+		check(2, "[2001:db8::7]:50000", true);
+		CPPUNIT_ASSERT(a_->rtp.socket == &v6);
+		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 2000) &&
+		               !kernel_decision(b_->rtp, 0, 2000));
+		// Without that candidate (ICE ended), media leaves from the first socket again.
+		a_->rtp.detach(2);
 		CPPUNIT_ASSERT(a_->rtp.socket == &a_->allocation.lease.rtp);
 	}
 
