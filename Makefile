@@ -167,7 +167,7 @@ build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
 # forwarding in a QEMU guest.
 # BENCH_ARGS='--relay=rtprelayd' skips rtpengine, the reference relay and the guest.
 # bench/install-deps.sh adds what only the guest's comparison with rtpengine's kernel module needs.
-BENCH_ARGS ?= --compare --floor --webrtc=10 --guest
+BENCH_ARGS ?= --compare --floor --webrtc=30 --guest
 bench: all
 	@scripts/install-deps.sh --quiet
 	@bench/install-deps.sh --quiet
