@@ -21,7 +21,8 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 
-CXXFLAGS ?= -O2 -g
+OPTIMIZE ?= -O2 -g
+CXXFLAGS ?= $(OPTIMIZE)
 CXXFLAGS += -std=c++20 $(WARNINGS) -Idaemon -MMD -MP $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -pthread
 ifneq ($(SANITIZE),)
@@ -113,9 +114,11 @@ test:
 	@t/run-tests.sh
 
 # The daemon and its unit tests built by clang with -Werror, as CI builds with g++: each
-# compiler warns about things the other misses.
+# compiler warns about things the other misses. Nothing runs these binaries and clang's
+# warnings come from its front end, not its optimizer: unoptimized and without debug
+# information the build takes about half the time.
 clang:
-	@$(MAKE) --no-print-directory CXX=$(CLANGXX) BUILD=build/clang CI=true \
+	@$(MAKE) --no-print-directory CXX=$(CLANGXX) BUILD=build/clang CI=true OPTIMIZE=-O0 \
 		build/clang/rtprelayd build/clang/rtprelay-ctl build/clang/unit-tests
 
 check-asan:
