@@ -68,8 +68,10 @@ crypto::SrtpSession* decrypt_of(const Stream& s)
 
 crypto::SrtpSession* encrypt_of(const Stream& s)
 {
-	Media* peer = s.media.peer;
-	return peer && peer->encrypt ? &*peer->encrypt : nullptr;
+	if (!s.media.peer)
+		return nullptr;
+	Media& to = s.media.peer->carrier(); // a BUNDLE transport keys every line it carries
+	return to.encrypt ? &*to.encrypt : nullptr;
 }
 
 // The kernel's SRTP for `s`: its drops counted like userspace's, and each SSRC's indices taken
@@ -200,15 +202,28 @@ void sync(Stream& s)
 	k.installed(*loop.kernel(), want->local);
 }
 
-// The peer's stream a target for `s` sends to: its RTCP stream for this RTCP port when it has
-// one, else its RTP stream; null without a peer.
+// `m`, or where it is a BUNDLE transport every m= line it carries (itself first).
+template <typename F>
+void for_each_carried(Media& m, F f)
+{
+	if (m.bundled.empty()) {
+		f(m);
+		return;
+	}
+	for (Media* line : m.bundled)
+		f(*line);
+}
+
+// The peer's stream a target for `s` sends to, as Stream::sink: on the peer's BUNDLE transport
+// where it bundles the m= line, its RTCP stream for this RTCP port when it has one, else its
+// RTP stream; null without a peer.
 const Stream* kernel_output(const Stream& s)
 {
-	const Media* peer = s.media.peer;
-	if (!peer)
+	if (!s.media.peer)
 		return nullptr;
+	const Media& to = s.media.peer->carrier();
 	bool rtcp_socket = s.component == Stream::Component::kRtcp;
-	return rtcp_socket && !peer->rtcp_mux ? &peer->rtcp : &peer->rtp;
+	return rtcp_socket && !to.rtcp_mux ? &to.rtcp : &to.rtp;
 }
 
 // The module keeps a packet in its family (no 4 <-> 6 yet): an IPv6 browser's nominated pair
@@ -228,9 +243,10 @@ const char* userspace_only(const Stream& s)
 	const kernel::Channel* k = s.loop ? s.loop->kernel() : nullptr;
 	if (!k)
 		return nullptr;
-	const Media* peer = s.media.peer;
-	// One socket for several m= lines is taken apart per packet (media::BundleDemux).
-	if (s.bundle || s.media.transport || (peer && (peer->transport || peer->demux)))
+	// One socket for several m= lines is taken apart per packet (media::BundleDemux). What
+	// the other side sends towards a bundling party is not: each of its m= lines has its own
+	// target, which sends to the transport (with the transport's keys).
+	if (s.bundle || s.media.transport)
 		return "bundle";
 	if (crosses_families(s))
 		return "address family";
@@ -279,7 +295,7 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 		in.rtcp_mux = m.rtcp_mux;
 		// Userspace sends RTCP that arrives here (muxed or not) to the peer's RTCP port
 		// (Stream::sink), which is not this target's output.
-		in.rtcp_to_userspace = !peer->rtcp_mux;
+		in.rtcp_to_userspace = !peer->carrier().rtcp_mux;
 		add_payload_types(in, m, *peer);
 		for (size_t i = 0; i < s.stats.ssrc_count && i < in.ssrcs.size(); i++)
 			in.ssrcs[in.num_ssrcs++] = s.stats.ssrcs[i].ssrc();
@@ -297,11 +313,14 @@ void kernel_sync_after_packets(Stream& s)
 	if (!s.loop || !s.loop->kernel())
 		return;
 	sync(s);
-	// The peer's streams send to this stream's endpoint, which these packets may have moved.
-	if (Media* peer = s.media.peer; peer && peer->allocated()) {
-		sync(peer->rtp);
-		sync(peer->rtcp);
-	}
+	// The peers' streams send to this stream's endpoint, which these packets may have moved:
+	// the peer of every m= line this stream's transport carries.
+	for_each_carried(s.media, [](Media& line) {
+		if (Media* peer = line.peer; peer && peer->allocated()) {
+			sync(peer->rtp);
+			sync(peer->rtcp);
+		}
+	});
 }
 
 void kernel_refresh(Stream& s)
@@ -336,6 +355,11 @@ void kernel_take_back(Media& m)
 		take_back(x->rtp);
 		take_back(x->rtcp);
 	}
+}
+
+void kernel_take_back_carried(Media& m)
+{
+	for_each_carried(m, [](Media& line) { kernel_take_back(line); });
 }
 
 } // namespace rtprelay::call

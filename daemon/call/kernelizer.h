@@ -43,5 +43,8 @@ void kernel_recheck(Call& c);
 // Takes every stream of the media (and its peer) back to userspace: signalling is about to
 // change it. The next packets decide again.
 void kernel_take_back(Media& m);
+// The same for every m= line `m` carries as a BUNDLE transport (new keys of the transport:
+// the other side's targets of every line protect with them).
+void kernel_take_back_carried(Media& m);
 
 } // namespace rtprelay::call

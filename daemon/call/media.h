@@ -70,7 +70,8 @@ struct Media {
 	// the relay's default.
 	std::optional<crypto::DtlsSession::Role> dtls_answer_role;
 	std::unique_ptr<crypto::DtlsSession> dtls;
-	std::optional<net::Endpoint> dtls_peer;              // where the association's datagrams go
+	std::optional<net::Endpoint> dtls_peer; // where the association's datagrams go
+	size_t dtls_local = 0; // ... from the socket of this receiver of `rtp` (media/stream.h)
 	const crypto::DtlsIdentity* dtls_identity = nullptr; // the relay's, from signalling
 	event::EventPtr dtls_timer{nullptr, event_free};
 	bool dtls_started = false;  // the active side sent its first flight

@@ -82,13 +82,17 @@ Result<void> settle(Media& m, Role role)
 	return {};
 }
 
+// To the party, from the relay's socket its DTLS reached (under ICE, one of several).
 void send(Media& m, std::span<const uint8_t> d)
 {
-	if (!m.dtls_peer || !m.rtp.socket)
+	const media::BoundSocket* from = m.rtp.receivers[m.dtls_local].socket;
+	if (!from)
+		from = m.rtp.socket;
+	if (!m.dtls_peer || !from)
 		return;
 	sockaddr_storage to;
 	socklen_t n = m.dtls_peer->to_sockaddr(to);
-	sendto(m.rtp.socket->fd.get(), d.data(), d.size(), MSG_DONTWAIT,
+	sendto(from->fd.get(), d.data(), d.size(), MSG_DONTWAIT,
 	       reinterpret_cast<const sockaddr*>(&to), n);
 }
 
@@ -166,7 +170,7 @@ void progress(Media& m)
 			          (dec ? enc.error() : dec.error()).reason.c_str());
 			return;
 		}
-		kernel_take_back(m); // the kernel's target has the old keys, or none
+		kernel_take_back_carried(m); // targets with the old keys, or none
 		m.decrypt = std::move(*dec);
 		m.encrypt = std::move(*enc);
 		for (Stream* s : {&m.rtp, &m.rtcp}) {
@@ -291,7 +295,7 @@ Result<void> write_dtls(sdp::Media& section, Media& to, const crypto::DtlsIdenti
 	return {};
 }
 
-bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source,
+bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t local,
                    std::span<const uint8_t> datagram)
 {
 	if (!speaks_dtls(m))
@@ -319,6 +323,7 @@ bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source,
 			return true;
 	}
 	m.dtls_peer = source;
+	m.dtls_local = &s == &m.rtp ? local : 0;
 	m.dtls->on_datagram(datagram, sender(m));
 	progress(m);
 	return true;
@@ -343,6 +348,10 @@ void dtls_after_packets(Media& m)
 	if (!to || !m.rtp.socket || !m.rtp.loop)
 		return;
 	m.dtls_peer = *to;
+	m.dtls_local = 0;
+	for (size_t i = 0; i < m.rtp.receivers.size(); i++) // the socket ICE selected
+		if (m.rtp.receivers[i].socket == m.rtp.socket)
+			m.dtls_local = i;
 	m.dtls_started = true;
 	m.dtls->start(sender(m));
 	progress(m);

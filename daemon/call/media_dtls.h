@@ -38,8 +38,9 @@ Result<void> read_dtls(Media& m, const sdp::Session& session, const sdp::Media& 
 Result<void> write_dtls(sdp::Media& section, Media& to, const crypto::DtlsIdentity* id,
                         DtlsMode mode, bool answering);
 
-// A DTLS datagram from `source` on `s`, a stream of `m`; false if `m`'s party speaks no DTLS.
-bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source,
+// A DTLS datagram from `source` on `s`, a stream of `m`, to its receiver `local` (whose socket
+// the association's answers leave from); false if `m`'s party speaks no DTLS.
+bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t local,
                    std::span<const uint8_t> datagram);
 
 // After signalling and after packets: the streams know whether to wait for DTLS keys, and

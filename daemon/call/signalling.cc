@@ -91,8 +91,9 @@ Result<void> ensure_candidates(Media& m, const SignalContext& ctx, media::MediaL
 	return watch_media(m, loop);
 }
 
-// ICE with the party has ended: its further candidates go back to their pools, after any
-// kernel target that used one.
+// ICE with the party has ended (its own SDP says so: until then it may go on using the pair it
+// nominated, whatever the relay offered it since), or its m= line joined a BUNDLE transport:
+// its further candidates go back to their pools, after any kernel target that used one.
 void drop_candidates(Media& m)
 {
 	if (m.candidates.empty())
@@ -387,7 +388,10 @@ Result<Announcement> update_media(Exchange& ex, const sdp::Session& session,
 	if (auto r = read_ice(sm, session, section); !r)
 		return r.error();
 	// A party doing ICE is followed by its agent's nomination, not by learning.
-	if (IceChange ice = apply_ice(sm); ice == IceChange::kStopped || (changed && !sm.rtp.ice))
+	IceChange ice = apply_ice(sm);
+	if (ice == IceChange::kStopped)
+		drop_candidates(sm);
+	if (ice == IceChange::kStopped || (changed && !sm.rtp.ice))
 		restart_learning(ex, sm);
 	if (auto r = read_dtls(sm, session, section, ex.kind == OfferAnswer::kAnswer, ex.ctx.dtls);
 	    !r)
@@ -433,6 +437,19 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	// The sender's DTLS identity never passes (write_dtls gives each m= line the relay's).
 	for (const char* a : {"fingerprint", "setup", "tls-id"})
 		session.remove_attr(a);
+	// Whether each m= line carries the relay's ICE; the candidates of every transport are
+	// leased first, since a bundled line lists its transport's, which may come later.
+	std::vector<bool> ice(session.media().size());
+	for (size_t i = 0; i < ice.size(); i++) {
+		Media& sm = *ex.sender.medias[i];
+		Media& rm = *sm.peer;
+		ice[i] = (!sm.rejected || rm.carries_others()) && ice_towards(ex, sm, rm);
+		if (ice[i] && rm.carrier().allocated())
+			if (auto r = ensure_candidates(rm.carrier(), ex.ctx, ex.call.loop(),
+			                               result.warnings);
+			    !r)
+				return r.error();
+	}
 	bool any_ice = false;
 	for (size_t i = 0; i < session.media().size(); i++) {
 		Media& sm = *ex.sender.medias[i];
@@ -446,21 +463,16 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		if (ex.options.strip_extmap)
 			section.remove_attr("extmap");
 		write_sdes(section, rm);
-		bool open = !sm.rejected || rm.carries_others();
-		bool ice = open && ice_towards(ex, sm, rm);
-		if (&rm.carrier() == &rm && rm.allocated()) {
-			if (!ice)
-				drop_candidates(rm);
-			else if (auto r = ensure_candidates(rm, ex.ctx, ex.call.loop(),
-			                                    result.warnings);
-			         !r)
-				return r.error();
-		}
-		if (auto r = write_ice(section, rm, ice); !r)
+		if (auto r = write_ice(section, rm, ice[i]); !r)
 			return r.error();
 		any_ice = any_ice || rm.ice_out;
-		if (apply_ice(rm) == IceChange::kStopped)
+		if (apply_ice(rm) == IceChange::kStopped) {
+			drop_candidates(rm);
 			restart_learning(ex, rm);
+		}
+		for (Media* m : {&sm, &rm})
+			if (m->transport) // its sockets carry nothing now
+				drop_candidates(*m);
 		if (auto r = write_dtls(section, rm, ex.ctx.dtls, ex.options.dtls,
 		                        ex.kind == OfferAnswer::kAnswer);
 		    !r)

@@ -25,9 +25,9 @@ void Stream::after_packets()
 	kernel_sync_after_packets(*this);
 }
 
-bool Stream::take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram)
+bool Stream::take_dtls(const net::Endpoint& source, size_t local, std::span<const uint8_t> datagram)
 {
-	return dtls_datagram(media, *this, source, datagram);
+	return dtls_datagram(media, *this, source, local, datagram);
 }
 
 } // namespace rtprelay::call

@@ -20,7 +20,8 @@ struct Stream final : media::Stream {
 	media::Stream* sink(bool rtcp, size_t line) override;
 	void after_packets() override;
 	// To the m= line's DTLS association (call/media_dtls.h).
-	bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) override;
+	bool take_dtls(const net::Endpoint& source, size_t local,
+	               std::span<const uint8_t> datagram) override;
 
 	Media& media;
 	KernelState kernel; // destroyed before the base: its target goes before the socket

@@ -133,9 +133,13 @@ Agent::Verdict Agent::on_stun(unsigned component, size_t local, const net::Endpo
 		remember(c, source, now_ms);
 		// Until the party nominates, its last successful check's address is used, as a
 		// full agent uses a valid pair before nomination (RFC 8445 12.1): browsers nominate
-		// only after some checks, often after DTLS is done. After that, only a new
-		// nomination moves the selection.
-		bool moves = m.use_candidate || !c.nominated;
+		// only after some checks, often after DTLS is done. A check that reached a later
+		// candidate of the relay (lower priority) does not displace one on an earlier
+		// candidate: media does not flip between the relay's addresses (and families)
+		// while the party checks them all. After the nomination, only a new nomination
+		// moves the selection.
+		bool moves = m.use_candidate ||
+		             (!c.nominated && (!c.selected || local <= c.selected_local));
 		c.nominated = c.nominated || m.use_candidate;
 		if (moves && (c.selected != source || c.selected_local != local)) {
 			c.selected = source;

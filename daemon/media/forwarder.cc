@@ -217,8 +217,7 @@ bool take_stun(Stream& s, size_t local, const net::Endpoint& source, std::span<c
 	case V::kMalformed:
 	case V::kNoRoom: s.stats.drop(DropReason::kStunMalformed); break;
 	}
-	if (s.ice->generation() != s.ice_generation)
-		s.follow_ice();
+	s.follow_ice_if_moved();
 	return true;
 }
 
@@ -241,7 +240,7 @@ bool take_handshakes(Stream& s, size_t local, const net::Endpoint& source,
 			return true;
 		}
 	}
-	if (!p.empty() && p[0] >= 20 && p[0] <= 63 && s.take_dtls(source, p))
+	if (!p.empty() && p[0] >= 20 && p[0] <= 63 && s.take_dtls(source, local, p))
 		return true;
 	if (s.dtls && !s.decrypt) {
 		s.stats.drop(DropReason::kDtlsPending);

@@ -22,19 +22,33 @@ void Stream::detach(size_t i)
 	attach(i, nullptr);
 }
 
+namespace {
+
+// The relay's socket of the stream's selected ICE pair, else its first.
+BoundSocket* selected_socket(const Stream& s)
+{
+	unsigned c = s.ice_component();
+	size_t local = s.ice->selected_local(c);
+	BoundSocket* socket = local < s.receivers.size() ? s.receivers[local].socket : nullptr;
+	return s.ice->selected(c) && socket ? socket : s.receivers[0].socket;
+}
+
+} // namespace
+
 void Stream::follow_ice()
 {
 	ice_generation = ice->generation();
-	unsigned c = ice_component();
-	if (const auto& selected = ice->selected(c)) {
+	if (const auto& selected = ice->selected(ice_component()))
 		learning.select(*selected);
-		size_t local = ice->selected_local(c);
-		if (local < receivers.size() && receivers[local].socket)
-			socket = receivers[local].socket;
-	} else {
+	else
 		learning.reset_for_ice();
-		socket = receivers[0].socket;
-	}
+	socket = selected_socket(*this);
+}
+
+void Stream::follow_ice_if_moved()
+{
+	if (ice->generation() != ice_generation || socket != selected_socket(*this))
+		follow_ice();
 }
 
 } // namespace rtprelay::media

@@ -43,9 +43,10 @@ public:
 	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
 	// change what the kernel should do for this stream and its peer's.
 	virtual void after_packets() = 0;
-	// A DTLS datagram (RFC 7983: first byte 20-63) from `source`; false if this stream's
-	// party speaks no DTLS, and the datagram goes the way of media.
-	virtual bool take_dtls(const net::Endpoint& source, std::span<const uint8_t> datagram) = 0;
+	// A DTLS datagram (RFC 7983: first byte 20-63) from `source` to receiver `local`; false
+	// if this stream's party speaks no DTLS, and the datagram goes the way of media.
+	virtual bool take_dtls(const net::Endpoint& source, size_t local,
+	                       std::span<const uint8_t> datagram) = 0;
 
 	// The relay's sockets facing the party that this stream reads, leased by the call layer:
 	// [0] its own (null while rejected), then, towards a party doing ICE, one host candidate
@@ -67,6 +68,9 @@ public:
 	// After the ICE agent's nomination moved (or a restart withdrew it): media goes to the
 	// selected address, from the relay's candidate of that pair.
 	void follow_ice();
+	// The same after a check, where the selection moved or its candidate's socket is not the
+	// one media leaves from (the candidates were leased anew since).
+	void follow_ice_if_moved();
 
 	const Component component;
 	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer

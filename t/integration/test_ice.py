@@ -264,17 +264,28 @@ class CandidatesTest(IceTest):
         return sum(i[b"ports"][b"used"] for i in r[b"statistics"][b"interfaces"]
                    if i[b"address"] == address.encode())
 
-    def test_no_further_candidate_without_ice(self):
-        """A re-offer without ICE (Kamailio's ICE=remove towards the browser) gives the
-        further candidate's ports back."""
-        a, b = self.agent(self.BOTH), self.party()
+    def v6_call(self):
+        """An IPv6-only agent (with a browser's 0.0.0.0 default) that nominated the relay's
+        second candidate, media flowing; returns (agent, party, call-id, SDP to the party)."""
+        a, b = self.agent(("::1",)), self.party()
         cid = self.call_id()
-        before = self.ports_used("::1")
-        self.ok(offer_msg(cid, "A", ice_sdp(a), **WEBRTC_OFFER))
+        to_b = self.ok(offer_msg(cid, "A", ice_sdp(a, default=("0.0.0.0", 9)), **WEBRTC_OFFER))
         to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
-        self.assertEqual(len(attr(to_a, "candidate")), 2)
+        self.connect(a, to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        return a, b, cid, to_b
+
+    def test_further_candidate_kept_until_the_party_ends_ice(self):
+        """A re-offer without ICE (Kamailio's ICE=remove towards the browser) changes nothing
+        while the party may still use its pair (a browser refuses such an offer): media goes
+        on through the nominated second candidate. Once the party's own SDP has no ICE, that
+        candidate's ports go back."""
+        before = self.ports_used("::1")
+        a, b, cid, to_b = self.v6_call()
         self.assertEqual(self.ports_used("::1"), before + 2)  # RTP and RTCP, always a pair
         to_a = self.ok(offer_msg(cid, "B", b.sdp(version=2), ICE="remove", **{"to-tag": "A"}))
         self.assertNotIn("candidate", to_a)
+        self.media_both_ways(a, b, media.media_port(to_b))
+        self.assertEqual(self.ports_used("::1"), before + 2)
+        self.ok(answer_msg(cid, "B", "A", self.party().sdp()))
         self.assertEqual(self.ports_used("::1"), before)
-        self.ok(answer_msg(cid, "B", "A", Party().sdp()))

@@ -4,7 +4,9 @@
 # rule management off, by an operator's iptables rule; an SRTP call (t/kernel/
 # guest_srtp_call.py: SRTP outside, RTP inside, translated by the kernel); a DTLS-SRTP call
 # (t/kernel/guest_dtls_call.py: the keys of an openssl s_client handshake); an ICE call (t/kernel/
-# guest_ice_call.py: nomination, DTLS, and consent lapsing and renewed); then the plain and
+# guest_ice_call.py: nomination, DTLS, and consent lapsing and renewed); a BUNDLE call (t/kernel/
+# guest_bundle_call.py: audio and video on one DTLS transport, the other side's streams in the
+# kernel); then the plain and
 # the SRTP call once more with the ASan+UBSan build, whose kernelizer paths the host's tests
 # cannot reach. xt_RTPRELAY is loaded, no table exists.
 # call_scenario DESC [SCRIPT]: runs a call script against the daemon rd_start started.
@@ -65,6 +67,12 @@ if check "rtprelayd starts for the ICE call" rd_start --table=0 --no-fallback; t
 	check "rtprelayd stops cleanly after the ICE call" rd_stop
 fi
 check "no table left after the ICE call" test ! -e /proc/rtprelay/0
+
+if check "rtprelayd starts for the BUNDLE call" rd_start --table=0 --no-fallback; then
+	call_scenario "BUNDLE" guest_bundle_call.py
+	check "rtprelayd stops cleanly after the BUNDLE call" rd_stop
+fi
+check "no table left after the BUNDLE call" test ! -e /proc/rtprelay/0
 
 if [ -x "$L/rtprelayd-asan" ]; then
 	export ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -141,7 +141,8 @@ fi
 awk '$2 == "RTPRELAY_ABI_VERSION" {print $3}' "$TOP/kernel-module/uapi/rtprelay_abi.h" \
 	> "$WORK/abi_version"
 cp "$HERE"/guest*.sh "$HERE"/guest_call.py "$HERE"/guest_srtp_call.py "$HERE"/guest_dtls_call.py \
-	"$HERE"/guest_ice_call.py "$TOP"/t/integration/{ngclient,media,httpclient,srtp}.py "$WORK/"
+	"$HERE"/guest_ice_call.py "$HERE"/guest_bundle_call.py \
+	"$TOP"/t/integration/{ngclient,media,httpclient,srtp}.py "$WORK/"
 GUEST_SCRIPT=${GUEST_SCRIPT:-$HERE/guest.sh}
 cp "$GUEST_SCRIPT" "$WORK/guest-main.sh"
 [ -x "$TOP/build/bench/rtpload" ] && cp "$TOP/build/bench/rtpload" "$WORK/rtpload"

@@ -28,6 +28,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(dtls_before_its_keys_stays_in_userspace);
 	CPPUNIT_TEST(ice_party_while_it_grants_consent);
 	CPPUNIT_TEST(ice_pair_on_another_candidate);
+	CPPUNIT_TEST(towards_a_bundle_the_transport_with_its_keys);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -178,7 +179,7 @@ public:
 			auto b = c.bytes();
 			CPPUNIT_ASSERT(a_->ice->on_stun(1, local, ep(from), b, 1000, reply, n) ==
 			               ice::Agent::Verdict::kReply);
-			a_->rtp.follow_ice();
+			a_->rtp.follow_ice_if_moved(); // as the packet path does after a check
 		};
 		check(0, "198.51.100.7:50000", false);
 		check(1, "198.51.100.7:50000", true);
@@ -196,9 +197,52 @@ public:
 		CPPUNIT_ASSERT(a_->rtp.socket == &v6);
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 2000) &&
 		               !kernel_decision(b_->rtp, 0, 2000));
-		// Without that candidate (ICE ended), media leaves from the first socket again.
+		// ICE ended with the party: its candidates go, media leaves from the first socket.
 		a_->rtp.detach(2);
 		CPPUNIT_ASSERT(a_->rtp.socket == &a_->allocation.lease.rtp);
+		// ICE again, the candidate leased anew at the same place: the agent's selection has
+		// not moved, yet the next check puts media on the new socket.
+		media::BoundSocket v6_again;
+		v6_again.local = ep("[2001:db8::1]:31002");
+		a_->rtp.attach(2, &v6_again);
+		check(2, "[2001:db8::7]:50000", false);
+		CPPUNIT_ASSERT(a_->rtp.socket == &v6_again);
+	}
+
+	// A browser (A) bundles audio and video on its audio line's transport, keyed by DTLS; the
+	// phone's (B's) video goes to that transport's socket and address, with its keys, and
+	// RTCP arriving on the phone's video RTP port stays there (the transport muxes).
+	void towards_a_bundle_the_transport_with_its_keys()
+	{
+		Media& av = a_party_->media_at(2);
+		Media& bv = b_party_->media_at(2);
+		av.peer = &bv;
+		bv.peer = &av;
+		bind(av, "10.0.0.1:30004", "10.0.0.1:30005", address_);
+		bind(bv, "10.0.0.1:30006", "10.0.0.1:30007", address_);
+		av.transport = a_;
+		a_->bundled = {a_, &av};
+		a_->rtcp_mux = true;
+		std::vector<uint8_t> key(30, 7);
+		auto enc = crypto::SrtpSession::create(
+		        *sdp::find_srtp_suite("AES_CM_128_HMAC_SHA1_80"), key,
+		        crypto::SrtpSession::Direction::kOutbound);
+		CPPUNIT_ASSERT(enc);
+		a_->encrypt = std::move(*enc);
+		confirm(a_->rtp, "198.51.100.7:50000");
+		confirm(bv.rtp, "192.0.2.20:6002");
+		confirm(bv.rtcp, "192.0.2.20:6003");
+		bv.rtcp_mux = false;
+
+		auto video = kernel_decision(bv.rtp, 0, 2000);
+		CPPUNIT_ASSERT(video);
+		CPPUNIT_ASSERT(video->out_src == ep("10.0.0.1:30000")); // the transport's socket
+		CPPUNIT_ASSERT(video->out_dst == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(video->encrypt && *video->encrypt == a_->encrypt->keying());
+		CPPUNIT_ASSERT(!video->rtcp_to_userspace);
+		auto rtcp = kernel_decision(bv.rtcp, 0, 2000);
+		CPPUNIT_ASSERT(rtcp && rtcp->out_src == ep("10.0.0.1:30000"));
+		CPPUNIT_ASSERT(rtcp->encrypt && *rtcp->encrypt == a_->encrypt->keying());
 	}
 
 	void strict_source_drops_others()

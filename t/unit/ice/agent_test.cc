@@ -193,26 +193,36 @@ public:
 		CPPUNIT_ASSERT(feed(c, "198.51.100.7:9") == Agent::Verdict::kUnauthorized);
 	}
 
-	// One party address checks two of the relay's host candidates; the pair it nominates
-	// names the candidate, and moving to the other one is a new selection.
+	// The party checks several of the relay's host candidates. Before its nomination a check
+	// on a later candidate (lower priority) does not displace the selection on an earlier
+	// one, but one on an earlier candidate does; the nominated pair names its candidate, and
+	// after it only a new nomination moves. Each component has its own selection.
 	void nomination_names_the_relays_candidate()
 	{
 		Check c;
-		feed(c, "[2001:db8::7]:9", 1000, 1, 0);
-		CPPUNIT_ASSERT_EQUAL(size_t{0}, agent.selected_local(1));
-		feed(c, "[2001:db8::7]:9", 1000, 1, 2); // before the nomination: the last check
-		CPPUNIT_ASSERT_EQUAL(size_t{2}, agent.selected_local(1));
+		feed(c, "[2001:db8::7]:9", 1000, 1, 1);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
 		uint64_t g = agent.generation();
+		feed(c, "198.51.100.7:9", 1000, 1, 2);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
+		CPPUNIT_ASSERT(agent.selected(1) == endpoint("[2001:db8::7]:9"));
+		CPPUNIT_ASSERT_EQUAL(g, agent.generation());
+		feed(c, "198.51.100.7:9", 1000, 1, 0);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, agent.selected_local(1));
+		CPPUNIT_ASSERT(agent.generation() != g);
+		g = agent.generation();
 		c.use_candidate = true;
 		feed(c, "[2001:db8::7]:9", 1000, 1, 1);
 		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
 		CPPUNIT_ASSERT(agent.generation() != g);
 		c.use_candidate = false; // after it, a check on another candidate moves nothing
 		g = agent.generation();
-		feed(c, "[2001:db8::7]:9", 1000, 1, 0);
+		feed(c, "198.51.100.7:9", 1000, 1, 0);
 		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
 		CPPUNIT_ASSERT_EQUAL(g, agent.generation());
-		CPPUNIT_ASSERT_EQUAL(size_t{0}, agent.selected_local(2)); // per component
+		feed(c, "198.51.100.7:10", 1000, 2, 2); // RTCP's own
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, agent.selected_local(2));
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, agent.selected_local(1));
 	}
 
 	void remote_ufrag_unknown_yet()

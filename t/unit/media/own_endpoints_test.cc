@@ -31,7 +31,10 @@ public:
 	TestStream() : Stream(Component::kRtp, rates_) {}
 	Stream* sink(bool, size_t) override { return nullptr; }
 	void after_packets() override {}
-	bool take_dtls(const net::Endpoint&, std::span<const uint8_t>) override { return false; }
+	bool take_dtls(const net::Endpoint&, size_t, std::span<const uint8_t>) override
+	{
+		return false;
+	}
 
 private:
 	ClockRates rates_{};
