@@ -243,7 +243,7 @@ class CandidatesTest(IceTest):
         """An agent with only an IPv6 address but an IPv4 default (a browser's 0.0.0.0) can
         only check the relay's IPv6 candidate, the second: media reaches it from there (the
         relay's IPv4 socket could not send to it at all), and strangers sending to that
-        candidate without a check are dropped."""
+        candidate without a check are dropped, before the nomination and after it."""
         a, b, stranger = self.agent(("::1",)), self.party(), Party("::1")
         self.parties.append(stranger)
         cid = self.call_id()
@@ -256,8 +256,10 @@ class CandidatesTest(IceTest):
         self.media_both_ways(a, b, media.media_port(to_b))
         s = self.stream(cid, "A")
         self.assertEqual((s[b"local address"], s[b"local port"]), (b"::1", v6.port), s)
+        stranger.send(("::1", v6.port), count=4, start=200)
+        self.assertEqual(b.receive(timeout=0.5), [])
         d = self.drops(cid, "A")
-        self.assertEqual((d["ice unchecked"], d["ice unauthorized"]), (3, 0), d)
+        self.assertEqual((d["ice unchecked"], d["ice unauthorized"]), (7, 0), d)
 
     def ports_used(self, address):
         r = self.c.request({"command": "statistics"})
