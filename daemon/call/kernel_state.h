@@ -48,6 +48,11 @@ public:
 
 	// The target now installed for `local` on `channel` (its counters start at zero).
 	void installed(kernel::Channel& channel, const net::Endpoint& local);
+	// Where the installed target's traffic is counted (BoundSocket::address of its input
+	// and output sockets when it was installed: under ICE a stream's socket may move before
+	// the target's last counters are read).
+	uint32_t in_address = 0;
+	uint32_t out_address = 0;
 	// Deletes the installed target, if any.
 	void remove();
 	// The live target's counters, read after `last`: per-SSRC figures replace the live part.

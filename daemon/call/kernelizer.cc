@@ -42,20 +42,49 @@ uint32_t first_clock_rate(const Media& m)
 	return 0;
 }
 
-// The kernel's new packets in the loop's relay-wide traffic: received on the stream's address,
-// sent from its sink's (both sockets of a pair share one address, so either sink will do).
-void count_kernel(Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t bytes,
+// `m`, or where it is a BUNDLE transport every m= line it carries (itself first).
+template <typename F>
+void for_each_carried(Media& m, F f)
+{
+	if (m.bundled.empty()) {
+		f(m);
+		return;
+	}
+	for (Media* line : m.bundled)
+		f(*line);
+}
+
+// The peer's stream a target for `s` sends to, as Stream::sink: on the peer's BUNDLE transport
+// where it bundles the m= line, its RTCP stream for this RTCP port when it has one, else its
+// RTP stream; null without a peer.
+const Stream* kernel_output(const Stream& s)
+{
+	if (!s.media.peer)
+		return nullptr;
+	const Media& to = s.media.peer->carrier();
+	bool rtcp_socket = s.component == Stream::Component::kRtcp;
+	return rtcp_socket && !to.rtcp_mux ? &to.rtcp : &to.rtp;
+}
+
+// The module keeps a packet in its family (no 4 <-> 6 yet): an IPv6 browser's nominated pair
+// towards an IPv4 phone, or IPv4 <-> IPv6 bridging.
+bool crosses_families(const Stream& s)
+{
+	const Stream* out = kernel_output(s);
+	return s.socket && out && out->socket &&
+	       s.socket->local.ip().family() != out->socket->local.ip().family();
+}
+
+// The kernel's new packets in the loop's relay-wide traffic: received on the target's input
+// address, sent from its output's.
+void count_kernel(const Stream& s, media::MediaLoop& loop, uint64_t packets, uint64_t bytes,
                   uint64_t errors, uint64_t dropped_src)
 {
 	using media::Direction;
 	using media::Path;
 	media::LoopTraffic& t = loop.traffic();
-	if (s.socket)
-		t.add(s.socket->address, Direction::kIn, Path::kKernel, packets, bytes, 0);
-	media::Stream* sink = s.sink(false, 0);
-	if (sink && sink->socket)
-		t.add(sink->socket->address, Direction::kOut, Path::kKernel, packets, bytes,
-		      errors);
+	t.add(s.kernel.in_address, Direction::kIn, Path::kKernel, packets, bytes, 0);
+	t.add(s.kernel.out_address, Direction::kOut, Path::kKernel, packets, bytes, errors);
 	t.drop(media::DropReason::kStrictSource, dropped_src);
 }
 
@@ -200,39 +229,8 @@ void sync(Stream& s)
 		log::debug(kLog, "stream %s kernelized (to %s)", want->local.to_string().c_str(),
 		           want->out_dst.to_string().c_str());
 	k.installed(*loop.kernel(), want->local);
-}
-
-// `m`, or where it is a BUNDLE transport every m= line it carries (itself first).
-template <typename F>
-void for_each_carried(Media& m, F f)
-{
-	if (m.bundled.empty()) {
-		f(m);
-		return;
-	}
-	for (Media* line : m.bundled)
-		f(*line);
-}
-
-// The peer's stream a target for `s` sends to, as Stream::sink: on the peer's BUNDLE transport
-// where it bundles the m= line, its RTCP stream for this RTCP port when it has one, else its
-// RTP stream; null without a peer.
-const Stream* kernel_output(const Stream& s)
-{
-	if (!s.media.peer)
-		return nullptr;
-	const Media& to = s.media.peer->carrier();
-	bool rtcp_socket = s.component == Stream::Component::kRtcp;
-	return rtcp_socket && !to.rtcp_mux ? &to.rtcp : &to.rtp;
-}
-
-// The module keeps a packet in its family (no 4 <-> 6 yet): an IPv6 browser's nominated pair
-// towards an IPv4 phone, or IPv4 <-> IPv6 bridging.
-bool crosses_families(const Stream& s)
-{
-	const Stream* out = kernel_output(s);
-	return s.socket && out && out->socket &&
-	       s.socket->local.ip().family() != out->socket->local.ip().family();
+	k.in_address = s.socket->address;
+	k.out_address = kernel_output(s)->socket->address;
 }
 
 } // namespace
