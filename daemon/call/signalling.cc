@@ -425,6 +425,39 @@ bool ice_towards(const Exchange& ex, const Media& sm, const Media& rm)
 	return (ex.kind == OfferAnswer::kOffer && sm.ice_in) || rm.ice_in;
 }
 
+// Whether each of the `lines` m= lines carries the relay's ICE; the candidates of every
+// transport are leased before any line is written, since a bundled line lists its
+// transport's, which may come later.
+Result<std::vector<bool>> lease_candidates(const Exchange& ex, size_t lines,
+                                           std::vector<std::string>& warnings)
+{
+	std::vector<bool> ice(lines);
+	for (size_t i = 0; i < lines; i++) {
+		Media& sm = *ex.sender.medias[i];
+		Media& rm = *sm.peer;
+		ice[i] = (!sm.rejected || rm.carries_others()) && ice_towards(ex, sm, rm);
+		if (ice[i] && rm.carrier().allocated())
+			if (auto r = ensure_candidates(rm.carrier(), ex.ctx, ex.call.loop(),
+			                               warnings);
+			    !r)
+				return r.error();
+	}
+	return ice;
+}
+
+// After the receiver's ICE attributes were written: its streams follow its agent or learning,
+// and candidates nobody uses go back.
+void after_ice(const Exchange& ex, Media& sm, Media& rm)
+{
+	if (apply_ice(rm) == IceChange::kStopped) {
+		drop_candidates(rm);
+		restart_learning(ex, rm);
+	}
+	for (Media* m : {&sm, &rm})
+		if (m->transport) // its sockets carry nothing now
+			drop_candidates(*m);
+}
+
 // The SDP for the receiver: every address and port is the relay's, facing the receiver. The
 // parties' own ICE attributes never pass (their candidates would route media around the
 // relay); the relay's own go where ice_towards says.
@@ -437,19 +470,9 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	// The sender's DTLS identity never passes (write_dtls gives each m= line the relay's).
 	for (const char* a : {"fingerprint", "setup", "tls-id"})
 		session.remove_attr(a);
-	// Whether each m= line carries the relay's ICE; the candidates of every transport are
-	// leased first, since a bundled line lists its transport's, which may come later.
-	std::vector<bool> ice(session.media().size());
-	for (size_t i = 0; i < ice.size(); i++) {
-		Media& sm = *ex.sender.medias[i];
-		Media& rm = *sm.peer;
-		ice[i] = (!sm.rejected || rm.carries_others()) && ice_towards(ex, sm, rm);
-		if (ice[i] && rm.carrier().allocated())
-			if (auto r = ensure_candidates(rm.carrier(), ex.ctx, ex.call.loop(),
-			                               result.warnings);
-			    !r)
-				return r.error();
-	}
+	auto ice = lease_candidates(ex, session.media().size(), result.warnings);
+	if (!ice)
+		return ice.error();
 	bool any_ice = false;
 	for (size_t i = 0; i < session.media().size(); i++) {
 		Media& sm = *ex.sender.medias[i];
@@ -463,16 +486,10 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		if (ex.options.strip_extmap)
 			section.remove_attr("extmap");
 		write_sdes(section, rm);
-		if (auto r = write_ice(section, rm, ice[i]); !r)
+		if (auto r = write_ice(section, rm, (*ice)[i]); !r)
 			return r.error();
 		any_ice = any_ice || rm.ice_out;
-		if (apply_ice(rm) == IceChange::kStopped) {
-			drop_candidates(rm);
-			restart_learning(ex, rm);
-		}
-		for (Media* m : {&sm, &rm})
-			if (m->transport) // its sockets carry nothing now
-				drop_candidates(*m);
+		after_ice(ex, sm, rm);
 		if (auto r = write_dtls(section, rm, ex.ctx.dtls, ex.options.dtls,
 		                        ex.kind == OfferAnswer::kAnswer);
 		    !r)
