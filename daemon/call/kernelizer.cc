@@ -230,7 +230,8 @@ void sync(Stream& s)
 		           want->out_dst.to_string().c_str());
 	k.installed(*loop.kernel(), want->local);
 	k.in_address = s.socket->address;
-	k.out_address = kernel_output(s)->socket->address;
+	const Stream* out = kernel_output(s); // there is one: want says so
+	k.out_address = out && out->socket ? out->socket->address : 0;
 }
 
 } // namespace
@@ -265,9 +266,10 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 		return std::nullopt;
 	if (rtcp_socket && m.rtcp_mux)
 		return std::nullopt; // unused: this party muxes RTCP onto the RTP port
-	const Stream& out = *kernel_output(s);
-	if (!out.socket || !out.learning.destination() || crosses_families(s))
+	const Stream* sink = kernel_output(s);
+	if (!sink || !sink->socket || !sink->learning.destination() || crosses_families(s))
 		return std::nullopt;
+	const Stream& out = *sink;
 	// Nothing from a DTLS party, and nothing to one, before its association has keys: the
 	// kernel would forward plain media (userspace drops it as "dtls pending").
 	if ((s.dtls && !s.decrypt) || (out.dtls && !out.encrypt))
