@@ -56,6 +56,31 @@ class KernelizerTest : public CppUnit::TestFixture {
 			s.learning.on_packet(ep(from), L::Packet{true, 1, i}, i * 20);
 	}
 
+	// A (the caller) is a browser: muxed, ICE with the relay's agent, not checked yet.
+	void browser_a()
+	{
+		a_->rtcp_mux = true;
+		a_->ice.emplace();
+		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
+		a_->ice->set_remote("remote", "remotepasswordremotepass");
+		a_->rtp.ice = &*a_->ice;
+		a_->rtp.learning.reset_for_ice();
+	}
+
+	// The browser's check (USE-CANDIDATE if `nominate`) from `from` to the relay's candidate
+	// `local` at `now`, answered; A's RTP stream follows as the packet path does after one.
+	void browser_check(size_t local, const char* from, int64_t now, bool nominate)
+	{
+		test::BrowserCheck c;
+		c.use_candidate = nominate;
+		auto b = c.bytes();
+		std::vector<uint8_t> reply(1500);
+		size_t n = 0;
+		CPPUNIT_ASSERT(a_->ice->on_stun(1, local, ep(from), b, now, reply, n) ==
+		               ice::Agent::Verdict::kReply);
+		a_->rtp.follow_ice_if_moved();
+	}
+
 public:
 	void setUp() override
 	{
@@ -121,23 +146,11 @@ public:
 	// last check), and again once a check renews it.
 	void ice_party_while_it_grants_consent()
 	{
-		a_->rtcp_mux = true;
-		a_->ice.emplace();
-		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
-		a_->ice->set_remote("remote", "remotepasswordremotepass");
-		a_->rtp.ice = &*a_->ice;
-		a_->rtp.learning.reset_for_ice();
-		std::vector<uint8_t> reply(1500);
-		size_t n = 0;
+		browser_a();
 		auto check = [&](int64_t now) {
-			test::BrowserCheck c;
-			c.use_candidate = true;
-			auto b = c.bytes();
-			CPPUNIT_ASSERT(a_->ice->on_stun(1, 0, ep("198.51.100.7:50000"), b, now,
-			                                reply, n) == ice::Agent::Verdict::kReply);
+			browser_check(0, "198.51.100.7:50000", now, true);
 		};
 		check(1000);
-		a_->rtp.learning.select(*a_->ice->selected(1));
 		confirm(b_->rtp, "192.0.2.20:6000");
 
 		auto in = kernel_decision(a_->rtp, 0, 2000);
@@ -165,21 +178,9 @@ public:
 		v6.local = ep("[2001:db8::1]:31000");
 		a_->rtp.attach(1, &second);
 		a_->rtp.attach(2, &v6);
-		a_->rtcp_mux = true;
-		a_->ice.emplace();
-		CPPUNIT_ASSERT(a_->ice->set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
-		a_->ice->set_remote("remote", "remotepasswordremotepass");
-		a_->rtp.ice = &*a_->ice;
-		a_->rtp.learning.reset_for_ice();
-		std::vector<uint8_t> reply(1500);
-		size_t n = 0;
+		browser_a();
 		auto check = [&](size_t local, const char* from, bool nominate) {
-			test::BrowserCheck c;
-			c.use_candidate = nominate;
-			auto b = c.bytes();
-			CPPUNIT_ASSERT(a_->ice->on_stun(1, local, ep(from), b, 1000, reply, n) ==
-			               ice::Agent::Verdict::kReply);
-			a_->rtp.follow_ice_if_moved(); // as the packet path does after a check
+			browser_check(local, from, 1000, nominate);
 		};
 		check(0, "198.51.100.7:50000", false);
 		check(1, "198.51.100.7:50000", true);
