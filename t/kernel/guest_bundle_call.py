@@ -163,10 +163,7 @@ def main():
              set(got) == want and not failed,
              "%d of %d, %d failed" % (len(set(got) & want), len(want), failed))
 
-    sc.request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
-    sc.check("delete: no target left", not sc.targets(), sc.targets())
-    print("done")
-    return 1 if sc.FAILED else 0
+    return sc.end_call(ng, call_id)
 
 
 if __name__ == "__main__":

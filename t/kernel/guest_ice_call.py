@@ -148,10 +148,7 @@ def main():
              all(sc.kernelized(s[p]) for p in (ra, ra + 1, rb, rb + 1)),
              [s[p][b"flags"] for p in (ra, ra + 1, rb, rb + 1)])
     sc.frozen_burst(caller, ra, b, rb, seq, "consent renewed, daemon frozen")
-    sc.request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
-    sc.check("delete: no target left", not sc.targets(), sc.targets())
-    print("done")
-    return 1 if sc.FAILED else 0
+    return sc.end_call(ng, call_id)
 
 
 if __name__ == "__main__":

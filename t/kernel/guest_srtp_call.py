@@ -158,6 +158,14 @@ def frozen_burst(a, ra, b, rb, start, desc):
         os.kill(PID, signal.SIGCONT)
 
 
+def end_call(ng, call_id):
+    """delete must leave no target; prints "done" and returns the script's exit code."""
+    request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
+    check("delete: no target left", not targets(), targets())
+    print("done")
+    return 1 if FAILED else 0
+
+
 def main():
     ng = NgClient(("127.0.0.1", NG_PORT))
     a, b = Caller(), callee()
@@ -235,10 +243,7 @@ def main():
           auth2 == auth1 and len(a.s.errors) == errors,
           (auth2 - auth1, len(a.s.errors) - errors, [str(e) for e in a.s.errors[:3]]))
 
-    request(ng, {"command": "delete", "call-id": call_id, "delete-delay": 0})
-    check("delete: no target left", not targets(), targets())
-    print("done")
-    return 1 if FAILED else 0
+    return end_call(ng, call_id)
 
 
 if __name__ == "__main__":
