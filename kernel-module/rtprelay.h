@@ -165,7 +165,7 @@ struct rp_target_srtp *rp_srtp_target_create(const struct rtprelay_cmd_add_targe
 void rp_srtp_target_free(struct rp_target_srtp *s);
 void rp_srtp_target_stats(struct rp_target_srtp *s,
 			  struct rtprelay_srtp_ssrc out[RTPRELAY_MAX_SSRCS]);
-int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp,
+int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp, u8 picked,
 	       struct rp_srtp_plan *plan, unsigned int *reason);
 unsigned int rp_srtp_out_room(const struct rp_target_srtp *s, unsigned int i,
 			      bool rtcp);

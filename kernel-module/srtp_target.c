@@ -281,7 +281,7 @@ static void rp_trim(struct rp_pkt *p)
 	uh->len = htons(sizeof(*uh) + p->payload_len);
 }
 
-int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp,
+int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp, u8 picked,
 	       struct rp_srtp_plan *plan, unsigned int *reason)
 {
 	struct rp_target_srtp *s = tg->srtp;
@@ -326,7 +326,8 @@ int rp_srtp_in(struct rp_target *tg, struct rp_pkt *p, bool rtcp,
 			goto out;
 	}
 	for (i = 0; i < tg->spec.num_outputs; i++)
-		if (s->encrypt & BIT(i) && rp_plan_output(tg, slot, plan, i, seq))
+		if (s->encrypt & picked & BIT(i) &&
+		    rp_plan_output(tg, slot, plan, i, seq))
 			plan->outputs |= BIT(i);
 out:
 	spin_unlock(&s->lock);

@@ -80,6 +80,9 @@ static int spec_check(struct rtprelay_target_spec *s)
 		    o->dst.family != s->local.family ||
 		    !addr_valid(&o->src) || !addr_valid(&o->dst))
 			return -EINVAL;
+		/* a mask names listed SSRCs only */
+		if (o->ssrc_mask & ~(BIT(s->num_ssrcs) - 1))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -364,6 +367,8 @@ void rp_target_show(struct seq_file *m, struct rp_target *tg)
 		seq_puts(m, "->");
 		show_addr(m, &s->outputs[i].dst);
 		seq_printf(m, " tos %u", s->outputs[i].tos);
+		if (s->outputs[i].ssrc_mask)
+			seq_printf(m, " ssrc_mask 0x%x", s->outputs[i].ssrc_mask);
 	}
 	if (tg->srtp) {	/* suites only: keys never leave the module */
 		if (tg->srtp->decrypt)

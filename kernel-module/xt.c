@@ -82,16 +82,17 @@ static int pull_payload(struct rp_pkt *p)
 }
 
 /*
- * Send to every output: copies for all but the last, which takes the
- * received packet itself when its headers allow (no allocation, no copy).
- * Returns how many outputs went out of the *tried; *to_stack says some
- * packet was handed to the stack, *consumed that the received one is gone.
+ * Send to each output in @picked: copies for all but the last, which takes
+ * the received packet itself when its headers allow (no allocation, no
+ * copy).  Returns how many outputs went out of the *tried; *to_stack says
+ * some packet was handed to the stack, *consumed that the received one is
+ * gone.
  */
 static unsigned int forward(struct rp_pkt *p, struct rp_target *tg,
-			    const struct rp_srtp_plan *plan, unsigned int *tried,
-			    bool *to_stack, bool *consumed)
+			    const struct rp_srtp_plan *plan, u8 picked,
+			    unsigned int *tried, bool *to_stack, bool *consumed)
 {
-	unsigned int i, sent = 0, last = tg->spec.num_outputs - 1;
+	unsigned int i, sent = 0, last = fls(picked) - 1;
 	struct rp_out_crypt oc = { .tg = tg };
 	int err;
 
@@ -99,6 +100,9 @@ static unsigned int forward(struct rp_pkt *p, struct rp_target *tg,
 	*tried = 0;
 	for (i = 0; i <= last; i++) {
 		const struct rtprelay_output *o = &tg->spec.outputs[i];
+
+		if (!(picked & BIT(i)))
+			continue;
 
 		oc.plan = NULL;
 		oc.output = i;
@@ -142,6 +146,27 @@ static bool ssrc_expected(const struct rp_target *tg, u32 ssrc)
 		if (tg->spec.ssrcs[i] == ssrc)
 			return true;
 	return false;
+}
+
+/*
+ * The outputs that take a packet of @ssrc (RTP's SSRC, RTCP's sender): those
+ * without an SSRC mask, and those whose mask names @ssrc's slot in the list.
+ */
+static u8 outputs_for(const struct rp_target *tg, u32 ssrc)
+{
+	const struct rtprelay_target_spec *s = &tg->spec;
+	unsigned int i, slot;
+	u8 picked = 0;
+
+	for (slot = 0; slot < s->num_ssrcs && s->ssrcs[slot] != ssrc; slot++)
+		;
+	for (i = 0; i < s->num_outputs; i++) {
+		u8 mask = s->outputs[i].ssrc_mask;
+
+		if (!mask || (slot < s->num_ssrcs && (mask & BIT(slot))))
+			picked |= BIT(i);
+	}
+	return picked;
 }
 
 /* Module-wide counters of what went to userspace; rp_up_init() to exit. */
@@ -239,6 +264,7 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 	bool to_stack, consumed;
 	bool rtcp;
 	int class;
+	u8 picked;
 
 	if (pull_payload(p))
 		return to_userspace(tg, RTPRELAY_UP_MALFORMED);
@@ -267,8 +293,12 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 		if (!ssrc_expected(tg, rtp.ssrc))
 			return to_userspace(tg, RTPRELAY_UP_SSRC);
 	}
+	/* decided before SRTP, which changes the packet in place */
+	picked = outputs_for(tg, rtcp ? rp_be32(p->payload + 4) : rtp.ssrc);
+	if (!picked)
+		return to_userspace(tg, RTPRELAY_UP_SSRC);
 	if (tg->srtp) {
-		switch (rp_srtp_in(tg, p, rtcp, &plan, &reason)) {
+		switch (rp_srtp_in(tg, p, rtcp, picked, &plan, &reason)) {
 		case RP_SRTP_UP:
 			return to_userspace(tg, reason);
 		case RP_SRTP_DROP:
@@ -279,7 +309,7 @@ static unsigned int handle(struct rp_pkt *p, struct rp_target *tg)
 		    rp_rtp_parse(p->payload, p->payload_len, &rtp))
 			rtp.payload_len = p->payload_len - rtp.hdr_len;
 	}
-	sent = forward(p, tg, &plan, &tried, &to_stack, &consumed);
+	sent = forward(p, tg, &plan, picked, &tried, &to_stack, &consumed);
 	if (sent < tried)
 		rp_target_inc(tg, errors);	/* some output (or all) failed */
 	if (sent) {

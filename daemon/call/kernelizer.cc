@@ -2,7 +2,9 @@
 #include "call/kernelizer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <span>
 
 #include "kernel/channel.h"
 #include "kernel/srtp_params.h"
@@ -66,13 +68,52 @@ const Stream* kernel_output(const Stream& s)
 	return rtcp_socket && !to.rtcp_mux ? &to.rtcp : &to.rtp;
 }
 
+// The peer's stream that output `tag` of a target for `s` sends to: kernel_output(s), or on a
+// party's BUNDLE transport the peer's stream of the carried m= line `tag` (what the party
+// sends there is taken apart by SSRC, one output per line); null without one.
+const Stream* output_stream(const Stream& s, size_t tag)
+{
+	if (!s.bundle)
+		return kernel_output(s);
+	if (tag >= s.media.bundled.size())
+		return nullptr;
+	const Media* peer = s.media.bundled[tag]->peer;
+	if (!peer || !peer->allocated() || peer->rejected)
+		return nullptr;
+	return &peer->carrier().rtp;
+}
+
+// How many outputs a target for `s` may have (tags 0..n-1).
+size_t output_tags(const Stream& s)
+{
+	return s.bundle ? s.media.bundled.size() : 1;
+}
+
+// The m= line of this party whose packets output `tag` forwards.
+const Media& line_of_tag(const Stream& s, size_t tag)
+{
+	return s.bundle ? *s.media.bundled[tag] : s.media;
+}
+
+// The session that protects what the relay sends to `out`'s party; null where it is plain.
+crypto::SrtpSession* encrypt_for(const Stream* out)
+{
+	return out && out->media.encrypt ? &*out->media.encrypt : nullptr;
+}
+
 // The module keeps a packet in its family (no 4 <-> 6 yet): an IPv6 browser's nominated pair
 // towards an IPv4 phone, or IPv4 <-> IPv6 bridging.
 bool crosses_families(const Stream& s)
 {
-	const Stream* out = kernel_output(s);
-	return s.socket && out && out->socket &&
-	       s.socket->local.ip().family() != out->socket->local.ip().family();
+	if (!s.socket)
+		return false;
+	for (size_t tag = 0; tag < output_tags(s); tag++) {
+		const Stream* out = output_stream(s, tag);
+		if (out && out->socket &&
+		    s.socket->local.ip().family() != out->socket->local.ip().family())
+			return true;
+	}
+	return false;
 }
 
 // The kernel's new packets in the loop's relay-wide traffic: received on the target's input
@@ -95,12 +136,10 @@ crypto::SrtpSession* decrypt_of(const Stream& s)
 	return s.media.decrypt ? &*s.media.decrypt : nullptr;
 }
 
-crypto::SrtpSession* encrypt_of(const Stream& s)
+// What protects the packets output `tag` of the target installed for `s` sends.
+crypto::SrtpSession* encrypt_of(const Stream& s, size_t tag)
 {
-	if (!s.media.peer)
-		return nullptr;
-	Media& to = s.media.peer->carrier(); // a BUNDLE transport keys every line it carries
-	return to.encrypt ? &*to.encrypt : nullptr;
+	return encrypt_for(output_stream(s, tag));
 }
 
 // The kernel's SRTP for `s`: its drops counted like userspace's, and each SSRC's indices taken
@@ -117,14 +156,19 @@ void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats&
 	loop.traffic().drop(media::DropReason::kSrtpAuth, auth);
 	loop.traffic().drop(media::DropReason::kSrtpReplay, replay);
 	crypto::SrtpSession* in = decrypt_of(s);
-	crypto::SrtpSession* out = encrypt_of(s);
+	std::array<crypto::SrtpSession*, RTPRELAY_MAX_OUTPUTS> out{};
+	if (const auto& installed = s.kernel.attempted)
+		for (size_t i = 0; i < installed->num_outputs; i++)
+			if (installed->outputs[i].encrypt)
+				out[i] = encrypt_of(s, installed->outputs[i].tag);
 	for (const rtprelay_srtp_ssrc& x : now.srtp_ssrcs) {
 		if (!x.valid)
 			continue;
 		if (in)
 			in->advance(kernel::from_abi(x.ssrc, x.in));
-		if (out)
-			out->advance(kernel::from_abi(x.ssrc, x.out[0]));
+		for (size_t i = 0; i < out.size(); i++)
+			if (out[i])
+				out[i]->advance(kernel::from_abi(x.ssrc, x.out[i]));
 	}
 }
 
@@ -179,15 +223,22 @@ void take_back(Stream& s)
 Result<void> put_srtp_progress(Stream& s, const kernel::TargetInput& want,
                                rtprelay_cmd_add_target& cmd)
 {
-	if (!want.decrypt && !want.encrypt)
+	if (!want.decrypt && !want.encrypts())
 		return {};
-	crypto::SrtpState in, out;
+	crypto::SrtpState in;
 	if (crypto::SrtpSession* d = decrypt_of(s))
 		in = d->state();
-	if (crypto::SrtpSession* e = encrypt_of(s))
-		out = e->state();
+	std::array<crypto::SrtpState, RTPRELAY_MAX_OUTPUTS> out;
+	std::array<const crypto::SrtpState*, RTPRELAY_MAX_OUTPUTS> outs{};
+	for (size_t i = 0; i < want.num_outputs; i++) {
+		if (!want.outputs[i].encrypt)
+			continue;
+		if (crypto::SrtpSession* e = encrypt_of(s, want.outputs[i].tag))
+			out[i] = e->state();
+		outs[i] = &out[i];
+	}
 	return kernel::put_srtp_ssrcs(cmd, want.decrypt ? &in : nullptr,
-	                              want.encrypt ? &out : nullptr);
+	                              std::span(outs.data(), want.num_outputs));
 }
 
 void sync(Stream& s)
@@ -207,12 +258,12 @@ void sync(Stream& s)
 	// the relay's candidates, and the old socket's target must not outlive the move.
 	if (k.active() && want->local != k.local())
 		take_back(s);
-	k.attempted = want;
 	auto cmd = kernel::build_add_target(*want);
 	if (cmd && k.active()) {
 		refresh(s, loop); // replacing resets the kernel's counters: keep what they say
 		k.retire_live();
 	}
+	k.attempted = want;
 	Result<void> added = cmd ? put_srtp_progress(s, *want, *cmd) : Result<void>(cmd.error());
 	if (added)
 		added = loop.kernel()->add_target(*cmd);
@@ -226,11 +277,13 @@ void sync(Stream& s)
 		return;
 	}
 	if (!k.active())
-		log::debug(kLog, "stream %s kernelized (to %s)", want->local.to_string().c_str(),
-		           want->out_dst.to_string().c_str());
+		log::debug(kLog, "stream %s kernelized (to %s, %zu outputs)",
+		           want->local.to_string().c_str(), want->output().dst.to_string().c_str(),
+		           want->num_outputs);
 	k.installed(*loop.kernel(), want->local);
 	k.in_address = s.socket->address;
-	const Stream* out = kernel_output(s); // there is one: want says so
+	// A call's streams towards one party share an interface: the first output's counts all.
+	const Stream* out = output_stream(s, want->output().tag); // there is one: want says so
 	k.out_address = out && out->socket ? out->socket->address : 0;
 }
 
@@ -242,69 +295,148 @@ const char* userspace_only(const Stream& s)
 	const kernel::Channel* k = s.loop ? s.loop->kernel() : nullptr;
 	if (!k)
 		return nullptr;
-	// One socket for several m= lines is taken apart per packet (media::BundleDemux). What
-	// the other side sends towards a bundling party is not: each of its m= lines has its own
-	// target, which sends to the transport (with the transport's keys).
-	if (s.bundle || s.media.transport)
+	// A BUNDLE transport's target takes it apart by SSRC, an output per m= line (userspace
+	// also goes by MID and payload type, for the SSRCs it has not seen): its RTP socket
+	// only (BUNDLE muxes RTCP), and as many lines as the kernel has outputs. The carried
+	// lines' own streams are unused. What the other side sends towards a bundling party has
+	// a target per m= line, which sends to the transport (with the transport's keys).
+	if (s.media.transport || (s.bundle && (s.component == Stream::Component::kRtcp ||
+	                                       s.media.bundled.size() > RTPRELAY_MAX_OUTPUTS)))
 		return "bundle";
 	if (crosses_families(s))
 		return "address family";
-	for (const crypto::SrtpSession* x : {decrypt_of(s), encrypt_of(s)})
-		if (x)
-			if (const char* why = kernel::srtp_refusal(x->keying(), k->srtp_suites()))
-				return why;
+	auto refused = [k](const crypto::SrtpSession* x) {
+		return x ? kernel::srtp_refusal(x->keying(), k->srtp_suites()) : nullptr;
+	};
+	if (const char* why = refused(decrypt_of(s)))
+		return why;
+	for (size_t tag = 0; tag < output_tags(s); tag++)
+		if (const char* why = refused(encrypt_of(s, tag)))
+			return why;
 	return nullptr;
 }
+
+namespace {
+
+// Whether the kernel may send to `out` now.
+bool may_send_to(const Stream& out, int64_t now_ms)
+{
+	if (!out.socket || !out.learning.destination())
+		return false;
+	// Nothing to a DTLS party before its association has keys: the kernel would forward
+	// plain media (userspace drops it as "dtls pending").
+	if (out.dtls && !out.encrypt)
+		return false;
+	// A party that let its ICE consent lapse gets nothing (RFC 7675 5.1; userspace drops it
+	// as "ice no consent"), and the kernel stops a margin early; the check that renews it
+	// reaches userspace, which decides again.
+	return !out.ice || out.ice->consent(out.ice_component(), now_ms + kIceConsentMarginMs);
+}
+
+// The outputs, one per tag the kernel may send to now, with the payload types of their m=
+// lines and whether RTCP must go up to userspace (a peer's RTCP port is not an output).
+void put_outputs(const Stream& s, int64_t now_ms, kernel::TargetInput& in)
+{
+	for (size_t tag = 0; tag < output_tags(s) && in.num_outputs < in.outputs.size(); tag++) {
+		const Stream* out = output_stream(s, tag);
+		if (!out || !may_send_to(*out, now_ms))
+			continue;
+		kernel::TargetInput::Output& o = in.outputs[in.num_outputs++];
+		o.src = out->socket->local;
+		o.dst = *out->learning.destination();
+		o.tag = tag;
+		if (const crypto::SrtpSession* e = encrypt_for(out))
+			o.encrypt = e->keying();
+		const Media& line = line_of_tag(s, tag);
+		if (s.component == Stream::Component::kRtp) {
+			add_payload_types(in, line, *line.peer);
+			// Userspace sends RTCP that arrives here (muxed or not) to the peer's RTCP
+			// port (Stream::sink) where it has one, which is no output of this target.
+			in.rtcp_to_userspace |= !out->media.rtcp_mux;
+		}
+	}
+}
+
+// The SSRCs seen so far (RTP sockets only; a new one goes up to userspace, which learns it).
+// On a BUNDLE transport each goes to the output of the m= line it belongs to, and an output
+// that has none yet is left out: with no mask it would take every packet.
+void put_ssrcs(const Stream& s, kernel::TargetInput& in)
+{
+	for (size_t i = 0; i < s.stats.ssrc_count && in.num_ssrcs < in.ssrcs.size(); i++) {
+		uint32_t ssrc = s.stats.ssrcs[i].ssrc();
+		if (!s.bundle) {
+			in.ssrcs[in.num_ssrcs++] = ssrc;
+			continue;
+		}
+		auto line = s.bundle->line_of(ssrc);
+		auto* end = in.outputs.begin() + static_cast<long>(in.num_outputs);
+		auto* o = std::find_if(in.outputs.begin(), end,
+		                       [&line](const auto& x) { return line && x.tag == *line; });
+		if (o == end)
+			continue; // not (or no longer) the party's, or its line has no output
+		o->ssrc_mask |= static_cast<uint8_t>(1u << in.num_ssrcs);
+		in.ssrcs[in.num_ssrcs++] = ssrc;
+	}
+	if (!s.bundle)
+		return;
+	auto* end = in.outputs.begin() + static_cast<long>(in.num_outputs);
+	auto* kept = std::remove_if(in.outputs.begin(), end,
+	                            [](const auto& x) { return x.ssrc_mask == 0; });
+	in.num_outputs = static_cast<size_t>(kept - in.outputs.begin());
+	std::fill(kept, end, kernel::TargetInput::Output{});
+}
+
+// The clock of the m= lines' first payload type, for the kernel's jitter: none where the
+// outputs' lines differ (audio and video on one transport).
+uint32_t clock_rate_of(const Stream& s, const kernel::TargetInput& in)
+{
+	uint32_t rate = first_clock_rate(line_of_tag(s, in.output().tag));
+	for (size_t i = 1; i < in.num_outputs; i++)
+		if (first_clock_rate(line_of_tag(s, in.outputs[i].tag)) != rate)
+			return 0;
+	return rate;
+}
+
+} // namespace
 
 std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int64_t now_ms)
 {
 	const Media& m = s.media;
 	const Media* peer = m.peer;
 	bool rtcp_socket = s.component == Stream::Component::kRtcp;
-	if (!s.socket || m.rejected || !s.learning.confirmed() || !peer || !peer->allocated() ||
-	    peer->rejected || userspace_only(s))
+	// A BUNDLE transport's outputs are its lines' peers (output_stream): the other side may
+	// reject the line that carries the group and take the others.
+	bool peer_ok = s.bundle || (peer && peer->allocated() && !peer->rejected);
+	if (!s.socket || m.rejected || !s.learning.confirmed() || !peer_ok || userspace_only(s))
 		return std::nullopt;
 	if (rtcp_socket && m.rtcp_mux)
 		return std::nullopt; // unused: this party muxes RTCP onto the RTP port
-	const Stream* sink = kernel_output(s);
-	if (!sink || !sink->socket || !sink->learning.destination() || crosses_families(s))
+	if (crosses_families(s))     // userspace_only says so only with a module
 		return std::nullopt;
-	const Stream& out = *sink;
-	// Nothing from a DTLS party, and nothing to one, before its association has keys: the
-	// kernel would forward plain media (userspace drops it as "dtls pending").
-	if ((s.dtls && !s.decrypt) || (out.dtls && !out.encrypt))
-		return std::nullopt;
-	// A party that let its ICE consent lapse gets nothing (RFC 7675 5.1; userspace drops it
-	// as "ice no consent"), and the kernel stops a margin early; the check that renews it
-	// reaches userspace, which decides again.
-	if (out.ice && !out.ice->consent(out.ice_component(), now_ms + kIceConsentMarginMs))
+	// Nothing from a DTLS party before its association has keys (see may_send_to).
+	if (s.dtls && !s.decrypt)
 		return std::nullopt;
 
 	kernel::TargetInput in;
 	in.local = s.socket->local;
+	put_outputs(s, now_ms, in);
+	if (!rtcp_socket) {
+		put_ssrcs(s, in);
+		in.rtcp_mux = m.rtcp_mux;
+	}
+	if (!in.num_outputs)
+		return std::nullopt;
+	if (!rtcp_socket)
+		in.clock_rate = clock_rate_of(s, in);
 	// Learned endpoints are where the party sends from; without learning any source goes.
 	if (s.learning.learned())
 		in.expected_src = s.learning.destination();
 	// From an ICE party userspace takes media from every address that passed a check, not
 	// only the selected one: the others go up to it.
 	in.strict = s.learning.strict() && !s.ice;
-	in.out_src = out.socket->local;
-	in.out_dst = *out.learning.destination();
 	in.tos = static_cast<uint8_t>(tos);
-	if (!rtcp_socket) {
-		in.rtcp_mux = m.rtcp_mux;
-		// Userspace sends RTCP that arrives here (muxed or not) to the peer's RTCP port
-		// (Stream::sink), which is not this target's output.
-		in.rtcp_to_userspace = !peer->carrier().rtcp_mux;
-		add_payload_types(in, m, *peer);
-		for (size_t i = 0; i < s.stats.ssrc_count && i < in.ssrcs.size(); i++)
-			in.ssrcs[in.num_ssrcs++] = s.stats.ssrcs[i].ssrc();
-		in.clock_rate = first_clock_rate(m);
-	}
 	if (const crypto::SrtpSession* d = decrypt_of(s))
 		in.decrypt = d->keying();
-	if (const crypto::SrtpSession* e = encrypt_of(s))
-		in.encrypt = e->keying();
 	return in;
 }
 
@@ -315,10 +447,11 @@ void kernel_sync_after_packets(Stream& s)
 	sync(s);
 	// The peers' streams send to this stream's endpoint, which these packets may have moved:
 	// the peer of every m= line this stream's transport carries.
+	// Where the peer bundles that m= line, its transport's streams send for it.
 	for_each_carried(s.media, [](Media& line) {
 		if (Media* peer = line.peer; peer && peer->allocated()) {
-			sync(peer->rtp);
-			sync(peer->rtcp);
+			sync(peer->carrier().rtp);
+			sync(peer->carrier().rtcp);
 		}
 	});
 }

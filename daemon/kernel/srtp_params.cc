@@ -121,8 +121,10 @@ Result<void> put_srtp(const crypto::SrtpKeying& k, rtprelay_srtp& out)
 }
 
 Result<void> put_srtp_ssrcs(rtprelay_cmd_add_target& c, const crypto::SrtpState* in,
-                            const crypto::SrtpState* out)
+                            std::span<const crypto::SrtpState* const> out)
 {
+	if (out.size() > RTPRELAY_MAX_OUTPUTS)
+		return Error{"SRTP: more outputs than xt_RTPRELAY has"};
 	size_t used = 0;
 	auto slot = [&c, &used](uint32_t ssrc) -> rtprelay_srtp_ssrc* {
 		for (size_t i = 0; i < used; i++)
@@ -135,17 +137,22 @@ Result<void> put_srtp_ssrcs(rtprelay_cmd_add_target& c, const crypto::SrtpState*
 		s->valid = 1;
 		return s;
 	};
-	for (const crypto::SrtpState* st : {in, out}) {
-		if (!st)
-			continue;
-		for (size_t i = 0; i < st->ssrc_count; i++) {
+	// -1: what arrives; i: what output i sends
+	auto put = [&slot](const crypto::SrtpState* st, int output) -> Result<void> {
+		for (size_t i = 0; st && i < st->ssrc_count; i++) {
 			const crypto::SrtpSsrcState& from = st->ssrcs[i];
 			rtprelay_srtp_ssrc* s = slot(from.ssrc);
 			if (!s)
 				return Error{"SRTP: more SSRCs than xt_RTPRELAY tracks"};
-			put_index(from, st == in ? s->in : s->out[0], st != in);
+			put_index(from, output < 0 ? s->in : s->out[output], output >= 0);
 		}
-	}
+		return {};
+	};
+	if (auto r = put(in, -1); !r)
+		return r;
+	for (size_t i = 0; i < out.size(); i++)
+		if (auto r = put(out[i], static_cast<int>(i)); !r)
+			return r;
 	return {};
 }
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SRTP as xt_RTPRELAY takes it (ABI version 5): a keying becomes session keys derived here,
+// SRTP as xt_RTPRELAY takes it (ABI version 5 on): a keying becomes session keys derived here,
 // by the daemon's own RFC 3711 4.3 derivation, so that no master key enters the kernel; the
 // sessions' per-SSRC indices go over at the hand-over and come back from GET_STATS. Pure
 // translations, no I/O, like target_builder.h.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "crypto/srtp_state.h"
@@ -25,10 +26,10 @@ const char* srtp_refusal(const crypto::SrtpKeying& k, uint32_t kernel_suites);
 Result<void> put_srtp(const crypto::SrtpKeying& k, rtprelay_srtp& out);
 
 // Where each SSRC stands, from the sessions that unprotect what arrives (`in`, may be null) and
-// protect what output 0 sends (`out`, may be null), merged by SSRC into c.srtp_ssrcs. An Error
-// if there are more SSRCs than the kernel's slots.
+// protect what output i sends (`out[i]`, may be null), merged by SSRC into c.srtp_ssrcs. An
+// Error if there are more SSRCs than the kernel's slots or more outputs than it has.
 Result<void> put_srtp_ssrcs(rtprelay_cmd_add_target& c, const crypto::SrtpState* in,
-                            const crypto::SrtpState* out);
+                            std::span<const crypto::SrtpState* const> out);
 
 // An SSRC's state as the kernel reports it (GET_STATS), for SrtpSession::advance.
 crypto::SrtpSsrcState from_abi(uint32_t ssrc, const rtprelay_srtp_index& x);

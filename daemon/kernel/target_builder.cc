@@ -24,6 +24,66 @@ Result<rtprelay_cmd_target> build_target(uint32_t cmd, const net::Endpoint& loca
 	return t;
 }
 
+Result<void> put_output(const TargetInput::Output& o, uint8_t tos, size_t num_ssrcs,
+                        rtprelay_output& out)
+{
+	if (o.src.ip().family() != o.dst.ip().family())
+		return Error{"output source " + o.src.to_string() + " and destination " +
+		             o.dst.to_string() + " differ in address family"};
+	if (o.dst.port() == 0)
+		return Error{"output destination " + o.dst.to_string() + " has no port"};
+	if (o.ssrc_mask >> num_ssrcs)
+		return Error{"an output names an SSRC the target does not list"};
+	auto src = to_abi(o.src);
+	if (!src)
+		return src.error();
+	auto dst = to_abi(o.dst);
+	if (!dst)
+		return dst.error();
+	out.src = *src;
+	out.dst = *dst;
+	out.tos = tos;
+	out.ssrc_mask = o.ssrc_mask;
+	return {};
+}
+
+Result<void> put_spec(const TargetInput& in, rtprelay_target_spec& s)
+{
+	if (in.num_payload_types > RTPRELAY_MAX_PTS || in.num_ssrcs > RTPRELAY_MAX_SSRCS)
+		return Error{"more payload types or SSRCs than the kernel takes"};
+	if (in.num_outputs == 0 || in.num_outputs > RTPRELAY_MAX_OUTPUTS)
+		return Error{"no output, or more than the kernel takes"};
+	auto local = to_abi(in.local);
+	if (!local)
+		return local.error();
+	s.local = *local;
+	s.src_policy = RTPRELAY_SRC_FORWARD;
+	if (in.expected_src) {
+		auto expected = to_abi(*in.expected_src);
+		if (!expected)
+			return expected.error();
+		s.expected_src = *expected;
+		s.flags |= RTPRELAY_TF_EXPECT_SRC;
+		s.src_policy = in.strict ? RTPRELAY_SRC_DROP : RTPRELAY_SRC_USERSPACE;
+	}
+	if (in.rtcp_mux)
+		s.flags |= RTPRELAY_TF_RTCP_MUX;
+	if (in.rtcp_to_userspace)
+		s.flags |= RTPRELAY_TF_RTCP_USERSPACE;
+	s.num_payload_types = static_cast<uint8_t>(in.num_payload_types);
+	for (size_t i = 0; i < in.num_payload_types; i++)
+		s.payload_types[i] = in.payload_types[i];
+	s.num_ssrcs = static_cast<uint8_t>(in.num_ssrcs);
+	for (size_t i = 0; i < in.num_ssrcs; i++)
+		s.ssrcs[i] = in.ssrcs[i];
+	s.clock_rate = in.clock_rate;
+	s.num_outputs = static_cast<uint8_t>(in.num_outputs);
+	for (size_t i = 0; i < in.num_outputs; i++)
+		if (auto r = put_output(in.outputs[i], in.tos, in.num_ssrcs, s.outputs[i]); !r)
+			return r;
+	return {};
+}
+
 } // namespace
 
 Result<rtprelay_addr> to_abi(const net::Endpoint& e)
@@ -46,57 +106,21 @@ Result<rtprelay_addr> to_abi(const net::Endpoint& e)
 
 Result<rtprelay_cmd_add_target> build_add_target(const TargetInput& in)
 {
-	if (in.num_payload_types > RTPRELAY_MAX_PTS || in.num_ssrcs > RTPRELAY_MAX_SSRCS)
-		return Error{"more payload types or SSRCs than the kernel takes"};
-	if (in.out_src.ip().family() != in.out_dst.ip().family())
-		return Error{"output source " + in.out_src.to_string() + " and destination " +
-		             in.out_dst.to_string() + " differ in address family"};
-	if (in.out_dst.port() == 0)
-		return Error{"output destination " + in.out_dst.to_string() + " has no port"};
-
 	rtprelay_cmd_add_target c;
 	std::memset(&c, 0, sizeof c);
 	c.cmd = RTPRELAY_CMD_ADD_TARGET;
-	rtprelay_target_spec& s = c.spec;
-	auto local = to_abi(in.local);
-	auto src = to_abi(in.out_src);
-	auto dst = to_abi(in.out_dst);
-	for (const auto* r : {&local, &src, &dst})
-		if (!*r)
-			return r->error();
-	s.local = *local;
-	s.src_policy = RTPRELAY_SRC_FORWARD;
-	if (in.expected_src) {
-		auto expected = to_abi(*in.expected_src);
-		if (!expected)
-			return expected.error();
-		s.expected_src = *expected;
-		s.flags |= RTPRELAY_TF_EXPECT_SRC;
-		s.src_policy = in.strict ? RTPRELAY_SRC_DROP : RTPRELAY_SRC_USERSPACE;
-	}
-	if (in.rtcp_mux)
-		s.flags |= RTPRELAY_TF_RTCP_MUX;
-	if (in.rtcp_to_userspace)
-		s.flags |= RTPRELAY_TF_RTCP_USERSPACE;
-	s.num_payload_types = static_cast<uint8_t>(in.num_payload_types);
-	for (size_t i = 0; i < in.num_payload_types; i++)
-		s.payload_types[i] = in.payload_types[i];
-	s.num_ssrcs = static_cast<uint8_t>(in.num_ssrcs);
-	for (size_t i = 0; i < in.num_ssrcs; i++)
-		s.ssrcs[i] = in.ssrcs[i];
-	s.clock_rate = in.clock_rate;
-	s.num_outputs = 1;
-	s.outputs[0].src = *src;
-	s.outputs[0].dst = *dst;
-	s.outputs[0].tos = in.tos;
+	if (auto r = put_spec(in, c.spec); !r)
+		return r.error();
+	Result<void> keyed;
 	if (in.decrypt)
-		if (auto r = put_srtp(*in.decrypt, c.decrypt); !r)
-			return r.error();
-	if (in.encrypt)
-		if (auto r = put_srtp(*in.encrypt, c.encrypt[0]); !r) {
-			explicit_bzero(&c, sizeof c);
-			return r.error();
-		}
+		keyed = put_srtp(*in.decrypt, c.decrypt);
+	for (size_t i = 0; keyed && i < in.num_outputs; i++)
+		if (in.outputs[i].encrypt)
+			keyed = put_srtp(*in.outputs[i].encrypt, c.encrypt[i]);
+	if (!keyed) {
+		explicit_bzero(&c, sizeof c);
+		return keyed.error();
+	}
 	return c;
 }
 

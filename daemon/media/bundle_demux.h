@@ -49,6 +49,8 @@ public:
 	size_t rtcp(std::span<const uint8_t> packet) const;
 	// The relay sends the party `ssrc` on `line`: RTCP about it goes back to that line.
 	void sent(uint32_t ssrc, size_t line);
+	// The line the party sends `ssrc` on, as its SDP or its packets told; nullopt: unknown.
+	std::optional<size_t> line_of(uint32_t ssrc) const { return from_party_.find(ssrc); }
 
 private:
 	struct Entry {

@@ -108,6 +108,10 @@
  *      returns them and counts dropped_auth/dropped_replay; the greeting
  *      announces the suites (rtprelay_init.srtp_suites, was pad); new
  *      reason RTPRELAY_UP_SRTP.
+ *   6  rtprelay_output.ssrc_mask (was pad): an output takes only the
+ *      packets of the SSRCs it names, so that one target takes a BUNDLE
+ *      transport apart; a mask naming a slot beyond num_ssrcs is refused
+ *      with -EINVAL.
  * ---------------------------------------------------------------------------
  */
 #ifndef RTPRELAY_ABI_H
@@ -115,7 +119,7 @@
 
 #include <linux/types.h>
 
-#define RTPRELAY_ABI_VERSION	5
+#define RTPRELAY_ABI_VERSION	6
 
 #define RTPRELAY_MAX_TABLES	64
 #define RTPRELAY_MAX_OUTPUTS	4
@@ -158,7 +162,7 @@
 #define RTPRELAY_UP_SOURCE	4	/* not expected_src, policy USERSPACE */
 #define RTPRELAY_UP_RTCP	5	/* RTCP with RTPRELAY_TF_RTCP_USERSPACE */
 #define RTPRELAY_UP_PAYLOAD_TYPE 6	/* not in payload_types */
-#define RTPRELAY_UP_SSRC	7	/* not in ssrcs */
+#define RTPRELAY_UP_SSRC	7	/* not in ssrcs, or no output takes it */
 #define RTPRELAY_UP_NO_OUTPUT	8	/* no output could send it */
 #define RTPRELAY_UP_SRTP	9	/* SRTP the module cannot unprotect */
 #define RTPRELAY_UP_COUNT	10
@@ -262,12 +266,19 @@ struct rtprelay_addr {
 	__u8 addr[16];		/* network byte order */
 };
 
-/* One forwarding leg: the packet leaves from src to dst with this TOS. */
+/*
+ * One forwarding leg: the packet leaves from src to dst with this TOS.
+ * ssrc_mask picks the packets it takes where one port carries several
+ * streams (a BUNDLE transport): bit i names the target's ssrcs[i], matched
+ * to RTP's SSRC and to RTCP's sender SSRC; 0 takes every packet.  A packet
+ * that no output takes goes to userspace (RTPRELAY_UP_SSRC).
+ */
 struct rtprelay_output {
 	struct rtprelay_addr src;
 	struct rtprelay_addr dst;
 	__u8 tos;		/* IPv4 TOS / IPv6 traffic class */
-	__u8 pad[3];
+	__u8 ssrc_mask;		/* bits below num_ssrcs; 0 = every packet */
+	__u8 pad[2];
 };
 
 struct rtprelay_target_spec {

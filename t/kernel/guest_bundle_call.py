@@ -1,17 +1,19 @@
 """A BUNDLE call (RFC 9143) through rtprelayd in the QEMU guest with xt_RTPRELAY: the caller
 offers audio and video on one port with a=group:BUNDLE, rtcp-mux and DTLS-SRTP (its handshake
 by `openssl s_client`, as in guest_dtls_call.py), the callee plain RTP on a port pair per m=
-line. The caller's transport is taken apart per packet in userspace (`userspace only:
-bundle`); what the callee sends goes to the kernel once the transport has keys: each of its
-m= lines has its own targets, which protect with the transport's keys and send to the
-transport's one address. Checked here:
+line. Once the transport has keys both directions go to the kernel: the caller's transport
+has one target with an output per m= line, each taking that line's SSRCs (ABI 6 ssrc_mask),
+which unprotects with the transport's keys; each of the callee's m= lines has its own
+targets, which protect with them and send to the transport's one address. Checked here:
 - the answer bundles both lines on one port, and the callee's audio and video reach it by
   their own ports;
 - before the handshake nothing is kernelized towards the caller and nothing reaches it;
-- after it the callee's four streams are kernelized (SRTP protect), the caller's transport is
-  not;
+- after it the callee's four streams and the caller's transport are kernelized: five
+  targets, the caller's with two outputs, one SSRC each;
 - with the daemon frozen (SIGSTOP) every audio and video packet of the callee reaches the
-  caller on its one socket as SRTP that libsrtp2 decrypts, each with its own SSRC;
+  caller on its one socket as SRTP that libsrtp2 decrypts, each with its own SSRC, and
+  every audio packet of the caller reaches the callee's audio port and every video packet
+  its video port, in the clear;
 - delete leaves no target.
 Prints "ok - ..." / "not ok - ..." lines, then "done".
 Usage: guest_bundle_call.py NG_PORT TABLE RTPRELAYD_PID (as guest_srtp_call.py)"""
@@ -100,6 +102,8 @@ def main():
     work = tempfile.mkdtemp(prefix="bundle-")
     key, cert, fingerprint = dc.certificate(work)
     a, audio, video = Party(), sc.callee(), sc.callee()
+    for callee in (audio, video):  # the frozen burst's N packets wait in the socket
+        callee.rtp.setsockopt(socket.SOL_SOCKET, sc.SO_RCVBUFFORCE, 4 << 20)
     call_id = "kernel-bundle-call-1"
     offer = sc.request(ng, {"command": "offer", "call-id": call_id, "from-tag": "A",
                             "transport-protocol": "RTP/AVP",
@@ -139,21 +143,29 @@ def main():
     sc.check("keyed: the callee's four streams are kernelized",
              all(sc.kernelized(s[p]) for p in callee_ports),
              [s[p][b"flags"] for p in callee_ports])
-    sc.check("the caller's transport stays in userspace (bundle)",
-             not sc.kernelized(s[ra]) and s[ra].get(b"userspace only") == b"bundle",
-             (s[ra][b"flags"], s[ra].get(b"userspace only")))
+    sc.check("keyed: the caller's transport is kernelized",
+             sc.kernelized(s[ra]), (s[ra][b"flags"], s[ra].get(b"userspace only")))
     t = sc.targets()
-    sc.check("/proc list: four targets, each protecting (srtp_out0), none unprotecting",
-             len(t) == 4 and all(" srtp_out0 1 " in line for line in t) and
-             not any(" srtp_in 1 " in line for line in t), t)
+    callee_t = [line for line in t if " srtp_out0 1 " in line and " srtp_in 1 " not in line]
+    caller_t = [line for line in t if " srtp_in 1 " in line]
+    sc.check("/proc list: four targets protecting, one unprotecting",
+             len(t) == 5 and len(callee_t) == 4 and len(caller_t) == 1, t)
+    sc.check("the caller's target: an output to each of the callee's ports, one SSRC each",
+             len(caller_t) == 1 and caller_t[0].count(" out ") == 2 and
+             ":%d->127.0.0.1:%d " % (rb[0], audio.port) in caller_t[0] and
+             ":%d->127.0.0.1:%d " % (rb[1], video.port) in caller_t[0] and
+             " ssrc_mask 0x1" in caller_t[0] and " ssrc_mask 0x2" in caller_t[0], caller_t)
 
     os.kill(sc.PID, signal.SIGSTOP)
     try:
         for i in range(sc.N):
             audio.rtp.sendto(rtp_packet(seq + i, ssrc=sc.SSRC_B), ("127.0.0.1", rb[0]))
             video.rtp.sendto(rtp_packet(seq + i, ssrc=SSRC_BV, pt=VP8), ("127.0.0.1", rb[1]))
+            caller.send(seq + i, ra)
             time.sleep(0.001)
         got, failed = caller.receive(timeout=2, want=2 * sc.N)
+        got_audio = {p for p, _ in audio.receive(audio.rtp, timeout=1, want=sc.N)}
+        got_video = {p for p, _ in video.receive(video.rtp, timeout=1, want=sc.N)}
     finally:
         os.kill(sc.PID, signal.SIGCONT)
     want = {rtp_packet(seq + i, ssrc=sc.SSRC_B) for i in range(sc.N)} | \
@@ -162,6 +174,14 @@ def main():
              "as SRTP that libsrtp2 decrypts" % (sc.N, sc.N),
              set(got) == want and not failed,
              "%d of %d, %d failed" % (len(set(got) & want), len(want), failed))
+    want_audio = {rtp_packet(seq + i, ssrc=sc.SSRC_A) for i in range(sc.N)}
+    want_video = {rtp_packet(seq + i, ssrc=SSRC_AV, pt=VP8) for i in range(sc.N)}
+    sc.check("daemon frozen: the caller's %d audio packets reach the callee's audio port and "
+             "its %d video packets the video port, decrypted by the kernel" % (sc.N, sc.N),
+             got_audio == want_audio and got_video == want_video,
+             "audio %d of %d (%d other), video %d of %d (%d other)" % (
+                 len(got_audio & want_audio), sc.N, len(got_audio - want_audio),
+                 len(got_video & want_video), sc.N, len(got_video - want_video)))
 
     return sc.end_call(ng, call_id)
 

@@ -5,8 +5,8 @@
 # guest_srtp_call.py: SRTP outside, RTP inside, translated by the kernel); a DTLS-SRTP call
 # (t/kernel/guest_dtls_call.py: the keys of an openssl s_client handshake); an ICE call (t/kernel/
 # guest_ice_call.py: nomination, DTLS, and consent lapsing and renewed); a BUNDLE call (t/kernel/
-# guest_bundle_call.py: audio and video on one DTLS transport, the other side's streams in the
-# kernel); then the plain and
+# guest_bundle_call.py: audio and video on one DTLS transport, taken apart by SSRC in the
+# kernel, the other side's streams in the kernel too); then the plain and
 # the SRTP call once more with the ASan+UBSan build, whose kernelizer paths the host's tests
 # cannot reach. xt_RTPRELAY is loaded, no table exists.
 # call_scenario DESC [SCRIPT]: runs a call script against the daemon rd_start started.

@@ -29,6 +29,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(ice_party_while_it_grants_consent);
 	CPPUNIT_TEST(ice_pair_on_another_candidate);
 	CPPUNIT_TEST(towards_a_bundle_the_transport_with_its_keys);
+	CPPUNIT_TEST(a_bundle_transport_is_taken_apart_by_ssrc);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -117,8 +118,8 @@ public:
 		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30000"));
 		CPPUNIT_ASSERT(d->expected_src == ep("192.0.2.10:5000"));
 		CPPUNIT_ASSERT(!d->strict);
-		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
-		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(d->output().src == ep("10.0.0.1:30002"));
+		CPPUNIT_ASSERT(d->output().dst == ep("192.0.2.20:6000"));
 		CPPUNIT_ASSERT_EQUAL(uint8_t{184}, d->tos);
 		CPPUNIT_ASSERT_EQUAL(uint32_t{8000}, d->clock_rate);
 		CPPUNIT_ASSERT(!d->rtcp_mux);
@@ -157,7 +158,7 @@ public:
 		CPPUNIT_ASSERT(in && in->expected_src == ep("198.51.100.7:50000"));
 		CPPUNIT_ASSERT(!in->strict && in->rtcp_to_userspace);
 		auto out = kernel_decision(b_->rtp, 0, 2000);
-		CPPUNIT_ASSERT(out && out->out_dst == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(out && out->output().dst == ep("198.51.100.7:50000"));
 		// Back to userspace a margin before the lapse: the recheck runs once a second.
 		int64_t lapse = 1000 + ice::Agent::kConsentMs - kIceConsentMarginMs;
 		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, lapse));
@@ -189,11 +190,12 @@ public:
 		CPPUNIT_ASSERT(in && in->local == ep("10.0.1.1:31000"));
 		CPPUNIT_ASSERT(in->expected_src == ep("198.51.100.7:50000"));
 		auto out = kernel_decision(b_->rtp, 0, 2000);
-		CPPUNIT_ASSERT(out && out->out_src == ep("10.0.1.1:31000"));
-		CPPUNIT_ASSERT(out->out_dst == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(out && out->output().src == ep("10.0.1.1:31000"));
+		CPPUNIT_ASSERT(out->output().dst == ep("198.51.100.7:50000"));
 		check(0, "198.51.100.7:50000", true);
 		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 2000)->local == ep("10.0.0.1:30000"));
-		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 2000)->out_src == ep("10.0.0.1:30000"));
+		CPPUNIT_ASSERT(kernel_decision(b_->rtp, 0, 2000)->output().src ==
+		               ep("10.0.0.1:30000"));
 		check(2, "[2001:db8::7]:50000", true);
 		CPPUNIT_ASSERT(a_->rtp.socket == &v6);
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 2000) &&
@@ -237,13 +239,81 @@ public:
 
 		auto video = kernel_decision(bv.rtp, 0, 2000);
 		CPPUNIT_ASSERT(video);
-		CPPUNIT_ASSERT(video->out_src == ep("10.0.0.1:30000")); // the transport's socket
-		CPPUNIT_ASSERT(video->out_dst == ep("198.51.100.7:50000"));
-		CPPUNIT_ASSERT(video->encrypt && *video->encrypt == a_->encrypt->keying());
+		CPPUNIT_ASSERT(video->output().src ==
+		               ep("10.0.0.1:30000")); // the transport's socket
+		CPPUNIT_ASSERT(video->output().dst == ep("198.51.100.7:50000"));
+		CPPUNIT_ASSERT(video->output().encrypt &&
+		               *video->output().encrypt == a_->encrypt->keying());
 		CPPUNIT_ASSERT(!video->rtcp_to_userspace);
 		auto rtcp = kernel_decision(bv.rtcp, 0, 2000);
-		CPPUNIT_ASSERT(rtcp && rtcp->out_src == ep("10.0.0.1:30000"));
-		CPPUNIT_ASSERT(rtcp->encrypt && *rtcp->encrypt == a_->encrypt->keying());
+		CPPUNIT_ASSERT(rtcp && rtcp->output().src == ep("10.0.0.1:30000"));
+		CPPUNIT_ASSERT(rtcp->output().encrypt &&
+		               *rtcp->output().encrypt == a_->encrypt->keying());
+	}
+
+	// The browser's (A's) transport carries audio (line 0) and video (line 1): its target has
+	// an output per line, each taking the SSRCs the demultiplexer puts on its line; an SSRC
+	// of no line is not listed (it goes up to userspace, which drops it), and a line none of
+	// whose SSRCs was seen has no output yet (without a mask it would take every packet).
+	void a_bundle_transport_is_taken_apart_by_ssrc()
+	{
+		Media& av = a_party_->media_at(2);
+		Media& bv = b_party_->media_at(2);
+		av.peer = &bv;
+		bv.peer = &av;
+		bind(bv, "10.0.0.1:30006", "10.0.0.1:30007", address_);
+		bv.allocation.address = &address_;
+		av.transport = a_;
+		a_->bundled = {a_, &av};
+		a_->rtcp_mux = true;
+		bv.payload_types = {96};
+		bv.clock_rates[96] = 90000;
+		av.payload_types = {96};
+		av.clock_rates[96] = 90000;
+		media::BundleDemux demux;
+		std::vector<media::BundleDemux::Line> lines{{"0", {0, 101}, {0xA0}},
+		                                            {"1", {96}, {0xB0}}};
+		demux.configure(lines, 0);
+		a_->rtp.bundle = &demux;
+		confirm(a_->rtp, "198.51.100.7:50000");
+		confirm(b_->rtp, "192.0.2.20:6000");
+		confirm(bv.rtp, "192.0.2.20:6002");
+
+		a_->rtp.stats.ssrc(0xA0);
+		a_->rtp.stats.ssrc(0xEE); // of no line
+		auto audio_only = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(audio_only);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, audio_only->num_outputs);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, audio_only->num_ssrcs);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0xA0}, audio_only->ssrcs[0]);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, audio_only->output().ssrc_mask);
+		CPPUNIT_ASSERT(audio_only->output().dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT_EQUAL(uint32_t{8000}, audio_only->clock_rate);
+
+		a_->rtp.stats.ssrc(0xB0);
+		auto both = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(both && both->num_outputs == 2 && both->num_ssrcs == 2);
+		CPPUNIT_ASSERT(both->ssrcs[1] == 0xB0 && both->outputs[1].ssrc_mask == 2);
+		CPPUNIT_ASSERT(both->outputs[1].src == ep("10.0.0.1:30006"));
+		CPPUNIT_ASSERT(both->outputs[1].dst == ep("192.0.2.20:6002"));
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, both->outputs[1].tag);
+		CPPUNIT_ASSERT_EQUAL(uint32_t{0},
+		                     both->clock_rate); // audio and video clocks differ
+		CPPUNIT_ASSERT_EQUAL(size_t{3}, both->num_payload_types);
+		// The phone does not mux: RTCP goes up, to be sent to its RTCP ports.
+		CPPUNIT_ASSERT(both->rtcp_mux && both->rtcp_to_userspace);
+		CPPUNIT_ASSERT(kernel::build_add_target(*both));
+
+		// The phone rejects video: its SSRC goes up again.
+		bv.rejected = true;
+		auto rejected = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(rejected && rejected->num_outputs == 1 && rejected->num_ssrcs == 1);
+		// It takes video and rejects audio, the line that carries the group: video only.
+		bv.rejected = false;
+		b_->rejected = true;
+		auto video_only = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(video_only && video_only->num_outputs == 1);
+		CPPUNIT_ASSERT(video_only->ssrcs[0] == 0xB0 && video_only->output().tag == 1);
 	}
 
 	void strict_source_drops_others()
@@ -260,7 +330,8 @@ public:
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtp, 0, 0));
 		// The peer's SDP address is enough: media goes there until it sends.
 		b_->rtp.learning.reset(ep("192.0.2.20:6000"), LearningMode::kDelayed, false, false);
-		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0)->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(kernel_decision(a_->rtp, 0, 0)->output().dst ==
+		               ep("192.0.2.20:6000"));
 	}
 
 	void rtcp_socket_goes_to_peer_rtcp()
@@ -270,8 +341,8 @@ public:
 		auto d = kernel_decision(a_->rtcp, 0, 0);
 		CPPUNIT_ASSERT(d);
 		CPPUNIT_ASSERT(d->local == ep("10.0.0.1:30001"));
-		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30003"));
-		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6001"));
+		CPPUNIT_ASSERT(d->output().src == ep("10.0.0.1:30003"));
+		CPPUNIT_ASSERT(d->output().dst == ep("192.0.2.20:6001"));
 		CPPUNIT_ASSERT_EQUAL(size_t{0}, d->num_payload_types); // RTCP carries none
 	}
 
@@ -283,7 +354,7 @@ public:
 		// RTP goes on to B's RTP port; RTCP belongs on B's RTCP port: userspace sends it.
 		auto up = kernel_decision(a_->rtp, 0, 0);
 		CPPUNIT_ASSERT(up && up->rtcp_mux && up->rtcp_to_userspace);
-		CPPUNIT_ASSERT(up->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(up->output().dst == ep("192.0.2.20:6000"));
 		CPPUNIT_ASSERT(!kernel_decision(a_->rtcp, 0, 0)); // unused while muxed
 		b_->rtcp_mux = true;
 		auto d = kernel_decision(a_->rtp, 0, 0);
@@ -298,8 +369,8 @@ public:
 		confirm(b_->rtp, "192.0.2.20:6000");
 		auto d = kernel_decision(a_->rtcp, 0, 0);
 		CPPUNIT_ASSERT(d);
-		CPPUNIT_ASSERT(d->out_src == ep("10.0.0.1:30002"));
-		CPPUNIT_ASSERT(d->out_dst == ep("192.0.2.20:6000"));
+		CPPUNIT_ASSERT(d->output().src == ep("10.0.0.1:30002"));
+		CPPUNIT_ASSERT(d->output().dst == ep("192.0.2.20:6000"));
 		// A's RTP port: RTCP arriving there also goes to B's muxed port, the output.
 		confirm(a_->rtp, "192.0.2.10:5000");
 		auto r = kernel_decision(a_->rtp, 0, 0);

@@ -142,8 +142,9 @@ public:
 
 			TargetInput in;
 			in.local = *net::Endpoint::parse("127.0.0.1:30000", {});
-			in.out_src = *net::Endpoint::parse("127.0.0.1:30002", {});
-			in.out_dst = *net::Endpoint::parse("127.0.0.1:40002", {});
+			in.num_outputs = 1;
+			in.output().src = *net::Endpoint::parse("127.0.0.1:30002", {});
+			in.output().dst = *net::Endpoint::parse("127.0.0.1:40002", {});
 			CPPUNIT_ASSERT((*c)->add_target(*build_add_target(in)));
 			CPPUNIT_ASSERT((*c)->del_target(*build_del_target(in.local)));
 			CPPUNIT_ASSERT_EQUAL(2 * sizeof ours + sizeof(rtprelay_cmd_add_target) +

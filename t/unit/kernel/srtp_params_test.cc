@@ -6,6 +6,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <array>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -156,12 +157,20 @@ public:
 		in.ssrc_count = 2;
 		out.ssrcs[0] = {9, 2, 50, true, true, 77};
 		out.ssrc_count = 1;
+		// A second output (a BUNDLE's other m= line) protects its own SSRC.
+		crypto::SrtpState video;
+		video.ssrcs[0] = {11, 4, 8, true, false, 0};
+		video.ssrc_count = 1;
+		const std::array<const crypto::SrtpState*, 2> outs{&out, &video};
 		rtprelay_cmd_add_target c{};
-		CPPUNIT_ASSERT(put_srtp_ssrcs(c, &in, &out));
+		CPPUNIT_ASSERT(put_srtp_ssrcs(c, &in, outs));
 		const rtprelay_srtp_ssrc& a = c.srtp_ssrcs[0];
 		const rtprelay_srtp_ssrc& b = c.srtp_ssrcs[1];
-		CPPUNIT_ASSERT(a.valid && a.ssrc == 7 && b.valid && b.ssrc == 9 &&
-		               !c.srtp_ssrcs[2].valid);
+		const rtprelay_srtp_ssrc& v = c.srtp_ssrcs[2];
+		CPPUNIT_ASSERT(a.valid && a.ssrc == 7 && b.valid && b.ssrc == 9 && v.valid &&
+		               v.ssrc == 11 && !c.srtp_ssrcs[3].valid);
+		CPPUNIT_ASSERT(v.out[1].roc == 4 && v.out[1].seq == 8 && !v.out[0].flags &&
+		               !v.in.flags && !b.out[1].flags);
 		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_SI_RTP | RTPRELAY_SI_RTCP}, a.in.flags);
 		CPPUNIT_ASSERT(a.in.roc == 1 && a.in.seq == 100 && a.in.srtcp_index == 5);
 		CPPUNIT_ASSERT_EQUAL(uint8_t{0}, a.out[0].flags);
@@ -171,8 +180,11 @@ public:
 		                       77 + 64); // the kernel skips queued RTCP's indices
 		// Without sessions nothing is set.
 		rtprelay_cmd_add_target none{};
-		CPPUNIT_ASSERT(put_srtp_ssrcs(none, nullptr, nullptr));
+		CPPUNIT_ASSERT(put_srtp_ssrcs(none, nullptr, {}));
 		CPPUNIT_ASSERT(!none.srtp_ssrcs[0].valid);
+		// More outputs than the kernel has is an error.
+		const std::array<const crypto::SrtpState*, RTPRELAY_MAX_OUTPUTS + 1> five{};
+		CPPUNIT_ASSERT(!put_srtp_ssrcs(none, nullptr, five));
 	}
 
 	void too_many_ssrcs_is_an_error()
@@ -181,7 +193,7 @@ public:
 		for (uint32_t i = 0; i < RTPRELAY_MAX_SSRCS + 1; i++)
 			in.ssrcs[in.ssrc_count++] = {100 + i, 0, 1, true, false, 0};
 		rtprelay_cmd_add_target c{};
-		CPPUNIT_ASSERT(!put_srtp_ssrcs(c, &in, nullptr));
+		CPPUNIT_ASSERT(!put_srtp_ssrcs(c, &in, {}));
 	}
 
 	void from_abi_reads_back_what_put_wrote()
@@ -190,7 +202,7 @@ public:
 		in.ssrcs[0] = {42, 3, 65535, true, true, 1000};
 		in.ssrc_count = 1;
 		rtprelay_cmd_add_target c{};
-		CPPUNIT_ASSERT(put_srtp_ssrcs(c, &in, nullptr));
+		CPPUNIT_ASSERT(put_srtp_ssrcs(c, &in, {}));
 		crypto::SrtpSsrcState back = from_abi(42, c.srtp_ssrcs[0].in);
 		CPPUNIT_ASSERT(back.ssrc == 42 && back.roc == 3 && back.highest_seq == 65535 &&
 		               back.has_rtp && back.has_srtcp && back.srtcp_index == 1000);

@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "sdp/crypto.h"
+
 using namespace rtprelay;
 using namespace rtprelay::kernel;
 
@@ -32,8 +34,9 @@ TargetInput v4_input()
 	TargetInput in;
 	in.local = ep("192.0.2.1:30000");          // 30000 = 0x7530
 	in.expected_src = ep("198.51.100.7:4000"); // 0x0fa0
-	in.out_src = ep("192.0.2.1:30002");        // 0x7532
-	in.out_dst = ep("203.0.113.9:5004");       // 0x138c
+	in.num_outputs = 1;
+	in.output().src = ep("192.0.2.1:30002");  // 0x7532
+	in.output().dst = ep("203.0.113.9:5004"); // 0x138c
 	in.tos = 0xb8;
 	in.payload_types = {0, 8, 101};
 	in.num_payload_types = 3;
@@ -50,6 +53,7 @@ class TargetBuilderTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(ipv4_target);
 	CPPUNIT_TEST(ipv6_target);
 	CPPUNIT_TEST(source_policy);
+	CPPUNIT_TEST(outputs_by_ssrc);
 	CPPUNIT_TEST(rejects_what_does_not_fit);
 	CPPUNIT_TEST(del_and_get_stats);
 	CPPUNIT_TEST(init);
@@ -92,8 +96,9 @@ public:
 		TargetInput in = v4_input();
 		in.local = ep("[2001:db8::1]:30000");
 		in.expected_src = std::nullopt;
-		in.out_src = ep("[2001:db8::1]:30002");
-		in.out_dst = ep("[2001:db8:0:0:0:0:0:ab]:5004");
+		in.num_outputs = 1;
+		in.output().src = ep("[2001:db8::1]:30002");
+		in.output().dst = ep("[2001:db8:0:0:0:0:0:ab]:5004");
 		in.rtcp_mux = true;
 		in.num_payload_types = 0;
 		in.num_ssrcs = 0;
@@ -126,9 +131,47 @@ public:
 		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_SRC_DROP},
 		                     build_add_target(in)->spec.src_policy);
 		// IPv4 arriving, IPv6 leaving: bridging across families is fine.
-		in.out_src = ep("[2001:db8::1]:30002");
-		in.out_dst = ep("[2001:db8::2]:5004");
+		in.num_outputs = 1;
+		in.output().src = ep("[2001:db8::1]:30002");
+		in.output().dst = ep("[2001:db8::2]:5004");
 		CPPUNIT_ASSERT(build_add_target(in));
+	}
+
+	// A BUNDLE transport: two outputs, each taking one of the listed SSRCs, the second
+	// protecting with its own keys.
+	void outputs_by_ssrc()
+	{
+		TargetInput in = v4_input();
+		in.num_outputs = 2;
+		in.outputs[0].ssrc_mask = 1;
+		in.outputs[1] = in.outputs[0];
+		in.outputs[1].dst = ep("203.0.113.9:5006");
+		in.outputs[1].ssrc_mask = 2;
+		crypto::SrtpKeying k;
+		const auto suites = sdp::srtp_suites();
+		for (size_t i = 0; i < suites.size(); i++)
+			if (suites[i].name == "AES_CM_128_HMAC_SHA1_80")
+				k.suite = static_cast<uint8_t>(i);
+		k.length = 30;
+		k.master.fill(7);
+		in.outputs[1].encrypt = k;
+		auto c = build_add_target(in);
+		CPPUNIT_ASSERT(c);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{2}, c->spec.num_outputs);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{1}, c->spec.outputs[0].ssrc_mask);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{2}, c->spec.outputs[1].ssrc_mask);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{0xb8}, c->spec.outputs[1].tos);
+		CPPUNIT_ASSERT(addr_is(c->spec.outputs[1].dst, RTPRELAY_AF_INET, {203, 0, 113, 9},
+		                       0x13, 0x8e));
+		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_SRTP_NONE}, c->encrypt[0].suite);
+		CPPUNIT_ASSERT_EQUAL(uint8_t{RTPRELAY_SRTP_AES_CM_128_HMAC_SHA1_80},
+		                     c->encrypt[1].suite);
+		// A mask naming an SSRC slot the target does not list.
+		in.outputs[1].ssrc_mask = 4;
+		CPPUNIT_ASSERT(!build_add_target(in));
+		// No output at all.
+		in.num_outputs = 0;
+		CPPUNIT_ASSERT(!build_add_target(in));
 	}
 
 	void rejects_what_does_not_fit()
@@ -137,10 +180,10 @@ public:
 		in.num_ssrcs = RTPRELAY_MAX_SSRCS + 1;
 		CPPUNIT_ASSERT(!build_add_target(in));
 		in = v4_input();
-		in.out_dst = ep("[2001:db8::2]:5004");
+		in.output().dst = ep("[2001:db8::2]:5004");
 		CPPUNIT_ASSERT(!build_add_target(in));
 		in = v4_input();
-		in.out_dst = net::Endpoint(*net::IpAddress::parse("203.0.113.9"), 0);
+		in.output().dst = net::Endpoint(*net::IpAddress::parse("203.0.113.9"), 0);
 		CPPUNIT_ASSERT(!build_add_target(in));
 		in = v4_input();
 		in.local = net::Endpoint();
