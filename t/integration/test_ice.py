@@ -6,6 +6,7 @@ the relay (MESSAGE-INTEGRITY with the relay's password, FINGERPRINT, XOR-MAPPED-
   the answer to the offerer carries the relay's credentials, ice-lite and its one candidate;
   aioice connects, nominates, and media flows both ways through the nominated pair.
 - A plain offerer and `ICE=force` towards an ICE answerer: the same from the other side.
+- A party that is lite itself: answered without ICE, media flows as for plain RTP.
 - Strangers: media from an address that passed no check is dropped and counted, and a check
   with the wrong password gets no answer at all (counted).
 - An ICE restart by the offerer (new credentials in a re-offer): the relay answers with new
@@ -170,6 +171,30 @@ class IceTest(common.SharedDaemonTestCase):
         self.assertNotIn("ice-", to_a)
         self.connect(b, to_b)
         self.media_both_ways(b, a, media.media_port(to_a))
+
+    def test_a_lite_peer(self):
+        """A party that is lite itself (a gateway, RFC 8445 2.5) sends no checks, and the relay,
+        lite too, would send none: it answers without ICE (RFC 8839: then neither side uses
+        it), takes the party's media as plain RTP's (learning) and sends to its SDP
+        address, without a STUN packet."""
+        a, b = self.party(), self.party()
+        cid = self.call_id()
+        lite = ("a=ice-lite\r\nm=audio {port} RTP/AVP 0\r\na=rtcp-mux\r\n"
+                "a=ice-ufrag:LiteUfrg\r\na=ice-pwd:litepasswordlitepassword0\r\n"
+                "a=candidate:1 1 udp 2130706431 127.0.0.1 {port} typ host\r\n")
+        to_b = self.ok(offer_msg(cid, "A", a.sdp(media=lite), **WEBRTC_OFFER))
+        to_a = self.ok(answer_msg(cid, "A", "B", b.sdp()))
+        self.assertNotIn("a=ice-", to_a)
+        self.assertNotIn("a=candidate", to_a)
+        a.send(("127.0.0.1", media.media_port(to_a)), count=3)
+        self.assertEqual([p for p, _ in b.receive(want=3, timeout=5)],
+                         [media.rtp_packet(i) for i in range(3)])
+        b.send(("127.0.0.1", media.media_port(to_b)), count=3, start=50)
+        got = [p for p, _ in a.receive(want=3, timeout=5)]
+        self.assertEqual(got, [media.rtp_packet(50 + i) for i in range(3)])
+        self.assertEqual(a.receive(timeout=0.3), [])  # no check of the relay's own
+        d = self.drops(cid, "A")
+        self.assertEqual((d["ice unauthorized"], d["ice unchecked"]), (0, 0), d)
 
     def test_strangers_are_dropped_and_counted(self):
         a, b, stranger = self.agent(), self.party(), self.party()
