@@ -18,8 +18,9 @@ namespace {
 constexpr auto kLog = log::Subsystem::kCore;
 
 // The payload types either party announced for this m= line: each sends with its own
-// numbers or the other's. More than the kernel takes means "any".
-void add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
+// numbers or the other's. More than the kernel takes means "any" (returns false), which no
+// later m= line of the same target may narrow again.
+bool add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
 {
 	for (const Media* m : {&a, &b})
 		for (uint8_t pt : m->payload_types) {
@@ -30,10 +31,11 @@ void add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
 			if (in.num_payload_types == in.payload_types.size()) {
 				in.num_payload_types = 0;
 				in.payload_types = {};
-				return;
+				return false;
 			}
 			in.payload_types[in.num_payload_types++] = pt;
 		}
+	return true;
 }
 
 uint32_t first_clock_rate(const Media& m)
@@ -225,16 +227,30 @@ Result<void> put_srtp_progress(Stream& s, const kernel::TargetInput& want,
 {
 	if (!want.decrypt && !want.encrypts())
 		return {};
+	// A BUNDLE transport's target passes only the SSRCs it lists (every output has a mask):
+	// the sessions' other SSRCs would only take the kernel's few slots.
+	auto listed = [&s, &want](crypto::SrtpState st) {
+		if (!s.bundle)
+			return st;
+		auto* end = want.ssrcs.begin() + static_cast<long>(want.num_ssrcs);
+		auto kept = std::remove_if(st.ssrcs.begin(), st.ssrcs.begin() + st.ssrc_count,
+		                           [&](const crypto::SrtpSsrcState& x) {
+			                           return std::find(want.ssrcs.begin(), end,
+			                                            x.ssrc) == end;
+		                           });
+		st.ssrc_count = static_cast<uint8_t>(kept - st.ssrcs.begin());
+		return st;
+	};
 	crypto::SrtpState in;
 	if (crypto::SrtpSession* d = decrypt_of(s))
-		in = d->state();
+		in = listed(d->state());
 	std::array<crypto::SrtpState, RTPRELAY_MAX_OUTPUTS> out;
 	std::array<const crypto::SrtpState*, RTPRELAY_MAX_OUTPUTS> outs{};
 	for (size_t i = 0; i < want.num_outputs; i++) {
 		if (!want.outputs[i].encrypt)
 			continue;
 		if (crypto::SrtpSession* e = encrypt_of(s, want.outputs[i].tag))
-			out[i] = e->state();
+			out[i] = listed(e->state());
 		outs[i] = &out[i];
 	}
 	return kernel::put_srtp_ssrcs(cmd, want.decrypt ? &in : nullptr,
@@ -259,8 +275,10 @@ void sync(Stream& s)
 	if (k.active() && want->local != k.local())
 		take_back(s);
 	auto cmd = kernel::build_add_target(*want);
-	if (cmd && k.active()) {
-		refresh(s, loop); // replacing resets the kernel's counters: keep what they say
+	if (k.active()) {
+		// Replacing (or, should the new target fail, removing) resets the kernel's
+		// counters and SRTP indices: keep what they say.
+		refresh(s, loop);
 		k.retire_live();
 	}
 	k.attempted = want;
@@ -337,6 +355,7 @@ bool may_send_to(const Stream& out, int64_t now_ms)
 // lines and whether RTCP must go up to userspace (a peer's RTCP port is not an output).
 void put_outputs(const Stream& s, int64_t now_ms, kernel::TargetInput& in)
 {
+	bool listed = true; // the payload types fit so far
 	for (size_t tag = 0; tag < output_tags(s) && in.num_outputs < in.outputs.size(); tag++) {
 		const Stream* out = output_stream(s, tag);
 		if (!out || !may_send_to(*out, now_ms))
@@ -349,7 +368,7 @@ void put_outputs(const Stream& s, int64_t now_ms, kernel::TargetInput& in)
 			o.encrypt = e->keying();
 		const Media& line = line_of_tag(s, tag);
 		if (s.component == Stream::Component::kRtp) {
-			add_payload_types(in, line, *line.peer);
+			listed = listed && add_payload_types(in, line, *line.peer);
 			// Userspace sends RTCP that arrives here (muxed or not) to the peer's RTCP
 			// port (Stream::sink) where it has one, which is no output of this target.
 			in.rtcp_to_userspace |= !out->media.rtcp_mux;

@@ -303,6 +303,13 @@ public:
 		// The phone does not mux: RTCP goes up, to be sent to its RTCP ports.
 		CPPUNIT_ASSERT(both->rtcp_mux && both->rtcp_to_userspace);
 		CPPUNIT_ASSERT(kernel::build_add_target(*both));
+		// More payload types on audio than the kernel lists: any, which video's do not
+		// narrow again.
+		a_->payload_types = {0, 8, 9, 18, 101, 102, 103, 104, 105};
+		auto any = kernel_decision(a_->rtp, 0, 2000);
+		CPPUNIT_ASSERT(any && any->num_outputs == 2);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, any->num_payload_types);
+		a_->payload_types = {0, 101};
 
 		// The phone rejects video: its SSRC goes up again.
 		bv.rejected = true;
