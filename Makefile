@@ -160,8 +160,16 @@ FUZZ_SRCS_stun := daemon/ice/stun.cc daemon/ice/agent.cc daemon/crypto/hmac_sha1
 FUZZ_SRCS_bundle := daemon/media/bundle_demux.cc
 FUZZ_TARGETS := $(patsubst t/fuzz/%.cc,build/fuzz/%,$(wildcard t/fuzz/*.cc))
 fuzz: $(FUZZ_TARGETS)
+# Each daemon source is compiled once for all the targets that list it, side by side.
+FUZZ_OBJ := build/fuzz/obj
+$(FUZZ_OBJ)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CLANGXX) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+-include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)
+.PRECIOUS: $(FUZZ_OBJ)/%.o
+fuzz_objs = $(addprefix $(FUZZ_OBJ)/,$(patsubst %.cc,%.o,$(FUZZ_SRCS_$(1))))
 .SECONDEXPANSION:
-build/fuzz/%: t/fuzz/%.cc $$(FUZZ_SRCS_$$*)
+build/fuzz/%: t/fuzz/%.cc $$(call fuzz_objs,$$*)
 	@mkdir -p $(@D)
 	$(CLANGXX) $(FUZZ_FLAGS) -o $@ $^ $(shell pkg-config --libs json-c libssl libcrypto)
 
