@@ -146,8 +146,9 @@ crypto::SrtpSession* encrypt_of(const Stream& s, size_t tag)
 
 // The kernel's SRTP for `s`: its drops counted like userspace's, and each SSRC's indices taken
 // into the sessions, so that userspace goes on from there whenever it has the stream again.
+// `last`: the target is deleted next.
 void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats& was,
-                 const rtprelay_target_stats& now)
+                 const rtprelay_target_stats& now, bool last)
 {
 	uint64_t auth = now.dropped_auth - was.dropped_auth;
 	uint64_t replay = now.dropped_replay - was.dropped_replay;
@@ -170,12 +171,14 @@ void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats&
 			in->advance(kernel::from_abi(x.ssrc, x.in));
 		for (size_t i = 0; i < out.size(); i++)
 			if (out[i])
-				out[i]->advance(kernel::from_abi(x.ssrc, x.out[i]));
+				out[i]->advance(last ? kernel::taken_back(x.ssrc, x.out[i])
+				                     : kernel::from_abi(x.ssrc, x.out[i]));
 	}
 }
 
-// Reads the live target's counters and adds what is new since the last reading.
-void refresh(Stream& s, media::MediaLoop& loop)
+// Reads the live target's counters and adds what is new since the last reading;
+// `deleted_next`: the target is deleted or replaced next.
+void refresh(Stream& s, media::MediaLoop& loop, bool deleted_next = false)
 {
 	KernelState& k = s.kernel;
 	auto cmd = kernel::build_get_stats(k.local());
@@ -205,14 +208,14 @@ void refresh(Stream& s, media::MediaLoop& loop)
 	s.stats.last_packet_ms = std::max(s.stats.last_packet_ms, last);
 	loop.counters().kernel.add(packets, bytes, errors);
 	count_kernel(s, loop, packets, bytes, errors, now->dropped_src - was.dropped_src);
-	absorb_srtp(s, loop, was, *now);
+	absorb_srtp(s, loop, was, *now, deleted_next);
 	k.set_live(*now);
 }
 
 void take_back(Stream& s)
 {
 	if (s.kernel.active() && s.loop) {
-		refresh(s, *s.loop);
+		refresh(s, *s.loop, true);
 		s.kernel.remove();
 		log::debug(kLog, "stream %s taken back to userspace",
 		           s.kernel.local().to_string().c_str());
@@ -278,7 +281,7 @@ void sync(Stream& s)
 	if (k.active()) {
 		// Replacing (or, should the new target fail, removing) resets the kernel's
 		// counters and SRTP indices: keep what they say.
-		refresh(s, loop);
+		refresh(s, loop, true);
 		k.retire_live();
 	}
 	k.attempted = want;

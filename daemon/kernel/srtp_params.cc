@@ -51,10 +51,11 @@ bool derive(const sdp::SrtpSuite& s, std::span<const uint8_t> master, bool rtcp,
 	return ok;
 }
 
-// SRTCP indices the kernel skips when it takes over protecting: RTCP already queued on the
-// socket is still protected in userspace after the hand-over, with the session's next indices;
-// the kernel must not send those again (the receiver would drop them as replays). Indices need
-// only be unique and rising, so a gap costs nothing.
+// SRTCP indices skipped at a hand-over of protection, either way. To the kernel: RTCP already
+// queued on the socket is still protected in userspace after the hand-over, with the session's
+// next indices, which the kernel must not send again (the receiver would drop them as
+// replays). Back from it: the kernel may protect RTCP between the last reading and the
+// deletion of its target. Indices need only be unique and rising, so a gap costs nothing.
 constexpr uint32_t kSrtcpHandoverGap = 64;
 constexpr uint32_t kMaxSrtcpIndex = 0x7fffffff;
 
@@ -165,6 +166,14 @@ crypto::SrtpSsrcState from_abi(uint32_t ssrc, const rtprelay_srtp_index& x)
 	s.highest_seq = x.seq;
 	s.has_srtcp = x.flags & RTPRELAY_SI_RTCP;
 	s.srtcp_index = x.srtcp_index;
+	return s;
+}
+
+crypto::SrtpSsrcState taken_back(uint32_t ssrc, const rtprelay_srtp_index& x)
+{
+	crypto::SrtpSsrcState s = from_abi(ssrc, x);
+	if (s.has_srtcp)
+		s.srtcp_index = std::min(s.srtcp_index + kSrtcpHandoverGap, kMaxSrtcpIndex);
 	return s;
 }
 

@@ -33,5 +33,9 @@ Result<void> put_srtp_ssrcs(rtprelay_cmd_add_target& c, const crypto::SrtpState*
 
 // An SSRC's state as the kernel reports it (GET_STATS), for SrtpSession::advance.
 crypto::SrtpSsrcState from_abi(uint32_t ssrc, const rtprelay_srtp_index& x);
+// The same for what an output protected, read just before its target is deleted: the kernel
+// may protect RTCP between that read and the deletion, so userspace continues a gap above the
+// SRTCP index read.
+crypto::SrtpSsrcState taken_back(uint32_t ssrc, const rtprelay_srtp_index& x);
 
 } // namespace rtprelay::kernel

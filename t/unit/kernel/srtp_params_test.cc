@@ -208,6 +208,11 @@ public:
 		               back.has_rtp && back.has_srtcp && back.srtcp_index == 1000);
 		crypto::SrtpSsrcState empty = from_abi(42, c.srtp_ssrcs[0].out[0]);
 		CPPUNIT_ASSERT(!empty.has_rtp && !empty.has_srtcp);
+		// Taken back from a target about to be deleted: SRTCP continues past a gap.
+		crypto::SrtpSsrcState back2 = taken_back(42, c.srtp_ssrcs[0].in);
+		CPPUNIT_ASSERT(back2.roc == 3 && back2.highest_seq == 65535 &&
+		               back2.srtcp_index == 1000 + 64);
+		CPPUNIT_ASSERT(!taken_back(42, c.srtp_ssrcs[0].out[0]).has_srtcp);
 	}
 };
 
