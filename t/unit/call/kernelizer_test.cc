@@ -2,6 +2,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <utility>
+
 #include "../ice/browser_check.h"
 #include "../net/endpoint_literal.h"
 #include "media/interfaces.h"
@@ -212,20 +214,28 @@ public:
 		CPPUNIT_ASSERT(a_->rtp.socket == &v6_again);
 	}
 
-	// A browser (A) bundles audio and video on its audio line's transport, keyed by DTLS; the
-	// phone's (B's) video goes to that transport's socket and address, with its keys, and
-	// RTCP arriving on the phone's video RTP port stays there (the transport muxes).
-	void towards_a_bundle_the_transport_with_its_keys()
+	// A second m= line, video, on both sides: A (a browser) bundles it on its audio line's
+	// transport (muxed), B's has its own sockets.
+	std::pair<Media&, Media&> bundle_video()
 	{
 		Media& av = a_party_->media_at(2);
 		Media& bv = b_party_->media_at(2);
 		av.peer = &bv;
 		bv.peer = &av;
-		bind(av, "10.0.0.1:30004", "10.0.0.1:30005", address_);
 		bind(bv, "10.0.0.1:30006", "10.0.0.1:30007", address_);
 		av.transport = a_;
 		a_->bundled = {a_, &av};
 		a_->rtcp_mux = true;
+		return {av, bv};
+	}
+
+	// A browser (A) bundles audio and video on its audio line's transport, keyed by DTLS; the
+	// phone's (B's) video goes to that transport's socket and address, with its keys, and
+	// RTCP arriving on the phone's video RTP port stays there (the transport muxes).
+	void towards_a_bundle_the_transport_with_its_keys()
+	{
+		auto [av, bv] = bundle_video();
+		bind(av, "10.0.0.1:30004", "10.0.0.1:30005", address_);
 		std::vector<uint8_t> key(30, 7);
 		auto enc = crypto::SrtpSession::create(
 		        *sdp::find_srtp_suite("AES_CM_128_HMAC_SHA1_80"), key,
@@ -257,15 +267,7 @@ public:
 	// whose SSRCs was seen has no output yet (without a mask it would take every packet).
 	void a_bundle_transport_is_taken_apart_by_ssrc()
 	{
-		Media& av = a_party_->media_at(2);
-		Media& bv = b_party_->media_at(2);
-		av.peer = &bv;
-		bv.peer = &av;
-		bind(bv, "10.0.0.1:30006", "10.0.0.1:30007", address_);
-		bv.allocation.address = &address_;
-		av.transport = a_;
-		a_->bundled = {a_, &av};
-		a_->rtcp_mux = true;
+		auto [av, bv] = bundle_video();
 		bv.payload_types = {96};
 		bv.clock_rates[96] = 90000;
 		av.payload_types = {96};
