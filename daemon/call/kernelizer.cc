@@ -146,9 +146,9 @@ crypto::SrtpSession* encrypt_of(const Stream& s, size_t tag)
 
 // The kernel's SRTP for `s`: its drops counted like userspace's, and each SSRC's indices taken
 // into the sessions, so that userspace goes on from there whenever it has the stream again.
-// `last`: the target is deleted next.
+// `deleted_next`: the target is deleted or replaced next.
 void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats& was,
-                 const rtprelay_target_stats& now, bool last)
+                 const rtprelay_target_stats& now, bool deleted_next)
 {
 	uint64_t auth = now.dropped_auth - was.dropped_auth;
 	uint64_t replay = now.dropped_replay - was.dropped_replay;
@@ -171,8 +171,8 @@ void absorb_srtp(Stream& s, media::MediaLoop& loop, const rtprelay_target_stats&
 			in->advance(kernel::from_abi(x.ssrc, x.in));
 		for (size_t i = 0; i < out.size(); i++)
 			if (out[i])
-				out[i]->advance(last ? kernel::taken_back(x.ssrc, x.out[i])
-				                     : kernel::from_abi(x.ssrc, x.out[i]));
+				out[i]->advance(deleted_next ? kernel::taken_back(x.ssrc, x.out[i])
+				                             : kernel::from_abi(x.ssrc, x.out[i]));
 	}
 }
 
