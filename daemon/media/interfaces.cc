@@ -52,6 +52,20 @@ Result<Allocation> Interfaces::allocate_at(const LocalAddress& address)
 	return Allocation{std::move(lease).value(), &address};
 }
 
+Result<Allocation> Interfaces::allocate_port(std::string_view address, uint16_t port) const
+{
+	for (const auto& i : interfaces_)
+		for (const auto& a : i.addresses) {
+			if (a.spec.address.to_string() != address)
+				continue;
+			auto lease = a.pool->allocate_port(port);
+			if (!lease)
+				return lease.error();
+			return Allocation{std::move(lease).value(), &a};
+		}
+	return Error{"no media interface has the address " + std::string(address)};
+}
+
 const LogicalInterface* Interfaces::owner(const LocalAddress* address) const
 {
 	for (const auto& i : interfaces_)

@@ -52,6 +52,9 @@ public:
 	Result<Allocation> allocate(const LogicalInterface& iface, int family, bool strict) const;
 	// A port pair on that one address.
 	static Result<Allocation> allocate_at(const LocalAddress& address);
+	// The pair whose RTP port is `port` on the local address `address` (as --interface
+	// names it), for a call rebuilt with the ports it had.
+	Result<Allocation> allocate_port(std::string_view address, uint16_t port) const;
 	// The interface `address` belongs to, or nullptr.
 	const LogicalInterface* owner(const LocalAddress* address) const;
 

@@ -183,6 +183,37 @@ size_t PortPool::random_start()
 	return random_[random_used_++] % used_.size();
 }
 
+Result<PortLease> PortPool::take(size_t i)
+{
+	auto port = static_cast<uint16_t>(first_ + 2 * i);
+	PortLease lease;
+	if (park_ && parked_[i].rtp.fd) {
+		Parked p = std::move(parked_[i]);
+		parked_[i] = {};
+		parked_count_--;
+		if (unseal(p.rtp) && unseal(p.rtcp)) {
+			lease.rtp = std::move(p.rtp);
+			lease.rtcp = std::move(p.rtcp);
+		}
+		// else p closes here; new sockets are bound below.
+	}
+	if (!lease.rtp.fd) {
+		auto rtp = bind_port(port);
+		if (!rtp)
+			return rtp.error();
+		auto rtcp = bind_port(static_cast<uint16_t>(port + 1));
+		if (!rtcp)
+			return rtcp.error();
+		lease.rtp = std::move(rtp).value();
+		lease.rtcp = std::move(rtcp).value();
+	}
+	used_[i] = true;
+	in_use_++;
+	last_allocated_ = port;
+	lease.pool_ = this;
+	return lease;
+}
+
 Result<PortLease> PortPool::allocate()
 {
 	std::lock_guard lock(mutex_);
@@ -191,45 +222,29 @@ Result<PortLease> PortPool::allocate()
 		size_t i = (start + tries) % used_.size();
 		if (used_[i])
 			continue;
-		auto port = static_cast<uint16_t>(first_ + 2 * i);
-		if (park_ && parked_[i].rtp.fd) {
-			Parked p = std::move(parked_[i]);
-			parked_[i] = {};
-			parked_count_--;
-			if (unseal(p.rtp) && unseal(p.rtcp)) {
-				used_[i] = true;
-				in_use_++;
-				last_allocated_ = port;
-				PortLease lease;
-				lease.rtp = std::move(p.rtp);
-				lease.rtcp = std::move(p.rtcp);
-				lease.pool_ = this;
-				return lease;
-			}
-			// p closes here; new sockets are bound below.
-		}
 		// Another program may hold one of the ports: skip the pair, it stays free for
 		// later.
-		auto rtp = bind_port(port);
-		if (!rtp)
-			continue;
-		auto rtcp = bind_port(static_cast<uint16_t>(port + 1));
-		if (!rtcp)
-			continue;
-		used_[i] = true;
-		in_use_++;
-		last_allocated_ = port;
-		PortLease lease;
-		lease.rtp = std::move(rtp).value();
-		lease.rtcp = std::move(rtcp).value();
-		lease.pool_ = this;
-		return lease;
+		if (auto lease = take(i))
+			return lease;
 	}
 	// "Ran out of ports" first: rtpengine's words, which operators' alerts and scripts match.
 	return Error{strprintf("Ran out of ports: no free media port pair on %s in %u-%u (%zu "
 	                       "pairs, all in use)",
 	                       address_.to_string().c_str(), first_,
 	                       static_cast<unsigned>(first_ + 2 * used_.size() - 1), used_.size())};
+}
+
+Result<PortLease> PortPool::allocate_port(uint16_t port)
+{
+	std::lock_guard lock(mutex_);
+	size_t i = (port - first_) / 2;
+	if (port < first_ || port % 2 != first_ % 2 || i >= used_.size())
+		return Error{strprintf("port %u on %s is not an RTP port of the range %u-%u", port,
+		                       address_.to_string().c_str(), first_, last_port())};
+	if (used_[i])
+		return Error{
+		        strprintf("port %u on %s is in use", port, address_.to_string().c_str())};
+	return take(i);
 }
 
 void PortPool::give_back(uint16_t rtp_port, Parked sockets)

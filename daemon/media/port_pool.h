@@ -73,6 +73,8 @@ public:
 	const net::IpAddress& address() const { return address_; }
 	uint32_t index() const { return index_; }
 	Result<PortLease> allocate();
+	// The pair whose RTP port is `port`, for a call rebuilt with the ports it had (ha/).
+	Result<PortLease> allocate_port(uint16_t port);
 	size_t free_pairs() const;
 	size_t total_pairs() const { return used_.size(); }
 	size_t parked_pairs() const;
@@ -90,6 +92,8 @@ private:
 		BoundSocket rtcp;
 	};
 	void give_back(uint16_t rtp_port, Parked sockets);
+	// Pair i, free, as a lease: its parked sockets, else new ones; mutex_ held.
+	Result<PortLease> take(size_t i);
 	Result<BoundSocket> bind_port(uint16_t port) const;
 	static bool seal(BoundSocket& s);
 	static bool unseal(BoundSocket& s);

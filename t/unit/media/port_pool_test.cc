@@ -24,6 +24,7 @@ class PortPoolTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(parked_socket_drops_become_the_baseline);
 	CPPUNIT_TEST(parking_needs_an_fd_for_every_port);
 	CPPUNIT_TEST(receive_buffer_option);
+	CPPUNIT_TEST(a_chosen_port_is_leased_again);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr uint16_t kBase = 36000; // kept clear of the daemon's default range use
@@ -261,6 +262,50 @@ public:
 		CPPUNIT_ASSERT(!ifs.allocate(ext, AF_INET, true));
 		CPPUNIT_ASSERT(!ifs.allocate(*ifs.find("int"), AF_INET6, true));
 		CPPUNIT_ASSERT(ifs.allocate(*ifs.find("int"), AF_INET6, false));
+	}
+
+	// A rebuilt call takes the pair it had (ha/restore.h): that one or an error, never
+	// another; a parked pair is unparked for it.
+	void a_chosen_port_is_leased_again()
+	{
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 5, {}, true);
+		auto b = pool.allocate_port(kBase + 2);
+		CPPUNIT_ASSERT(b);
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase + 2), b->rtp.local.port());
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase + 3), b->rtcp.local.port());
+		CPPUNIT_ASSERT_EQUAL(uint16_t(kBase + 2), pool.last_allocated());
+		CPPUNIT_ASSERT(!pool.allocate_port(kBase + 2)); // in use
+		CPPUNIT_ASSERT(!pool.allocate_port(kBase + 3)); // an RTCP port
+		CPPUNIT_ASSERT(!pool.allocate_port(kBase + 6)); // beyond the range
+		CPPUNIT_ASSERT(!pool.allocate_port(kBase - 2));
+		CPPUNIT_ASSERT_EQUAL(size_t(2), pool.free_pairs());
+		int fd = b->rtp.fd.get();
+		b = Error{"released"};
+		CPPUNIT_ASSERT_EQUAL(size_t(1), pool.parked_pairs());
+		auto again = pool.allocate_port(kBase + 2);
+		CPPUNIT_ASSERT(again);
+		CPPUNIT_ASSERT_EQUAL(fd, again->rtp.fd.get());
+		CPPUNIT_ASSERT_EQUAL(size_t(0), pool.parked_pairs());
+		// Held by another program: the error says so, the pair stays free.
+		UniqueFd other = udp_socket();
+		CPPUNIT_ASSERT_EQUAL(0, bind_to(other.get(), kBase + 4));
+		auto held = pool.allocate_port(kBase + 4);
+		CPPUNIT_ASSERT(!held);
+		CPPUNIT_ASSERT_EQUAL(size_t(2), pool.free_pairs());
+
+		Config config;
+		config.port_min = kBase;
+		config.port_max = kBase + 5;
+		config.interfaces.push_back(
+		        {"ext", *net::IpAddress::parse("127.0.0.2"), std::nullopt});
+		Interfaces ifs(config);
+		auto a = ifs.allocate_port("127.0.0.2", kBase);
+		CPPUNIT_ASSERT(a);
+		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.2"),
+		                     a->address->spec.address.to_string());
+		auto unknown = ifs.allocate_port("127.0.0.9", kBase);
+		CPPUNIT_ASSERT(!unknown);
+		CPPUNIT_ASSERT(unknown.error().reason.find("127.0.0.9") != std::string::npos);
 	}
 };
 
