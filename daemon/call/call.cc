@@ -60,7 +60,7 @@ Monologue& Call::get_or_create(std::string_view tag, int64_t now_ms)
 {
 	if (Monologue* m = find(tag))
 		return *m;
-	monologues_.push_back(std::make_unique<Monologue>(std::string(tag)));
+	monologues_.push_back(std::make_unique<Monologue>(std::string(tag), journal));
 	monologues_.back()->created_ms = now_ms;
 	return *monologues_.back();
 }
@@ -107,6 +107,17 @@ Monologue* Call::party_to_delete(std::string_view from_tag, std::string_view to_
 	if (offerer && (!offerer->peer || offerer->peer->tag.empty()))
 		return offerer;
 	return nullptr;
+}
+
+bool Call::remove_named(std::string_view from_tag, std::string_view to_tag,
+                        std::string_view via_branch)
+{
+	Monologue* named =
+	        from_tag.empty() ? nullptr : party_to_delete(from_tag, to_tag, via_branch);
+	if (!named || !has_talking_pair(named))
+		return false;
+	remove(*named);
+	return true;
 }
 
 bool Call::has_talking_pair(const Monologue* without) const

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "call/journal.h"
 #include "call/media.h"
 #include "call/runtime_limits.h"
 #include "media/media_loop.h"
@@ -18,11 +19,12 @@
 namespace rtprelay::call {
 
 struct Monologue {
-	explicit Monologue(std::string t) : tag(std::move(t)) {}
+	Monologue(std::string t, Journal& j) : tag(std::move(t)), journal(j) {}
 	Monologue(const Monologue&) = delete;
 	Monologue& operator=(const Monologue&) = delete;
 
-	std::string tag; // empty until the answer names it
+	std::string tag;  // empty until the answer names it
+	Journal& journal; // its call's
 	std::string label;
 	std::string via_branch;
 	int64_t created_ms = 0;
@@ -70,6 +72,11 @@ public:
 	// answered. Null when the tags name nobody.
 	Monologue* party_to_delete(std::string_view from_tag, std::string_view to_tag,
 	                           std::string_view via_branch);
+	// What a delete naming these tags ends alone: that party, when two others still talk
+	// (one fork of a forked call). Returns whether it removed one; if not, the delete ends
+	// the whole call.
+	bool remove_named(std::string_view from_tag, std::string_view to_tag,
+	                  std::string_view via_branch);
 	// Two parties other than `without` send each other media.
 	bool has_talking_pair(const Monologue* without = nullptr) const;
 	// Removes a monologue and every reference to it; the kernel no longer forwards to it.
@@ -83,6 +90,7 @@ public:
 	int64_t last_signal_ms = 0;
 	int64_t answered_ms = 0;  // 0 until the first answer
 	int64_t delete_at_ms = 0; // 0 unless deleted with a delay; signalling clears it
+	Journal journal;          // what rebuilds the call (ha/)
 
 private:
 	std::string id_;

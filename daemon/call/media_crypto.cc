@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "call/call.h"
 #include "crypto/sdes_answer.h"
 #include "crypto/sdes_offer.h"
 #include "util/log.h"
@@ -64,6 +65,14 @@ void keep_own_key(Media& m, sdp::CryptoAttr& line)
 		k.material = old->keys.front().material;
 		k.length = old->keys.front().length;
 		return;
+	}
+	// A rebuilt call (call/journal.h) takes the key it had.
+	sdp::CryptoKey& k = line.keys.front();
+	std::string key = m.monologue.journal.secret(
+	        std::string(k.material.begin(), k.material.begin() + k.length));
+	if (key.size() <= k.material.size()) {
+		std::copy(key.begin(), key.end(), k.material.begin());
+		k.length = static_cast<uint8_t>(key.size());
 	}
 	m.own_keys.push_back(line);
 }

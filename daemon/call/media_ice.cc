@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "call/call.h"
 #include "util/strings.h"
 
 namespace rtprelay::call {
@@ -26,6 +27,11 @@ Result<void> renew_credentials(Media& m)
 	auto c = ice::make_credentials();
 	if (!c)
 		return Error{"cannot make ICE credentials (no randomness)"};
+	// A rebuilt call (call/journal.h) takes the credentials it had; ICE characters hold no
+	// space, so one secret carries both.
+	std::string both = m.monologue.journal.secret(c->ufrag + " " + c->pwd);
+	if (size_t space = both.find(' '); space != std::string::npos)
+		c = ice::Credentials{both.substr(0, space), both.substr(space + 1)};
 	if (!m.ice)
 		m.ice.emplace();
 	if (!m.ice->set_local(*c))

@@ -35,12 +35,26 @@ Result<const media::LogicalInterface*> interface_for(const SignalContext& ctx,
 	return iface;
 }
 
+// A port pair for the call: the one its journal recorded when the call is being rebuilt,
+// else a new one from `allocate`, recorded.
+template <class Allocate>
+Result<media::Allocation> lease(Journal& journal, const SignalContext& ctx, Allocate allocate)
+{
+	if (auto again = journal.next_lease())
+		return ctx.interfaces.allocate_port(again->address, again->port);
+	auto a = allocate();
+	if (a)
+		journal.leased({a->address->spec.address.to_string(), a->lease.rtp.local.port()});
+	return a;
+}
+
 Result<void> ensure_allocated(Media& m, const SignalContext& ctx,
                               const media::LogicalInterface& iface, int family, bool strict)
 {
 	if (m.allocated())
 		return {};
-	auto a = ctx.interfaces.allocate(iface, family, strict);
+	auto a = lease(m.monologue.journal, ctx,
+	               [&] { return ctx.interfaces.allocate(iface, family, strict); });
 	if (!a)
 		return a.error();
 	m.allocation = std::move(a).value();
@@ -74,7 +88,8 @@ Result<void> ensure_candidates(Media& m, const SignalContext& ctx, media::MediaL
 			continue;
 		if (m.candidates.size() + 1 == media::Stream::kMaxCandidates)
 			break;
-		auto c = media::Interfaces::allocate_at(a);
+		auto c = lease(m.monologue.journal, ctx,
+		               [&] { return media::Interfaces::allocate_at(a); });
 		if (!c) {
 			warnings.push_back(strprintf("no ICE candidate on %s: %s",
 			                             a.spec.address.to_string().c_str(),

@@ -65,6 +65,7 @@ class BundleTest : public CppUnit::TestFixture {
 
 	media::LocalAddress address_;
 	media::LogicalInterface facing_;
+	Journal journal_; // outlives the parties
 	std::unique_ptr<Monologue> browser_, phone_;
 
 	Media& b(int i) { return browser_->media_at(i); }
@@ -87,8 +88,8 @@ class BundleTest : public CppUnit::TestFixture {
 public:
 	void setUp() override
 	{
-		browser_ = std::make_unique<Monologue>("browser");
-		phone_ = std::make_unique<Monologue>("phone");
+		browser_ = std::make_unique<Monologue>("browser", journal_);
+		phone_ = std::make_unique<Monologue>("phone", journal_);
 		browser_->peer = phone_.get();
 		phone_->peer = browser_.get();
 		for (int i = 1; i <= 3; i++) {

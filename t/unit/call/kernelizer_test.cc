@@ -35,6 +35,7 @@ class KernelizerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
+	Journal journal_; // outlives the parties
 	std::unique_ptr<Monologue> a_party_, b_party_;
 	Media* a_ = nullptr; // caller's side: the relay's sockets facing the caller
 	Media* b_ = nullptr;
@@ -87,8 +88,8 @@ class KernelizerTest : public CppUnit::TestFixture {
 public:
 	void setUp() override
 	{
-		a_party_ = std::make_unique<Monologue>("a");
-		b_party_ = std::make_unique<Monologue>("b");
+		a_party_ = std::make_unique<Monologue>("a", journal_);
+		b_party_ = std::make_unique<Monologue>("b", journal_);
 		a_ = &a_party_->media_at(1);
 		b_ = &b_party_->media_at(1);
 		a_->peer = b_;
