@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RedisLink and load_all against a real redis-server on 127.0.0.1 (no persistence), which each
+// test starts, stops, pauses and restarts. Without /usr/bin/redis-server the tests pass at
+// once and say so on stderr.
+#include "ha/redis_link.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <thread>
+
+using namespace rtprelay;
+using namespace rtprelay::ha;
+
+namespace {
+
+constexpr const char* kRedisServer = "/usr/bin/redis-server";
+constexpr const char* kPassword = "pa@ss word"; // '@' and a space: AUTH goes binary-safe
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+uint16_t unused_port()
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	sockaddr_in sa{};
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof sa;
+	bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+	getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+bool accepts(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	sockaddr_in sa{};
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(port);
+	bool ok = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+	close(fd);
+	return ok;
+}
+
+// One redis-server child: started, signalled and reaped by its pid only.
+class RedisServer {
+public:
+	explicit RedisServer(uint16_t port) : port_(port) {}
+	~RedisServer() { stop(); }
+	RedisServer(const RedisServer&) = delete;
+	RedisServer& operator=(const RedisServer&) = delete;
+
+	bool start()
+	{
+		std::string port = std::to_string(port_);
+		// No persistence: a restarted server comes back empty, as after losing its disk.
+		std::vector<std::string> args = {kRedisServer, "--port", port, "--bind",
+		                                 "127.0.0.1"};
+		for (const char* a :
+		     {"--save", "", "--appendonly", "no", "--requirepass", kPassword})
+			args.emplace_back(a);
+		std::vector<char*> argv;
+		for (auto& a : args)
+			argv.push_back(a.data());
+		argv.push_back(nullptr);
+		pid_ = fork();
+		if (pid_ < 0)
+			return false;
+		if (pid_ == 0) {
+			// Dies with the test binary, even if that aborts.
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			execv(kRedisServer, argv.data());
+			_exit(127);
+		}
+		for (int i = 0; i < 300; i++) {
+			if (accepts(port_))
+				return true;
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		}
+		return false;
+	}
+
+	void stop()
+	{
+		if (pid_ <= 0)
+			return;
+		kill(pid_, SIGKILL);
+		waitpid(pid_, nullptr, 0);
+		pid_ = -1;
+	}
+
+	void send_signal(int signo) const { kill(pid_, signo); }
+
+private:
+	uint16_t port_;
+	pid_t pid_ = -1;
+};
+
+} // namespace
+
+class RedisLinkServerTest : public CppUnit::TestFixture {
+	CPPUNIT_TEST_SUITE(RedisLinkServerTest);
+	CPPUNIT_TEST(writes_reach_redis_and_catch_up_after_a_restart);
+	CPPUNIT_TEST(unanswered_writes_time_out_and_are_retried);
+	CPPUNIT_TEST(refused_writes_pause_then_disable_the_link);
+	CPPUNIT_TEST(wrong_password_keeps_the_link_down);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void setUp() override
+	{
+		if (access(kRedisServer, X_OK) != 0) {
+			fprintf(stderr, " [skipped: no %s] ", kRedisServer);
+			return;
+		}
+		port_ = unused_port();
+		server_ = std::make_unique<RedisServer>(port_);
+		CPPUNIT_ASSERT_MESSAGE("redis-server did not start", server_->start());
+		base_.reset(event_base_new());
+		target_.password = kPassword;
+		target_.host = "127.0.0.1";
+		target_.port = port_;
+		target_.db = 2;
+		limits_.connect_timeout_ms = 500;
+		limits_.cmd_timeout_ms = 300;
+		limits_.disable_time_s = 1;
+	}
+
+	void tearDown() override
+	{
+		link_.reset(); // before its event base
+		base_.reset();
+		server_.reset();
+	}
+
+	void writes_reach_redis_and_catch_up_after_a_restart()
+	{
+		if (!server_)
+			return;
+		// Room for the owner's whole state (5 small writes), not for the big one below.
+		limits_.max_queued_bytes = 1024;
+		make_link();
+		std::map<std::string, std::string> state; // what the owner would write on resync
+		int resyncs = 0;
+		link_->on_resync([&] {
+			resyncs++;
+			for (const auto& [k, v] : state)
+				link_->set(k, v, 0);
+		});
+		// Queued before the link is up: coalesced, the del supersedes b's set.
+		link_->set("t:a", "1", 0);
+		link_->set("t:b", "2", 0);
+		link_->set("t:a", "3", 0);
+		link_->set("t:c", "4", 100);
+		link_->del("t:b");
+		state = {{"t:a", "3"}, {"t:c", "4"}};
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().connected && !queued(); }));
+		auto s = link_->stats();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{3}, s.written);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, s.failed);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, s.reconnects);
+		CPPUNIT_ASSERT(stored() == (KeyValues{{"t:a", "3"}, {"t:c", "4"}}));
+		// SELECT took effect: database 0 has none of them.
+		RedisTarget db0 = target_;
+		db0.db = 0;
+		auto other = load_all(db0, limits_, "t:*");
+		CPPUNIT_ASSERT(other);
+		CPPUNIT_ASSERT(other->empty());
+
+		// Redis goes away: writes wait, the big one overflows the queue.
+		server_->stop();
+		CPPUNIT_ASSERT(run_until([&] { return !link_->stats().connected; }));
+		link_->set("t:d", "5", 0);
+		link_->set("t:e", "6", 0);
+		link_->set("t:big", std::string(2000, 'x'), 0); // drops d, e and itself
+		link_->set("t:big", "7", 0);
+		state.insert({{"t:d", "5"}, {"t:e", "6"}, {"t:big", "7"}});
+		s = link_->stats();
+		CPPUNIT_ASSERT(!s.connected);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{3}, s.dropped);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, s.queued);
+		CPPUNIT_ASSERT(!s.last_error.empty());
+		CPPUNIT_ASSERT_EQUAL(0, resyncs);
+
+		// Back, empty (no persistence): the owner is asked for everything, once.
+		server_ = std::make_unique<RedisServer>(port_);
+		CPPUNIT_ASSERT(server_->start());
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().connected && !queued(); }));
+		s = link_->stats();
+		CPPUNIT_ASSERT_EQUAL(1, resyncs);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, s.reconnects);
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, s.queued_bytes);
+		KeyValues want(state.begin(), state.end());
+		CPPUNIT_ASSERT(stored() == want);
+	}
+
+	void unanswered_writes_time_out_and_are_retried()
+	{
+		if (!server_)
+			return;
+		make_link();
+		link_->set("t:x", "1", 0);
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().written == 1; }));
+		// A frozen Redis: the connection stays, the answer never comes.
+		server_->send_signal(SIGSTOP);
+		link_->set("t:x", "2", 0);
+		link_->set("t:y", "3", 0);
+		CPPUNIT_ASSERT(run_until([&] { return !link_->stats().connected; }));
+		auto s = link_->stats();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{2}, s.failed); // both were in flight
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, s.queued);   // and wait again
+		CPPUNIT_ASSERT(s.last_error.find("no reply") != std::string::npos);
+		server_->send_signal(SIGCONT);
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().connected && !queued(); }));
+		s = link_->stats();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, s.reconnects);
+		CPPUNIT_ASSERT(stored() == (KeyValues{{"t:x", "2"}, {"t:y", "3"}}));
+	}
+
+	void refused_writes_pause_then_disable_the_link()
+	{
+		if (!server_)
+			return;
+		limits_.allowed_errors = 1;
+		make_link();
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().connected; }));
+		// With no memory to spare Redis refuses SET (OOM) but still takes AUTH, SELECT,
+		// PING.
+		CPPUNIT_ASSERT(config_set("maxmemory", "1"));
+		link_->set("t:x", "1", 0);
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().failed == 1; }));
+		auto s = link_->stats();
+		CPPUNIT_ASSERT(s.connected); // one refusal is allowed: kept, retried after a pause
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, s.queued);
+		CPPUNIT_ASSERT_MESSAGE(s.last_error, s.last_error.find("OOM") != std::string::npos);
+		// The retry is refused too: one more than allowed, so the link drops the
+		// connection.
+		CPPUNIT_ASSERT(run_until([&] { return !link_->stats().connected; }));
+		s = link_->stats();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{2}, s.failed);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, s.queued);
+		CPPUNIT_ASSERT_MESSAGE(s.last_error,
+		                       s.last_error.find("in a row") != std::string::npos);
+		CPPUNIT_ASSERT(config_set("maxmemory", "0"));
+		CPPUNIT_ASSERT(run_until([&] { return link_->stats().written == 1; }));
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, link_->stats().reconnects);
+		CPPUNIT_ASSERT(stored() == (KeyValues{{"t:x", "1"}}));
+	}
+
+	void wrong_password_keeps_the_link_down()
+	{
+		if (!server_)
+			return;
+		target_.password = "hunter2";
+		make_link();
+		link_->set("t:x", "1", 0);
+		CPPUNIT_ASSERT(run_until([&] { return !link_->stats().last_error.empty(); }));
+		auto s = link_->stats();
+		CPPUNIT_ASSERT(!s.connected);
+		CPPUNIT_ASSERT_EQUAL(size_t{1}, s.queued);
+		CPPUNIT_ASSERT_MESSAGE(s.last_error,
+		                       s.last_error.find("handshake refused") != std::string::npos);
+		auto got = load_all(target_, limits_, "*");
+		CPPUNIT_ASSERT(!got);
+		CPPUNIT_ASSERT(got.error().reason.find("hunter2") == std::string::npos);
+	}
+
+private:
+	void make_link()
+	{
+		auto link = RedisLink::create(base_.get(), target_, limits_);
+		CPPUNIT_ASSERT(link);
+		link_ = std::move(*link);
+	}
+
+	bool queued() const { return link_->stats().queued != 0; }
+
+	// CONFIG SET on the test's server, on a connection of its own.
+	bool config_set(const char* name, const char* value) const
+	{
+		std::unique_ptr<redisContext, decltype(&redisFree)> c(
+		        redisConnect("127.0.0.1", port_), redisFree);
+		if (!c || c->err)
+			return false;
+		const char* auth[] = {"AUTH", kPassword};
+		const char* set[] = {"CONFIG", "SET", name, value};
+		auto ok = [&](int argc, const char** argv) {
+			auto* r = static_cast<redisReply*>(
+			        redisCommandArgv(c.get(), argc, argv, nullptr));
+			bool good = r && r->type != REDIS_REPLY_ERROR;
+			freeReplyObject(r);
+			return good;
+		};
+		return ok(2, auth) && ok(4, set);
+	}
+
+	// Runs the loop until done() or 3 s have passed.
+	bool run_until(const std::function<bool()>& done)
+	{
+		auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+		while (!done()) {
+			if (std::chrono::steady_clock::now() > until)
+				return false;
+			timeval tv{0, 10000};
+			event_base_loopexit(base_.get(), &tv);
+			event_base_dispatch(base_.get());
+		}
+		return true;
+	}
+
+	KeyValues stored() const
+	{
+		auto got = load_all(target_, limits_, "t:*");
+		CPPUNIT_ASSERT_MESSAGE(got ? "" : got.error().reason, got);
+		KeyValues kv = *got;
+		std::sort(kv.begin(), kv.end());
+		return kv;
+	}
+
+	uint16_t port_ = 0;
+	std::unique_ptr<RedisServer> server_;
+	rtprelay::event::EventBasePtr base_{nullptr, event_base_free};
+	RedisTarget target_;
+	RedisLimits limits_;
+	std::unique_ptr<RedisLink> link_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RedisLinkServerTest);
