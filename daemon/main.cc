@@ -14,6 +14,7 @@
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
+#include "ha/persistence.h"
 #include "http/ng_metrics.h"
 #include "http/quality_metrics.h"
 #include "http/relay_metrics.h"
@@ -256,6 +257,14 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
 		calls.set_dtls(dtls->get());
+		// Calls from Redis are rebuilt before anything can signal them.
+		std::unique_ptr<ha::Persistence> persistence;
+		if (!config.redis.empty()) {
+			auto p = ha::Persistence::start(config, calls, l);
+			if (!p)
+				return p.error();
+			persistence = std::move(p).value();
+		}
 		// Declared before the servers that count into it, so it outlives them.
 		ng::CommandStats command_stats;
 		ng::CommandTable commands = ng::builtin_commands();

@@ -45,12 +45,12 @@ Registry::Handle* Registry::find(std::string_view call_id)
 	return it == calls_.end() ? nullptr : &it->second;
 }
 
-Registry::Handle& Registry::create(std::string_view call_id)
+Registry::Handle& Registry::create(std::string_view call_id, int64_t created_ms)
 {
 	media::MediaLoop& loop = loops_.place();
 	// Built here, but from now on touched only on its loop, where it is registered first
 	// (posted work runs in order, so before anything else done to the call).
-	int64_t now = util::now_ms();
+	int64_t now = created_ms ? created_ms : util::now_ms();
 	auto* c = new Call(std::string(call_id), loop, limits_, now);
 	loop.loop().post([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
@@ -85,6 +85,8 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	if (it->second.established)
 		established_--;
 	calls_.erase(it);
+	if (store_)
+		store_->ended(std::string(call_id));
 }
 
 void Registry::mark_established(Handle& h)

@@ -15,6 +15,7 @@
 
 #include "call/admission.h"
 #include "call/call.h"
+#include "call/call_store.h"
 #include "call/flow_totals.h"
 #include "call/load_sampler.h"
 #include "call/quality_totals.h"
@@ -113,8 +114,20 @@ public:
 	const crypto::DtlsIdentity* dtls() const { return dtls_; }
 	void set_dtls(const crypto::DtlsIdentity* id) { dtls_ = id; }
 
+	// Borrowed; null: none. With a store, calls keep the requests that built them in their
+	// journal (call/journal.h).
+	void set_store(CallStore* s) { store_ = s; }
+	CallStore* store() const { return store_; }
+	bool journaling() const { return store_ != nullptr; }
+	// An offer or answer changed the call.
+	void changed(const std::string& call_id)
+	{
+		if (store_)
+			store_->changed(call_id);
+	}
 	Handle* find(std::string_view call_id);
-	Handle& create(std::string_view call_id);
+	// A new call, created now or, when rebuilt (ha/), at `created_ms`.
+	Handle& create(std::string_view call_id, int64_t created_ms = 0);
 	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
 	// and adding its streams to quality() and flows().
 	void destroy(std::string_view call_id, std::string_view reason);
@@ -161,6 +174,7 @@ private:
 	media::OwnEndpoints* own_endpoints_ = nullptr;
 	const crypto::DtlsIdentity* dtls_ = nullptr;
 	uint64_t next_serial_ = 0;
+	CallStore* store_ = nullptr;
 	Admission admission_;
 	LoadSampler sampler_;
 	event::EventPtr sample_timer_{nullptr, event_free};

@@ -63,6 +63,15 @@ struct Config {
 	bool foreground = false;
 	std::string pidfile;
 	std::string dtls_cert_file; // empty: a certificate made at start
+
+	// High availability (ha/): call documents in Redis, [PASSWORD@]HOST:PORT/DB; empty: none.
+	std::string redis;         // read at start (restore), and written unless redis_write is set
+	std::string redis_write;   // where documents are written, when not `redis`
+	int redis_expires = 86400; // seconds a document outlives its last write
+	int redis_allowed_errors = -1;    // failures in a row before a pause; -1 = never pause
+	int redis_disable_time = 10;      // seconds between attempts to reach Redis
+	int redis_cmd_timeout = 1000;     // ms
+	int redis_connect_timeout = 1000; // ms
 };
 
 } // namespace rtprelay

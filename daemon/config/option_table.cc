@@ -94,6 +94,16 @@ Result<void> set_dtls_cert_file(Config& c, std::string_view value)
 	return {};
 }
 
+// [PASSWORD@]HOST:PORT/DB, checked where it is used (ha/redis_link.h) at start.
+template <auto Member>
+Result<void> set_redis(Config& c, std::string_view value)
+{
+	if (trim(value).empty())
+		return Error{"expected [PASSWORD@]HOST:PORT/DB"};
+	c.*Member = trim(value);
+	return {};
+}
+
 Result<void> add_listen_ng(Config& c, std::string_view value)
 {
 	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
@@ -394,6 +404,32 @@ const std::array kOptions = {
                    "DTLS-SRTP certificate and private key (PEM, one file); default: an ECDSA "
                    "P-256 certificate made at start.",
                    set_dtls_cert_file},
+        OptionSpec{"redis", 0, K::kValue, "[PW@]HOST:PORT/DB", "none",
+                   "Keep every call's state in this Redis database: written after each offer "
+                   "and answer, removed when the call ends, and read at start, where the calls "
+                   "found are rebuilt on their ports before ng is served. docs/ha.md.",
+                   set_redis<&C::redis>},
+        OptionSpec{"redis-write", 0, K::kValue, "[PW@]HOST:PORT/DB", "none",
+                   "Write call state here instead of to --redis (which is then only read at "
+                   "start).",
+                   set_redis<&C::redis_write>},
+        OptionSpec{"redis-expires", 0, K::kValue, "SECS", "86400",
+                   "A call's state expires from Redis this long after its last write.",
+                   set_int<&C::redis_expires, 1, 365 * 86400>},
+        OptionSpec{"redis-allowed-errors", 0, K::kValue, "N", "-1",
+                   "After this many failed Redis commands in a row, wait redis-disable-time "
+                   "before trying again; -1 = retry at once. Writes are kept meanwhile.",
+                   set_int<&C::redis_allowed_errors, -1, 1 << 30>},
+        OptionSpec{"redis-disable-time", 0, K::kValue, "SECS", "10",
+                   "Time between attempts to reach Redis while it is away.",
+                   set_int<&C::redis_disable_time, 1, 3600>},
+        OptionSpec{"redis-cmd-timeout", 0, K::kValue, "MS", "1000",
+                   "A Redis command not answered in this time counts as failed; the connection "
+                   "is made again and the write retried.",
+                   set_int<&C::redis_cmd_timeout, 10, 60000>},
+        OptionSpec{"redis-connect-timeout", 0, K::kValue, "MS", "1000",
+                   "Time a connection to Redis may take.",
+                   set_int<&C::redis_connect_timeout, 10, 60000>},
 };
 
 static_assert(static_cast<size_t>(log::Subsystem::kCount) == 2,
@@ -429,10 +465,7 @@ bool is_unimplemented_rtpengine_option(std::string_view name)
 	        "listen-udp",
 	        "listen-https",
 	        "control-tos",
-	        "redis",
-	        "redis-write",
 	        "redis-num-threads",
-	        "redis-expires",
 	        "b2b-url",
 	        "xmlrpc-format",
 	        "homer",

@@ -7,6 +7,7 @@
 #include "ng/call_stats.h"
 #include "ng/command.h"
 #include "ng/flags.h"
+#include "ng/json.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -21,18 +22,18 @@ struct DeleteOutcome {
 // On the call's loop: take the statistics, then drop the party the tags name (one fork of
 // a forked call, say) if two others still talk, else mark the whole call (whose parties
 // then stay for the delete delay). Tags that name no party end the whole call too.
-DeleteOutcome delete_on_loop(call::Call& c, const call::SignalOptions& party, int delay_s)
+// A delete that ended one party goes into the call's journal (call/journal.h), as the
+// offers and answers do, when `journal` holds the request.
+DeleteOutcome delete_on_loop(call::Call& c, const call::SignalOptions& party, int delay_s,
+                             std::string& journal)
 {
 	DeleteOutcome out;
 	call::kernel_refresh(c);
 	out.snap = call::snapshot(c);
-	call::Monologue* named =
-	        party.from_tag.empty()
-	                ? nullptr
-	                : c.party_to_delete(party.from_tag, party.to_tag, party.via_branch);
-	if (named && c.has_talking_pair(named)) {
-		c.remove(*named);
+	if (c.remove_named(party.from_tag, party.to_tag, party.via_branch)) {
 		out.whole_call = false;
+		if (!journal.empty())
+			c.journal.add_request(std::move(journal));
 	}
 	if (out.whole_call && delay_s > 0)
 		c.delete_at_ms = util::now_ms() + delay_s * 1000LL;
@@ -72,11 +73,13 @@ void cmd_delete(Request& request, Completion done)
 	int delay = flags->delete_delay.value_or(reg.config().delete_delay);
 	Arena* arena = &request.arena;
 	std::string call_id = flags->call_id;
+	std::string journal;
+	if (reg.journaling())
+		json_encode(request.params, journal);
 	reg.run<DeleteOutcome>(
 	        *h,
-	        [party = flags->options, delay](call::Call& c) {
-		        return delete_on_loop(c, party, delay);
-	        },
+	        [party = flags->options, delay, journal = std::move(journal)](
+	                call::Call& c) mutable { return delete_on_loop(c, party, delay, journal); },
 	        [done, arena, &reg, call_id, delay](const DeleteOutcome& out) {
 		        if (out.whole_call) {
 			        reg.count_deleted();
@@ -86,7 +89,13 @@ void cmd_delete(Request& request, Completion done)
 				        log::CallScope scope(call_id);
 				        log::info(log::Subsystem::kControl,
 				                  "call deleted; freed in %d s", delay);
+				        // Over for signalling: a relay started meanwhile must not
+				        // bring it back.
+				        if (call::CallStore* store = reg.store())
+					        store->ended(call_id);
 			        }
+		        } else {
+			        reg.changed(call_id);
 		        }
 		        Value reply = Value::dict(*arena);
 		        reply.set("result", Value::string("ok"));

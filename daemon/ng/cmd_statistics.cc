@@ -174,6 +174,21 @@ Value admission_stats(const call::Admission& adm, Arena& a)
 	return out;
 }
 
+// Where call state goes (--redis, ha/): absent without it.
+Value redis_stats(const call::CallStore& store, Arena& a)
+{
+	call::CallStore::Status s = store.status();
+	Value out = Value::dict(a);
+	out.set("target", Value::string(a.copy(s.target)));
+	out.set("connected", num(s.connected ? 1 : 0));
+	out.set("written", num(s.written));
+	out.set("failed", num(s.failed));
+	out.set("dropped", num(s.dropped));
+	out.set("queued", num(s.queued));
+	out.set("last error", Value::string(a.copy(s.last_error)));
+	return out;
+}
+
 } // namespace
 
 void cmd_statistics(Request& request, Completion done)
@@ -193,6 +208,8 @@ void cmd_statistics(Request& request, Completion done)
 	Value own = rtprelay(a, t);
 	own.set("draining", num(request.calls->admission().draining() ? 1 : 0));
 	own.set("admission", admission_stats(request.calls->admission(), a));
+	if (const call::CallStore* store = request.calls->store())
+		own.set("redis", redis_stats(*store, a));
 	stats.set("rtprelay", own);
 	Value reply = Value::dict(a);
 	reply.set("statistics", stats);

@@ -4,6 +4,7 @@
 #include "call/registry.h"
 #include "call/signalling.h"
 #include "ng/flags.h"
+#include "ng/json.h"
 #include "sdp/parser.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -136,14 +137,21 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	const media::Interfaces* interfaces = &reg.interfaces();
 	media::OwnEndpoints* own = reg.own_endpoints();
 	const crypto::DtlsIdentity* dtls = reg.dtls();
+	// What rebuilds the call (ha/): the request as it came, minus nothing it needs.
+	std::string journal;
+	if (reg.journaling())
+		json_encode(request.params, journal);
 	reg.run<Result<call::SignalResult>>(
 	        **handle,
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
-	         own, dtls, is_offer](call::Call& c) {
+	         own, dtls, is_offer, journal = std::move(journal)](call::Call& c) mutable {
 		        log::CallScope scope(c.id());
 		        call::SignalContext ctx{*config, *interfaces, util::now_ms(), own, dtls};
-		        return is_offer ? call::offer(c, options, session, ctx)
-		                        : call::answer(c, options, session, ctx);
+		        auto r = is_offer ? call::offer(c, options, session, ctx)
+		                          : call::answer(c, options, session, ctx);
+		        if (r && !journal.empty())
+			        c.journal.add_request(std::move(journal));
+		        return r;
 	        },
 	        [done, arena, &reg, call_id, serial = (*handle)->serial, unknown,
 	         is_offer](Result<call::SignalResult> r) {
@@ -152,6 +160,7 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 			        done(settled.error());
 			        return;
 		        }
+		        reg.changed(call_id);
 		        Value reply = Value::dict(*arena);
 		        reply.set("result", Value::string("ok"));
 		        reply.set("sdp", Value::string(arena->copy(r->sdp)));

@@ -12,14 +12,15 @@
 #   rtpengine-utils   rtpengine-ctl: Debian's CLI client, run against rtprelayd's --listen-cli
 #   prometheus        promtool, which checks what GET /metrics serves
 #   tmux              a terminal for the test of `rtprelay-ctl top`
+#   redis-server      the store of call state that restart and standby tests use (t/ha/)
 #
 # Packages installed here must not start as services: Debian's rtpengine-daemon would listen
-# for ng on localhost:2223, rtprelayd's default port, kamailio on 5060, prometheus on 9090.
+# for ng on localhost:2223, rtprelayd's default port, kamailio on 5060, prometheus on 9090, redis on 6379.
 # While installing, a policy-rc.d (when none exists) keeps them from starting, and on a
-# systemd machine the three units this script installed are disabled.
+# systemd machine the units this script installed are disabled.
 set -eu
 
-PACKAGES="kamailio sip-tester rtpengine-daemon python3 libsrtp2-1 rtpengine-utils prometheus tmux"
+PACKAGES="kamailio sip-tester rtpengine-daemon python3 libsrtp2-1 rtpengine-utils prometheus tmux redis-server"
 QUIET=false
 [ "${1:-}" = "--quiet" ] && QUIET=true
 
@@ -60,7 +61,7 @@ if [ -n "$missing" ]; then
 	fi
 	[ "$rc" -eq 0 ] || exit "$rc"
 	if [ -d /run/systemd/system ]; then
-		for unit in rtpengine-daemon kamailio prometheus; do
+		for unit in rtpengine-daemon kamailio prometheus redis-server; do
 			case " $missing " in
 			*" $unit "*) $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true ;;
 			esac

@@ -56,8 +56,8 @@ class ConfigTest(DaemonTestCase):
         self.assertFails(self.run_daemon("--port-min"), "--port-min", "needs a value")
 
     def test_unimplemented_rtpengine_option(self):
-        result = self.run_daemon("--redis=127.0.0.1:6379/1")
-        self.assertFails(result, "--redis", "rtpengine")
+        result = self.run_daemon("--homer=127.0.0.1:9060")
+        self.assertFails(result, "--homer", "rtpengine")
         self.assertIn("not implement", result.stderr)
 
     def test_listen_ng_given_twice(self):
@@ -87,8 +87,8 @@ class ConfigTest(DaemonTestCase):
         self.assertFails(result, path, ":4", "frobnicate")
 
     def test_config_file_rtpengine_option(self):
-        path = self.write_config("[rtpengine]\nredis = 127.0.0.1:6379/1\n")
-        self.assertFails(self.run_daemon(config_file=path), path, "redis", "rtpengine")
+        path = self.write_config("[rtpengine]\nhomer = 127.0.0.1:9060\n")
+        self.assertFails(self.run_daemon(config_file=path), path, "homer", "rtpengine")
 
     def test_config_file_bad_value(self):
         path = self.write_config("[rtprelay]\n\ntimeout = soon\n")

@@ -208,7 +208,7 @@ public:
 		CPPUNIT_ASSERT(contains(error({"--bogus"}), "unknown option '--bogus'"));
 		CPPUNIT_ASSERT(contains(error({"--bogus=1"}), "unknown option '--bogus'"));
 		CPPUNIT_ASSERT(contains(error({"-Z"}), "unknown option '-Z'"));
-		CPPUNIT_ASSERT(contains(error({"--redis=127.0.0.1:6379/1"}), "rtpengine option"));
+		CPPUNIT_ASSERT(contains(error({"--homer=127.0.0.1:9060"}), "rtpengine option"));
 		CPPUNIT_ASSERT(contains(error({"stray"}), "unexpected argument 'stray'"));
 	}
 
@@ -302,7 +302,7 @@ public:
 		CPPUNIT_ASSERT(contains(error({arg.c_str()}), "malformed section header"));
 		write_file("[rtprelay]\nconfig-file = /x\n");
 		CPPUNIT_ASSERT(contains(error({arg.c_str()}), "only allowed on the command line"));
-		write_file("[rtprelay]\nredis = 127.0.0.1:6379\n");
+		write_file("[rtprelay]\nhomer = 127.0.0.1:9060\n");
 		CPPUNIT_ASSERT(contains(error({arg.c_str()}), "rtpengine option"));
 
 		CPPUNIT_ASSERT(contains(error({"--config-file=/nonexistent/x.conf"}),

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ha/call_document.h"
+
+#include <json-c/json.h>
+
+#include <limits>
+#include <memory>
+
+#include "util/base64.h"
+
+namespace rtprelay::ha {
+namespace {
+
+using JsonPtr = std::unique_ptr<json_object, decltype(&json_object_put)>;
+using TokenerPtr = std::unique_ptr<json_tokener, decltype(&json_tokener_free)>;
+
+// A JSON text as a json-c object; null when it is not one whole JSON value.
+JsonPtr parse(std::string_view text)
+{
+	TokenerPtr tok(json_tokener_new(), json_tokener_free);
+	if (!tok || text.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+		return {nullptr, json_object_put};
+	JsonPtr obj(json_tokener_parse_ex(tok.get(), text.data(), static_cast<int>(text.size())),
+	            json_object_put);
+	if (json_tokener_get_error(tok.get()) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok.get()) != text.size())
+		return {nullptr, json_object_put};
+	return obj;
+}
+
+json_object* string_of(std::string_view s)
+{
+	return json_object_new_string_len(s.data(), static_cast<int>(s.size()));
+}
+
+json_object* member(json_object* obj, const char* key, json_type type)
+{
+	json_object* v = nullptr;
+	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, type))
+		return nullptr;
+	return v;
+}
+
+std::string_view text_of(json_object* s)
+{
+	return {json_object_get_string(s), static_cast<size_t>(json_object_get_string_len(s))};
+}
+
+Result<std::vector<call::Journal::Lease>> read_leases(json_object* list)
+{
+	std::vector<call::Journal::Lease> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* l = json_object_array_get_idx(list, i);
+		json_object* address = member(l, "address", json_type_string);
+		json_object* port = member(l, "port", json_type_int);
+		int64_t p = port ? json_object_get_int64(port) : 0;
+		if (!address || p <= 0 || p > 65535)
+			return Error{"a lease without an address or a port"};
+		out.push_back({std::string(text_of(address)), static_cast<uint16_t>(p)});
+	}
+	return out;
+}
+
+Result<std::vector<std::string>> read_secrets(json_object* list)
+{
+	std::vector<std::string> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* s = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(s, json_type_string))
+			return Error{"a secret that is not a string"};
+		std::string bytes(text_of(s).size(), '\0');
+		auto n = util::base64_decode(
+		        text_of(s), {reinterpret_cast<uint8_t*>(bytes.data()), bytes.size()});
+		if (!n)
+			return Error{"a secret that is not base64"};
+		bytes.resize(*n);
+		out.push_back(std::move(bytes));
+	}
+	return out;
+}
+
+} // namespace
+
+std::string document_key(std::string_view call_id)
+{
+	std::string key(kDocumentPattern.substr(0, kDocumentPattern.size() - 1));
+	key += call_id;
+	return key;
+}
+
+std::string write_document(const CallDocument& doc)
+{
+	JsonPtr root(json_object_new_object(), json_object_put);
+	json_object* r = root.get();
+	json_object_object_add(r, "version", json_object_new_int(kDocumentVersion));
+	json_object_object_add(r, "call-id", string_of(doc.call_id));
+	json_object_object_add(r, "created", json_object_new_int64(doc.created_ms));
+	json_object_object_add(r, "last-signal", json_object_new_int64(doc.last_signal_ms));
+	json_object* requests = json_object_new_array();
+	for (const std::string& q : doc.requests) {
+		// An object where the request is valid JSON (always, from ng/json.h), so that an
+		// operator reads it with redis-cli; as a string otherwise.
+		JsonPtr obj = parse(q);
+		json_object_array_add(requests, obj ? obj.release() : string_of(q));
+	}
+	json_object_object_add(r, "requests", requests);
+	json_object* leases = json_object_new_array();
+	for (const auto& l : doc.leases) {
+		json_object* o = json_object_new_object();
+		json_object_object_add(o, "address", string_of(l.address));
+		json_object_object_add(o, "port", json_object_new_int(l.port));
+		json_object_array_add(leases, o);
+	}
+	json_object_object_add(r, "leases", leases);
+	json_object* secrets = json_object_new_array();
+	for (const std::string& s : doc.secrets) {
+		std::string b64;
+		util::base64_encode({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, b64);
+		json_object_array_add(secrets, string_of(b64));
+	}
+	json_object_object_add(r, "secrets", secrets);
+	return json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
+}
+
+Result<CallDocument> read_document(std::string_view text)
+{
+	JsonPtr root = parse(text);
+	if (!root || !json_object_is_type(root.get(), json_type_object))
+		return Error{"not a JSON object"};
+	json_object* r = root.get();
+	json_object* version = member(r, "version", json_type_int);
+	if (!version)
+		return Error{"no schema version"};
+	if (json_object_get_int64(version) != kDocumentVersion)
+		return Error{"schema version " + std::to_string(json_object_get_int64(version)) +
+		             ", this relay reads version " + std::to_string(kDocumentVersion)};
+	CallDocument doc;
+	json_object* id = member(r, "call-id", json_type_string);
+	json_object* created = member(r, "created", json_type_int);
+	json_object* last = member(r, "last-signal", json_type_int);
+	json_object* requests = member(r, "requests", json_type_array);
+	json_object* leases = member(r, "leases", json_type_array);
+	json_object* secrets = member(r, "secrets", json_type_array);
+	if (!id || text_of(id).empty() || !created || !last || !requests || !leases || !secrets)
+		return Error{"missing call-id, created, last-signal, requests, leases or secrets"};
+	doc.call_id = text_of(id);
+	doc.created_ms = json_object_get_int64(created);
+	doc.last_signal_ms = json_object_get_int64(last);
+	for (size_t i = 0; i < json_object_array_length(requests); i++) {
+		json_object* q = json_object_array_get_idx(requests, i);
+		if (json_object_is_type(q, json_type_string))
+			doc.requests.emplace_back(text_of(q));
+		else if (json_object_is_type(q, json_type_object))
+			doc.requests.emplace_back(
+			        json_object_to_json_string_ext(q, JSON_C_TO_STRING_PLAIN));
+		else
+			return Error{"a request that is neither an object nor a string"};
+	}
+	if (doc.requests.empty())
+		return Error{"no requests"};
+	auto l = read_leases(leases);
+	if (!l)
+		return l.error();
+	doc.leases = std::move(*l);
+	auto s = read_secrets(secrets);
+	if (!s)
+		return s.error();
+	doc.secrets = std::move(*s);
+	return doc;
+}
+
+} // namespace rtprelay::ha

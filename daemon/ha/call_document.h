@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A call as Redis keeps it: one JSON document per call (json-c) holding what rebuilds it, the
+// ng requests that built it and the ports and secrets its signalling chose (call/journal.h),
+// with its times. Documents carry a schema version; a relay refuses a version it does not
+// know rather than guess at its fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "call/journal.h"
+#include "util/result.h"
+
+namespace rtprelay::ha {
+
+inline constexpr int kDocumentVersion = 1;
+
+struct CallDocument {
+	std::string call_id;
+	int64_t created_ms = 0;
+	int64_t last_signal_ms = 0;
+	std::vector<std::string> requests; // ng requests, JSON text, in the order they ran
+	std::vector<call::Journal::Lease> leases;
+	std::vector<std::string> secrets; // bytes
+};
+
+// The Redis key of a call's document.
+std::string document_key(std::string_view call_id);
+// The pattern that finds every document (SCAN MATCH).
+inline constexpr std::string_view kDocumentPattern = "rtprelay:call:*";
+
+std::string write_document(const CallDocument& doc);
+// Any malformed or foreign input is an Error that says what is wrong with it.
+Result<CallDocument> read_document(std::string_view text);
+
+} // namespace rtprelay::ha

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ha/restore.h"
+
+#include <future>
+
+#include "call/signalling.h"
+#include "ha/call_document.h"
+#include "ng/flags.h"
+#include "ng/json.h"
+#include "sdp/parser.h"
+#include "util/arena.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace rtprelay::ha {
+namespace {
+
+constexpr auto kLog = log::Subsystem::kControl;
+
+// One request of the journal run again: an offer, an answer or the delete of one party; on
+// the call's loop.
+Result<void> replay(call::Call& c, const std::string& request, const call::SignalContext& ctx)
+{
+	Arena arena;
+	auto params = ng::json_decode(request, arena);
+	if (!params)
+		return params.error();
+	auto command = params->get_string("command");
+	std::string_view name = command ? *command : std::string_view();
+	auto flags = ng::parse_flags(*params);
+	if (!flags)
+		return flags.error();
+	const call::SignalOptions& o = flags->options;
+	if (name == "delete") { // journaled only when it ended one party
+		if (!c.remove_named(o.from_tag, o.to_tag, o.via_branch))
+			return Error{"a delete of one party that names none"};
+		return {};
+	}
+	bool offer = name == "offer";
+	if (!offer && name != "answer")
+		return Error{"a request that is neither offer, answer nor delete"};
+	auto session = sdp::parse(flags->sdp);
+	if (!session)
+		return session.error();
+	auto r = offer ? call::offer(c, flags->options, std::move(*session), ctx)
+	               : call::answer(c, flags->options, std::move(*session), ctx);
+	if (!r)
+		return r.error();
+	return {};
+}
+
+// The whole call, on its loop: the journal first, so that the requests take its choices.
+Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalContext& ctx)
+{
+	c.journal = call::Journal({}, doc.leases, doc.secrets);
+	for (const std::string& request : doc.requests) {
+		if (auto r = replay(c, request, ctx); !r)
+			return r;
+		c.journal.add_request(request);
+	}
+	c.last_signal_ms = doc.last_signal_ms;
+	if (c.journal.unused())
+		return Error{"its requests did not ask for every port and secret it had"};
+	return {};
+}
+
+} // namespace
+
+RestoreReport restore_calls(call::Registry& calls,
+                            const std::vector<std::pair<std::string, std::string>>& documents)
+{
+	RestoreReport report;
+	struct Pending {
+		std::string call_id;
+		std::future<Result<void>> done;
+	};
+	std::vector<Pending> pending;
+	for (const auto& [key, text] : documents) {
+		auto doc = read_document(text);
+		if (!doc || calls.find(doc->call_id)) {
+			log::err(kLog, "call state %s not restored: %s", key.c_str(),
+			         doc ? "a second document for its call-id"
+			             : doc.error().reason.c_str());
+			report.failed++;
+			continue;
+		}
+		call::Registry::Handle& h = calls.create(doc->call_id, doc->created_ms);
+		auto promise = std::make_shared<std::promise<Result<void>>>();
+		pending.push_back({doc->call_id, promise->get_future()});
+		call::SignalContext ctx{calls.config(), calls.interfaces(), util::now_ms(),
+		                        calls.own_endpoints(), calls.dtls()};
+		h.loop->loop().post([c = h.call, promise, doc = std::move(*doc), ctx] {
+			log::CallScope scope(c->id());
+			promise->set_value(rebuild(*c, doc, ctx));
+		});
+	}
+	for (Pending& p : pending) {
+		Result<void> r = p.done.get();
+		log::CallScope scope(p.call_id);
+		if (r) {
+			calls.mark_established(*calls.find(p.call_id));
+			report.restored++;
+			continue;
+		}
+		log::err(kLog, "call not restored: %s", r.error().reason.c_str());
+		calls.destroy(p.call_id, "not restored: " + r.error().reason);
+		report.failed++;
+	}
+	return report;
+}
+
+} // namespace rtprelay::ha

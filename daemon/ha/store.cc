@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ha/store.h"
+
+#include <limits>
+
+namespace rtprelay::ha {
+
+CallDocument document_of(const call::Call& call)
+{
+	return {call.id(),
+	        call.created_ms(),
+	        call.last_signal_ms,
+	        call.journal.requests(),
+	        call.journal.leases(),
+	        call.journal.secrets()};
+}
+
+Store::Store(call::Registry& calls, RedisLink& link, std::string target, int expires_s)
+    : calls_(calls), link_(link), target_(std::move(target)), expires_s_(expires_s)
+{
+	calls_.set_store(this);
+	link_.on_resync([this] { write_all(); });
+}
+
+Store::~Store()
+{
+	calls_.set_store(nullptr);
+	link_.on_resync({});
+}
+
+void Store::changed(const std::string& call_id)
+{
+	call::Registry::Handle* h = calls_.find(call_id);
+	if (!h)
+		return;
+	calls_.run<std::string>(
+	        *h, [](call::Call& c) { return write_document(document_of(c)); },
+	        [this, call_id, serial = h->serial](std::string doc) {
+		        // Ended while its document was copied: its removal is queued already, and a
+		        // write now would bring it back.
+		        call::Registry::Handle* now = calls_.find(call_id);
+		        if (!now || now->serial != serial)
+			        return;
+		        link_.set(document_key(call_id), std::move(doc), expires_s_);
+	        });
+}
+
+void Store::ended(const std::string& call_id)
+{
+	link_.del(document_key(call_id));
+}
+
+call::CallStore::Status Store::status() const
+{
+	RedisLink::Stats s = link_.stats();
+	return {target_, s.connected, s.written, s.failed, s.dropped, s.queued, s.last_error};
+}
+
+void Store::write_all()
+{
+	for (const std::string& id : calls_.ids(std::numeric_limits<size_t>::max()))
+		changed(id);
+}
+
+} // namespace rtprelay::ha

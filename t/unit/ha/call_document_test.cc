@@ -1,0 +1,78 @@
+#include "ha/call_document.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace rtprelay;
+using namespace rtprelay::ha;
+
+class CallDocumentTest : public CppUnit::TestFixture {
+	CPPUNIT_TEST_SUITE(CallDocumentTest);
+	CPPUNIT_TEST(round_trip);
+	CPPUNIT_TEST(requests_are_objects_an_operator_can_read);
+	CPPUNIT_TEST(other_versions_and_bad_documents_are_refused);
+	CPPUNIT_TEST(key);
+	CPPUNIT_TEST_SUITE_END();
+
+	static CallDocument sample()
+	{
+		CallDocument d;
+		d.call_id = "abc@host \"quoted\"";
+		d.created_ms = 1764800000123;
+		d.last_signal_ms = 1764800000999;
+		d.requests = {R"({"command":"offer","sdp":"v=0\r\n"})",
+		              R"({"command":"answer","to-tag":"B"})"};
+		d.leases = {{"127.0.0.1", 30000}, {"2001:db8::1", 40002}};
+		d.secrets = {std::string("\x00\xff key\x01", 7), "ufrag pwd"};
+		return d;
+	}
+
+public:
+	void round_trip()
+	{
+		CallDocument d = sample();
+		auto back = read_document(write_document(d));
+		CPPUNIT_ASSERT(back);
+		CPPUNIT_ASSERT_EQUAL(d.call_id, back->call_id);
+		CPPUNIT_ASSERT_EQUAL(d.created_ms, back->created_ms);
+		CPPUNIT_ASSERT_EQUAL(d.last_signal_ms, back->last_signal_ms);
+		CPPUNIT_ASSERT(d.requests == back->requests);
+		CPPUNIT_ASSERT(d.leases == back->leases);
+		CPPUNIT_ASSERT(d.secrets == back->secrets);
+	}
+
+	void requests_are_objects_an_operator_can_read()
+	{
+		std::string text = write_document(sample());
+		CPPUNIT_ASSERT(text.find(R"("requests":[{"command":"offer")") != std::string::npos);
+		CPPUNIT_ASSERT(text.find(R"("version":1)") != std::string::npos);
+		// Keys are stored (Redis is the relay's own store) but never as plain text.
+		CPPUNIT_ASSERT(text.find(" key") == std::string::npos);
+	}
+
+	void other_versions_and_bad_documents_are_refused()
+	{
+		std::string text = write_document(sample());
+		std::string v2 = text;
+		v2.replace(v2.find(R"("version":1)"), 11, R"("version":2)");
+		auto r = read_document(v2);
+		CPPUNIT_ASSERT(!r);
+		CPPUNIT_ASSERT(r.error().reason.find("version 2") != std::string::npos);
+		for (std::string bad : {std::string(""), std::string("[]"), std::string("{}"),
+		                        text.substr(0, text.size() - 1), text + "x",
+		                        std::string(R"({"version":1,"call-id":"x"})")})
+			CPPUNIT_ASSERT(!read_document(bad));
+		CallDocument no_requests = sample();
+		no_requests.requests.clear();
+		CPPUNIT_ASSERT(!read_document(write_document(no_requests)));
+		std::string bad_port = text;
+		bad_port.replace(bad_port.find("40002"), 5, "70000");
+		CPPUNIT_ASSERT(!read_document(bad_port));
+		std::string bad_secret = text;
+		bad_secret.replace(bad_secret.find(R"("secrets":[")") + 12, 1, "*");
+		CPPUNIT_ASSERT(!read_document(bad_secret));
+	}
+
+	void key() { CPPUNIT_ASSERT_EQUAL(std::string("rtprelay:call:a b"), document_key("a b")); }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CallDocumentTest);
