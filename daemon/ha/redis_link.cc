@@ -263,6 +263,19 @@ void RedisLink::handshake()
 		send(Argv{"AUTH", target_.password});
 	if (target_.db != 0)
 		send(Argv{"SELECT", db});
+	// Writes of the connection before may still wait in Redis (one frozen, then resumed):
+	// applied after this connection's, they would put older documents back. Killing that
+	// client discards what it has not run yet, and what it ran came before anything sent
+	// here. Redis refusing CLIENT (an ACL) only loses that guard.
+	auto guard = [this](Argv a, HandshakeStep step) {
+		if (redisAsyncCommandArgv(ac_.get(), handshake_cb, step_tag(step), a.argc(),
+		                          a.argv(), a.lens()) == REDIS_OK)
+			handshake_left_++;
+	};
+	if (client_id_ >= 0)
+		guard(Argv{"CLIENT", "KILL", "ID", std::to_string(client_id_)},
+		      HandshakeStep::kKillPrevious);
+	guard(Argv{"CLIENT", "ID"}, HandshakeStep::kClientId);
 	// The link is up only once Redis has answered (a TCP connect alone proves little), and
 	// up() then always runs inside a reply callback, where hiredis defers a free.
 	send(Argv{"PING"});
@@ -459,7 +472,14 @@ void RedisLink::disconnect_cb(const redisAsyncContext* ac, int /*status*/)
 	link->went_down(why);
 }
 
-void RedisLink::handshake_cb(redisAsyncContext* ac, void* reply, void* /*privdata*/)
+void* RedisLink::step_tag(HandshakeStep step)
+{
+	static HandshakeStep steps[] = {HandshakeStep::kRequired, HandshakeStep::kKillPrevious,
+	                                HandshakeStep::kClientId};
+	return &steps[static_cast<size_t>(step)];
+}
+
+void RedisLink::handshake_cb(redisAsyncContext* ac, void* reply, void* privdata)
 {
 	auto* link = static_cast<RedisLink*>(ac->data);
 	// No reply: hiredis is failing the pending commands of a lost connection, and
@@ -467,7 +487,11 @@ void RedisLink::handshake_cb(redisAsyncContext* ac, void* reply, void* /*privdat
 	if (!link || !reply)
 		return;
 	const auto& r = *static_cast<redisReply*>(reply);
-	if (r.type == REDIS_REPLY_ERROR) {
+	HandshakeStep step =
+	        privdata ? *static_cast<HandshakeStep*>(privdata) : HandshakeStep::kRequired;
+	if (step == HandshakeStep::kClientId)
+		link->client_id_ = r.type == REDIS_REPLY_INTEGER ? r.integer : -1;
+	if (r.type == REDIS_REPLY_ERROR && step == HandshakeStep::kRequired) {
 		link->drop("handshake refused: " + reply_text(r));
 		return;
 	}

@@ -119,6 +119,9 @@ private:
 
 	static void connect_cb(const redisAsyncContext* ac, int status);
 	static void disconnect_cb(const redisAsyncContext* ac, int status);
+	// What a handshake reply means: an error of a required step fails the connection.
+	enum class HandshakeStep { kRequired, kKillPrevious, kClientId };
+	static void* step_tag(HandshakeStep step); // the privdata naming it
 	static void handshake_cb(redisAsyncContext* ac, void* reply, void* privdata);
 	static void write_cb(redisAsyncContext* ac, void* reply, void* privdata);
 	static void reconnect_timer_cb(evutil_socket_t fd, short what, void* arg);
@@ -135,7 +138,10 @@ private:
 	std::function<void()> on_resync_;
 
 	AsyncContextPtr ac_;     // null while down
-	int handshake_left_ = 0; // replies to AUTH, SELECT and PING still to come
+	int handshake_left_ = 0; // replies to the handshake's commands still to come
+	// Redis' CLIENT ID of the last connection that got through its handshake (and so may
+	// have sent writes); -1: none, or Redis would not say.
+	long long client_id_ = -1;
 	bool connected_ = false; // handshake answered: writes may go
 	bool ever_connected_ = false;
 	bool holding_ = false; // a write was refused: nothing more is sent until the retry timer
