@@ -417,8 +417,9 @@ const std::array kOptions = {
                    "A call's state expires from Redis this long after its last write.",
                    set_int<&C::redis_expires, 1, 365 * 86400>},
         OptionSpec{"redis-allowed-errors", 0, K::kValue, "N", "-1",
-                   "After this many failed Redis commands in a row, wait redis-disable-time "
-                   "before trying again; -1 = retry at once. Writes are kept meanwhile.",
+                   "After this many writes Redis refused in a row, wait redis-disable-time "
+                   "before trying again; -1 = never (a refused write is retried a second "
+                   "later). Writes are kept meanwhile.",
                    set_int<&C::redis_allowed_errors, -1, 1 << 30>},
         OptionSpec{"redis-disable-time", 0, K::kValue, "SECS", "10",
                    "Time between attempts to reach Redis while it is away.",

@@ -191,6 +191,28 @@ void write_kernel(Exposition& out, const call::Registry& reg)
 	out.sample({}, k ? k->targets() : int64_t{0});
 }
 
+// --redis (ha/): only with it.
+void write_redis(Exposition& out, const call::Registry& reg)
+{
+	const call::CallStore* store = reg.store();
+	if (!store)
+		return;
+	call::CallStore::Status s = store->status();
+	out.family("rtprelay_redis_connected", Type::kGauge,
+	           "1 while the Redis that call state is written to answers, else 0.");
+	out.sample({{"target", s.target}}, uint64_t{s.connected ? 1U : 0U});
+	out.family("rtprelay_redis_writes_total", Type::kCounter,
+	           "Call state writes to Redis: written (confirmed), failed (refused or timed "
+	           "out, then retried), dropped (the queue was full while Redis was away; every "
+	           "call is then written again).");
+	out.sample({{"result", "written"}}, s.written);
+	out.sample({{"result", "failed"}}, s.failed);
+	out.sample({{"result", "dropped"}}, s.dropped);
+	out.family("rtprelay_redis_queued_writes", Type::kGauge,
+	           "Call state writes waiting for Redis.");
+	out.sample({}, s.queued);
+}
+
 } // namespace
 
 void write_relay_metrics(Exposition& out, call::Registry& registry)
@@ -202,6 +224,7 @@ void write_relay_metrics(Exposition& out, call::Registry& registry)
 	write_ports(out, registry);
 	write_media_flows(out, registry);
 	write_kernel(out, registry);
+	write_redis(out, registry);
 }
 
 } // namespace rtprelay::http

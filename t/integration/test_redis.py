@@ -8,10 +8,12 @@ redis-server comes from Debian's package (make deps); each test starts its own."
 
 import json
 import signal
+import subprocess
 import time
 
 import common
 import daemon
+import httpclient
 import media
 import srtp
 from media import Party
@@ -45,10 +47,14 @@ class RedisTestCase(common.DaemonTestCase):
         for p in self.parties:
             p.close()
 
-    def relay(self, killed=False):
+    def relay(self, killed=False, http=False):
         """A relay on the test's Redis; one the test will kill (`killed`) is only killed
-        at clean-up, the others must also stop cleanly."""
+        at clean-up, the others must also stop cleanly. With `http`, self.http.port serves
+        /metrics."""
         args = PORTS + ["--redis=" + self.redis.spec(3)] + self.extra_args
+        if http:
+            self.http = httpclient.HttpArgs(*args)
+            args = self.http
         if killed:
             d = daemon.Daemon(args).start()
             self.addCleanup(d.kill)
@@ -192,23 +198,52 @@ class RedisAwayTest(RedisTestCase):
     extra_args = ["--redis-cmd-timeout=300", "--redis-connect-timeout=300",
                   "--redis-disable-time=1"]
 
+    def link(self, c):
+        return c.request_json({"command": "statistics"})["statistics"]["rtprelay"]["redis"]
+
     def test_redis_stopped_holds_up_nothing_and_writes_catch_up(self):
-        _d, c = self.relay()
+        _d, c = self.relay(http=True)
+        self.assertEqual(wait_for("up", lambda: self.link(c)["connected"]), 1)
         a, b = self.party(), self.party()
-        cid1, pa, pb, _ = self.establish(c, a, b)
+        cid1, pa, _pb, _ = self.establish(c, a, b)
         self.assertTrue(wait_for("written", lambda: len(self.documents()) == 1))
         self.redis.proc.send_signal(signal.SIGSTOP)
         try:
             started = time.monotonic()
             a2, b2 = self.party(), self.party()
-            cid2, pa2, pb2, _ = self.establish(c, a2, b2)
+            cid2, _pa2, pb2, _ = self.establish(c, a2, b2)
             self.assertLess(time.monotonic() - started, 1.0, "signalling waited for Redis")
             for seq in range(0, 60, 3):
                 self.assertTrue(self.passes(a, pa, b, seq))
                 self.assertTrue(self.passes(b2, pb2, a2, seq))
+            # The loss shows: not connected, the new call's writes waiting.
+            link = wait_for("down", lambda: (lambda s: s if s["connected"] == 0 else None)(
+                self.link(c)))
+            self.assertTrue(link, self.link(c))
+            self.assertGreaterEqual(link["queued"], 1, link)
+            self.assertGreaterEqual(link["failed"], 1, link)
+            self.assertEqual(link["target"], "127.0.0.1:%d/3" % self.redis.port)
         finally:
             self.redis.proc.send_signal(signal.SIGCONT)
-        self.assertTrue(wait_for("caught up", lambda: len(self.documents()) == 2, timeout=5),
-                        self.documents())
+        # Caught up once the link has drained its queue (a look at Redis before could see
+        # the frozen connection's own writes, which Redis still runs when it resumes).
+        link = wait_for("drained", lambda: (lambda s: s if s["queued"] == 0 else None)(
+            self.link(c)), timeout=5)
+        self.assertTrue(link, self.link(c))
+        self.assertEqual(len(self.documents()), 2, self.documents())
         self.assertEqual(len(self.document(cid2)["requests"]), 2)
         self.assertEqual(self.document(cid1)["call-id"], cid1)
+        self.assertEqual(link["connected"], 1)
+        self.assertEqual(link["dropped"], 0)
+        self.assertGreaterEqual(link["written"], 2, link)  # each call once at least
+        # The same in /metrics, which promtool accepts.
+        status, _, body = httpclient.request(self.http.port, "GET", "/metrics")
+        self.assertEqual(status, 200)
+        samples = httpclient.parse_metrics(body.decode())[0]
+        self.assertEqual(httpclient.value(samples, "rtprelay_redis_connected"), 1)
+        self.assertEqual(httpclient.value(samples, "rtprelay_redis_queued_writes"), 0)
+        self.assertGreaterEqual(httpclient.value(samples, "rtprelay_redis_writes_total",
+                                                 result="failed"), 1)
+        p = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
+                           check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
