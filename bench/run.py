@@ -8,7 +8,8 @@
 # answers actpass actively); the summary puts both beside calls100 of the same run. calls100scraped is calls100 with the relay serving
 # --listen-http and a GET /metrics every second for the whole scenario; the summary puts its
 # CPU per packet beside calls100's, since metrics must cost nothing measurable on the packet
-# path. Python 3 stdlib only.
+# path. restart kills a relay keeping 10,000 calls in Redis and times its restart and the media
+# gap (bench/restart.py). Python 3 stdlib only.
 
 import argparse
 import http.client
@@ -23,6 +24,7 @@ import sys
 import threading
 import time
 
+import restart
 from guest import run_guest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,6 +64,9 @@ SCENARIOS = {
     "setup_rate": ("call setup rate (offer+answer+delete)",
                    lambda a: ["--setup-rate", f"--duration={a.setup_duration}",
                               f"--window={a.window}"]),
+    # Not rtpload's: bench/restart.py drives it (a Redis, a kill -9 and a restart).
+    "restart": (f"kill -9 and restart with {restart.CALLS:,} calls in Redis, "
+                f"{restart.MEDIA_CALLS} with media", None),
 }
 
 # Summary rows: (scenario, RESULT key, label, which way is better)
@@ -103,6 +108,12 @@ METRICS = [
     ("setup_rate", "errors", "failed calls", "lower"),
     ("setup_rate", "cpu_ms_per_call", "relay CPU ms / call", "lower"),
     ("setup_rate", "offer_p99_ms", "offer latency p99 ms", "lower"),
+    ("restart", "restored", "calls restored", "higher"),
+    ("restart", "restore_ms", "exec to ng served ms", "lower"),
+    ("restart", "gap_p50_ms", "media gap p50 ms", "lower"),
+    ("restart", "gap_max_ms", "media gap max ms", "lower"),
+    ("restart", "redis_kb_per_call", "Redis KiB in per call", "lower"),
+    ("restart", "redis_cmds_per_call", "Redis commands per call", "lower"),
 ]
 
 
@@ -301,6 +312,12 @@ def parse_result(stdout):
 
 def run_scenario(args, relay_name, scenario):
     title, scenario_args = SCENARIOS[scenario]
+    if scenario == "restart":
+        print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})",
+              flush=True)
+        result = restart.run_restart(args, relay_name)
+        print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+        return result
     relay = Relay(args, relay_name, scenario)
     print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})", flush=True)
     relay.start()

@@ -31,10 +31,14 @@ void restore(const RedisTarget& target, const RedisLimits& limits, call::Registr
 		         documents.error().reason.c_str());
 		return;
 	}
+	int64_t read = util::now_ms();
 	RestoreReport r = restore_calls(calls, *documents);
-	log::notice(kLog, "restored %zu call(s) from Redis %s in %lld ms, %zu failed", r.restored,
-	            target.to_string().c_str(), static_cast<long long>(util::now_ms() - start),
-	            r.failed);
+	log::notice(kLog,
+	            "restored %zu call(s) from Redis %s in %lld ms (%lld ms to read them), %zu "
+	            "failed",
+	            r.restored, target.to_string().c_str(),
+	            static_cast<long long>(util::now_ms() - start),
+	            static_cast<long long>(read - start), r.failed);
 }
 
 } // namespace

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ha/restore.h"
 
+#include <algorithm>
+#include <functional>
 #include <future>
+#include <map>
+#include <memory>
 
 #include "call/signalling.h"
 #include "ha/call_document.h"
@@ -66,15 +70,38 @@ Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalC
 
 } // namespace
 
+namespace {
+
+struct Pending {
+	std::string call_id;
+	std::future<Result<void>> done;
+};
+
+// The calls to rebuild on one media loop, a batch at a time: between batches the loop
+// forwards the media of the calls already rebuilt, where one long piece of work would hold
+// every call's packets until the last call is rebuilt.
+struct LoopWork {
+	static constexpr size_t kBatch = 32;
+	std::vector<std::function<void()>> calls;
+	size_t next = 0;
+
+	static void run(const std::shared_ptr<LoopWork>& w, event::Loop& loop)
+	{
+		for (size_t end = std::min(w->next + kBatch, w->calls.size()); w->next < end;)
+			w->calls[w->next++]();
+		if (w->next < w->calls.size())
+			loop.post([w, &loop] { run(w, loop); });
+	}
+};
+
+} // namespace
+
 RestoreReport restore_calls(call::Registry& calls,
                             const std::vector<std::pair<std::string, std::string>>& documents)
 {
 	RestoreReport report;
-	struct Pending {
-		std::string call_id;
-		std::future<Result<void>> done;
-	};
 	std::vector<Pending> pending;
+	std::map<media::MediaLoop*, std::shared_ptr<LoopWork>> work;
 	for (const auto& [key, text] : documents) {
 		auto doc = read_document(text);
 		if (!doc || calls.find(doc->call_id)) {
@@ -89,11 +116,18 @@ RestoreReport restore_calls(call::Registry& calls,
 		pending.push_back({doc->call_id, promise->get_future()});
 		call::SignalContext ctx{calls.config(), calls.interfaces(), util::now_ms(),
 		                        calls.own_endpoints(), calls.dtls()};
-		h.loop->loop().post([c = h.call, promise, doc = std::move(*doc), ctx] {
+		auto& w = work[h.loop];
+		if (!w)
+			w = std::make_shared<LoopWork>();
+		w->calls.emplace_back([c = h.call, promise, doc = std::move(*doc), ctx] {
 			log::CallScope scope(c->id());
 			promise->set_value(rebuild(*c, doc, ctx));
 		});
 	}
+	// Posted after the calls' registration with their loops (Registry::create), which
+	// runs first.
+	for (auto& [loop, w] : work)
+		loop->loop().post([w = w, l = &loop->loop()] { LoopWork::run(w, *l); });
 	for (Pending& p : pending) {
 		Result<void> r = p.done.get();
 		log::CallScope scope(p.call_id);
@@ -102,6 +136,7 @@ RestoreReport restore_calls(call::Registry& calls,
 			report.restored++;
 			continue;
 		}
+		// The document stays in Redis (it expires there).
 		log::err(kLog, "call not restored: %s", r.error().reason.c_str());
 		calls.destroy(p.call_id, "not restored: " + r.error().reason);
 		report.failed++;
