@@ -13,8 +13,10 @@
 #include "util/strings.h"
 
 namespace rtprelay::media {
-
 namespace {
+
+// How bind_port() says it got no socket at all (not a port someone else holds).
+constexpr std::string_view kNoSocket = "cannot open a socket: ";
 
 // Beyond net.core.rmem_max when the daemon may (CAP_NET_ADMIN), else up to it.
 void set_rcvbuf(int fd, int bytes)
@@ -107,7 +109,7 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	s.address = index_;
 	s.fd.reset(socket(address_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	if (!s.fd)
-		return Error{strprintf("socket: %s", strerror(errno))};
+		return Error{std::string(kNoSocket) + strerror(errno)};
 	const int tos = options_.tos;
 	if (address_.is_v6()) {
 		int v6only = 1;
@@ -223,9 +225,12 @@ Result<PortLease> PortPool::allocate()
 		if (used_[i])
 			continue;
 		// Another program may hold one of the ports: skip the pair, it stays free for
-		// later.
-		if (auto lease = take(i))
+		// later. No socket at all (the open-files limit) is no reason to try the others.
+		auto lease = take(i);
+		if (lease)
 			return lease;
+		if (lease.error().reason.starts_with(kNoSocket))
+			return Error{"Ran out of ports: " + lease.error().reason};
 	}
 	// "Ran out of ports" first: rtpengine's words, which operators' alerts and scripts match.
 	return Error{strprintf("Ran out of ports: no free media port pair on %s in %u-%u (%zu "

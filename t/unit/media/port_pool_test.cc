@@ -1,6 +1,7 @@
 #include "media/port_pool.h"
 
 #include <cppunit/extensions/HelperMacros.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -25,6 +26,7 @@ class PortPoolTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(parking_needs_an_fd_for_every_port);
 	CPPUNIT_TEST(receive_buffer_option);
 	CPPUNIT_TEST(a_chosen_port_is_leased_again);
+	CPPUNIT_TEST(no_socket_at_all_is_said_so);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr uint16_t kBase = 36000; // kept clear of the daemon's default range use
@@ -306,6 +308,29 @@ public:
 		auto unknown = ifs.allocate_port("127.0.0.9", kBase);
 		CPPUNIT_ASSERT(!unknown);
 		CPPUNIT_ASSERT(unknown.error().reason.find("127.0.0.9") != std::string::npos);
+	}
+
+	// The open-files limit reached is no port shortage: the error names the cause (and
+	// keeps rtpengine's words, which OpenSIPS fails over on).
+	void no_socket_at_all_is_said_so()
+	{
+		PortPool pool(net::IpAddress::loopback_v4(), kBase, kBase + 99, {});
+		rlimit old{};
+		CPPUNIT_ASSERT_EQUAL(0, getrlimit(RLIMIT_NOFILE, &old));
+		std::vector<UniqueFd> fill;
+		rlimit low = old;
+		low.rlim_cur = 64;
+		CPPUNIT_ASSERT_EQUAL(0, setrlimit(RLIMIT_NOFILE, &low));
+		while (UniqueFd fd = udp_socket())
+			fill.push_back(std::move(fd));
+		auto l = pool.allocate();
+		CPPUNIT_ASSERT_EQUAL(0, setrlimit(RLIMIT_NOFILE, &old));
+		CPPUNIT_ASSERT(!l);
+		const std::string& why = l.error().reason;
+		CPPUNIT_ASSERT_MESSAGE(why,
+		                       why.starts_with("Ran out of ports: cannot open a socket"));
+		CPPUNIT_ASSERT_MESSAGE(why, why.find("Too many open files") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(size_t(50), pool.free_pairs());
 	}
 };
 
