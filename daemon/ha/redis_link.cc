@@ -34,38 +34,52 @@ timeval ms_to_tv(int64_t ms)
 	return tv;
 }
 
-void arm(const event::EventPtr& ev, int64_t ms)
+using redis_detail::Argv;
+using redis_detail::arm;
+using redis_detail::reply_text;
+
+// Fenced writes: KEYS[1] the fence key, KEYS[2] the document; ARGV[1] the fence value. The
+// check and the write run as one script, so nothing can change the fence in between.
+constexpr std::string_view kFencedSet =
+        "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED') end\n"
+        "if ARGV[3] == '0' then return redis.call('SET', KEYS[2], ARGV[2]) end\n"
+        "return redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])";
+constexpr std::string_view kFencedDel =
+        "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED') end\n"
+        "return redis.call('DEL', KEYS[2])";
+
+// Redis 7.0 puts "ERR " before a script's error_reply without a code of its own; other
+// versions pass "FENCED" on as the code.
+bool is_fenced_error(std::string_view error)
 {
-	timeval tv = ms_to_tv(ms);
-	event_add(ev.get(), &tv);
+	if (error.starts_with("ERR "))
+		error.remove_prefix(4);
+	return error == "FENCED" || error.starts_with("FENCED ");
 }
 
-// An argument vector for hiredis' *CommandArgv: binary-safe (values are JSON with keys in
-// them; no format string ever sees them). The views must outlive the command call only.
-class Argv {
-public:
-	Argv(std::initializer_list<std::string_view> args)
-	{
-		for (std::string_view a : args)
-			add(a);
-	}
-	void add(std::string_view a)
-	{
-		ptrs_.push_back(a.data());
-		lens_.push_back(a.size());
-	}
-	int argc() const { return static_cast<int>(ptrs_.size()); }
-	const char** argv() { return ptrs_.data(); }
-	const size_t* lens() const { return lens_.data(); }
-
-private:
-	std::vector<const char*> ptrs_;
-	std::vector<size_t> lens_;
-};
-
-std::string reply_text(const redisReply& r)
+RedisValue to_value(const redisReply& r)
 {
-	return printable(std::string_view(r.str, r.len), 200);
+	RedisValue v;
+	switch (r.type) {
+	case REDIS_REPLY_INTEGER:
+		v.type = RedisValue::Type::kInteger;
+		v.integer = r.integer;
+		break;
+	case REDIS_REPLY_STRING:
+	case REDIS_REPLY_STATUS:
+		v.type = RedisValue::Type::kString;
+		v.str.assign(r.str, r.len);
+		break;
+	case REDIS_REPLY_ARRAY:
+		v.type = RedisValue::Type::kArray;
+		v.elements.reserve(r.elements);
+		for (size_t i = 0; i < r.elements; i++)
+			v.elements.push_back(to_value(*r.element[i]));
+		break;
+	default: // REDIS_REPLY_NIL
+		break;
+	}
+	return v;
 }
 
 // Only digits, at most `max`.
@@ -125,8 +139,21 @@ Result<void> parse_host_port(std::string_view text, RedisTarget& t)
 	return {};
 }
 
-// A name becomes an address once, at start-up, so that reconnecting never waits for DNS on
-// the control loop (hiredis would resolve synchronously at each connect).
+} // namespace
+
+namespace redis_detail {
+
+void arm(const event::EventPtr& ev, int64_t ms)
+{
+	timeval tv = ms_to_tv(ms);
+	event_add(ev.get(), &tv);
+}
+
+std::string reply_text(const redisReply& r)
+{
+	return printable(std::string_view(r.str, r.len), 200);
+}
+
 Result<std::string> resolve(const std::string& host)
 {
 	if (net::IpAddress::parse(host))
@@ -143,7 +170,14 @@ Result<std::string> resolve(const std::string& host)
 	return net::Endpoint::from_sockaddr(res->ai_addr, res->ai_addrlen).ip().to_string();
 }
 
-} // namespace
+void AsyncFree::operator()(redisAsyncContext* ac) const
+{
+	ac->data = nullptr;
+	// Inside one of its reply callbacks hiredis defers this until the callback returns.
+	redisAsyncFree(ac);
+}
+
+} // namespace redis_detail
 
 std::string RedisTarget::to_string() const
 {
@@ -180,13 +214,6 @@ Result<RedisTarget> parse_redis_target(std::string_view spec)
 	return t;
 }
 
-void RedisLink::AsyncFree::operator()(redisAsyncContext* ac) const
-{
-	ac->data = nullptr;
-	// Inside one of its reply callbacks hiredis defers this until the callback returns.
-	redisAsyncFree(ac);
-}
-
 RedisLink::RedisLink(event_base* base, RedisTarget target, std::string address, RedisLimits limits)
     : base_(base), target_(std::move(target)), address_(std::move(address)),
       name_(target_.to_string()), limits_(limits), queue_(limits.max_queued_bytes)
@@ -196,7 +223,7 @@ RedisLink::RedisLink(event_base* base, RedisTarget target, std::string address, 
 Result<std::unique_ptr<RedisLink>> RedisLink::create(event_base* base, RedisTarget target,
                                                      RedisLimits limits)
 {
-	auto address = resolve(target.host);
+	auto address = redis_detail::resolve(target.host);
 	if (!address)
 		return address.error();
 	std::unique_ptr<RedisLink> link(
@@ -253,16 +280,16 @@ void RedisLink::connect()
 void RedisLink::handshake()
 {
 	handshake_left_ = 0;
-	auto send = [this](Argv a) {
+	auto send_step = [this](Argv a) {
 		if (redisAsyncCommandArgv(ac_.get(), handshake_cb, nullptr, a.argc(), a.argv(),
 		                          a.lens()) == REDIS_OK)
 			handshake_left_++;
 	};
 	std::string db = std::to_string(target_.db);
 	if (!target_.password.empty())
-		send(Argv{"AUTH", target_.password});
+		send_step(Argv{"AUTH", target_.password});
 	if (target_.db != 0)
-		send(Argv{"SELECT", db});
+		send_step(Argv{"SELECT", db});
 	// Writes of the connection before may still wait in Redis (one frozen, then resumed):
 	// applied after this connection's, they would put older documents back. Killing that
 	// client discards what it has not run yet, and what it ran came before anything sent
@@ -278,7 +305,7 @@ void RedisLink::handshake()
 	guard(Argv{"CLIENT", "ID"}, HandshakeStep::kClientId);
 	// The link is up only once Redis has answered (a TCP connect alone proves little), and
 	// up() then always runs inside a reply callback, where hiredis defers a free.
-	send(Argv{"PING"});
+	send_step(Argv{"PING"});
 }
 
 void RedisLink::up()
@@ -293,47 +320,103 @@ void RedisLink::up()
 		log::notice(kLog, "redis %s: connected, %zu writes queued", name_.c_str(),
 		            queue_.size());
 	health_ = Health::kUp;
-	maybe_resync(true);
+	std::weak_ptr<int> alive = life_;
+	if (!maybe_resync(true))
+		return;
+	// Before the queued writes: the lease claim it sends must run ahead of them.
+	if (on_up_) {
+		on_up_();
+		if (alive.expired())
+			return;
+	}
 	pump();
 }
 
 void RedisLink::pump()
 {
-	if (!connected_ || holding_)
+	if (!connected_ || holding_ || fenced_)
 		return;
-	while (sent_.size() < kMaxInFlight) {
+	// Commands in sent_ are not counted: they are few, and must never wait.
+	while (queue_.in_flight() < kMaxInFlight) {
 		const Write* w = queue_.next();
 		if (!w)
 			break;
 		std::string ex = std::to_string(w->expires_s);
-		Argv a = w->op == Write::Op::kDel ? Argv{"DEL", w->key}
-		         : w->expires_s > 0       ? Argv{"SET", w->key, w->value, "EX", ex}
-		                                  : Argv{"SET", w->key, w->value};
-		if (redisAsyncCommandArgv(ac_.get(), write_cb, nullptr, a.argc(), a.argv(),
-		                          a.lens()) != REDIS_OK) {
+		bool del = w->op == Write::Op::kDel;
+		Argv a = fence_set_ && del
+		                 ? Argv{"EVAL", kFencedDel, "2", fence_key_, w->key, fence_value_}
+		         : fence_set_       ? Argv{"EVAL", kFencedSet,   "2",      fence_key_,
+                                             w->key, fence_value_, w->value, ex}
+		         : del              ? Argv{"DEL", w->key}
+		         : w->expires_s > 0 ? Argv{"SET", w->key, w->value, "EX", ex}
+		                            : Argv{"SET", w->key, w->value};
+		if (!send(a)) {
 			queue_.fail(w->id); // the context is going away; disconnect_cb follows
 			break;
 		}
-		sent_.push_back(w->id);
+		sent_.push_back(Sent{w->id, fence_gen_, {}});
 	}
-	if (!sent_.empty() && !evtimer_pending(cmd_timer_.get(), nullptr))
-		arm(cmd_timer_, limits_.cmd_timeout_ms);
 }
 
-void RedisLink::on_write_reply(bool ok, const std::string& error)
+// The caller pushes the matching Sent at once (no reply can come before the loop runs).
+bool RedisLink::send(Argv& a)
+{
+	if (redisAsyncCommandArgv(ac_.get(), reply_cb, nullptr, a.argc(), a.argv(), a.lens()) !=
+	    REDIS_OK)
+		return false;
+	if (!evtimer_pending(cmd_timer_.get(), nullptr))
+		arm(cmd_timer_, limits_.cmd_timeout_ms);
+	return true;
+}
+
+void RedisLink::command(const std::vector<std::string>& argv, std::function<void(Reply)> done)
+{
+	if (argv.empty()) {
+		done(Error{"empty command"});
+		return;
+	}
+	Argv a;
+	for (const std::string& arg : argv)
+		a.add(arg);
+	if (!connected_ || !send(a)) {
+		done(Error{"not connected"});
+		return;
+	}
+	sent_.push_back(Sent{0, 0, std::move(done)});
+}
+
+void RedisLink::on_reply(const redisReply& r)
 {
 	if (sent_.empty())
 		return; // cannot happen: one reply per command, in order
-	uint64_t id = sent_.front();
+	Sent s = std::move(sent_.front());
 	sent_.pop_front();
 	// A reply is progress: the next command gets the full timeout from now.
 	if (sent_.empty())
 		event_del(cmd_timer_.get());
 	else
 		arm(cmd_timer_, limits_.cmd_timeout_ms);
+	if (s.done) {
+		// The caller's business, not the link's health: a refused command is not retried
+		// and counts towards no limit. Last: done may destroy the link.
+		if (r.type == REDIS_REPLY_ERROR)
+			s.done(Error{reply_text(r)});
+		else
+			s.done(to_value(r));
+		return;
+	}
+	bool ok = r.type != REDIS_REPLY_ERROR;
+	on_write_reply(s.write_id, s.fence_gen, ok, ok ? std::string() : reply_text(r));
+}
+
+void RedisLink::on_write_reply(uint64_t id, uint64_t fence_gen, bool ok, const std::string& error)
+{
 	if (!ok) {
 		queue_.fail(id);
-		refused(error);
+		if (is_fenced_error(error))
+			fenced_refusal(fence_gen);
+		else
+			refused(error);
 		return;
 	}
 	queue_.complete(id);
@@ -342,7 +425,49 @@ void RedisLink::on_write_reply(bool ok, const std::string& error)
 	if (health_ == Health::kRefusing)
 		log::info(kLog, "redis %s: writes accepted again", name_.c_str());
 	health_ = Health::kUp;
-	maybe_resync(false);
+	if (!maybe_resync(false))
+		return;
+	pump();
+}
+
+// A write found the fence key changed: this node no longer holds the lease it wrote under.
+// Not a fault of Redis' (no pause, no error count): writing simply stops until the owner
+// sets a new fence or clears it.
+void RedisLink::fenced_refusal(uint64_t fence_gen)
+{
+	failed_++;
+	last_error_ = "FENCED";
+	if (fence_gen != fence_gen_) {
+		// Sent under a fence since replaced: the write waits again under the current one.
+		pump();
+		return;
+	}
+	if (fenced_)
+		return; // the other writes in flight under the same fence: once is enough
+	fenced_ = true;
+	log::warn(kLog, "redis %s: write fenced (%s no longer holds our value); writing stops",
+	          name_.c_str(), printable(fence_key_).c_str());
+	if (on_fenced_)
+		on_fenced_(); // last: it may destroy the link
+}
+
+void RedisLink::set_fence(std::string fence_key, std::string fence_value)
+{
+	fence_set_ = true;
+	fence_key_ = std::move(fence_key);
+	fence_value_ = std::move(fence_value);
+	fence_gen_++;
+	fenced_ = false;
+	pump();
+}
+
+void RedisLink::clear_fence()
+{
+	fence_set_ = false;
+	fence_key_.clear();
+	fence_value_.clear();
+	fence_gen_++;
+	fenced_ = false;
 	pump();
 }
 
@@ -380,6 +505,10 @@ void RedisLink::went_down(const std::string& reason)
 	connected_ = false;
 	handshake_left_ = 0;
 	holding_ = false;
+	std::vector<std::function<void(Reply)>> orphans;
+	for (Sent& s : sent_)
+		if (s.done)
+			orphans.push_back(std::move(s.done));
 	sent_.clear();
 	queue_.requeue_in_flight();
 	event_del(connect_timer_.get());
@@ -393,20 +522,31 @@ void RedisLink::went_down(const std::string& reason)
 		log::debug(kLog, "redis %s: %s", name_.c_str(), reason.c_str());
 	health_ = Health::kDown;
 	arm(reconnect_timer_, int64_t{limits_.disable_time_s} * 1000);
+	// Last, and each only while the link lives: a done may destroy it.
+	Error down{"link down: " + reason};
+	std::weak_ptr<int> alive = life_;
+	for (auto& done : orphans) {
+		if (alive.expired())
+			return;
+		done(down);
+	}
 }
 
-void RedisLink::maybe_resync(bool connecting)
+// Whether the link still exists afterwards (on_resync may destroy it).
+bool RedisLink::maybe_resync(bool connecting)
 {
 	if (!connected_ || !on_resync_ || !queue_.resync_needed())
-		return;
+		return true;
 	// Writes dropped while connected: wait until the queue has drained, or the owner's full
 	// rewrite would meet a queue still at its bound and drop again.
 	if (!connecting && queue_.size() != 0)
-		return;
+		return true;
 	queue_.take_resync();
 	log::notice(kLog, "redis %s: writes were dropped; asking for everything again",
 	            name_.c_str());
+	std::weak_ptr<int> alive = life_;
 	on_resync_();
+	return !alive.expired();
 }
 
 void RedisLink::note_drops(bool was_needed)
@@ -434,6 +574,14 @@ void RedisLink::del(const std::string& key)
 	pump();
 }
 
+void RedisLink::discard()
+{
+	if (queue_.size() != 0)
+		log::info(kLog, "redis %s: %zu queued writes discarded", name_.c_str(),
+		          queue_.size());
+	queue_.clear();
+}
+
 RedisLink::Stats RedisLink::stats() const
 {
 	Stats s;
@@ -444,6 +592,7 @@ RedisLink::Stats RedisLink::stats() const
 	s.reconnects = reconnects_;
 	s.queued = queue_.size();
 	s.queued_bytes = queue_.bytes();
+	s.fenced = fenced_;
 	s.last_error = last_error_;
 	return s;
 }
@@ -499,14 +648,12 @@ void RedisLink::handshake_cb(redisAsyncContext* ac, void* reply, void* privdata)
 		link->up();
 }
 
-void RedisLink::write_cb(redisAsyncContext* ac, void* reply, void* /*privdata*/)
+void RedisLink::reply_cb(redisAsyncContext* ac, void* reply, void* /*privdata*/)
 {
 	auto* link = static_cast<RedisLink*>(ac->data);
 	if (!link || !reply)
 		return; // as in handshake_cb
-	const auto& r = *static_cast<redisReply*>(reply);
-	bool ok = r.type != REDIS_REPLY_ERROR;
-	link->on_write_reply(ok, ok ? std::string() : reply_text(r));
+	link->on_reply(*static_cast<redisReply*>(reply));
 }
 
 void RedisLink::reconnect_timer_cb(evutil_socket_t /*fd*/, short /*what*/, void* arg)
@@ -523,7 +670,7 @@ void RedisLink::connect_timer_cb(evutil_socket_t /*fd*/, short /*what*/, void* a
 void RedisLink::cmd_timer_cb(evutil_socket_t /*fd*/, short /*what*/, void* arg)
 {
 	auto* link = static_cast<RedisLink*>(arg);
-	link->failed_ += link->sent_.size();
+	link->failed_ += link->queue_.in_flight();
 	link->drop(strprintf("no reply within %d ms", link->limits_.cmd_timeout_ms));
 }
 

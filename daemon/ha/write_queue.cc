@@ -88,6 +88,15 @@ void WriteQueue::requeue_in_flight()
 		unfly(flying_.begin()->second);
 }
 
+void WriteQueue::clear()
+{
+	entries_.clear();
+	keys_.clear();
+	flying_.clear();
+	bytes_ = 0;
+	resync_needed_ = false;
+}
+
 bool WriteQueue::take_resync()
 {
 	bool needed = resync_needed_;

@@ -44,6 +44,9 @@ public:
 	void fail(uint64_t id);
 	// The connection is gone: every write in flight waits again, by fail()'s rule.
 	void requeue_in_flight();
+	// Forget every write, waiting and in flight (complete() and fail() of those in flight
+	// then do nothing), and any resync owed: the owner no longer writes these keys.
+	void clear();
 
 	size_t size() const { return entries_.size(); } // waiting and in flight
 	size_t bytes() const { return bytes_; }

@@ -42,6 +42,7 @@ class RedisLinkTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(rejects_bad_specs_without_showing_the_password);
 	CPPUNIT_TEST(load_all_fails_without_a_server);
 	CPPUNIT_TEST(link_queues_while_redis_is_unreachable);
+	CPPUNIT_TEST(command_fails_at_once_while_down);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -189,6 +190,34 @@ public:
 		// Destroyed with its reconnect timer pending and writes queued (ASan checks the
 		// rest).
 		link->reset();
+	}
+
+	void command_fails_at_once_while_down()
+	{
+		rtprelay::event::EventBasePtr base(event_base_new(), event_base_free);
+		RedisTarget target;
+		target.host = "127.0.0.1";
+		target.port = unused_port();
+		RedisLimits limits;
+		limits.disable_time_s = 60;
+		auto link = RedisLink::create(base.get(), target, limits);
+		CPPUNIT_ASSERT(link);
+		CPPUNIT_ASSERT(!(*link)->connected());
+		// Connecting is not up: the handshake has not been answered.
+		int calls = 0;
+		(*link)->command({"PING"}, [&](RedisLink::Reply r) {
+			calls++;
+			CPPUNIT_ASSERT(!r);
+			CPPUNIT_ASSERT_EQUAL(std::string("not connected"), r.error().reason);
+		});
+		CPPUNIT_ASSERT_EQUAL(1, calls); // before command() returned
+		// Destroyable from inside the callback.
+		(*link)->command({"PING"}, [&](const RedisLink::Reply&) {
+			calls++;
+			link->reset();
+		});
+		CPPUNIT_ASSERT_EQUAL(2, calls);
+		CPPUNIT_ASSERT(!*link);
 	}
 };
 

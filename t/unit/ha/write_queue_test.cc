@@ -43,6 +43,7 @@ class WriteQueueTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(stale_write_is_not_requeued_over_a_newer_one);
 	CPPUNIT_TEST(refused_write_waits_again_in_its_place);
 	CPPUNIT_TEST(unknown_ids_are_ignored);
+	CPPUNIT_TEST(clear_forgets_waiting_and_in_flight_writes);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -253,6 +254,31 @@ public:
 		q.complete(12345);
 		CPPUNIT_ASSERT_EQUAL(size_t{1}, q.size());
 		CPPUNIT_ASSERT(take_all(q) == (Strings{"a=1"}));
+	}
+
+	void clear_forgets_waiting_and_in_flight_writes()
+	{
+		// Room for two writes of this size, not three.
+		WriteQueue q(2 * (2 + WriteQueue::kEntryOverhead) + 10);
+		q.set("a", "1", 0);
+		uint64_t id = q.next()->id;
+		q.set("a", "2", 0); // waits behind the one in flight
+		q.set("b", "1", 0); // over the bound: a=2 is dropped
+		CPPUNIT_ASSERT(q.resync_needed());
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, q.size());
+		q.clear();
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, q.size());
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, q.bytes());
+		CPPUNIT_ASSERT_EQUAL(size_t{0}, q.in_flight());
+		CPPUNIT_ASSERT(!q.resync_needed());
+		// The answer to the write that was in flight changes nothing.
+		q.fail(id);
+		q.complete(id);
+		q.requeue_in_flight();
+		CPPUNIT_ASSERT(q.next() == nullptr);
+		// And the queue works as before.
+		q.set("a", "3", 0);
+		CPPUNIT_ASSERT(take_all(q) == (Strings{"a=3"}));
 	}
 };
 
