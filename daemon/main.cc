@@ -14,7 +14,7 @@
 #include "config/help.h"
 #include "config/loader.h"
 #include "event/loop.h"
-#include "ha/persistence.h"
+#include "ha/node.h"
 #include "http/ng_metrics.h"
 #include "http/quality_metrics.h"
 #include "http/relay_metrics.h"
@@ -257,13 +257,14 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		calls.set_kernel(kernel);
 		calls.set_own_endpoints(&own);
 		calls.set_dtls(dtls->get());
-		// Calls from Redis are rebuilt before anything can signal them.
-		std::unique_ptr<ha::Persistence> persistence;
+		// The relay's role in its HA group is known, and an active's calls rebuilt, before
+		// anything can signal them.
+		std::unique_ptr<ha::Node> ha_node;
 		if (!config.redis.empty()) {
-			auto p = ha::Persistence::start(config, calls, l);
-			if (!p)
-				return p.error();
-			persistence = std::move(p).value();
+			auto n = ha::Node::start(config, calls, l);
+			if (!n)
+				return n.error();
+			ha_node = std::move(n).value();
 		}
 		// Declared before the servers that count into it, so it outlives them.
 		ng::CommandStats command_stats;

@@ -17,6 +17,8 @@ Admission::Admission(const Config& config)
 
 Refusal Admission::check(size_t sessions) const
 {
+	if (standby_)
+		return Refusal::kStandby;
 	if (draining_)
 		return Refusal::kDraining;
 	if (max_sessions_ >= 0 && sessions >= static_cast<size_t>(max_sessions_))
@@ -38,6 +40,7 @@ Refusal Admission::admit(size_t sessions)
 		return r;
 	refused_[static_cast<size_t>(r)]++;
 	switch (r) {
+	case Refusal::kStandby: log::info(kLog, "new call refused: standby"); break;
 	case Refusal::kDraining: log::info(kLog, "new call refused: draining"); break;
 	case Refusal::kSessions:
 		log::warn(kLog, "new call refused: parallel session limit reached (%d)",
@@ -68,6 +71,7 @@ std::string_view Admission::message(Refusal reason)
 	case Refusal::kLoad: return "Load limit exceeded";
 	case Refusal::kCpu: return "CPU usage limit exceeded";
 	case Refusal::kBandwidth: return "Bandwidth limit exceeded";
+	case Refusal::kStandby:
 	case Refusal::kDraining:
 	case Refusal::kSessions:
 	case Refusal::kNone:
@@ -79,6 +83,7 @@ std::string_view Admission::message(Refusal reason)
 std::string_view Admission::name(Refusal reason)
 {
 	switch (reason) {
+	case Refusal::kStandby: return "standby";
 	case Refusal::kDraining: return "draining";
 	case Refusal::kSessions: return "sessions";
 	case Refusal::kLoad: return "load";

@@ -14,7 +14,16 @@
 namespace rtprelay::call {
 
 // Why a new call was refused, in the order the checks run.
-enum class Refusal : uint8_t { kNone, kDraining, kSessions, kLoad, kCpu, kBandwidth, kCount };
+enum class Refusal : uint8_t {
+	kNone,
+	kStandby,
+	kDraining,
+	kSessions,
+	kLoad,
+	kCpu,
+	kBandwidth,
+	kCount
+};
 
 // What the load sampler last measured.
 struct LoadFigures {
@@ -41,6 +50,9 @@ public:
 	// A draining relay refuses new calls; existing ones run to their end.
 	void set_draining(bool on) { draining_ = on; }
 	bool draining() const { return draining_; }
+	// A standby (ha/) has no calls of its own until it takes over.
+	void set_standby(bool on) { standby_ = on; }
+	bool standby() const { return standby_; }
 
 	void set_figures(const LoadFigures& figures) { figures_ = figures; }
 	const LoadFigures& figures() const { return figures_; }
@@ -52,10 +64,11 @@ public:
 	uint64_t refused(Refusal reason) const { return refused_[static_cast<size_t>(reason)]; }
 
 	// rtpengine's words for the reason, which a `load limit` reply carries as `message`.
-	// Draining reads as the session limit: to a SIP proxy it is the same "try another node".
+	// Draining and standby read as the session limit: to a SIP proxy it is the same "try
+	// another node".
 	static std::string_view message(Refusal reason);
-	// Short name for statistics and metrics: "draining", "sessions", "load", "cpu",
-	// "bandwidth".
+	// Short name for statistics and metrics: "standby", "draining", "sessions", "load",
+	// "cpu", "bandwidth".
 	static std::string_view name(Refusal reason);
 
 private:
@@ -64,6 +77,7 @@ private:
 	double max_cpu_;
 	uint64_t max_bandwidth_;
 	bool draining_ = false;
+	bool standby_ = false;
 	LoadFigures figures_;
 	std::array<uint64_t, static_cast<size_t>(Refusal::kCount)> refused_{};
 };

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // list numsessions, list sessions all|own|foreign|<callid>: the calls, from their snapshots.
-// Every call of a relay without Redis is its own, so `foreign` lists none.
+// Foreign calls are those a standby follows for the active relay of its group (ha/); a relay
+// without Redis has none.
 #include <algorithm>
+#include <limits>
 
+#include "call/registry.h"
 #include "cli/command.h"
 #include "cli/gather.h"
 #include "cli/session_text.h"
@@ -36,10 +39,29 @@ Families count_families(const Snapshots& snaps)
 	return f;
 }
 
-void list_all(call::Registry& reg, const Reply& done)
+std::vector<call::CallStore::Foreign> foreign_calls(const call::Registry& reg)
 {
-	gather_all(reg, [done](Snapshots snaps) {
-		if (snaps.empty()) {
+	const call::CallStore* store = reg.store();
+	return store ? store->foreign(std::numeric_limits<size_t>::max())
+	             : std::vector<call::CallStore::Foreign>();
+}
+
+std::string foreign_lines(std::vector<call::CallStore::Foreign> calls)
+{
+	std::sort(calls.begin(), calls.end(),
+	          [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
+	std::string out;
+	for (const auto& c : calls)
+		out += foreign_line(c);
+	return out;
+}
+
+// Own calls, oldest first, then (with `foreign`) the foreign ones.
+void list_all(call::Registry& reg, bool foreign, const Reply& done)
+{
+	std::string others = foreign ? foreign_lines(foreign_calls(reg)) : std::string();
+	gather_all(reg, [done, others](Snapshots snaps) {
+		if (snaps.empty() && others.empty()) {
 			done("No sessions on this media relay.\n");
 			return;
 		}
@@ -48,7 +70,7 @@ void list_all(call::Registry& reg, const Reply& done)
 		std::string out;
 		for (const auto& s : snaps)
 			out += session_line(s);
-		done(std::move(out));
+		done(out + others);
 	});
 }
 
@@ -56,16 +78,19 @@ void list_all(call::Registry& reg, const Reply& done)
 
 void cmd_numsessions(Context& ctx, std::span<const std::string_view> /*args*/, const Reply& done)
 {
-	gather_all(ctx.calls, [done](const Snapshots& snaps) {
+	const call::CallStore* store = ctx.calls.store();
+	size_t foreign = store ? store->foreign_count() : 0;
+	gather_all(ctx.calls, [done, foreign](const Snapshots& snaps) {
 		Families f = count_families(snaps);
 		done(strprintf("Current sessions own: %zu\n"
-		               "Current sessions foreign: 0\n"
+		               "Current sessions foreign: %zu\n"
 		               "Current sessions total: %zu\n"
 		               "Current transcoded media: 0\n"
 		               "Current sessions ipv4 only media: %zu\n"
 		               "Current sessions ipv6 only media: %zu\n"
 		               "Current sessions ip mixed  media: %zu\n",
-		               snaps.size(), snaps.size(), f.v4_only, f.v6_only, f.mixed));
+		               snaps.size(), foreign, snaps.size() + foreign, f.v4_only, f.v6_only,
+		               f.mixed));
 	});
 }
 
@@ -77,11 +102,12 @@ void cmd_sessions(Context& ctx, std::span<const std::string_view> args, const Re
 	}
 	std::string_view which = args[0];
 	if (which == "all" || which == "own") {
-		list_all(ctx.calls, done);
+		list_all(ctx.calls, which == "all", done);
 		return;
 	}
 	if (which == "foreign") {
-		done("No foreign sessions on this media relay.\n");
+		std::string out = foreign_lines(foreign_calls(ctx.calls));
+		done(out.empty() ? "No foreign sessions on this media relay.\n" : out);
 		return;
 	}
 	call::Registry::Handle* h = ctx.calls.find(which);

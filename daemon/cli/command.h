@@ -59,6 +59,7 @@ inline constexpr std::string_view kMoreParameters = "More parameters required.\n
 // The commands rtprelayd serves; one cmd_<topic>.cc file per group.
 CommandTable builtin_commands();
 
+void cmd_active(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_numsessions(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_sessions(Context& ctx, std::span<const std::string_view> args, const Reply& done);
 void cmd_totals(Context& ctx, std::span<const std::string_view> args, const Reply& done);

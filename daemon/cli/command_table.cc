@@ -52,6 +52,7 @@ std::string unknown_command(std::string_view line)
 CommandTable builtin_commands()
 {
 	CommandTable t;
+	t.add("active", cmd_active);
 	t.add("list numsessions", cmd_numsessions);
 	t.add("list sessions", cmd_sessions);
 	t.add("list totals", cmd_totals);

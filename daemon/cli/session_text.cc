@@ -57,6 +57,13 @@ std::string session_line(const call::CallSnapshot& call)
 	                 printable(call.call_id, 256).c_str(), "no", call.created_ms / 1000);
 }
 
+std::string foreign_line(const call::CallStore::Foreign& call)
+{
+	return strprintf("callid: %60s | deletionmark:%4s | created:%12" PRId64
+	                 " | proxy:- | redis_keyspace:0 | foreign:yes\n",
+	                 printable(call.call_id, 256).c_str(), "no", call.created_ms / 1000);
+}
+
 std::string session_details(const call::CallSnapshot& call, int tos, int64_t now_ms)
 {
 	std::string out =

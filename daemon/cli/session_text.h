@@ -5,12 +5,15 @@
 
 #include <string>
 
+#include "call/call_store.h"
 #include "call/snapshot.h"
 
 namespace rtprelay::cli {
 
 // "callid: ... | deletionmark: no | created: ... | ... | foreign:no"
 std::string session_line(const call::CallSnapshot& call);
+// The same for a call a standby follows for the active relay (ha/): "... | foreign:yes".
+std::string foreign_line(const call::CallStore::Foreign& call);
 
 // The call, its parties, their media and every stream with its counters.
 std::string session_details(const call::CallSnapshot& call, int tos, int64_t now_ms);

@@ -72,6 +72,8 @@ struct Config {
 	int redis_disable_time = 10;      // seconds between attempts to reach Redis
 	int redis_cmd_timeout = 1000;     // ms
 	int redis_connect_timeout = 1000; // ms
+	std::string ha_node;              // this relay's name in its group; empty: host name
+	int ha_lease_ms = 3000;           // the active's lease lives this long unrenewed
 };
 
 } // namespace rtprelay

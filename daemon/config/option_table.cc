@@ -104,6 +104,16 @@ Result<void> set_redis(Config& c, std::string_view value)
 	return {};
 }
 
+// One word: lease values are "<node> <epoch>".
+Result<void> set_ha_node(Config& c, std::string_view value)
+{
+	value = trim(value);
+	if (value.empty() || value.size() > 64 || value.find_first_of(" \t") != value.npos)
+		return Error{"expected a name of 1-64 characters without spaces"};
+	c.ha_node = value;
+	return {};
+}
+
 Result<void> add_listen_ng(Config& c, std::string_view value)
 {
 	auto ep = net::Endpoint::parse(trim(value), net::IpAddress::loopback_v4());
@@ -431,6 +441,15 @@ const std::array kOptions = {
         OptionSpec{"redis-connect-timeout", 0, K::kValue, "MS", "1000",
                    "Time a connection to Redis may take.",
                    set_int<&C::redis_connect_timeout, 10, 60000>},
+        OptionSpec{"ha-node", 0, K::kValue, "NAME", "the host name",
+                   "This relay's name in its group (the relays sharing one --redis database): "
+                   "the lease of the active relay names it, and a relay of the same name "
+                   "takes the lease back at once when it restarts.",
+                   set_ha_node},
+        OptionSpec{"ha-lease", 0, K::kValue, "MS", "3000",
+                   "The active relay's lease lives this long unless renewed (every third of "
+                   "it); a standby takes over once it has expired. docs/ha.md.",
+                   set_int<&C::ha_lease_ms, 300, 600000>},
 };
 
 static_assert(static_cast<size_t>(log::Subsystem::kCount) == 2,

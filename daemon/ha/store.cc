@@ -15,17 +15,9 @@ CallDocument document_of(const call::Call& call)
 	        call.journal.secrets()};
 }
 
-Store::Store(call::Registry& calls, RedisLink& link, std::string target, int expires_s)
-    : calls_(calls), link_(link), target_(std::move(target)), expires_s_(expires_s)
+Store::Store(call::Registry& calls, RedisLink& link, int expires_s)
+    : calls_(calls), link_(link), expires_s_(expires_s)
 {
-	calls_.set_store(this);
-	link_.on_resync([this] { write_all(); });
-}
-
-Store::~Store()
-{
-	calls_.set_store(nullptr);
-	link_.on_resync({});
 }
 
 void Store::changed(const std::string& call_id)
@@ -48,12 +40,6 @@ void Store::changed(const std::string& call_id)
 void Store::ended(const std::string& call_id)
 {
 	link_.del(document_key(call_id));
-}
-
-call::CallStore::Status Store::status() const
-{
-	RedisLink::Stats s = link_.stats();
-	return {target_, s.connected, s.written, s.failed, s.dropped, s.queued, s.last_error};
 }
 
 void Store::write_all()

@@ -211,6 +211,19 @@ void write_redis(Exposition& out, const call::Registry& reg)
 	out.family("rtprelay_redis_queued_writes", Type::kGauge,
 	           "Call state writes waiting for Redis.");
 	out.sample({}, s.queued);
+	bool active = s.role == call::CallStore::Role::kActive;
+	out.family("rtprelay_ha_role", Type::kGauge,
+	           "1 for this relay's role in its group: active (it holds the lease and serves "
+	           "the calls) or standby (it follows them).");
+	out.sample({{"role", "active"}}, uint64_t{active ? 1U : 0U});
+	out.sample({{"role", "standby"}}, uint64_t{active ? 0U : 1U});
+	out.family("rtprelay_foreign_sessions", Type::kGauge,
+	           "Calls a standby follows for the active relay of its group.");
+	out.sample({}, store->foreign_count());
+	out.family("rtprelay_ha_changes_total", Type::kCounter,
+	           "Role changes: takeover (standby to active), stand_down (active to standby).");
+	out.sample({{"change", "takeover"}}, s.takeovers);
+	out.sample({{"change", "stand_down"}}, s.stand_downs);
 }
 
 } // namespace

@@ -28,12 +28,13 @@ Value decimal(Arena& a, double v, int places = 6)
 	return Value::string(a.copy(strprintf("%.*f", places, v)));
 }
 
-Value current(Arena& a, const call::RelayTotals& t)
+// `foreign`: the calls a standby follows for the active relay (ha/).
+Value current(Arena& a, const call::RelayTotals& t, size_t foreign)
 {
 	Value d = Value::dict(a);
 	d.set("sessionsown", num(t.sessions));
-	d.set("sessionsforeign", num(0));
-	d.set("sessionstotal", num(t.sessions));
+	d.set("sessionsforeign", num(foreign));
+	d.set("sessionstotal", num(t.sessions + foreign));
 	d.set("transcodedmedia", num(0));
 	const media::TrafficCount sum = t.user_rate + t.kernel_rate;
 	const std::pair<const char*, const media::TrafficCount*> paths[] = {
@@ -180,6 +181,12 @@ Value redis_stats(const call::CallStore& store, Arena& a)
 	call::CallStore::Status s = store.status();
 	Value out = Value::dict(a);
 	out.set("target", Value::string(a.copy(s.target)));
+	out.set("node", Value::string(a.copy(s.node)));
+	out.set("role",
+	        Value::string(s.role == call::CallStore::Role::kActive ? "active" : "standby"));
+	out.set("lease", Value::string(a.copy(s.lease)));
+	out.set("takeovers", num(s.takeovers));
+	out.set("stand downs", num(s.stand_downs));
 	out.set("connected", num(s.connected ? 1 : 0));
 	out.set("written", num(s.written));
 	out.set("failed", num(s.failed));
@@ -198,7 +205,8 @@ void cmd_statistics(Request& request, Completion done)
 	Arena& a = request.arena;
 	call::RelayTotals t = call::relay_totals(*request.calls);
 	Value stats = Value::dict(a);
-	stats.set("currentstatistics", current(a, t));
+	const call::CallStore* store = request.calls->store();
+	stats.set("currentstatistics", current(a, t, store ? store->foreign_count() : 0));
 	stats.set("totalstatistics", total(a, t));
 	stats.set("intervalstatistics", interval_statistics(a));
 	stats.set("mos", mos(a, t.mos));
@@ -208,7 +216,7 @@ void cmd_statistics(Request& request, Completion done)
 	Value own = rtprelay(a, t);
 	own.set("draining", num(request.calls->admission().draining() ? 1 : 0));
 	own.set("admission", admission_stats(request.calls->admission(), a));
-	if (const call::CallStore* store = request.calls->store())
+	if (store)
 		own.set("redis", redis_stats(*store, a));
 	stats.set("rtprelay", own);
 	Value reply = Value::dict(a);
