@@ -4,6 +4,8 @@
 // /usr/bin/redis-server the tests pass at once and say so on stderr.
 #include "ha/redis_follower.h"
 
+#include "t/unit/ha/redis_server.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -28,91 +30,13 @@ using namespace rtprelay::ha;
 
 namespace {
 
-constexpr const char* kRedisServer = "/usr/bin/redis-server";
+using test::kRedisServer;
+using test::RedisServer;
+using test::unused_port;
 constexpr const char* kPassword = "pa@ss word";
 constexpr int kDb = 3;
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-uint16_t unused_port()
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	sockaddr_in sa{};
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof sa;
-	bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-	getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-bool accepts(uint16_t port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	sockaddr_in sa{};
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons(port);
-	bool ok = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-	close(fd);
-	return ok;
-}
-
-// One redis-server child: started, killed and reaped by its pid only.
-class RedisServer {
-public:
-	explicit RedisServer(uint16_t port) : port_(port) {}
-	~RedisServer() { stop(); }
-	RedisServer(const RedisServer&) = delete;
-	RedisServer& operator=(const RedisServer&) = delete;
-
-	bool start()
-	{
-		std::string port = std::to_string(port_);
-		// No persistence: a restarted server comes back empty. Notifications off, as
-		// Redis ships: the follower must turn them on.
-		std::vector<std::string> args = {kRedisServer, "--port", port, "--bind",
-		                                 "127.0.0.1"};
-		for (const char* a : {"--save", "", "--appendonly", "no", "--requirepass",
-		                      kPassword, "--notify-keyspace-events", ""})
-			args.emplace_back(a);
-		std::vector<char*> argv;
-		for (auto& a : args)
-			argv.push_back(a.data());
-		argv.push_back(nullptr);
-		pid_ = fork();
-		if (pid_ < 0)
-			return false;
-		if (pid_ == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL); // dies with the test binary
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, 1);
-			dup2(null, 2);
-			execv(kRedisServer, argv.data());
-			_exit(127);
-		}
-		for (int i = 0; i < 300; i++) {
-			if (accepts(port_))
-				return true;
-			std::this_thread::sleep_for(std::chrono::milliseconds(10));
-		}
-		return false;
-	}
-
-	void stop()
-	{
-		if (pid_ <= 0)
-			return;
-		kill(pid_, SIGKILL);
-		waitpid(pid_, nullptr, 0);
-		pid_ = -1;
-	}
-
-private:
-	uint16_t port_;
-	pid_t pid_ = -1;
-};
 
 } // namespace
 
@@ -129,7 +53,9 @@ public:
 			return;
 		}
 		port_ = unused_port();
-		server_ = std::make_unique<RedisServer>(port_);
+		server_ = std::make_unique<RedisServer>(
+		        port_, std::vector<std::string>{"--requirepass", kPassword,
+		                                        "--notify-keyspace-events", ""});
 		CPPUNIT_ASSERT_MESSAGE("redis-server did not start", server_->start());
 		base_.reset(event_base_new());
 		target_.password = kPassword;
@@ -188,7 +114,9 @@ public:
 		server_->stop();
 		CPPUNIT_ASSERT(run_until([&] { return !follower_->stats().following; }));
 		CPPUNIT_ASSERT(!follower_->stats().last_error.empty());
-		server_ = std::make_unique<RedisServer>(port_);
+		server_ = std::make_unique<RedisServer>(
+		        port_, std::vector<std::string>{"--requirepass", kPassword,
+		                                        "--notify-keyspace-events", ""});
 		CPPUNIT_ASSERT(server_->start());
 		CPPUNIT_ASSERT(run_until([&] { return snapshots_.size() == 2; }));
 		CPPUNIT_ASSERT(snapshots_[1].empty());

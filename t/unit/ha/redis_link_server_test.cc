@@ -4,6 +4,8 @@
 // once and say so on stderr.
 #include "ha/redis_link.h"
 
+#include "t/unit/ha/redis_server.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -29,92 +31,12 @@ using namespace rtprelay::ha;
 
 namespace {
 
-constexpr const char* kRedisServer = "/usr/bin/redis-server";
+using test::kRedisServer;
+using test::RedisServer;
+using test::unused_port;
 constexpr const char* kPassword = "pa@ss word"; // '@' and a space: AUTH goes binary-safe
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-uint16_t unused_port()
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	sockaddr_in sa{};
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof sa;
-	bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-	getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-bool accepts(uint16_t port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	sockaddr_in sa{};
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons(port);
-	bool ok = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-	close(fd);
-	return ok;
-}
-
-// One redis-server child: started, signalled and reaped by its pid only.
-class RedisServer {
-public:
-	explicit RedisServer(uint16_t port) : port_(port) {}
-	~RedisServer() { stop(); }
-	RedisServer(const RedisServer&) = delete;
-	RedisServer& operator=(const RedisServer&) = delete;
-
-	bool start()
-	{
-		std::string port = std::to_string(port_);
-		// No persistence: a restarted server comes back empty, as after losing its disk.
-		std::vector<std::string> args = {kRedisServer, "--port", port, "--bind",
-		                                 "127.0.0.1"};
-		for (const char* a :
-		     {"--save", "", "--appendonly", "no", "--requirepass", kPassword})
-			args.emplace_back(a);
-		std::vector<char*> argv;
-		for (auto& a : args)
-			argv.push_back(a.data());
-		argv.push_back(nullptr);
-		pid_ = fork();
-		if (pid_ < 0)
-			return false;
-		if (pid_ == 0) {
-			// Dies with the test binary, even if that aborts.
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, 1);
-			dup2(null, 2);
-			execv(kRedisServer, argv.data());
-			_exit(127);
-		}
-		for (int i = 0; i < 300; i++) {
-			if (accepts(port_))
-				return true;
-			std::this_thread::sleep_for(std::chrono::milliseconds(10));
-		}
-		return false;
-	}
-
-	void stop()
-	{
-		if (pid_ <= 0)
-			return;
-		kill(pid_, SIGKILL);
-		waitpid(pid_, nullptr, 0);
-		pid_ = -1;
-	}
-
-	void send_signal(int signo) const { kill(pid_, signo); }
-
-private:
-	uint16_t port_;
-	pid_t pid_ = -1;
-};
 
 } // namespace
 
@@ -137,7 +59,8 @@ public:
 			return;
 		}
 		port_ = unused_port();
-		server_ = std::make_unique<RedisServer>(port_);
+		server_ = std::make_unique<RedisServer>(
+		        port_, std::vector<std::string>{"--requirepass", kPassword});
 		CPPUNIT_ASSERT_MESSAGE("redis-server did not start", server_->start());
 		base_.reset(event_base_new());
 		target_.password = kPassword;
@@ -206,7 +129,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(0, resyncs);
 
 		// Back, empty (no persistence): the owner is asked for everything, once.
-		server_ = std::make_unique<RedisServer>(port_);
+		server_ = std::make_unique<RedisServer>(
+		        port_, std::vector<std::string>{"--requirepass", kPassword});
 		CPPUNIT_ASSERT(server_->start());
 		CPPUNIT_ASSERT(run_until([&] { return link_->stats().connected && !queued(); }));
 		s = link_->stats();

@@ -3,10 +3,7 @@
 // redis-server: redis_link_server_test.cc.
 #include "ha/redis_link.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "t/unit/ha/redis_server.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -15,23 +12,7 @@
 using namespace rtprelay;
 using namespace rtprelay::ha;
 
-namespace {
-
-// A TCP port on 127.0.0.1 that nothing listens on (bound once, then released).
-uint16_t unused_port()
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	sockaddr_in sa{};
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof sa;
-	bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-	getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-} // namespace
+using test::unused_port;
 
 class RedisLinkTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(RedisLinkTest);
