@@ -1,9 +1,21 @@
 """Shared unittest bases for the integration tests."""
 
+import time
 import unittest
 
 import daemon
 import ngclient
+
+
+def wait_for(check, timeout=5.0):
+    """check()'s first true value, polled every 50 ms, or its last value after `timeout`
+    seconds (a bound on the wait, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
 
 
 class DaemonTestCase(unittest.TestCase):

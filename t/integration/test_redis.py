@@ -12,6 +12,7 @@ import subprocess
 import time
 
 import common
+from common import wait_for
 import daemon
 import httpclient
 import media
@@ -23,15 +24,6 @@ from test_srtp import rtp
 
 PORTS = ["--port-min=38000", "--port-max=38999"]
 KEY = "rtprelay:call:"
-
-
-def wait_for(what, check, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 class RedisTestCase(common.DaemonTestCase):
@@ -88,7 +80,7 @@ class RedisTestCase(common.DaemonTestCase):
         return self.redis.keys(KEY + "*", db=3)
 
     def document(self, cid):
-        text = wait_for("document", lambda: self.redis.get(KEY + cid, db=3))
+        text = wait_for(lambda: self.redis.get(KEY + cid, db=3))
         self.assertTrue(text, "no document for %s in Redis" % cid)
         return json.loads(text)
 
@@ -104,7 +96,7 @@ class DocumentTest(RedisTestCase):
         _d, c = self.relay()
         a, b = self.party(), self.party()
         cid, pa, pb, _ = self.establish(c, a, b)
-        doc = wait_for("answer written", lambda: (lambda d: d if len(d["requests"]) == 2
+        doc = wait_for(lambda: (lambda d: d if len(d["requests"]) == 2
                                                  else None)(self.document(cid)))
         self.assertTrue(doc, "the answer was not written")
         self.assertEqual(doc["version"], 1)
@@ -114,7 +106,7 @@ class DocumentTest(RedisTestCase):
         self.assertEqual({l["address"] for l in doc["leases"]}, {"127.0.0.1"})
         self.assertEqual(doc["secrets"], [])
         self.ok(c, {"command": "delete", "call-id": cid, "from-tag": "A"})
-        self.assertTrue(wait_for("removed", lambda: not self.documents()),
+        self.assertTrue(wait_for(lambda: not self.documents()),
                         "document still there: %s" % self.documents())
 
     def test_a_call_that_never_succeeded_is_not_written(self):
@@ -135,7 +127,7 @@ class RestartTest(RedisTestCase):
             self.assertTrue(self.passes(a, pa, b, 0), "%s: a -> b before the kill" % cid)
             self.assertTrue(self.passes(b, pb, a, 0), "%s: b -> a before the kill" % cid)
             calls.append((cid, a, b, pa, pb))
-        self.assertTrue(wait_for("written", lambda: len(self.documents()) == 10),
+        self.assertTrue(wait_for(lambda: len(self.documents()) == 10),
                         self.documents())
         time.sleep(0.3)  # the answers' documents after the offers'
         d.kill()
@@ -157,7 +149,7 @@ class RestartTest(RedisTestCase):
         s = c2.request_json({"command": "statistics"})
         self.assertEqual(s["statistics"]["currentstatistics"]["sessionsown"], 10, s)
         self.ok(c2, {"command": "delete", "call-id": cid, "from-tag": "A"})
-        self.assertTrue(wait_for("removed", lambda: len(self.documents()) == 9))
+        self.assertTrue(wait_for(lambda: len(self.documents()) == 9))
 
     def test_sdes_keys_survive_a_restart(self):
         d, c = self.relay(killed=True)
@@ -183,8 +175,7 @@ class RestartTest(RedisTestCase):
 
             self.assertEqual(a_sends(0), [rtp(i) for i in range(3)])
             self.assertEqual(b_sends(0), [rtp(i, ssrc=0x77) for i in range(3)])
-            self.assertTrue(wait_for("answer written",
-                                     lambda: len(self.document(cid)["requests"]) == 2))
+            self.assertTrue(wait_for(lambda: len(self.document(cid)["requests"]) == 2))
             self.assertEqual(len(self.document(cid)["secrets"]), 1)
             d.kill()
             self.relay()
@@ -203,10 +194,10 @@ class RedisAwayTest(RedisTestCase):
 
     def test_redis_stopped_holds_up_nothing_and_writes_catch_up(self):
         _d, c = self.relay(http=True)
-        self.assertEqual(wait_for("up", lambda: self.link(c)["connected"]), 1)
+        self.assertEqual(wait_for(lambda: self.link(c)["connected"]), 1)
         a, b = self.party(), self.party()
         cid1, pa, _pb, _ = self.establish(c, a, b)
-        self.assertTrue(wait_for("written", lambda: len(self.documents()) == 1))
+        self.assertTrue(wait_for(lambda: len(self.documents()) == 1))
         self.redis.proc.send_signal(signal.SIGSTOP)
         try:
             started = time.monotonic()
@@ -217,7 +208,7 @@ class RedisAwayTest(RedisTestCase):
                 self.assertTrue(self.passes(a, pa, b, seq))
                 self.assertTrue(self.passes(b2, pb2, a2, seq))
             # The loss shows: not connected, the new call's writes waiting.
-            link = wait_for("down", lambda: (lambda s: s if s["connected"] == 0 else None)(
+            link = wait_for(lambda: (lambda s: s if s["connected"] == 0 else None)(
                 self.link(c)))
             self.assertTrue(link, self.link(c))
             self.assertGreaterEqual(link["queued"], 1, link)
@@ -227,7 +218,7 @@ class RedisAwayTest(RedisTestCase):
             self.redis.proc.send_signal(signal.SIGCONT)
         # Caught up once the link has drained its queue (a look at Redis before could see
         # the frozen connection's own writes, which Redis still runs when it resumes).
-        link = wait_for("drained", lambda: (lambda s: s if s["queued"] == 0 else None)(
+        link = wait_for(lambda: (lambda s: s if s["queued"] == 0 else None)(
             self.link(c)), timeout=5)
         self.assertTrue(link, self.link(c))
         self.assertEqual(len(self.documents()), 2, self.documents())

@@ -11,6 +11,7 @@ import json
 import time
 
 import common
+from common import wait_for
 import daemon
 import media
 from httpclient import free_tcp_port
@@ -22,15 +23,6 @@ from test_cli import cli
 PORTS = ["--port-min=39000", "--port-max=39199"]
 KEY = "rtprelay:call:"
 DB = 4
-
-
-def wait_for(check, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 class Node:
