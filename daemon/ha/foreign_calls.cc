@@ -2,6 +2,7 @@
 #include "ha/foreign_calls.h"
 
 #include "ha/call_document.h"
+#include "util/log.h"
 
 namespace rtprelay::ha {
 
@@ -16,7 +17,8 @@ void ForeignCalls::store(const std::string& key, const std::string& document)
 {
 	auto doc = read_document(document);
 	if (!doc) {
-		unreadable_++;
+		log::warn(log::Subsystem::kControl, "foreign call %s not followed: %s", key.c_str(),
+		          doc.error().reason.c_str());
 		by_key_.erase(key);
 		return;
 	}

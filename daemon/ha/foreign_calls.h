@@ -20,6 +20,7 @@ class ForeignCalls {
 public:
 	// Everything there is now (a snapshot), in place of what was held.
 	void replace(const std::vector<std::pair<std::string, std::string>>& documents);
+	// A document this relay cannot read (a newer schema, say) is logged and not held.
 	void store(const std::string& key, const std::string& document);
 	void remove(const std::string& key);
 	void clear() { by_key_.clear(); }
@@ -27,12 +28,9 @@ public:
 	size_t size() const { return by_key_.size(); }
 	// In key order, up to `limit`.
 	std::vector<call::CallStore::Foreign> calls(size_t limit) const;
-	// Documents that could not be read (a newer schema, say): not held, counted.
-	uint64_t unreadable() const { return unreadable_; }
 
 private:
 	std::map<std::string, call::CallStore::Foreign> by_key_; // by Redis key
-	uint64_t unreadable_ = 0;
 };
 
 } // namespace rtprelay::ha

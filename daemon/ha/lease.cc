@@ -47,11 +47,6 @@ std::optional<std::pair<bool, std::string>> flag_and_value(const RedisValue& v)
 
 } // namespace
 
-std::string_view lease_node(std::string_view value)
-{
-	return value.substr(0, value.find(' '));
-}
-
 Lease::Lease(RedisLink& link, std::string node, int ttl_ms, Events events)
     : link_(link), node_(std::move(node)), ttl_ms_(ttl_ms), events_(std::move(events))
 {

@@ -40,10 +40,8 @@ public:
 	// Asks for the lease now: a free one (or this node's own) always, a taken one only with
 	// `force`. The answer comes as gained or taken; nothing while Redis does not answer.
 	void claim(bool force);
-	bool held() const { return held_; }
 	// The holder as last seen ("<node> <epoch>"); empty before the first answer.
 	const std::string& holder() const { return holder_; }
-	const std::string& node() const { return node_; }
 	// The link lost the lease under a write (RedisLink's on_fenced): ask who holds it.
 	void fenced();
 
@@ -64,8 +62,5 @@ private:
 	std::string holder_;
 	event::EventPtr timer_{nullptr, event_free};
 };
-
-// The node name of a lease value "<node> <epoch>".
-std::string_view lease_node(std::string_view value);
 
 } // namespace rtprelay::ha
