@@ -41,9 +41,14 @@ CTL_SRCS  := $(wildcard ctl-proxy/*.cc)
 CTL_OBJS  := $(CTL_SRCS:%.cc=$(BUILD)/%.o)
 # Everything but main(), for its unit tests (t/unit/ctl-proxy/).
 CTL_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/main.o,$(CTL_OBJS))
+# rtprelay-ctl-proxy, the ng front for many nodes: its own folder under ctl-proxy/, linked
+# against the daemon's library too (the ng server, the Redis link).
+PROXY_SRCS := $(wildcard ctl-proxy/proxy/*.cc)
+PROXY_OBJS := $(PROXY_SRCS:%.cc=$(BUILD)/%.o)
+PROXY_LIB_OBJS := $(filter-out $(BUILD)/ctl-proxy/proxy/main.o,$(PROXY_OBJS))
 
 .PHONY: all deps run test unit check-asan fuzz bench docs style format tidy clang clean deb srtp-vectors
-all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/gen-options-doc
+all: $(BUILD)/rtprelayd $(BUILD)/rtprelay-ctl $(BUILD)/rtprelay-ctl-proxy $(BUILD)/gen-options-doc
 
 deps:
 	scripts/install-deps.sh
@@ -60,6 +65,9 @@ $(BUILD)/rtprelayd: $(BUILD)/daemon/main.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/rtprelay-ctl: $(CTL_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rtprelay-ctl-proxy: $(PROXY_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/gen-options-doc: $(BUILD)/t/tools/gen_options_doc.o $(LIB)
@@ -83,7 +91,7 @@ $(BUILD)/rtprelayd.8: $(BUILD)/gen-options-doc
 $(BUILD)/rtprelay.conf: $(BUILD)/gen-options-doc
 	$< --ini > $@
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(LIB)
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CTL_LIB_OBJS) $(PROXY_LIB_OBJS) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
 # -I. for "ctl-proxy/...": rtprelay-ctl's headers are not under daemon/.
@@ -119,7 +127,8 @@ test:
 # information the build takes about half the time.
 clang:
 	@$(MAKE) --no-print-directory CXX=$(CLANGXX) BUILD=build/clang CI=true OPTIMIZE=-O0 \
-		build/clang/rtprelayd build/clang/rtprelay-ctl build/clang/unit-tests
+		build/clang/rtprelayd build/clang/rtprelay-ctl build/clang/rtprelay-ctl-proxy \
+		build/clang/unit-tests
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
@@ -203,7 +212,7 @@ TIDY_JOBS ?= 2
 tidy: SHELL := /bin/bash
 tidy: .SHELLFLAGS := -o pipefail -c
 tidy:
-	@printf '%s\n' $(wildcard daemon/*.cc daemon/*/*.cc ctl-proxy/*.cc) | xargs -P$(TIDY_JOBS) -I{} \
+	@printf '%s\n' $(wildcard daemon/*.cc daemon/*/*.cc ctl-proxy/*.cc ctl-proxy/proxy/*.cc) | xargs -P$(TIDY_JOBS) -I{} \
 		clang-tidy --quiet {} -- -std=c++20 -Idaemon $(shell pkg-config --cflags $(PKGS)) \
 		2>&1 | sed '/^[0-9]* warnings\? generated\.$$/d'
 
@@ -215,4 +224,4 @@ deb:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d $(BUILD)/t/tools/gen_srtp_vectors.d
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(PROXY_OBJS:.o=.d) $(BUILD)/daemon/main.d $(BUILD)/t/tools/gen_options_doc.d $(BUILD)/t/tools/gen_srtp_vectors.d

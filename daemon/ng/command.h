@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "net/address.h"
@@ -36,7 +37,8 @@ struct Request {
 // The reply dictionary, or an Error whose reason becomes `error-reason`. A reply without a
 // `result` key gets `result: ok`.
 using Completion = std::function<void(Result<Value>)>;
-using Handler = void (*)(Request& request, Completion done);
+// A function, or a closure over what a front-end such as rtprelay-ctl-proxy routes with.
+using Handler = std::function<void(Request& request, Completion done)>;
 
 struct CommandEntry {
 	std::string_view name;
@@ -45,8 +47,15 @@ struct CommandEntry {
 
 class CommandTable {
 public:
-	void add(std::string_view name, Handler handler) { entries_.push_back({name, handler}); }
-	Handler find(std::string_view name) const;
+	void add(std::string_view name, Handler handler)
+	{
+		entries_.push_back({name, std::move(handler)});
+	}
+	// Runs every command no entry names (a proxy forwards those it does not know itself);
+	// without one such commands get "unknown command".
+	void set_fallback(Handler handler) { fallback_ = std::move(handler); }
+	// Null when neither an entry nor the fallback takes the command.
+	const Handler* find(std::string_view name) const;
 	// dispatch() counts every request it finishes there from now on; the recorder must
 	// outlive the table (main() keeps it, so that other reporters read the same counts).
 	void record_into(CommandStats* stats) { recorder_ = stats; }
@@ -54,6 +63,7 @@ public:
 
 private:
 	std::vector<CommandEntry> entries_;
+	Handler fallback_;
 	CommandStats* recorder_ = nullptr;
 };
 

@@ -3,12 +3,12 @@
 
 namespace rtprelay::ng {
 
-Handler CommandTable::find(std::string_view name) const
+const Handler* CommandTable::find(std::string_view name) const
 {
 	for (const auto& e : entries_)
 		if (e.name == name)
-			return e.handler;
-	return nullptr;
+			return &e.handler;
+	return fallback_ ? &fallback_ : nullptr;
 }
 
 call::Registry* registry_or_error(Request& request, Completion& done)

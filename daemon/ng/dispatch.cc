@@ -58,7 +58,7 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 {
 	CommandStats* stats = table.recorder();
 	auto command = params.get_string("command");
-	Handler handler = command ? table.find(*command) : nullptr;
+	const Handler* handler = command ? table.find(*command) : nullptr;
 	if (!handler) {
 		if (stats)
 			stats->record_unknown(peer.ip());
@@ -84,7 +84,7 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 	};
 	Request request{cookie, *command, params, arena, peer, calls, stats};
 	try {
-		handler(request, completion);
+		(*handler)(request, completion);
 	} catch (const std::exception& e) {
 		log::err(log::Subsystem::kControl, "command '%s' failed: %s",
 		         printable(*command).c_str(), e.what());

@@ -254,6 +254,8 @@ void RequestCore::note_evictions(uint64_t before)
 
 bool RequestCore::refusing_new_calls() const
 {
+	if (refusing_)
+		return refusing_();
 	return calls_ && calls_->refusing_new_calls();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "event/loop.h"
 #include "net/address.h"
@@ -55,8 +56,13 @@ public:
 
 	ServerStats& stats() { return stats_; }
 	const ServerStats& stats() const { return stats_; }
-	// Whether health probes should hear "unavailable": a load limit is hit or the node drains.
+	// Whether health probes should hear "unavailable": a load limit is hit or the node drains,
+	// or what the predicate given here says (a proxy with no node up).
 	bool refusing_new_calls() const;
+	void refuse_new_calls_when(std::function<bool()> refusing)
+	{
+		refusing_ = std::move(refusing);
+	}
 
 private:
 	// One request from arrival to reply: owns the message its views point into.
@@ -84,6 +90,7 @@ private:
 
 	CommandTable commands_;
 	call::Registry* calls_;
+	std::function<bool()> refusing_;
 	CookieCache cache_;
 	event::EventPtr cache_tick_{nullptr, event_free}; // ages the reply cache once a second
 	std::unordered_map<uint64_t, std::unique_ptr<Pending>> pending_;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "event/loop.h"
@@ -53,6 +54,13 @@ public:
 	// For POST /ng-plain: a bare dictionary in, a bare dictionary out, no cookie, and so not
 	// cached: nothing identifies a retransmission. Otherwise as submit().
 	void submit_plain(std::string_view body, const net::Endpoint& peer, Done done);
+
+	// For a server without calls of its own (rtprelay-ctl-proxy): SIP OPTIONS probes hear
+	// 503 while `refusing` returns true.
+	void refuse_new_calls_when(std::function<bool()> refusing)
+	{
+		core_->refuse_new_calls_when(std::move(refusing));
+	}
 
 	const Stats& stats() const { return core_->stats(); }
 	// Bound UDP addresses, in the order given (a requested port 0 shows the port chosen).
