@@ -114,8 +114,9 @@ test:
 	@scripts/install-deps.sh --quiet
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/unit-tests $(BUILD)/gen-srtp-vectors
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=address,undefined \
-		build/asan/rtprelayd build/asan/unit-tests
-	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/tsan SANITIZE=thread build/tsan/rtprelayd
+		build/asan/rtprelayd build/asan/rtprelay-ctl-proxy build/asan/unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/tsan SANITIZE=thread build/tsan/rtprelayd \
+		build/tsan/rtprelay-ctl-proxy
 	@$(MAKE) --no-print-directory -j$(JOBS) clang
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz
 	@$(MAKE) --no-print-directory -j$(JOBS) -f bench/Makefile
