@@ -145,6 +145,9 @@ run_suite kernel env NO_INSTALL=1 PKGROOT=$PKGROOT t/kernel/run.sh
 rm -rf "$PKGROOT"
 run_suite checkpatch t/style/checkpatch.sh
 run_suite e2e env RTPRELAYD=build/rtprelayd python3 t/e2e/run.py
+# The same suite with each relay behind its own rtprelay-ctl-proxy: Kamailio's rtpengine module
+# talks to the proxy and notices no difference.
+run_suite e2e-ctl-proxy env RTPRELAYD=build/rtprelayd E2E_VIA_CTL_PROXY=1 python3 t/e2e/run.py
 # SDES-SRTP with rtpengine: each relay between an SRTP and a plain phone, and chained both ways.
 run_suite srtp-interop env RTPRELAYD=build/rtprelayd python3 t/e2e/test_srtp_interop.py
 # statistics: every key path of rtpengine 10.5's reply, after the same calls through both.

@@ -8,6 +8,7 @@
 #include "merge_replies.h"
 #include "ng/bencode.h"
 #include "ng/dispatch.h"
+#include "ng/signalling_command.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -38,6 +39,18 @@ bool is_refusal(const ng::Value& reply)
 		if (reason->starts_with(r))
 			return true;
 	return false;
+}
+
+// With no node up, the client should try its next relay (another proxy): the reply its kind
+// fails over on, as a relay at its limit gives.
+Result<ng::Value> no_node_reply(const ng::Value& params, Arena& arena)
+{
+	if (!ng::supports_load_limit(params))
+		return Error{"Parallel session limit reached"};
+	ng::Value reply = ng::Value::dict(arena);
+	reply.set("result", ng::Value::string("load limit"));
+	reply.set("message", ng::Value::string("no relay node takes new calls"));
+	return reply;
 }
 
 bool is_ok(const ng::Value& reply)
@@ -135,7 +148,9 @@ void Router::place(const std::shared_ptr<Job>& job)
 	if (!chosen) {
 		stats_.unplaced++;
 		if (!job->refusal) {
-			job->done(Error{"no relay node takes new calls"});
+			log::warn(kLog, "new call %s: no node takes new calls",
+			          printable(job->call_id).c_str());
+			job->done(no_node_reply(*job->params, *job->arena));
 			return;
 		}
 		map_.forget(job->call_id); // it names the last node tried, which has no call

@@ -38,18 +38,6 @@ Result<call::Registry::Handle*> handle_for(call::Registry& reg, const std::strin
 	return &reg.create(call_id);
 }
 
-// Kamailio's rtpengine module sends `supports: ["load limit"]` when it understands that reply.
-bool supports_load_limit(const Value& params)
-{
-	const Value* v = find_key(params, "supports");
-	if (!v || !v->is_list())
-		return false;
-	for (const Value& item : v->as_list())
-		if (item.is_string() && flag_equals(item.as_string(), "load-limit"))
-			return true;
-	return false;
-}
-
 // An offer that would create a call while the relay is draining or at a limit gets rtpengine's
 // answer: `load limit` with the reason for a client that understands it, else the error that
 // OpenSIPS and older Kamailio fail over to the next relay on. Returns whether it refused.
@@ -98,6 +86,17 @@ Result<void> settle(call::Registry& reg, const std::string& call_id, uint64_t se
 }
 
 } // namespace
+
+bool supports_load_limit(const Value& params)
+{
+	const Value* v = find_key(params, "supports");
+	if (!v || !v->is_list())
+		return false;
+	for (const Value& item : v->as_list())
+		if (item.is_string() && flag_equals(item.as_string(), "load-limit"))
+			return true;
+	return false;
+}
 
 void run_signalling(Request& request, Completion done, bool is_offer)
 {

@@ -471,6 +471,9 @@ class Proc:
                                           start_new_session=True, preexec_fn=_die_with_parent)
         self.pid = self.popen.pid
         Guard.register(self.pid)
+        # Processes that are one with this one for the test (a relay's rtprelay-ctl-proxy):
+        # kill() takes them too.
+        self.companions = []
 
     def running(self):
         return self.popen.poll() is None
@@ -504,6 +507,8 @@ class Proc:
     def kill(self):
         self.signal_group(signal.SIGKILL)
         self.wait(5)
+        for other in self.companions:
+            other.kill()
 
     def output(self, tail=None):
         parts = []
@@ -599,6 +604,25 @@ def relay_binary(kind):
         return os.environ.get("RTPENGINE", "/usr/bin/rtpengine")
     path = os.environ.get("RTPRELAYD", "build/rtprelayd")
     return path if os.path.isabs(path) else os.path.join(ROOT, path)
+
+
+def via_ctl_proxy():
+    """E2E_VIA_CTL_PROXY=1: every relay sits behind its own rtprelay-ctl-proxy, which is
+    what Kamailio and the tests talk ng to."""
+    return os.environ.get("E2E_VIA_CTL_PROXY") == "1"
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ctl_proxy_argv(ng_port, node_port):
+    """rtprelay-ctl-proxy from the relay's build folder on ng_port, one node on node_port."""
+    binary = os.path.join(os.path.dirname(relay_binary("rtprelayd")), "rtprelay-ctl-proxy")
+    return [binary, "--config-file=none", "--log-stderr", "--log-level=7",
+            "--listen-ng=127.0.0.1:%d" % ng_port, "--node=relay/127.0.0.1:%d" % node_port]
 
 
 def relay_argv(kind, ng_port, port_min, port_max):

@@ -14,7 +14,9 @@ unittest names such as BasicCallTest, FailoverTest.test_failover or SrtpCallTest
 
 Other knobs: E2E_KEEP=1 keeps the temp dir; E2E_RELAY_ARGS adds relay options;
 E2E_DELETE_DELAY (default 0) is passed as --delete-delay; E2E_RELAY_LOG_LEVEL (default 7);
-E2E_SRTP_SUITE (default AES_CM_128_HMAC_SHA1_80) is the SRTP call's suite.
+E2E_SRTP_SUITE (default AES_CM_128_HMAC_SHA1_80) is the SRTP call's suite; E2E_VIA_CTL_PROXY=1
+puts each relay behind its own rtprelay-ctl-proxy (from the relay's build folder), which
+Kamailio and the tests then talk ng to; killing the relay kills its proxy too.
 Needs root (sipp's play_pcap_audio and the media sniffer use raw sockets); packages:
 t/e2e/install-deps.sh. The last line printed is `e2e: N passed, N failed`; the exit code is
 non-zero when anything failed.
@@ -115,18 +117,31 @@ class E2ECase(unittest.TestCase):
         binary = h.relay_binary(self.relay)
         if not os.access(binary, os.X_OK):
             self.fail("relay binary %s is not executable (E2E_RELAY=%s)" % (binary, self.relay))
-        proc = self.start(name, h.relay_argv(self.relay, ng_port, media[0], media[1]))
-        client = h.NgClient(ng_port, log=self.exchanges, label="test -> %s" % name)
+        proxied = h.via_ctl_proxy()
+        node_port = h.free_udp_port() if proxied else ng_port
+        proc = self.start(name, h.relay_argv(self.relay, node_port, media[0], media[1]))
+        self.wait_ng(proc, name, node_port)
+        if proxied:
+            front = self.start(name + "-ctl-proxy", h.ctl_proxy_argv(ng_port, node_port))
+            proc.companions.append(front)
+            # the proxy answers ping itself: wait until it has seen the node answer
+            client = self.wait_ng(front, name + "-ctl-proxy", ng_port)
+            h.wait_for(lambda: client.ok("statistics")["statistics"]["rtprelay-ctl-proxy"][
+                "nodes"][0]["up"] == 1, 10, what="the proxy to see its node")
+        proc.ng = h.NgClient(ng_port, log=self.exchanges, label="test -> %s" % name)
+        proc.media = media
+        return proc
+
+    def wait_ng(self, proc, name, port):
+        client = h.NgClient(port, log=self.exchanges, label="test -> %s" % name)
         deadline = time.monotonic() + 15
         while not client.alive():
             if not proc.running():
                 self.fail("%s exited with %s at start-up" % (name, proc.popen.returncode))
             if time.monotonic() > deadline:
-                self.fail("%s did not answer ng ping on %d within 15 s" % (name, ng_port))
+                self.fail("%s did not answer ng ping on %d within 15 s" % (name, port))
             time.sleep(0.1)
-        proc.ng = client
-        proc.media = media
-        return proc
+        return client
 
     def start_recorder(self, listen_port, relay_port):
         rec = h.NgRecorder(listen_port, relay_port)

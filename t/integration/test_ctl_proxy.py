@@ -165,6 +165,20 @@ class SingleProxyTest(ProxyTestCase):
         r = c.request_json(offer_msg("none", "A", SDP))
         self.assertEqual(r["result"], "load limit", r)
 
+    def test_no_node_up_sends_the_client_to_its_next_relay(self):
+        d = self.node(0)
+        p = self.proxy([self.spec("only", d)])
+        c = self.client(p)
+        self.wait_up(c, ["only"])
+        d.kill()
+        self.assertTrue(wait_for(lambda: not self.proxy_nodes(c)["only"]["up"]))
+        r = c.request_json(offer_msg("nobody", "A", SDP))  # Kamailio: supports load limit
+        self.assertEqual(r["result"], "load limit", r)
+        m = offer_msg("nobody", "A", SDP)
+        del m["supports"]  # OpenSIPS fails over on this error
+        self.assertEqual(c.request_json(m), {"result": "error",
+                                             "error-reason": "Parallel session limit reached"})
+
     def test_sip_options_say_whether_a_node_is_up(self):
         d = self.node(0)
         p = self.proxy([self.spec("only", d)])
