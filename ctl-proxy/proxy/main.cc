@@ -6,6 +6,7 @@
 // Runs in the foreground (systemd starts it); SIGTERM and SIGINT end it.
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <memory>
 
 #include "ha/redis_link.h"
@@ -100,20 +101,16 @@ int run(const ProxyOptions& o)
 	return 0;
 }
 
-} // namespace
-} // namespace rtprelay::proxy
-
-int main(int argc, char** argv)
+int start(int argc, char** argv)
 {
-	using namespace rtprelay;
 	signal(SIGPIPE, SIG_IGN);
-	auto opts = proxy::load_proxy_options(argc, argv);
+	auto opts = load_proxy_options(argc, argv);
 	if (!opts) {
 		fprintf(stderr, "rtprelay-ctl-proxy: %s\n", opts.error().reason.c_str());
 		return 2;
 	}
 	if (opts->help) {
-		fputs(proxy::proxy_usage().c_str(), stdout);
+		fputs(proxy_usage().c_str(), stdout);
 		return 0;
 	}
 	if (opts->version) {
@@ -124,7 +121,21 @@ int main(int argc, char** argv)
 	ls.to_stderr = opts->log_stderr;
 	ls.levels.fill(opts->log_level);
 	log::init(ls);
-	int rc = proxy::run(*opts);
+	int rc = run(*opts);
 	log::shutdown();
 	return rc;
+}
+
+} // namespace
+} // namespace rtprelay::proxy
+
+int main(int argc, char** argv)
+{
+	// Only std::bad_alloc could get here: exit with a message rather than std::terminate's.
+	try {
+		return rtprelay::proxy::start(argc, argv);
+	} catch (const std::exception& e) {
+		fprintf(stderr, "rtprelay-ctl-proxy: %s\n", e.what());
+		return 1;
+	}
 }

@@ -99,7 +99,7 @@ void NodeSet::ping(Node& node)
 {
 	node.client().send(
 	        "d7:command4:pinge",
-	        [this, &node](Result<std::string> r) {
+	        [this, &node](const Result<std::string>& r) {
 		        if (r)
 			        note(node, node.answered(), "it answers");
 		        else
@@ -110,7 +110,7 @@ void NodeSet::ping(Node& node)
 
 void NodeSet::ask_sessions(Node& node)
 {
-	node.client().send("d7:command10:statisticse", [&node](Result<std::string> r) {
+	node.client().send("d7:command10:statisticse", [&node](const Result<std::string>& r) {
 		if (!r)
 			return;
 		Arena arena;

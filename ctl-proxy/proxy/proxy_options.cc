@@ -3,7 +3,7 @@
 
 #include <sys/stat.h>
 
-#include <map>
+#include <algorithm>
 #include <span>
 #include <string_view>
 
@@ -202,6 +202,36 @@ Result<void> apply_all(ProxyOptions& o, std::span<const Given> given)
 	return {};
 }
 
+// The file's settings that the command line does not override, then the command line's.
+Result<std::vector<Given>> merge_sources(const std::vector<Given>& cli,
+                                         const std::string& default_file, std::string* file_read)
+{
+	std::string file = default_file;
+	bool file_given = false;
+	for (const Given& g : cli) {
+		if (g.option->name == "config-file") {
+			file = g.value;
+			file_given = true;
+		}
+	}
+	struct stat st {};
+	if (file == "none" || (!file_given && stat(file.c_str(), &st) != 0))
+		return cli;
+	auto from_file = read_file(file);
+	if (!from_file)
+		return from_file.error();
+	*file_read = file;
+	std::vector<Given> merged;
+	for (Given& g : *from_file) {
+		bool overridden = std::any_of(cli.begin(), cli.end(),
+		                              [&](const Given& c) { return c.option == g.option; });
+		if (!overridden)
+			merged.push_back(std::move(g));
+	}
+	merged.insert(merged.end(), cli.begin(), cli.end());
+	return merged;
+}
+
 } // namespace
 
 Result<ProxyOptions> load_proxy_options(int argc, const char* const* argv,
@@ -211,35 +241,10 @@ Result<ProxyOptions> load_proxy_options(int argc, const char* const* argv,
 	if (!cli)
 		return cli.error();
 	ProxyOptions o;
-	std::string file = default_file;
-	bool file_given = false;
-	for (const Given& g : *cli) {
-		if (g.option->name == "config-file") {
-			file = g.value;
-			file_given = true;
-		}
-	}
-	struct stat st {};
-	if (file == "none" || (!file_given && stat(file.c_str(), &st) != 0))
-		file.clear();
-	std::vector<Given> merged;
-	if (!file.empty()) {
-		auto from_file = read_file(file);
-		if (!from_file)
-			return from_file.error();
-		// A list or value given on the command line replaces the file's.
-		for (Given& g : *from_file) {
-			bool overridden = false;
-			for (const Given& c : *cli)
-				overridden = overridden || c.option == g.option;
-			if (!overridden)
-				merged.push_back(std::move(g));
-		}
-		o.config_file = file;
-	}
-	for (const Given& c : *cli)
-		merged.push_back(c);
-	if (auto r = apply_all(o, merged); !r)
+	auto merged = merge_sources(*cli, default_file, &o.config_file);
+	if (!merged)
+		return merged.error();
+	if (auto r = apply_all(o, *merged); !r)
 		return r.error();
 	if (o.help || o.version)
 		return o;

@@ -28,7 +28,7 @@ void RedisCallMap::claim(const std::string& call_id, const std::string& node, Do
 	               [this, call_id, node, done = std::move(done)](ha::RedisLink::Reply r) {
 		               if (!r) {
 			               // Claim locally; the write waits in the queue for Redis.
-			               local_.claim(call_id, node, [&](Owner owner) {
+			               local_.claim(call_id, node, [&](const Owner& owner) {
 				               if (owner == node)
 					               link_->set(key(call_id), node, expires_s_);
 				               done(owner);
@@ -41,7 +41,7 @@ void RedisCallMap::claim(const std::string& call_id, const std::string& node, Do
 			               return;
 		               }
 		               // Taken by another proxy a moment ago: follow it.
-		               find(call_id, [this, call_id, node, done](Owner owner) {
+		               find(call_id, [this, call_id, node, done](const Owner& owner) {
 			               if (owner) {
 				               done(owner);
 				               return;

@@ -59,6 +59,19 @@ bool is_ok(const ng::Value& reply)
 	return !result || *result == "ok";
 }
 
+// `list` with `limit`: each node kept to it, the joined list must too.
+void cut_list(ng::Value& reply, int64_t limit, Arena& arena)
+{
+	const ng::Value* calls = reply.find("calls");
+	if (limit < 0 || !calls || !calls->is_list())
+		return;
+	ng::Value cut = ng::Value::list(arena);
+	for (const ng::Value& c : calls->as_list())
+		if (static_cast<int64_t>(cut.as_list().size()) < limit)
+			cut.push(c);
+	reply.set("calls", cut);
+}
+
 bool is_unknown_call(const ng::Value& reply)
 {
 	auto reason = reply.get_string("error-reason");
@@ -248,16 +261,18 @@ void Router::finish(const std::shared_ptr<Job>& job, Node& node, Result<ng::Valu
 	job->done(*reply);
 }
 
+// `statistics` or `list` on its way through every node that is up.
+struct Router::Gather {
+	Arena* arena = nullptr;
+	ng::Completion done;
+	std::vector<ng::Value> replies;
+	size_t waiting = 0;
+	int64_t limit = -1; // list: at most this many calls
+	bool list = false;
+};
+
 void Router::ask_all(ng::Request& request, ng::Completion done)
 {
-	struct Gather {
-		Arena* arena;
-		ng::Completion done;
-		std::vector<ng::Value> replies;
-		size_t waiting = 0;
-		int64_t limit = -1;
-		bool list = false;
-	};
 	auto g = std::make_shared<Gather>();
 	g->arena = &request.arena;
 	g->done = std::move(done);
@@ -266,44 +281,38 @@ void Router::ask_all(ng::Request& request, ng::Completion done)
 		g->limit = limit->as_int();
 	std::string body;
 	ng::bencode_encode(request.params, body);
-	auto complete = [this, g] {
-		ng::Value merged = merge_replies(g->replies, *g->arena);
-		if (g->list && g->limit >= 0) {
-			if (const ng::Value* calls = merged.find("calls");
-			    calls && calls->is_list()) {
-				ng::Value cut = ng::Value::list(*g->arena);
-				for (const ng::Value& c : calls->as_list())
-					if (static_cast<int64_t>(cut.as_list().size()) < g->limit)
-						cut.push(c);
-				merged.set("calls", cut);
-			}
-		}
-		if (!g->list) {
-			ng::Value stats = ng::Value::dict(*g->arena);
-			if (const ng::Value* s = merged.find("statistics"); s && s->is_dict())
-				stats = *s;
-			stats.set("rtprelay-ctl-proxy", proxy_section(*g->arena));
-			merged.set("statistics", stats);
-		}
-		merged.set("result", ng::Value::string("ok"));
-		g->done(merged);
-	};
 	for (size_t i = 0; i < nodes_.size(); i++) {
 		Node& node = nodes_.at(i);
 		if (!node.up())
 			continue;
 		g->waiting++;
-		node.client().send(body, [g, complete](Result<std::string> r) {
+		node.client().send(body, [this, g](const Result<std::string>& r) {
 			if (r)
 				if (auto reply = decode_node_reply(*r, *g->arena);
 				    reply && reply->is_dict())
 					g->replies.push_back(*reply);
 			if (--g->waiting == 0)
-				complete();
+				answer_all(*g);
 		});
 	}
 	if (g->waiting == 0)
-		complete();
+		answer_all(*g);
+}
+
+void Router::answer_all(Gather& g) const
+{
+	ng::Value merged = merge_replies(g.replies, *g.arena);
+	if (g.list)
+		cut_list(merged, g.limit, *g.arena);
+	else {
+		ng::Value stats = ng::Value::dict(*g.arena);
+		if (const ng::Value* s = merged.find("statistics"); s && s->is_dict())
+			stats = *s;
+		stats.set("rtprelay-ctl-proxy", proxy_section(*g.arena));
+		merged.set("statistics", stats);
+	}
+	merged.set("result", ng::Value::string("ok"));
+	g.done(merged);
 }
 
 ng::Value Router::proxy_section(Arena& arena) const

@@ -46,6 +46,7 @@ public:
 
 private:
 	struct Job;
+	struct Gather;
 	struct Recheck {
 		int64_t due_ms;
 		std::string call_id;
@@ -62,6 +63,7 @@ private:
 	void placed_reply(const std::shared_ptr<Job>& job, Node& node, Result<std::string> r);
 	void finish(const std::shared_ptr<Job>& job, Node& node, Result<ng::Value> reply);
 	void ask_all(ng::Request& request, ng::Completion done);
+	void answer_all(Gather& g) const;
 	ng::Value proxy_section(Arena& arena) const;
 	static void on_tick(evutil_socket_t fd, short what, void* arg);
 	void recheck_due();
