@@ -62,6 +62,8 @@ Result<NodeSpec> parse_node_spec(std::string_view text)
 	if (ep->port() == 0)
 		return fail("the port is missing or 0");
 	spec.ng = *ep;
+	if (parts.size() == 3 && weight.empty())
+		return fail("the weight is empty");
 	if (!weight.empty()) {
 		auto w = parse_int(weight);
 		if (!w || *w < 0 || *w > kMaxWeight)
