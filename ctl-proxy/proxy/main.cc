@@ -3,7 +3,7 @@
 // nodes. SIP proxies send it what they would send one relay; it places new calls on the nodes
 // by weight and load, keeps every later command of a call on the node that has it, and
 // answers SIP OPTIONS probes with 200 while at least one node is up (503 otherwise).
-// Runs in the foreground (systemd starts it); SIGTERM and SIGINT end it.
+// Runs in the foreground (systemd starts it, Type=notify); SIGTERM and SIGINT end it.
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -18,6 +18,8 @@
 #include "router.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/strings.h"
+#include "util/systemd_notify.h"
 #include "version.h"
 
 namespace rtprelay::proxy {
@@ -94,9 +96,12 @@ int run(const ProxyOptions& o)
 		log::notice(kLog, "ng on udp %s", ep.to_string().c_str());
 	for (const auto& ep : (*server)->tcp_endpoints())
 		log::notice(kLog, "ng on tcp %s", ep.to_string().c_str());
-	log::notice(kLog, "rtprelay-ctl-proxy %s: %zu nodes, call map %s", RTPRELAY_VERSION,
-	            o.nodes.size(), o.redis ? o.redis->to_string().c_str() : "in memory");
+	std::string started = strprintf("%zu nodes, call map %s", o.nodes.size(),
+	                                o.redis ? o.redis->to_string().c_str() : "in memory");
+	log::notice(kLog, "rtprelay-ctl-proxy %s: %s", RTPRELAY_VERSION, started.c_str());
+	util::systemd::ready(started); // a Type=notify unit is active from here
 	l->run();
+	util::systemd::stopping();
 	log::notice(kLog, "rtprelay-ctl-proxy stopping");
 	return 0;
 }

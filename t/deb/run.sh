@@ -159,26 +159,44 @@ make_prev_debs() {
 }
 
 # ------------------------------------------------------------ checks inside the container
-ng_ping() { # ng_ping: "pong" from the daemon's ng port, sent from inside the container's netns
-	local addr
-	addr=$(sed -n 's/^[[:space:]]*listen-ng[[:space:]]*=[[:space:]]*//p' "$ROOT/etc/rtprelay/rtprelay.conf" 2>/dev/null | head -1)
-	addr=${addr:-127.0.0.1:2223}
-	[[ $addr == *:* ]] || addr=127.0.0.1:$addr
-	nsenter -t "$LEADER" --net python3 - "$addr" <<-'EOF'
-		import socket, sys
+ng_ask() { # ng_ask ADDR BODY EXPECTED: BODY (bencode) to ADDR from inside the container's
+	# netns; true when the reply carries EXPECTED (retried: the service may still be starting)
+	nsenter -t "$LEADER" --net python3 - "$1" "$2" "$3" <<-'EOF'
+		import socket, sys, time
 		host, port = sys.argv[1].rsplit(":", 1)
 		s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
-		s.settimeout(2)
-		for _ in range(5):
-		    s.sendto(b"c0ffee d7:command4:pinge", (host.strip("[]"), int(port)))
+		s.settimeout(1)
+		for _ in range(10):
+		    s.sendto(b"c0ffee " + sys.argv[2].encode(), (host.strip("[]"), int(port)))
 		    try:
-		        data = s.recv(4096)
+		        data = s.recv(65536)
 		    except OSError:
+		        time.sleep(0.5)
 		        continue
-		    sys.exit(0 if data.startswith(b"c0ffee ") and b"6:result4:pong" in data else 1)
+		    if data.startswith(b"c0ffee ") and sys.argv[3].encode() in data:
+		        sys.exit(0)
+		    time.sleep(0.5)
 		sys.exit(1)
 	EOF
 }
+listen_ng() { # listen_ng CONF DEFAULT: the first listen-ng address of an installed config
+	local addr
+	addr=$(sed -n 's/^[[:space:]]*listen-ng[[:space:]]*=[[:space:]]*//p' "$ROOT/etc/rtprelay/$1" 2>/dev/null | head -1)
+	addr=${addr:-$2}
+	[[ $addr == *:* ]] || addr=127.0.0.1:$addr
+	echo "$addr"
+}
+ng_ping() { # ng_ping: "pong" from the daemon's ng port
+	ng_ask "$(listen_ng rtprelay.conf 127.0.0.1:2223)" "d7:command4:pinge" "6:result4:pong"
+}
+proxy_ping() { # the proxy answers ng ping on its own
+	ng_ask "$(listen_ng rtprelay-ctl-proxy.conf 127.0.0.1:2224)" "d7:command4:pinge" "6:result4:pong"
+}
+proxy_sees_node() { # the proxy's statistics say its one node (the local rtprelayd) is up
+	ng_ask "$(listen_ng rtprelay-ctl-proxy.conf 127.0.0.1:2224)" "d7:command10:statisticse" "2:upi1e"
+}
+proxy_active() { local i; for i in $(seq 50); do in_ct systemctl -q is-active rtprelay-ctl-proxy && return 0; sleep 0.2; done; return 1; }
+proxy_not_root() { local u; u=$(in_ct ps -o user= -C rtprelay-ctl-pr | tr -d ' '); [ -n "$u" ] && [ "$u" != root ]; }
 
 user_exists() { in_ct getent passwd rtprelay > /dev/null; }
 not() { ! "$@"; }
@@ -214,6 +232,10 @@ phase_install() {
 	check "rtprelayd.service is active after install" wait_active
 	check "rtprelayd runs as user rtprelay" daemon_user_is rtprelay
 	check "ng ping answers pong" ng_ping
+	check "rtprelay-ctl-proxy.service is active after install" proxy_active
+	check "rtprelay-ctl-proxy runs as a user of its own, not root" proxy_not_root
+	check "rtprelay-ctl-proxy answers ng ping" proxy_ping
+	check "rtprelay-ctl-proxy sees the local rtprelayd up" proxy_sees_node
 	in_ct systemctl show -p ExecStart rtprelayd | grep -q 'rtprelayd --foreground --config-file=/etc/rtprelay/rtprelay.conf' ||
 		bad "unit's ExecStart is not the documented command line"
 }
@@ -234,6 +256,7 @@ phase_remove() {
 		echo "    # no nftables rule in the container (no xt_RTPRELAY in its kernel): the kernel suite checks its removal"
 	fi
 	check "config kept after remove (conffile)" test -e "$ROOT/etc/rtprelay/rtprelay.conf"
+	check "proxy config kept after remove (conffile)" test -e "$ROOT/etc/rtprelay/rtprelay-ctl-proxy.conf"
 }
 
 phase_purge() {
@@ -267,6 +290,8 @@ phase_upgrade() {
 	check "rtprelayd active after upgrade" wait_active
 	check "rtprelayd restarted by the upgrade" test "$(daemon_pid)" != "$old_pid"
 	check "ng ping after upgrade" ng_ping
+	check "rtprelay-ctl-proxy active after upgrade" proxy_active
+	check "rtprelay-ctl-proxy answers ng ping after upgrade" proxy_ping
 	check "DKMS has the module after upgrade" dkms_built "$(kernel_headers_version)"
 }
 
