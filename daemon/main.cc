@@ -243,10 +243,17 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 	add_listeners(own, config);
 	call::Registry* registry = nullptr; // control thread only
 	auto loops = media::MediaLoops::create(
-	        config, [&l, &registry](const std::string& id, const std::string& reason) {
+	        config,
+	        [&l, &registry](const std::string& id, const std::string& reason) {
 		        l.post([&registry, id, reason] {
 			        if (registry)
 				        registry->on_timeout(id, reason);
+		        });
+	        },
+	        [&l, &registry](const std::string& id) {
+		        l.post([&registry, id] {
+			        if (registry && registry->journaling())
+				        registry->changed(id);
 		        });
 	        });
 	if (!loops)

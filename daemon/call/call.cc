@@ -43,6 +43,28 @@ void Call::count_paths(media::MediaPathCount& out)
 			out.add(m->rtp.kernel.tick_path(m->rtp.stats.packets));
 }
 
+namespace {
+
+uint64_t confirmations_of(const Monologue& ml)
+{
+	uint64_t n = 0;
+	for (const auto& m : ml.medias)
+		n += m->rtp.learning.confirmations() + m->rtcp.learning.confirmations();
+	return n;
+}
+
+} // namespace
+
+bool Call::take_change()
+{
+	uint64_t confirmations = confirmations_removed_;
+	for (const auto& ml : monologues_)
+		confirmations += confirmations_of(*ml);
+	bool changed = confirmations != confirmations_seen_;
+	confirmations_seen_ = confirmations;
+	return changed;
+}
+
 Monologue* Call::find(std::string_view tag)
 {
 	return const_cast<Monologue*>(std::as_const(*this).find(tag));
@@ -141,6 +163,7 @@ void Call::remove(Monologue& gone)
 				media->peer = nullptr;
 			}
 	}
+	confirmations_removed_ += confirmations_of(gone); // keeps take_change()'s sum growing
 	std::erase_if(monologues_, [&](const auto& m) { return m.get() == &gone; });
 }
 

@@ -54,6 +54,8 @@ public:
 	std::optional<std::string> check(int64_t now_ms) override;
 	// Each party's RTP stream of each m= line (not the RTCP sockets, as in rtpengine).
 	void count_paths(media::MediaPathCount& out) override;
+	// An endpoint was confirmed since the last call: the learned endpoints HA keeps changed.
+	bool take_change() override;
 	media::MediaLoop& loop() const { return loop_; }
 	int64_t created_ms() const { return created_ms_; }
 
@@ -98,6 +100,10 @@ private:
 	const RuntimeLimits& limits_;
 	int64_t created_ms_;
 	std::vector<std::unique_ptr<Monologue>> monologues_;
+	// Endpoint confirmations of all its streams, the removed parties' included, at the last
+	// take_change(); and those of the removed parties.
+	uint64_t confirmations_seen_ = 0;
+	uint64_t confirmations_removed_ = 0;
 };
 
 } // namespace rtprelay::call

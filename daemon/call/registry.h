@@ -119,7 +119,7 @@ public:
 	void set_store(CallStore* s) { store_ = s; }
 	CallStore* store() const { return store_; }
 	bool journaling() const { return store_ != nullptr; }
-	// An offer or answer changed the call.
+	// An offer or answer changed the call, or its media loop learned an endpoint.
 	void changed(const std::string& call_id)
 	{
 		if (store_)

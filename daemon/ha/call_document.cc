@@ -61,6 +61,24 @@ Result<std::vector<call::Journal::Lease>> read_leases(json_object* list)
 	return out;
 }
 
+Result<std::vector<LearnedEndpoint>> read_endpoints(json_object* list)
+{
+	std::vector<LearnedEndpoint> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* e = json_object_array_get_idx(list, i);
+		json_object* tag = member(e, "tag", json_type_string);
+		json_object* media = member(e, "media", json_type_int);
+		json_object* rtcp = member(e, "rtcp", json_type_boolean);
+		json_object* address = member(e, "address", json_type_string);
+		int64_t m = media ? json_object_get_int64(media) : 0;
+		if (!tag || !address || !rtcp || m <= 0 || m > std::numeric_limits<int>::max())
+			return Error{"an endpoint without a tag, an m= line, rtcp or an address"};
+		out.push_back({std::string(text_of(tag)), static_cast<int>(m),
+		               json_object_get_boolean(rtcp) != 0, std::string(text_of(address))});
+	}
+	return out;
+}
+
 Result<std::vector<std::string>> read_secrets(json_object* list)
 {
 	std::vector<std::string> out;
@@ -119,6 +137,16 @@ std::string write_document(const CallDocument& doc)
 		json_object_array_add(secrets, string_of(b64));
 	}
 	json_object_object_add(r, "secrets", secrets);
+	json_object* endpoints = json_object_new_array();
+	for (const auto& e : doc.endpoints) {
+		json_object* o = json_object_new_object();
+		json_object_object_add(o, "tag", string_of(e.tag));
+		json_object_object_add(o, "media", json_object_new_int(e.media));
+		json_object_object_add(o, "rtcp", json_object_new_boolean(e.rtcp ? 1 : 0));
+		json_object_object_add(o, "address", string_of(e.address));
+		json_object_array_add(endpoints, o);
+	}
+	json_object_object_add(r, "endpoints", endpoints);
 	return json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
 }
 
@@ -166,6 +194,12 @@ Result<CallDocument> read_document(std::string_view text)
 	if (!s)
 		return s.error();
 	doc.secrets = std::move(*s);
+	if (json_object* endpoints = member(r, "endpoints", json_type_array)) {
+		auto e = read_endpoints(endpoints);
+		if (!e)
+			return e.error();
+		doc.endpoints = std::move(*e);
+	}
 	return doc;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A call as Redis keeps it: one JSON document per call (json-c) holding what rebuilds it, the
 // ng requests that built it and the ports and secrets its signalling chose (call/journal.h),
-// with its times. Documents carry a schema version; a relay refuses a version it does not
-// know rather than guess at its fields.
+// with its times, and the endpoints its parties' packets proved. Documents carry a schema version;
+// a relay refuses a version it does not know rather than guess at its fields.
 #pragma once
 
 #include <cstdint>
@@ -17,13 +17,24 @@ namespace rtprelay::ha {
 
 inline constexpr int kDocumentVersion = 1;
 
+// An endpoint that a party's packets proved (media/learning.h): a restarted relay sends to
+// it at once instead of learning it again, and strangers get no new chance to be learned.
+struct LearnedEndpoint {
+	std::string tag;     // the party's
+	int media = 0;       // its m= line, 1-based
+	bool rtcp = false;   // the RTCP stream on its own port, else RTP
+	std::string address; // ADDR:PORT, an IPv6 address in brackets
+	bool operator==(const LearnedEndpoint&) const = default;
+};
+
 struct CallDocument {
 	std::string call_id;
 	int64_t created_ms = 0;
 	int64_t last_signal_ms = 0;
 	std::vector<std::string> requests; // ng requests, JSON text, in the order they ran
 	std::vector<call::Journal::Lease> leases;
-	std::vector<std::string> secrets; // bytes
+	std::vector<std::string> secrets;       // bytes
+	std::vector<LearnedEndpoint> endpoints; // absent from documents of older relays
 };
 
 // The Redis key of a call's document.

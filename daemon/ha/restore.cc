@@ -53,6 +53,21 @@ Result<void> replay(call::Call& c, const std::string& request, const call::Signa
 	return {};
 }
 
+// The endpoints its parties' packets had proved, on the streams the requests rebuilt; one
+// whose party or m= line is gone (not expected: the same requests ran) is skipped.
+void restore_endpoints(call::Call& c, const std::vector<LearnedEndpoint>& endpoints)
+{
+	for (const LearnedEndpoint& e : endpoints) {
+		call::Monologue* ml = c.find(e.tag);
+		auto ep = net::Endpoint::parse(e.address, net::IpAddress::loopback_v4());
+		if (!ml || !ep)
+			continue;
+		for (auto& m : ml->medias)
+			if (m->index == e.media)
+				(e.rtcp ? m->rtcp : m->rtp).learning.restore(*ep);
+	}
+}
+
 // The whole call, on its loop: the journal first, so that the requests take its choices.
 Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalContext& ctx)
 {
@@ -63,6 +78,7 @@ Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalC
 		c.journal.add_request(request);
 	}
 	c.last_signal_ms = doc.last_signal_ms;
+	restore_endpoints(c, doc.endpoints);
 	if (c.journal.unused())
 		return Error{"its requests did not ask for every port and secret it had"};
 	return {};

@@ -5,6 +5,28 @@
 
 namespace rtprelay::ha {
 
+namespace {
+
+// The streams whose destination a party's packets proved (not the SDP's, nor ICE's).
+std::vector<LearnedEndpoint> learned_endpoints(const call::Call& call)
+{
+	std::vector<LearnedEndpoint> out;
+	for (const auto& ml : call.monologues()) {
+		if (ml->tag.empty())
+			continue; // nothing to find it by again
+		for (const auto& m : ml->medias)
+			for (const call::Stream* s : {&m->rtp, &m->rtcp}) {
+				const media::EndpointLearning& l = s->learning;
+				if (l.learned() && l.confirmed() && l.destination())
+					out.push_back({ml->tag, m->index, s == &m->rtcp,
+					               l.destination()->to_string()});
+			}
+	}
+	return out;
+}
+
+} // namespace
+
 CallDocument document_of(const call::Call& call)
 {
 	return {call.id(),
@@ -12,7 +34,8 @@ CallDocument document_of(const call::Call& call)
 	        call.last_signal_ms,
 	        call.journal.requests(),
 	        call.journal.leases(),
-	        call.journal.secrets()};
+	        call.journal.secrets(),
+	        learned_endpoints(call)};
 }
 
 Store::Store(call::Registry& calls, RedisLink& link, int expires_s)

@@ -6,7 +6,9 @@ namespace rtprelay::media {
 void EndpointLearning::reset(const std::optional<net::Endpoint>& sdp, LearningMode mode,
                              bool asymmetric, bool strict, const EndpointLearning* rtp)
 {
+	uint64_t confirmations = confirmations_;
 	*this = EndpointLearning();
+	confirmations_ = confirmations;
 	sdp_ = sdp;
 	destination_ = sdp;
 	rtp_ = rtp;
@@ -19,7 +21,9 @@ void EndpointLearning::reset(const std::optional<net::Endpoint>& sdp, LearningMo
 
 void EndpointLearning::reset_for_ice()
 {
+	uint64_t confirmations = confirmations_;
 	*this = EndpointLearning();
+	confirmations_ = confirmations;
 	ice_ = true;
 	strict_ = true;
 }
@@ -44,6 +48,7 @@ void EndpointLearning::confirm(const net::Endpoint& source)
 	learned_ = true;
 	confirmed_ = true;
 	candidate_.reset();
+	confirmations_++;
 }
 
 // RTCP on its own port carries no sequence to judge it by; it comes from the same host (the

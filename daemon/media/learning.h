@@ -57,6 +57,13 @@ public:
 	void reset_for_ice();
 	void select(const net::Endpoint& nominated);
 
+	// A restarted relay's word for what it confirmed before (ha/restore.cc): media goes to
+	// `confirmed` as if its packets had proven it. Call after reset() or reset_for_ice().
+	void restore(const net::Endpoint& confirmed) { confirm(confirmed); }
+	// Grows by one each time an endpoint is confirmed, and never goes back (not even at
+	// reset()): a call compares the sums of its streams to see that it learned something.
+	uint64_t confirmations() const { return confirmations_; }
+
 	// Where media for this party goes; nullopt while neither SDP nor packets told us.
 	const std::optional<net::Endpoint>& destination() const { return destination_; }
 	bool confirmed() const { return confirmed_; }
@@ -102,6 +109,7 @@ private:
 	int64_t early_ms_ = 0;
 	int64_t contested_until_ms_ = 0;
 	uint64_t contested_ = 0;
+	uint64_t confirmations_ = 0;
 };
 
 } // namespace rtprelay::media

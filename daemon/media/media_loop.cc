@@ -11,15 +11,18 @@
 
 namespace rtprelay::media {
 
-MediaLoop::MediaLoop(size_t index, const Config& config, EndCallback on_end)
-    : index_(index), config_(config), on_end_(std::move(on_end)), traffic_(config.interfaces.size())
+MediaLoop::MediaLoop(size_t index, const Config& config, EndCallback on_end,
+                     ChangeCallback on_change)
+    : index_(index), config_(config), on_end_(std::move(on_end)), on_change_(std::move(on_change)),
+      traffic_(config.interfaces.size())
 {
 }
 
 Result<std::unique_ptr<MediaLoop>> MediaLoop::create(size_t index, const Config& config,
-                                                     EndCallback on_end)
+                                                     EndCallback on_end, ChangeCallback on_change)
 {
-	std::unique_ptr<MediaLoop> ml(new MediaLoop(index, config, std::move(on_end)));
+	std::unique_ptr<MediaLoop> ml(
+	        new MediaLoop(index, config, std::move(on_end), std::move(on_change)));
 	auto loop = event::Loop::create();
 	if (!loop)
 		return loop.error();
@@ -59,7 +62,7 @@ void MediaLoop::stop_and_join()
 void MediaLoop::tick()
 {
 	sample_rates();
-	check_timeouts();
+	check_calls();
 	count_paths();
 }
 
@@ -75,16 +78,22 @@ void MediaLoop::sample_rates()
 	kernel_before_ = kernel;
 }
 
-void MediaLoop::check_timeouts()
+void MediaLoop::check_calls()
 {
 	int64_t now = util::now_ms();
 	// Collected first: the callback must not run while we walk the set.
 	std::vector<std::pair<std::string, std::string>> ended;
-	for (Pinned* c : calls_)
+	std::vector<std::string> changed;
+	for (Pinned* c : calls_) {
 		if (auto reason = c->check(now))
 			ended.emplace_back(c->id(), *reason);
+		else if (c->take_change() && on_change_)
+			changed.push_back(c->id());
+	}
 	for (const auto& [id, reason] : ended)
 		on_end_(id, reason);
+	for (const auto& id : changed)
+		on_change_(id);
 }
 
 // A gauge, as fresh as the last tick: a call ended since still counts until the next one.
@@ -99,13 +108,14 @@ void MediaLoop::count_paths()
 }
 
 Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
-                                                       const MediaLoop::EndCallback& on_end)
+                                                       const MediaLoop::EndCallback& on_end,
+                                                       const MediaLoop::ChangeCallback& on_change)
 {
 	auto loops = std::make_unique<MediaLoops>();
 	size_t n = config.num_threads > 0 ? static_cast<size_t>(config.num_threads)
 	                                  : std::max(1u, std::thread::hardware_concurrency());
 	for (size_t i = 0; i < n; i++) {
-		auto ml = MediaLoop::create(i, config, on_end);
+		auto ml = MediaLoop::create(i, config, on_end, on_change);
 		if (!ml)
 			return ml.error();
 		loops->loops_.push_back(std::move(ml).value());

@@ -36,6 +36,9 @@ public:
 	virtual const std::string& id() const = 0;
 	// On the loop's thread: the reason to end it now, or nullopt.
 	virtual std::optional<std::string> check(int64_t now_ms) = 0;
+	// On the loop's thread, after check(), once a second: whether what a restart must restore
+	// changed on the loop since the last call (an endpoint learned from the party's packets).
+	virtual bool take_change() = 0;
 	// On the loop's thread, after check(), once a second: adds its RTP streams by the path
 	// they took in the last second (or before, when idle since).
 	virtual void count_paths(MediaPathCount& out) = 0;
@@ -70,9 +73,12 @@ public:
 
 	// Called on this loop's thread when a call timed out: (call-id, reason).
 	using EndCallback = std::function<void(const std::string&, const std::string&)>;
+	// Called on this loop's thread once a second for each call whose take_change() said so.
+	using ChangeCallback = std::function<void(const std::string&)>;
 
 	static Result<std::unique_ptr<MediaLoop>> create(size_t index, const Config& config,
-	                                                 EndCallback on_end);
+	                                                 EndCallback on_end,
+	                                                 ChangeCallback on_change = {});
 	~MediaLoop();
 
 	size_t index() const { return index_; }
@@ -99,15 +105,16 @@ public:
 	size_t assigned() const { return assigned_.load(std::memory_order_relaxed); }
 
 private:
-	MediaLoop(size_t index, const Config& config, EndCallback on_end);
+	MediaLoop(size_t index, const Config& config, EndCallback on_end, ChangeCallback on_change);
 	void tick();
 	void sample_rates();
-	void check_timeouts();
+	void check_calls();
 	void count_paths();
 
 	size_t index_;
 	const Config& config_;
 	EndCallback on_end_;
+	ChangeCallback on_change_;
 	std::unique_ptr<event::Loop> loop_;
 	event::EventPtr timeout_timer_{nullptr, event_free};
 	std::thread thread_;
@@ -128,8 +135,9 @@ private:
 // is most of a light load's CPU cost, while heavy loads still use every core.
 class MediaLoops {
 public:
-	static Result<std::unique_ptr<MediaLoops>> create(const Config& config,
-	                                                  const MediaLoop::EndCallback& on_end);
+	static Result<std::unique_ptr<MediaLoops>>
+	create(const Config& config, const MediaLoop::EndCallback& on_end,
+	       const MediaLoop::ChangeCallback& on_change = {});
 	~MediaLoops();
 
 	size_t size() const { return loops_.size(); }

@@ -54,8 +54,8 @@ class RedisTestCase(common.DaemonTestCase):
             d = self.start_daemon(args)
         return d, self.client(d)
 
-    def party(self):
-        p = Party()
+    def party(self, host="127.0.0.1"):
+        p = Party(host)
         self.parties.append(p)
         return p
 
@@ -150,6 +150,23 @@ class RestartTest(RedisTestCase):
         self.assertEqual(s["statistics"]["currentstatistics"]["sessionsown"], 10, s)
         self.ok(c2, {"command": "delete", "call-id": cid, "from-tag": "A"})
         self.assertTrue(wait_for(lambda: len(self.documents()) == 9))
+
+    def test_learned_endpoint_survives_a_restart(self):
+        # The caller's SDP names 127.0.0.1, its packets come from its NAT on 127.0.0.3: the
+        # relay learns the NAT, writes it into the document, and after a kill -9 sends the
+        # callee's media there at once, before the caller has sent anything again.
+        d, c = self.relay(killed=True)
+        a, b, nat = self.party(), self.party(), self.party("127.0.0.3")
+        cid, pa, pb, _ = self.establish(c, a, b)
+        nat.talk(("127.0.0.1", pa), 0.8)  # past the learning's 500 ms of unbroken RTP
+        self.assertTrue(self.passes(b, pb, nat, 0), "the NAT was not learned")
+        want = {"tag": "A", "media": 1, "rtcp": False, "address": "127.0.0.3:%d" % nat.port}
+        self.assertTrue(wait_for(lambda: want in self.document(cid).get("endpoints", [])),
+                        self.document(cid))
+        d.kill()
+        _d2, _c2 = self.relay()
+        self.assertTrue(self.passes(b, pb, nat, 100), "media to the learned NAT after restart")
+        self.assertEqual(a.receive(timeout=0.2), [], "media went to the SDP address")
 
     def test_sdes_keys_survive_a_restart(self):
         d, c = self.relay(killed=True)

@@ -10,6 +10,7 @@ class CallDocumentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(round_trip);
 	CPPUNIT_TEST(requests_are_objects_an_operator_can_read);
 	CPPUNIT_TEST(other_versions_and_bad_documents_are_refused);
+	CPPUNIT_TEST(learned_endpoints_round_trip_and_may_be_absent);
 	CPPUNIT_TEST(key);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -70,6 +71,30 @@ public:
 		std::string bad_secret = text;
 		bad_secret.replace(bad_secret.find(R"("secrets":[")") + 12, 1, "*");
 		CPPUNIT_ASSERT(!read_document(bad_secret));
+	}
+
+	void learned_endpoints_round_trip_and_may_be_absent()
+	{
+		CallDocument d = sample();
+		d.endpoints = {{"A", 1, false, "203.0.113.9:61000"},
+		               {"B", 2, true, "[2001:db8::7]:5005"}};
+		std::string text = write_document(d);
+		auto back = read_document(text);
+		CPPUNIT_ASSERT(back);
+		CPPUNIT_ASSERT(d.endpoints == back->endpoints);
+		// A relay before this field wrote none: its documents read as having none.
+		std::string old = write_document(sample());
+		old.erase(old.find(R"(,"endpoints":[])"), 15);
+		CPPUNIT_ASSERT(old.find("endpoints") == std::string::npos);
+		auto from_old = read_document(old);
+		CPPUNIT_ASSERT(from_old);
+		CPPUNIT_ASSERT(from_old->endpoints.empty());
+		std::string no_media = text;
+		no_media.replace(no_media.find(R"("media":1)"), 9, R"("media":0)");
+		CPPUNIT_ASSERT(!read_document(no_media));
+		std::string no_address = text;
+		no_address.replace(no_address.find(R"("address":"203)"), 10, R"("adress":")");
+		CPPUNIT_ASSERT(!read_document(no_address));
 	}
 
 	void key() { CPPUNIT_ASSERT_EQUAL(std::string("rtprelay:call:a b"), document_key("a b")); }

@@ -41,6 +41,7 @@ class LearningTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(heuristic_prefers_the_sdp_host);
 	CPPUNIT_TEST(rtcp_follows_the_confirmed_rtp_host);
 	CPPUNIT_TEST(reset_starts_over);
+	CPPUNIT_TEST(confirmations_only_grow_and_restore_confirms);
 	CPPUNIT_TEST_SUITE_END();
 
 	EndpointLearning l_;
@@ -58,6 +59,30 @@ class LearningTest : public CppUnit::TestFixture {
 	}
 
 public:
+	// What HA relies on (call/call.h take_change, ha/restore.cc): every confirmation counts,
+	// a reset does not take the count back, and a restored endpoint is confirmed at once.
+	void confirmations_only_grow_and_restore_confirms()
+	{
+		l_.reset(ep("10.0.0.5:4000"), LearningMode::kDelayed, false, true);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, l_.confirmations());
+		l_.arm();
+		stream("203.0.113.9:61000", L::kPersistMs / 20 + 2, 0);
+		CPPUNIT_ASSERT(l_.confirmed());
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, l_.confirmations());
+		l_.reset(ep("10.0.0.5:4000"), LearningMode::kDelayed, false, true);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, l_.confirmations());
+		CPPUNIT_ASSERT(!l_.confirmed());
+		l_.restore(ep("203.0.113.9:61000"));
+		CPPUNIT_ASSERT(l_.confirmed());
+		CPPUNIT_ASSERT(l_.learned());
+		CPPUNIT_ASSERT(*l_.destination() == ep("203.0.113.9:61000"));
+		CPPUNIT_ASSERT_EQUAL(uint64_t{2}, l_.confirmations());
+		// Strict: a stranger gets nothing by sending first after the restart.
+		CPPUNIT_ASSERT(l_.on_packet(ep("198.51.100.66:666"), rtp(1), 5000) ==
+		               EndpointLearning::Verdict::kDrop);
+		CPPUNIT_ASSERT(*l_.destination() == ep("203.0.113.9:61000"));
+	}
+
 	void starts_at_sdp_address()
 	{
 		l_.reset(ep("192.0.2.1:4000"), LearningMode::kDelayed, false, false);
