@@ -45,11 +45,17 @@ void Call::count_paths(media::MediaPathCount& out)
 
 namespace {
 
-uint64_t confirmations_of(const Monologue& ml)
+// What take_change() watches in one party: endpoints confirmed, and the progress of its SRTP
+// sessions (a rollover counter, SRTCP indices), which only grow.
+uint64_t progress_of(const Monologue& ml)
 {
 	uint64_t n = 0;
-	for (const auto& m : ml.medias)
+	for (const auto& m : ml.medias) {
 		n += m->rtp.learning.confirmations() + m->rtcp.learning.confirmations();
+		for (const auto* session : {&m->decrypt, &m->encrypt})
+			if (*session)
+				n += (*session)->progress();
+	}
 	return n;
 }
 
@@ -57,11 +63,11 @@ uint64_t confirmations_of(const Monologue& ml)
 
 bool Call::take_change()
 {
-	uint64_t confirmations = confirmations_removed_;
+	uint64_t progress = progress_removed_;
 	for (const auto& ml : monologues_)
-		confirmations += confirmations_of(*ml);
-	bool changed = confirmations != confirmations_seen_;
-	confirmations_seen_ = confirmations;
+		progress += progress_of(*ml);
+	bool changed = progress != progress_seen_;
+	progress_seen_ = progress;
 	return changed;
 }
 
@@ -163,7 +169,7 @@ void Call::remove(Monologue& gone)
 				media->peer = nullptr;
 			}
 	}
-	confirmations_removed_ += confirmations_of(gone); // keeps take_change()'s sum growing
+	progress_removed_ += progress_of(gone); // keeps take_change()'s sum growing
 	std::erase_if(monologues_, [&](const auto& m) { return m.get() == &gone; });
 }
 

@@ -54,7 +54,8 @@ public:
 	std::optional<std::string> check(int64_t now_ms) override;
 	// Each party's RTP stream of each m= line (not the RTCP sockets, as in rtpengine).
 	void count_paths(media::MediaPathCount& out) override;
-	// An endpoint was confirmed since the last call: the learned endpoints HA keeps changed.
+	// An endpoint was confirmed, or an SRTP session went on past what its last copy would
+	// let a restarted relay continue from, since the last call: HA writes the call again.
 	bool take_change() override;
 	media::MediaLoop& loop() const { return loop_; }
 	int64_t created_ms() const { return created_ms_; }
@@ -100,10 +101,10 @@ private:
 	const RuntimeLimits& limits_;
 	int64_t created_ms_;
 	std::vector<std::unique_ptr<Monologue>> monologues_;
-	// Endpoint confirmations of all its streams, the removed parties' included, at the last
-	// take_change(); and those of the removed parties.
-	uint64_t confirmations_seen_ = 0;
-	uint64_t confirmations_removed_ = 0;
+	// What take_change() watches (call.cc, progress_of) over all its parties, the removed
+	// ones included, at the last take_change(); and that of the removed parties.
+	uint64_t progress_seen_ = 0;
+	uint64_t progress_removed_ = 0;
 };
 
 } // namespace rtprelay::call

@@ -142,6 +142,18 @@ void SrtpSession::advance(const SrtpSsrcState& to)
 		t->rtcp.add(to.srtcp_index);
 }
 
+uint64_t SrtpSession::progress() const
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < tracked_count_; i++) {
+		const Tracked& t = tracked_[i];
+		n += roc(t.ssrc).value_or(0);
+		if (!t.rtcp.empty())
+			n += t.rtcp.highest() / kSrtcpStep;
+	}
+	return n;
+}
+
 SrtpState SrtpSession::state() const
 {
 	SrtpState s;

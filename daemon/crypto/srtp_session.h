@@ -74,6 +74,11 @@ public:
 	void advance(const SrtpSsrcState& to);
 	// The keying and every tracked SSRC's rollover counter and highest sequence number.
 	SrtpState state() const;
+	// A number that grows when what a restarted relay needs to continue this session grows
+	// past what a copy of state() taken earlier would give it: a rollover counter, or an
+	// SRTCP index by kSrtcpStep. Cheap enough to ask every call once a second (ha/).
+	static constexpr uint32_t kSrtcpStep = 1u << 12;
+	uint64_t progress() const;
 
 private:
 	struct Tracked {

@@ -5,6 +5,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "util/base64.h"
 
@@ -79,6 +80,58 @@ Result<std::vector<LearnedEndpoint>> read_endpoints(json_object* list)
 	return out;
 }
 
+// An integer member within [0, max]; nullopt when missing, of another type or out of range.
+std::optional<int64_t> int_in(json_object* obj, const char* key, int64_t max)
+{
+	json_object* v = member(obj, key, json_type_int);
+	if (!v)
+		return std::nullopt;
+	int64_t n = json_object_get_int64(v);
+	if (n < 0 || n > max)
+		return std::nullopt;
+	return n;
+}
+
+Result<std::vector<SrtpProgress>> read_srtp(json_object* list)
+{
+	constexpr int64_t kU32 = std::numeric_limits<uint32_t>::max();
+	std::vector<SrtpProgress> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* e = json_object_array_get_idx(list, i);
+		json_object* tag = member(e, "tag", json_type_string);
+		json_object* outbound = member(e, "out", json_type_boolean);
+		auto media = int_in(e, "media", std::numeric_limits<int>::max());
+		auto ssrc = int_in(e, "ssrc", kU32);
+		if (!tag || !outbound || !media || *media == 0 || !ssrc)
+			return Error{
+			        "an SRTP entry without a tag, an m= line, a direction or an SSRC"};
+		SrtpProgress p{std::string(text_of(tag)), static_cast<int>(*media),
+		               json_object_get_boolean(outbound) != 0,
+		               static_cast<uint32_t>(*ssrc)};
+		auto roc = int_in(e, "roc", kU32);
+		auto seq = int_in(e, "seq", std::numeric_limits<uint16_t>::max());
+		auto srtcp = int_in(e, "srtcp", kU32);
+		auto present = [e](const char* key) {
+			json_object* v = nullptr;
+			return json_object_object_get_ex(e, key, &v) != 0;
+		};
+		if (present("roc") != roc.has_value() || present("seq") != seq.has_value() ||
+		    roc.has_value() != seq.has_value() || present("srtcp") != srtcp.has_value())
+			return Error{"an SRTP entry with a bad roc, seq or srtcp"};
+		if (roc) {
+			p.has_rtp = true;
+			p.roc = static_cast<uint32_t>(*roc);
+			p.seq = static_cast<uint16_t>(*seq);
+		}
+		if (srtcp) {
+			p.has_srtcp = true;
+			p.srtcp_index = static_cast<uint32_t>(*srtcp);
+		}
+		out.push_back(p);
+	}
+	return out;
+}
+
 Result<std::vector<std::string>> read_secrets(json_object* list)
 {
 	std::vector<std::string> out;
@@ -147,6 +200,22 @@ std::string write_document(const CallDocument& doc)
 		json_object_array_add(endpoints, o);
 	}
 	json_object_object_add(r, "endpoints", endpoints);
+	json_object* srtp = json_object_new_array();
+	for (const auto& p : doc.srtp) {
+		json_object* o = json_object_new_object();
+		json_object_object_add(o, "tag", string_of(p.tag));
+		json_object_object_add(o, "media", json_object_new_int(p.media));
+		json_object_object_add(o, "out", json_object_new_boolean(p.outbound ? 1 : 0));
+		json_object_object_add(o, "ssrc", json_object_new_int64(p.ssrc));
+		if (p.has_rtp) {
+			json_object_object_add(o, "roc", json_object_new_int64(p.roc));
+			json_object_object_add(o, "seq", json_object_new_int(p.seq));
+		}
+		if (p.has_srtcp)
+			json_object_object_add(o, "srtcp", json_object_new_int64(p.srtcp_index));
+		json_object_array_add(srtp, o);
+	}
+	json_object_object_add(r, "srtp", srtp);
 	return json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
 }
 
@@ -199,6 +268,12 @@ Result<CallDocument> read_document(std::string_view text)
 		if (!e)
 			return e.error();
 		doc.endpoints = std::move(*e);
+	}
+	if (json_object* srtp = member(r, "srtp", json_type_array)) {
+		auto p = read_srtp(srtp);
+		if (!p)
+			return p.error();
+		doc.srtp = std::move(*p);
 	}
 	return doc;
 }

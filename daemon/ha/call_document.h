@@ -27,6 +27,21 @@ struct LearnedEndpoint {
 	bool operator==(const LearnedEndpoint&) const = default;
 };
 
+// Where one SSRC of one SRTP session stood (crypto/srtp_session.h): a restarted relay
+// continues its rollover counter, and its SRTCP index past any it may have used since.
+struct SrtpProgress {
+	std::string tag;       // the party's
+	int media = 0;         // its m= line, 1-based
+	bool outbound = false; // the session protecting what the relay sends it, else unprotecting
+	uint32_t ssrc = 0;
+	bool has_rtp = false;
+	uint32_t roc = 0;
+	uint16_t seq = 0;
+	bool has_srtcp = false;
+	uint32_t srtcp_index = 0;
+	bool operator==(const SrtpProgress&) const = default;
+};
+
 struct CallDocument {
 	std::string call_id;
 	int64_t created_ms = 0;
@@ -35,6 +50,7 @@ struct CallDocument {
 	std::vector<call::Journal::Lease> leases;
 	std::vector<std::string> secrets;       // bytes
 	std::vector<LearnedEndpoint> endpoints; // absent from documents of older relays
+	std::vector<SrtpProgress> srtp;         // likewise
 };
 
 // The Redis key of a call's document.

@@ -68,6 +68,34 @@ void restore_endpoints(call::Call& c, const std::vector<LearnedEndpoint>& endpoi
 	}
 }
 
+// Sessions continue where the document saw them: the rollover counters, and each SRTCP index
+// this far past the one written (the relay may have sent that many since the write: the call
+// is written again whenever an index grew by SrtpSession::kSrtcpStep, checked each second),
+// so that no index protects a second packet.
+constexpr uint32_t kSrtcpMargin = 1u << 16;
+
+void restore_srtp(call::Call& c, const std::vector<SrtpProgress>& progress)
+{
+	for (const SrtpProgress& p : progress) {
+		call::Monologue* ml = c.find(p.tag);
+		if (!ml)
+			continue;
+		for (auto& m : ml->medias) {
+			auto& session = p.outbound ? m->encrypt : m->decrypt;
+			if (m->index != p.media || !session)
+				continue;
+			if (p.has_rtp) // fails only for an SSRC seen twice in one document: keep
+			               // the first
+				(void)session->resume({p.ssrc, p.roc, p.seq});
+			uint32_t srtcp = p.srtcp_index > 0x7fffffffu - kSrtcpMargin
+			                         ? 0x7fffffffu
+			                         : p.srtcp_index + kSrtcpMargin;
+			if (p.has_srtcp && p.outbound)
+				session->advance({p.ssrc, 0, 0, false, true, srtcp});
+		}
+	}
+}
+
 // The whole call, on its loop: the journal first, so that the requests take its choices.
 Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalContext& ctx)
 {
@@ -79,6 +107,7 @@ Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalC
 	}
 	c.last_signal_ms = doc.last_signal_ms;
 	restore_endpoints(c, doc.endpoints);
+	restore_srtp(c, doc.srtp);
 	if (c.journal.unused())
 		return Error{"its requests did not ask for every port and secret it had"};
 	return {};

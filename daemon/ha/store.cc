@@ -25,6 +25,31 @@ std::vector<LearnedEndpoint> learned_endpoints(const call::Call& call)
 	return out;
 }
 
+// Where each SSRC of each SRTP session stands (none for plain RTP).
+std::vector<SrtpProgress> srtp_progress(const call::Call& call)
+{
+	std::vector<SrtpProgress> out;
+	for (const auto& ml : call.monologues()) {
+		if (ml->tag.empty())
+			continue;
+		for (const auto& m : ml->medias)
+			for (bool outbound : {false, true}) {
+				const auto& session = outbound ? m->encrypt : m->decrypt;
+				if (!session)
+					continue;
+				crypto::SrtpState st = session->state();
+				for (size_t i = 0; i < st.ssrc_count; i++) {
+					const crypto::SrtpSsrcState& x = st.ssrcs[i];
+					if (x.has_rtp || x.has_srtcp)
+						out.push_back({ml->tag, m->index, outbound, x.ssrc,
+						               x.has_rtp, x.roc, x.highest_seq,
+						               x.has_srtcp, x.srtcp_index});
+				}
+			}
+	}
+	return out;
+}
+
 } // namespace
 
 CallDocument document_of(const call::Call& call)
@@ -35,7 +60,8 @@ CallDocument document_of(const call::Call& call)
 	        call.journal.requests(),
 	        call.journal.leases(),
 	        call.journal.secrets(),
-	        learned_endpoints(call)};
+	        learned_endpoints(call),
+	        srtp_progress(call)};
 }
 
 Store::Store(call::Registry& calls, RedisLink& link, int expires_s)

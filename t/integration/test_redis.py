@@ -202,6 +202,52 @@ class RestartTest(RedisTestCase):
             self.assertEqual(b_sends(10), [rtp(10 + i, ssrc=0x77) for i in range(3)])
 
 
+    def test_srtp_rollover_and_srtcp_survive_a_restart(self):
+        # Both directions cross sequence number 65535 before the kill, so the sessions'
+        # rollover counters are 1; the relay has also sent SRTCP. After a restart, SRTP
+        # with rollover counter 1 still authenticates both ways and the relay's SRTCP is
+        # not taken for a replay by the caller's libsrtp2 (which raises on either).
+        d, c = self.relay(killed=True)
+        a, b = self.party(), self.party()
+        suite = "AES_CM_128_HMAC_SHA1_80"
+        key_a = srtp.new_key(suite)
+        a_sdp = a.sdp(media="m=audio {port} RTP/SAVP 0\r\n",
+                      extra="a=crypto:" + srtp.crypto_line(1, suite, key_a) + "\r\n")
+        cid, pa, pb, answer = self.establish(c, a, b, a_sdp=a_sdp,
+                                             offer_extra={"transport-protocol": "RTP/AVP"})
+        relay_key = srtp.parse_crypto(answer)[0][0]
+        with srtp.Srtp(suite, key_a, inbound=False) as a_out, \
+                srtp.Srtp(relay_key.suite, relay_key.key_salt, inbound=True) as a_in:
+            def a_sends(seqs):
+                for s in seqs:
+                    a.rtp.sendto(a_out.protect(rtp(s)), ("127.0.0.1", pa))
+                return [p for p, _ in b.receive(want=len(seqs), timeout=2.0)]
+
+            def b_sends(seqs):
+                for s in seqs:
+                    b.rtp.sendto(rtp(s, ssrc=0x77), ("127.0.0.1", pb))
+                return [a_in.unprotect(p) for p, _ in a.receive(want=len(seqs), timeout=2.0)]
+
+            def b_sends_rtcp(n):
+                for _ in range(n):
+                    b.rtcp.sendto(media.rtcp_packet(0x77), ("127.0.0.1", pb + 1))
+                return [a_in.unprotect_rtcp(p) for p, _ in
+                        a.receive(sock=a.rtcp, want=n, timeout=2.0)]
+
+            wrap = [65533, 65534, 65535, 0, 1, 2]
+            self.assertEqual(a_sends(wrap), [rtp(s) for s in wrap])
+            self.assertEqual(b_sends(wrap), [rtp(s, ssrc=0x77) for s in wrap])
+            self.assertEqual(len(b_sends_rtcp(3)), 3)
+            rocs = lambda: {(e["out"], e.get("roc")) for e in self.document(cid).get("srtp", [])}
+            self.assertTrue(wait_for(lambda: rocs() >= {(False, 1), (True, 1)}),
+                            self.document(cid))
+            d.kill()
+            self.relay()
+            self.assertEqual(a_sends([3, 4, 5]), [rtp(s) for s in (3, 4, 5)])
+            self.assertEqual(b_sends([3, 4, 5]), [rtp(s, ssrc=0x77) for s in (3, 4, 5)])
+            self.assertEqual(len(b_sends_rtcp(2)), 2)
+
+
 class RedisAwayTest(RedisTestCase):
     extra_args = ["--redis-cmd-timeout=300", "--redis-connect-timeout=300",
                   "--redis-disable-time=1"]

@@ -110,6 +110,7 @@ class SrtpSessionTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(wrong_key_length_is_an_error);
 	CPPUNIT_TEST(aes192_follows_rfc6188);
 	CPPUNIT_TEST(a_new_session_resumes_past_the_sequence_wrap);
+	CPPUNIT_TEST(progress_grows_with_rollover_and_srtcp_steps);
 	CPPUNIT_TEST(advance_continues_where_the_kernel_left);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -215,6 +216,37 @@ public:
 	// The hand-over (kernel to userspace, or a re-INVITE that keeps the key): a session that
 	// takes a stream over after the sequence wrapped must continue at the rollover counter
 	// the first one reached, or every packet fails authentication.
+	// ha/ writes a call again when progress() changes: at a sequence wrap, and every
+	// kSrtcpStep SRTCP packets, not at every packet.
+	void progress_grows_with_rollover_and_srtcp_steps()
+	{
+		const sdp::SrtpSuite& suite = *sdp::find_srtp_suite("AES_CM_128_HMAC_SHA1_80");
+		auto key = key_for(suite);
+		auto out = SrtpSession::create(suite, key, SrtpSession::Direction::kOutbound);
+		CPPUNIT_ASSERT(out);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, out->progress());
+		auto send = [&](uint16_t seq) {
+			auto p = rtp_packet(seq);
+			size_t len = 172;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), false) == V::kOk);
+		};
+		for (uint16_t seq = 65530; seq != 0; seq++)
+			send(seq);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{0}, out->progress());
+		send(0);
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, out->progress()); // the rollover counter
+		auto rtcp = [&] {
+			auto p = rtcp_packet();
+			size_t len = 8;
+			CPPUNIT_ASSERT(out->protect(p.data(), len, p.size(), true) == V::kOk);
+		};
+		for (uint32_t i = 0; i < SrtpSession::kSrtcpStep; i++) // indices 0 .. step - 1
+			rtcp();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{1}, out->progress());
+		rtcp();
+		CPPUNIT_ASSERT_EQUAL(uint64_t{2}, out->progress());
+	}
+
 	void a_new_session_resumes_past_the_sequence_wrap()
 	{
 		const uint32_t ssrc = 0x12000034;

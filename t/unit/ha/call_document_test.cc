@@ -11,6 +11,7 @@ class CallDocumentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(requests_are_objects_an_operator_can_read);
 	CPPUNIT_TEST(other_versions_and_bad_documents_are_refused);
 	CPPUNIT_TEST(learned_endpoints_round_trip_and_may_be_absent);
+	CPPUNIT_TEST(srtp_progress_round_trips);
 	CPPUNIT_TEST(key);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -95,6 +96,25 @@ public:
 		std::string no_address = text;
 		no_address.replace(no_address.find(R"("address":"203)"), 10, R"("adress":")");
 		CPPUNIT_ASSERT(!read_document(no_address));
+	}
+
+	void srtp_progress_round_trips()
+	{
+		CallDocument d = sample();
+		d.srtp = {{"A", 1, false, 0x12345678, true, 3, 65000, false, 0},
+		          {"A", 1, true, 0xfffffffe, true, 0, 7, true, 0x7ffffff0},
+		          {"B", 2, true, 5, false, 0, 0, true, 9}};
+		std::string text = write_document(d);
+		auto back = read_document(text);
+		CPPUNIT_ASSERT(back);
+		CPPUNIT_ASSERT(d.srtp == back->srtp);
+		CPPUNIT_ASSERT(read_document(write_document(sample()))->srtp.empty());
+		std::string no_seq = text;
+		no_seq.replace(no_seq.find(R"(,"seq":65000)"), 12, "");
+		CPPUNIT_ASSERT(!read_document(no_seq)); // a rollover counter needs its sequence
+		std::string big_ssrc = text;
+		big_ssrc.replace(big_ssrc.find("305419896"), 9, "4294967296");
+		CPPUNIT_ASSERT(!read_document(big_ssrc));
 	}
 
 	void key() { CPPUNIT_ASSERT_EQUAL(std::string("rtprelay:call:a b"), document_key("a b")); }
