@@ -153,6 +153,30 @@ void arm_timer(Media& m)
 	evtimer_add(m.dtls_timer.get(), &tv);
 }
 
+// The sessions keyed from an association's SRTP keys, and what waited for them sent.
+Result<void> install_keys(Media& m, const sdp::SrtpSuite& suite,
+                          std::span<const uint8_t> local_key_salt,
+                          std::span<const uint8_t> remote_key_salt)
+{
+	auto dec = crypto::SrtpSession::create(suite, remote_key_salt,
+	                                       crypto::SrtpSession::Direction::kInbound);
+	auto enc = crypto::SrtpSession::create(suite, local_key_salt,
+	                                       crypto::SrtpSession::Direction::kOutbound);
+	if (!dec || !enc)
+		return Error{"DTLS-SRTP keys refused: " + (dec ? enc.error() : dec.error()).reason};
+	kernel_take_back_carried(m); // targets with the old keys, or none
+	m.decrypt = std::move(*dec);
+	m.encrypt = std::move(*enc);
+	for (Stream* s : {&m.rtp, &m.rtcp}) {
+		s->decrypt = &*m.decrypt;
+		s->encrypt = &*m.encrypt;
+	}
+	m.dtls_keyed = true;
+	for (Stream* s : {&m.rtp, &m.rtcp})
+		send_held(*s);
+	return {};
+}
+
 // After the association moved: keys the sessions once it connected, reports a failure once,
 // and runs the timer.
 void progress(Media& m)
@@ -161,25 +185,11 @@ void progress(Media& m)
 	State st = m.dtls->state();
 	if (st == State::kConnected && !m.dtls_keyed) {
 		const crypto::DtlsSrtpKeys& k = *m.dtls->keys();
-		auto dec = crypto::SrtpSession::create(*k.suite, k.remote_key_salt(),
-		                                       crypto::SrtpSession::Direction::kInbound);
-		auto enc = crypto::SrtpSession::create(*k.suite, k.local_key_salt(),
-		                                       crypto::SrtpSession::Direction::kOutbound);
-		if (!dec || !enc) {
-			log::warn(kLog, "m= line %d: DTLS-SRTP keys refused: %s", m.index,
-			          (dec ? enc.error() : dec.error()).reason.c_str());
+		if (auto r = install_keys(m, *k.suite, k.local_key_salt(), k.remote_key_salt());
+		    !r) {
+			log::warn(kLog, "m= line %d: %s", m.index, r.error().reason.c_str());
 			return;
 		}
-		kernel_take_back_carried(m); // targets with the old keys, or none
-		m.decrypt = std::move(*dec);
-		m.encrypt = std::move(*enc);
-		for (Stream* s : {&m.rtp, &m.rtcp}) {
-			s->decrypt = &*m.decrypt;
-			s->encrypt = &*m.encrypt;
-		}
-		m.dtls_keyed = true;
-		for (Stream* s : {&m.rtp, &m.rtcp})
-			send_held(*s);
 		log::info(kLog, "m= line %d: DTLS-SRTP connected as %s, %.*s", m.index,
 		          m.dtls->role() == Role::kActive ? "client" : "server",
 		          static_cast<int>(k.suite->name.size()), k.suite->name.data());
@@ -355,6 +365,16 @@ void dtls_after_packets(Media& m)
 	m.dtls_started = true;
 	m.dtls->start(sender(m));
 	progress(m);
+}
+
+Result<void> dtls_resume_keys(Media& m, const sdp::SrtpSuite& suite,
+                              std::span<const uint8_t> local_key_salt,
+                              std::span<const uint8_t> remote_key_salt)
+{
+	if (auto r = install_keys(m, suite, local_key_salt, remote_key_salt); !r)
+		return r;
+	m.dtls_started = true; // the party's association goes on: no handshake from this side
+	return {};
 }
 
 } // namespace rtprelay::call

@@ -47,4 +47,11 @@ bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t loca
 // the active side starts its handshake once it knows where the party is.
 void dtls_after_packets(Media& m);
 
+// A restarted relay (ha/restore.cc): `m`'s sessions keyed as its association had keyed them
+// before, with no new handshake (the active side does not start one). The association itself
+// is not kept: a handshake the party starts anew keys the sessions again.
+Result<void> dtls_resume_keys(Media& m, const sdp::SrtpSuite& suite,
+                              std::span<const uint8_t> local_key_salt,
+                              std::span<const uint8_t> remote_key_salt);
+
 } // namespace rtprelay::call

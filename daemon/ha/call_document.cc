@@ -132,20 +132,52 @@ Result<std::vector<SrtpProgress>> read_srtp(json_object* list)
 	return out;
 }
 
+Result<std::string> read_bytes(json_object* s)
+{
+	if (!s || !json_object_is_type(s, json_type_string))
+		return Error{"not a string"};
+	std::string bytes(text_of(s).size(), '\0');
+	auto n = util::base64_decode(text_of(s),
+	                             {reinterpret_cast<uint8_t*>(bytes.data()), bytes.size()});
+	if (!n)
+		return Error{"not base64"};
+	bytes.resize(*n);
+	return bytes;
+}
+
+std::string base64_of(const std::string& bytes)
+{
+	std::string b64;
+	util::base64_encode({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, b64);
+	return b64;
+}
+
+Result<std::vector<DtlsKeys>> read_dtls(json_object* list)
+{
+	std::vector<DtlsKeys> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* e = json_object_array_get_idx(list, i);
+		json_object* tag = member(e, "tag", json_type_string);
+		json_object* suite = member(e, "suite", json_type_string);
+		auto media = int_in(e, "media", std::numeric_limits<int>::max());
+		auto local = read_bytes(member(e, "local", json_type_string));
+		auto remote = read_bytes(member(e, "remote", json_type_string));
+		if (!tag || !suite || !media || *media == 0 || !local || !remote)
+			return Error{"DTLS keys without a tag, an m= line, a suite or base64 keys"};
+		out.push_back({std::string(text_of(tag)), static_cast<int>(*media),
+		               std::string(text_of(suite)), std::move(*local), std::move(*remote)});
+	}
+	return out;
+}
+
 Result<std::vector<std::string>> read_secrets(json_object* list)
 {
 	std::vector<std::string> out;
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		json_object* s = json_object_array_get_idx(list, i);
-		if (!json_object_is_type(s, json_type_string))
-			return Error{"a secret that is not a string"};
-		std::string bytes(text_of(s).size(), '\0');
-		auto n = util::base64_decode(
-		        text_of(s), {reinterpret_cast<uint8_t*>(bytes.data()), bytes.size()});
-		if (!n)
-			return Error{"a secret that is not base64"};
-		bytes.resize(*n);
-		out.push_back(std::move(bytes));
+		auto bytes = read_bytes(json_object_array_get_idx(list, i));
+		if (!bytes)
+			return Error{"a secret that is " + bytes.error().reason};
+		out.push_back(std::move(*bytes));
 	}
 	return out;
 }
@@ -184,11 +216,8 @@ std::string write_document(const CallDocument& doc)
 	}
 	json_object_object_add(r, "leases", leases);
 	json_object* secrets = json_object_new_array();
-	for (const std::string& s : doc.secrets) {
-		std::string b64;
-		util::base64_encode({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, b64);
-		json_object_array_add(secrets, string_of(b64));
-	}
+	for (const std::string& s : doc.secrets)
+		json_object_array_add(secrets, string_of(base64_of(s)));
 	json_object_object_add(r, "secrets", secrets);
 	json_object* endpoints = json_object_new_array();
 	for (const auto& e : doc.endpoints) {
@@ -216,6 +245,17 @@ std::string write_document(const CallDocument& doc)
 		json_object_array_add(srtp, o);
 	}
 	json_object_object_add(r, "srtp", srtp);
+	json_object* dtls = json_object_new_array();
+	for (const auto& k : doc.dtls) {
+		json_object* o = json_object_new_object();
+		json_object_object_add(o, "tag", string_of(k.tag));
+		json_object_object_add(o, "media", json_object_new_int(k.media));
+		json_object_object_add(o, "suite", string_of(k.suite));
+		json_object_object_add(o, "local", string_of(base64_of(k.local)));
+		json_object_object_add(o, "remote", string_of(base64_of(k.remote)));
+		json_object_array_add(dtls, o);
+	}
+	json_object_object_add(r, "dtls", dtls);
 	return json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
 }
 
@@ -274,6 +314,12 @@ Result<CallDocument> read_document(std::string_view text)
 		if (!p)
 			return p.error();
 		doc.srtp = std::move(*p);
+	}
+	if (json_object* dtls = member(r, "dtls", json_type_array)) {
+		auto k = read_dtls(dtls);
+		if (!k)
+			return k.error();
+		doc.dtls = std::move(*k);
 	}
 	return doc;
 }

@@ -42,6 +42,17 @@ struct SrtpProgress {
 	bool operator==(const SrtpProgress&) const = default;
 };
 
+// The SRTP keys a party's DTLS association made (call/media_dtls.h): a restarted relay keys
+// its sessions with them, and the party's association goes on without a new handshake.
+struct DtlsKeys {
+	std::string tag;    // the party's
+	int media = 0;      // its m= line, 1-based
+	std::string suite;  // as RFC 4568 names it
+	std::string local;  // master key || salt the relay sends with (bytes)
+	std::string remote; // ... the party sends with
+	bool operator==(const DtlsKeys&) const = default;
+};
+
 struct CallDocument {
 	std::string call_id;
 	int64_t created_ms = 0;
@@ -51,6 +62,7 @@ struct CallDocument {
 	std::vector<std::string> secrets;       // bytes
 	std::vector<LearnedEndpoint> endpoints; // absent from documents of older relays
 	std::vector<SrtpProgress> srtp;         // likewise
+	std::vector<DtlsKeys> dtls;             // likewise
 };
 
 // The Redis key of a call's document.

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "call/media_dtls.h"
 #include "call/signalling.h"
 #include "ha/call_document.h"
 #include "ng/flags.h"
@@ -15,6 +16,7 @@
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace rtprelay::ha {
 namespace {
@@ -68,6 +70,29 @@ void restore_endpoints(call::Call& c, const std::vector<LearnedEndpoint>& endpoi
 	}
 }
 
+// The sessions of m= lines a DTLS association had keyed, keyed again with its keys.
+void restore_dtls(call::Call& c, const std::vector<DtlsKeys>& keys)
+{
+	for (const DtlsKeys& k : keys) {
+		call::Monologue* ml = c.find(k.tag);
+		const sdp::SrtpSuite* suite = sdp::find_srtp_suite(k.suite);
+		if (!ml || !suite)
+			continue;
+		auto span = [](const std::string& b) {
+			return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()),
+			                                b.size());
+		};
+		for (auto& m : ml->medias)
+			if (m->index == k.media)
+				if (auto r = call::dtls_resume_keys(*m, *suite, span(k.local),
+				                                    span(k.remote));
+				    !r)
+					log::warn(kLog, "call %s, m= line %d: %s",
+					          printable(c.id()).c_str(), k.media,
+					          r.error().reason.c_str());
+	}
+}
+
 // Sessions continue where the document saw them: the rollover counters, and each SRTCP index
 // this far past the one written (the relay may have sent that many since the write: the call
 // is written again whenever an index grew by SrtpSession::kSrtcpStep, checked each second),
@@ -107,6 +132,7 @@ Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalC
 	}
 	c.last_signal_ms = doc.last_signal_ms;
 	restore_endpoints(c, doc.endpoints);
+	restore_dtls(c, doc.dtls); // before the SRTP progress: it continues these sessions
 	restore_srtp(c, doc.srtp);
 	if (c.journal.unused())
 		return Error{"its requests did not ask for every port and secret it had"};

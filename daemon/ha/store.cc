@@ -2,6 +2,7 @@
 #include "ha/store.h"
 
 #include <limits>
+#include <span>
 
 namespace rtprelay::ha {
 
@@ -50,6 +51,28 @@ std::vector<SrtpProgress> srtp_progress(const call::Call& call)
 	return out;
 }
 
+// The keys of each m= line a DTLS association keyed (the sessions hold them).
+std::vector<DtlsKeys> dtls_keys(const call::Call& call)
+{
+	std::vector<DtlsKeys> out;
+	for (const auto& ml : call.monologues()) {
+		if (ml->tag.empty())
+			continue;
+		for (const auto& m : ml->medias) {
+			if (!m->dtls_keyed || !m->decrypt || !m->encrypt)
+				continue;
+			auto bytes = [](std::span<const uint8_t> b) {
+				return std::string(reinterpret_cast<const char*>(b.data()),
+				                   b.size());
+			};
+			out.push_back({ml->tag, m->index, std::string(m->encrypt->suite().name),
+			               bytes(m->encrypt->keying().key_salt()),
+			               bytes(m->decrypt->keying().key_salt())});
+		}
+	}
+	return out;
+}
+
 } // namespace
 
 CallDocument document_of(const call::Call& call)
@@ -61,7 +84,8 @@ CallDocument document_of(const call::Call& call)
 	        call.journal.leases(),
 	        call.journal.secrets(),
 	        learned_endpoints(call),
-	        srtp_progress(call)};
+	        srtp_progress(call),
+	        dtls_keys(call)};
 }
 
 Store::Store(call::Registry& calls, RedisLink& link, int expires_s)

@@ -7,8 +7,11 @@ neither signalling nor media, and the writes catch up when it answers again.
 redis-server comes from Debian's package (make deps); each test starts its own."""
 
 import json
+import shutil
 import signal
+import socket
 import subprocess
+import tempfile
 import time
 
 import common
@@ -20,6 +23,7 @@ import srtp
 from media import Party
 from redisserver import RedisServer
 from test_calls import answer_msg, offer_msg
+from test_dtls import SUITE as DTLS_SUITE, Certificate, OpenSslParty
 from test_srtp import rtp
 
 PORTS = ["--port-min=38000", "--port-max=38999"]
@@ -246,6 +250,51 @@ class RestartTest(RedisTestCase):
             self.assertEqual(a_sends([3, 4, 5]), [rtp(s) for s in (3, 4, 5)])
             self.assertEqual(b_sends([3, 4, 5]), [rtp(s, ssrc=0x77) for s in (3, 4, 5)])
             self.assertEqual(len(b_sends_rtcp(2)), 2)
+
+
+    def test_dtls_keys_survive_a_restart(self):
+        # A party keys its media with DTLS (openssl s_client against the relay), then the
+        # relay is killed: the restarted relay keys its sessions with the association's keys
+        # from Redis, so SRTP flows both ways with no new handshake.
+        work = tempfile.mkdtemp(prefix="rtprelay-redis-dtls-")
+        self.addCleanup(shutil.rmtree, work, True)
+        cert = Certificate(work, "party")
+        d, c = self.relay(killed=True)
+        a, b = self.party(), self.party()
+        a_sdp = a.sdp(media="m=audio {port} UDP/TLS/RTP/SAVP 0\r\n",
+                      extra="a=rtcp-mux\r\na=setup:actpass\r\na=fingerprint:%s\r\n"
+                      % cert.fingerprint)
+        cid, pa, pb, _ = self.establish(c, a, b, a_sdp=a_sdp,
+                                        offer_extra={"transport-protocol": "RTP/AVP"})
+        a.rtp.close()  # s_client takes the caller's port
+        party = OpenSslParty(cert, a.port, pa)
+        self.addCleanup(party.close)
+        keys = party.keys()
+        self.assertIsNotNone(keys, party.output)
+        party.close()
+        a.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a.rtp.bind(("127.0.0.1", a.port))
+        client_keys, server_keys = keys
+
+        def both_ways(start):
+            with srtp.Srtp(DTLS_SUITE, client_keys, inbound=False) as tx, \
+                    srtp.Srtp(DTLS_SUITE, server_keys, inbound=True) as rx:
+                for i in range(3):
+                    a.rtp.sendto(tx.protect(rtp(start + i)), ("127.0.0.1", pa))
+                to_b = [p for p, _ in b.receive(want=3, timeout=2.0)]
+                for i in range(3):
+                    b.rtp.sendto(rtp(start + i, ssrc=0x77), ("127.0.0.1", pb))
+                to_a = [rx.unprotect(p) for p, _ in a.receive(want=3, timeout=2.0)]
+                return to_b, to_a
+
+        want = lambda start: ([rtp(start + i) for i in range(3)],
+                              [rtp(start + i, ssrc=0x77) for i in range(3)])
+        self.assertEqual(both_ways(0), want(0))
+        self.assertTrue(wait_for(lambda: self.document(cid).get("dtls")), self.document(cid))
+        self.assertNotIn(client_keys.hex(), json.dumps(self.document(cid)))  # base64, not hex
+        d.kill()
+        self.relay()
+        self.assertEqual(both_ways(10), want(10))
 
 
 class RedisAwayTest(RedisTestCase):

@@ -12,6 +12,7 @@ class CallDocumentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(other_versions_and_bad_documents_are_refused);
 	CPPUNIT_TEST(learned_endpoints_round_trip_and_may_be_absent);
 	CPPUNIT_TEST(srtp_progress_round_trips);
+	CPPUNIT_TEST(dtls_keys_round_trip_as_base64);
 	CPPUNIT_TEST(key);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -115,6 +116,22 @@ public:
 		std::string big_ssrc = text;
 		big_ssrc.replace(big_ssrc.find("305419896"), 9, "4294967296");
 		CPPUNIT_ASSERT(!read_document(big_ssrc));
+	}
+
+	void dtls_keys_round_trip_as_base64()
+	{
+		CallDocument d = sample();
+		d.dtls = {{"A", 1, "AES_CM_128_HMAC_SHA1_80", std::string("\x01\x02 local\x00", 10),
+		           std::string(30, '\xee')}};
+		std::string text = write_document(d);
+		CPPUNIT_ASSERT(text.find("local") == std::string::npos); // never plain text
+		auto back = read_document(text);
+		CPPUNIT_ASSERT(back);
+		CPPUNIT_ASSERT(d.dtls == back->dtls);
+		CPPUNIT_ASSERT(read_document(write_document(sample()))->dtls.empty());
+		std::string bad = text;
+		bad.replace(bad.find(R"("remote":")") + 10, 1, "*");
+		CPPUNIT_ASSERT(!read_document(bad));
 	}
 
 	void key() { CPPUNIT_ASSERT_EQUAL(std::string("rtprelay:call:a b"), document_key("a b")); }
