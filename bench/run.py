@@ -9,7 +9,9 @@
 # --listen-http and a GET /metrics every second for the whole scenario; the summary puts its
 # CPU per packet beside calls100's, since metrics must cost nothing measurable on the packet
 # path. restart kills a relay keeping 10,000 calls in Redis and times its restart and the media
-# gap (bench/restart.py). Python 3 stdlib only.
+# gap (bench/restart.py). ctlproxy times ng commands, one in flight, straight to an rtprelayd
+# and through an rtprelay-ctl-proxy in front of it, and the CPU both spend per command
+# (bench/ctl_proxy.py); rtprelayd only. Python 3 stdlib only.
 
 import argparse
 import http.client
@@ -24,6 +26,7 @@ import sys
 import threading
 import time
 
+import ctl_proxy
 import restart
 from guest import run_guest
 
@@ -31,6 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500),
             "floor-epoll": range(2500, 2525), "floor-uring": range(2525, 2550)}
 HTTP_PORTS = {"rtprelayd": range(2600, 2650), "rtpengine": range(2650, 2700)}
+# ctlproxy's node and proxy, at the top of rtprelayd's range: the other scenarios start at its foot.
+CTLPROXY_NG_PORTS = range(2440, 2450)
 # floorrelay (bench/floorrelay/floor.h) with each of its I/O loops: the least a userspace relay
 # can spend per packet with the system calls rtprelayd makes, and with io_uring.
 FLOOR_RELAYS = ["floor-epoll", "floor-uring"]
@@ -67,7 +72,12 @@ SCENARIOS = {
     # Not rtpload's: bench/restart.py drives it (a Redis, a kill -9 and a restart).
     "restart": (f"kill -9 and restart with {restart.CALLS:,} calls in Redis, "
                 f"{restart.MEDIA_CALLS} with media", None),
+    # Not rtpload's either: bench/ctl_proxy.py drives it (an rtprelay-ctl-proxy in front).
+    "ctlproxy": ("ng latency and CPU per command added by rtprelay-ctl-proxy, one command "
+                 "in flight", None),
 }
+# Scenarios that exist for rtprelayd alone: rtpengine has no rtprelay-ctl-proxy.
+RTPRELAYD_ONLY = {"ctlproxy"}
 
 # Summary rows: (scenario, RESULT key, label, which way is better)
 METRICS = [
@@ -114,6 +124,17 @@ METRICS = [
     ("restart", "gap_max_ms", "media gap max ms", "lower"),
     ("restart", "redis_kb_per_call", "Redis KiB in per call", "lower"),
     ("restart", "redis_cmds_per_call", "Redis commands per call", "lower"),
+    ("ctlproxy", "direct_p50_us", "ng RTT direct p50 µs", "lower"),
+    ("ctlproxy", "direct_p99_us", "ng RTT direct p99 µs", "lower"),
+    ("ctlproxy", "proxied_p50_us", "ng RTT via proxy p50 µs", "lower"),
+    ("ctlproxy", "proxied_p99_us", "ng RTT via proxy p99 µs", "lower"),
+    ("ctlproxy", "added_p50_us", "added by proxy p50 µs", "lower"),
+    ("ctlproxy", "added_p99_us", "added by proxy p99 µs", "lower"),
+    ("ctlproxy", "proxy_cpu_us_per_cmd", "proxy CPU µs / command", "lower"),
+    ("ctlproxy", "node_cpu_us_per_cmd_direct", "node CPU µs / command direct", "lower"),
+    ("ctlproxy", "node_cpu_us_per_cmd_proxied", "node CPU µs / command via proxy", "lower"),
+    ("ctlproxy", "proxy_node_cpu_ratio", "proxy CPU / node CPU", "lower"),
+    ("ctlproxy", "errors", "failed commands", "lower"),
 ]
 
 
@@ -132,7 +153,8 @@ def parse_args():
     p.add_argument("--srtp-suite", default="AES_CM_128_HMAC_SHA1_80",
                    help="srtp100: the SDES suite the caller offers")
     p.add_argument("--quick", action="store_true",
-                   help="short runs for development (3 s windows, 0.5 s trials)")
+                   help="short runs for development (3 s windows, 0.5 s trials, "
+                        f"{ctl_proxy.QUICK_CALLS} ctlproxy calls)")
     p.add_argument("--realtime", action="store_true",
                    help="run rtpload SCHED_FIFO: offered load no longer yields to the relay")
     p.add_argument("--num-threads", type=int, default=0,
@@ -318,6 +340,15 @@ def run_scenario(args, relay_name, scenario):
         result = restart.run_restart(args, relay_name)
         print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
         return result
+    if scenario == "ctlproxy":
+        print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})",
+              flush=True)
+        result = ctl_proxy.run_ctl_proxy(
+                args, lambda port: relay_command(args, relay_name, port, None),
+                CTLPROXY_NG_PORTS)
+        if "error" in result:
+            print(f"!!! {relay_name} {scenario}: {result['error']}", flush=True)
+        return result
     relay = Relay(args, relay_name, scenario)
     print(f"\n### {relay_name}: {title}  (load average {os.getloadavg()[0]:.2f})", flush=True)
     relay.start()
@@ -381,6 +412,8 @@ def print_summary(results, relays, scenarios):
     print("-" * len(header))
     for scenario, key, label, better in METRICS:
         if scenario not in scenarios:
+            continue
+        if scenario in RTPRELAYD_ONLY and "rtprelayd" not in relays:
             continue
         vals = [results.get(r, {}).get(scenario, {}).get(key) for r in relays]
         row = f"{scenario:<15} {label:<32}" + "".join(f"{fmt(v):>12}" for v in vals)
@@ -499,6 +532,11 @@ def check_binaries(args, relays):
             hint = ("run `make` first" if r == "rtprelayd"
                     else "apt-get install rtpengine-daemon")
             raise SystemExit(f"{r} not found at {path}: {hint}")
+    if "rtprelayd" in relays and "ctlproxy" in args.scenarios:
+        path = os.path.join(os.path.dirname(os.path.abspath(args.rtprelayd)),
+                            ctl_proxy.PROXY_NAME)
+        if not os.access(path, os.X_OK):
+            raise SystemExit(f"{ctl_proxy.PROXY_NAME} not found at {path}: run `make` first")
 
 
 def run_webrtc(args):
@@ -533,6 +571,10 @@ def main():
         results[relay] = {}
         for scenario in args.scenarios:
             if relay in floors and scenario not in FLOOR_SCENARIOS:
+                continue
+            if relay != "rtprelayd" and scenario in RTPRELAYD_ONLY:
+                print(f"\n### {relay}: {scenario} skipped: rtprelayd only ({relay} has no "
+                      "rtprelay-ctl-proxy)", flush=True)
                 continue
             try:
                 results[relay][scenario] = run_scenario(args, relay, scenario)
