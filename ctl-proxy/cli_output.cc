@@ -27,6 +27,8 @@ constexpr std::array kErrorPrefixes = {
         std::string_view{"Error"},
         std::string_view{"More parameters required"},
         std::string_view{"Subsystem not found"},
+        std::string_view{"No Redis"},        // active, on a relay without --redis
+        std::string_view{"Not taking over"}, // active, refused
 };
 
 std::vector<std::string_view> lines_of(std::string_view text)

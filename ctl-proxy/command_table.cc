@@ -42,6 +42,8 @@ constexpr std::array kCommands = {
         CommandSpec{"drain", "", kCli, kLines, "set drain on", "the same as 'set drain on'"},
         CommandSpec{"terminate", "CALLID|all", kCli, kLines, "",
                     "end one call, or every call, now"},
+        CommandSpec{"active", "", kCli, kLines, "",
+                    "take over as the active relay of the HA group now (a standby)"},
         CommandSpec{"ping", "", kNg, kLines, "", "ng ping: is the daemon answering"},
         CommandSpec{"query", "CALLID", kNg, kLines, "", "ng query: a call's streams and quality"},
         CommandSpec{"statistics", "", kNg, kLines, "", "ng statistics: relay-wide counters"},

@@ -19,6 +19,7 @@ from media import Party
 from redisserver import RedisServer
 from test_calls import answer_msg, offer_msg
 from test_cli import cli
+from test_rtprelay_ctl import ctl
 
 PORTS = ["--port-min=39000", "--port-max=39199"]
 KEY = "rtprelay:call:"
@@ -162,8 +163,10 @@ class OperatorTakeoverTest(StandbyTestCase):
         self.assertStandby(b, 2)
         a.kill()
         started = time.monotonic()
-        out = cli(b.cli_port, "active")
-        self.assertIn("Taking over", out)
+        # The operator's tool, as the docs say: rtprelay-ctl active.
+        r = ctl("--cli=127.0.0.1:%d" % b.cli_port, "active")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Taking over", r.stdout)
         self.assertTrue(wait_for(lambda: b.role() == "active", timeout=3))
         self.assertLess(time.monotonic() - started, 3.0)
         self.assertEqual(wait_for(lambda: b.stats()["currentstatistics"]["sessionsown"]), 2)

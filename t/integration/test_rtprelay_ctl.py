@@ -404,6 +404,13 @@ class CliCommandsBase:
         self.assertIn("not found", r.stderr)
         self.ok("terminate", "all")
 
+    def test_active_without_redis_says_so(self):
+        if self.kind != "rtprelayd":
+            self.skipTest("rtprelayd's HA command")
+        r = self.cli("active")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("No Redis", r.stderr)
+
     def test_totals_and_jsonstats(self):
         totals = self.ok("list", "totals", json_output=True)
         managed = [v for section in totals.values() if isinstance(section, dict)
