@@ -121,8 +121,8 @@ public:
 	void dtls_keys_round_trip_as_base64()
 	{
 		CallDocument d = sample();
-		d.dtls = {{"A", 1, "AES_CM_128_HMAC_SHA1_80", std::string("\x01\x02 s3cr3t\x00", 10),
-		           std::string(30, '\xee')}};
+		d.dtls = {{"A", 1, "AES_CM_128_HMAC_SHA1_80",
+		           std::string("\x01\x02 s3cr3t\x00", 10), std::string(30, '\xee')}};
 		std::string text = write_document(d);
 		CPPUNIT_ASSERT(text.find("s3cr3t") == std::string::npos); // never plain text
 		auto back = read_document(text);
