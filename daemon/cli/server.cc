@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <span>
 
 #include "util/log.h"
 
@@ -15,15 +17,31 @@ constexpr auto kLog = log::Subsystem::kControl;
 
 } // namespace
 
-Server::Server(event::Loop& loop, call::Registry& calls, const ng::CommandTable& ng)
-    : loop_(loop), commands_(builtin_commands()), context_{calls, ng}
-{
-}
-
 Result<std::unique_ptr<Server>> Server::create(event::Loop& loop, const net::Endpoint& listen,
                                                call::Registry& calls, const ng::CommandTable& ng)
 {
-	std::unique_ptr<Server> s(new Server(loop, calls, ng));
+	// The table and the context live as long as the dispatch that uses them.
+	struct Builtin {
+		CommandTable commands;
+		Context context;
+	};
+	auto b = std::make_shared<Builtin>(Builtin{builtin_commands(), {calls, ng}});
+	return create(loop, listen, [b](std::string_view line, const Reply& done) {
+		auto words = split_words(line);
+		auto match = b->commands.find(words);
+		if (!match.handler) {
+			done(words.empty() ? std::string(kMoreParameters) : unknown_command(line));
+			return;
+		}
+		std::span<const std::string_view> args(words);
+		match.handler(b->context, args.subspan(match.words), done);
+	});
+}
+
+Result<std::unique_ptr<Server>> Server::create(event::Loop& loop, const net::Endpoint& listen,
+                                               Dispatch dispatch)
+{
+	std::unique_ptr<Server> s(new Server(loop, std::move(dispatch)));
 	sockaddr_storage ss{};
 	socklen_t len = listen.to_sockaddr(ss);
 	s->listener_.reset(evconnlistener_new_bind(
@@ -131,16 +149,8 @@ void Server::read_line(Connection& c, bool at_eof)
 void Server::execute(Connection& c, const std::string& line)
 {
 	uint64_t id = c.id;
-	auto words = split_words(line);
 	log::debug(kLog, "CLI command: %s", line.c_str());
-	auto match = commands_.find(words);
-	if (!match.handler) {
-		answer(id, words.empty() ? std::string(kMoreParameters) : unknown_command(line));
-		return;
-	}
-	std::span<const std::string_view> args(words);
-	match.handler(context_, args.subspan(match.words),
-	              [this, id](std::string text) { answer(id, std::move(text)); });
+	dispatch_(line, [this, id](std::string text) { answer(id, std::move(text)); });
 }
 
 void Server::answer(uint64_t id, std::string text)

@@ -9,9 +9,12 @@
 #include <event2/listener.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "cli/command.h"
 #include "event/loop.h"
@@ -29,10 +32,17 @@ public:
 	// Further connections are closed at once until some finish.
 	static constexpr size_t kMaxConnections = 64;
 
+	// Runs one command line; answers through the Reply exactly once, at once or later.
+	using Dispatch = std::function<void(std::string_view line, const Reply& done)>;
+
+	// rtprelayd's CLI: its command table (command.h) over its calls.
 	static Result<std::unique_ptr<Server>> create(event::Loop& loop,
 	                                              const net::Endpoint& listen,
 	                                              call::Registry& calls,
 	                                              const ng::CommandTable& ng);
+	// Another program's commands on the same protocol (rtprelay-ctl-proxy's).
+	static Result<std::unique_ptr<Server>>
+	create(event::Loop& loop, const net::Endpoint& listen, Dispatch dispatch);
 	~Server() = default;
 	Server(const Server&) = delete;
 	Server& operator=(const Server&) = delete;
@@ -53,7 +63,9 @@ private:
 		bool answering = false; // the line was read; no more input is looked at
 	};
 
-	Server(event::Loop& loop, call::Registry& calls, const ng::CommandTable& ng);
+	Server(event::Loop& loop, Dispatch dispatch) : loop_(loop), dispatch_(std::move(dispatch))
+	{
+	}
 	static void on_accept(evconnlistener* l, evutil_socket_t fd, sockaddr* sa, int len,
 	                      void* arg);
 	static void on_read(bufferevent* bev, void* arg);
@@ -66,8 +78,7 @@ private:
 	void close(uint64_t id);
 
 	event::Loop& loop_;
-	CommandTable commands_;
-	Context context_;
+	Dispatch dispatch_;
 	ListenerPtr listener_{nullptr, evconnlistener_free};
 	std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
 	uint64_t next_id_ = 1;
