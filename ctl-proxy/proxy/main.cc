@@ -9,10 +9,12 @@
 #include <exception>
 #include <memory>
 
+#include "cli/server.h"
 #include "ha/redis_link.h"
 #include "memory_call_map.h"
 #include "ng/server.h"
 #include "node_set.h"
+#include "proxy_cli.h"
 #include "proxy_options.h"
 #include "redis_call_map.h"
 #include "router.h"
@@ -79,6 +81,18 @@ int run(const ProxyOptions& o)
 		return fail(server.error().reason);
 	NodeSet* set = nodes->get();
 	(*server)->refuse_new_calls_when([set] { return !set->any_up(); });
+	ProxyCli cli_commands((*loop)->base(), **nodes, **map, o.node_cli, o.node_timeout_ms);
+	std::unique_ptr<cli::Server> cli;
+	if (o.listen_cli) {
+		auto c = cli::Server::create(
+		        **loop, *o.listen_cli,
+		        [&cli_commands](std::string_view line, const cli::Reply& done) {
+			        cli_commands.run(line, done);
+		        });
+		if (!c)
+			return fail(c.error().reason);
+		cli = std::move(c).value();
+	}
 	CallMap* calls = map->get();
 	auto sweep = (*loop)->every(
 	        kSweepSeconds,

@@ -80,6 +80,27 @@ const Option kOptions[] = {
 	         o.nodes.push_back(*spec);
 	         return {};
          }},
+        {"listen-cli", false, "[ADDR:]PORT", "",
+         "the proxy's CLI (rtpengine-ctl's protocol): sessions and counts of every node",
+         [](ProxyOptions& o, std::string_view v) -> Result<void> {
+	         auto ep = net::Endpoint::parse(v, net::IpAddress::loopback_v4());
+	         if (!ep)
+		         return ep.error();
+	         o.listen_cli = *ep;
+	         return {};
+         }},
+        {"node-cli", true, "NAME/ADDR:PORT", "",
+         "the CLI address of node NAME, which the proxy's CLI asks (repeatable)",
+         [](ProxyOptions& o, std::string_view v) -> Result<void> {
+	         size_t slash = v.find('/');
+	         if (slash == std::string_view::npos || slash == 0)
+		         return Error{"expected NAME/ADDR:PORT"};
+	         auto ep = net::Endpoint::parse(v.substr(slash + 1), net::IpAddress::loopback_v4());
+	         if (!ep)
+		         return ep.error();
+	         o.node_cli[std::string(v.substr(0, slash))] = *ep;
+	         return {};
+         }},
         {"redis", false, "[PASSWORD@]HOST:PORT[/DB]", "",
          "keep the call-to-node map in Redis, shared by every proxy using the same database",
          [](ProxyOptions& o, std::string_view v) -> Result<void> {
@@ -252,6 +273,12 @@ Result<ProxyOptions> load_proxy_options(int argc, const char* const* argv,
 		o.listen_ng.push_back(net::Endpoint(net::IpAddress::loopback_v4(), 2224));
 	if (o.nodes.empty())
 		return Error{"no --node given: the proxy needs at least one relay node"};
+	for (const auto& node_cli : o.node_cli) {
+		const std::string& name = node_cli.first;
+		if (std::none_of(o.nodes.begin(), o.nodes.end(),
+		                 [&](const NodeSpec& n) { return n.name == name; }))
+			return Error{"--node-cli names '" + name + "', which no --node is"};
+	}
 	return o;
 }
 

@@ -5,6 +5,7 @@
 // replaces the file's.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct ProxyOptions {
 	std::vector<net::Endpoint> listen_ng;
 	std::vector<net::Endpoint> listen_tcp_ng;
 	std::vector<NodeSpec> nodes;
+	std::optional<net::Endpoint> listen_cli;
+	std::map<std::string, net::Endpoint> node_cli; // a node's CLI address, by its name
 	std::optional<ha::RedisTarget> redis;
 	int redis_connect_timeout_ms = 1000;
 	int redis_cmd_timeout_ms = 1000;

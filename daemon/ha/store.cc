@@ -26,27 +26,32 @@ std::vector<LearnedEndpoint> learned_endpoints(const call::Call& call)
 	return out;
 }
 
-// Where each SSRC of each SRTP session stands (none for plain RTP).
+// Where each SSRC of one SRTP session stands.
+void add_progress(std::vector<SrtpProgress>& out, const std::string& tag, int media, bool outbound,
+                  const crypto::SrtpSession& session)
+{
+	crypto::SrtpState st = session.state();
+	for (size_t i = 0; i < st.ssrc_count; i++) {
+		const crypto::SrtpSsrcState& x = st.ssrcs[i];
+		if (x.has_rtp || x.has_srtcp)
+			out.push_back({tag, media, outbound, x.ssrc, x.has_rtp, x.roc,
+			               x.highest_seq, x.has_srtcp, x.srtcp_index});
+	}
+}
+
+// ... and of each session of the call (none for plain RTP).
 std::vector<SrtpProgress> srtp_progress(const call::Call& call)
 {
 	std::vector<SrtpProgress> out;
 	for (const auto& ml : call.monologues()) {
 		if (ml->tag.empty())
 			continue;
-		for (const auto& m : ml->medias)
-			for (bool outbound : {false, true}) {
-				const auto& session = outbound ? m->encrypt : m->decrypt;
-				if (!session)
-					continue;
-				crypto::SrtpState st = session->state();
-				for (size_t i = 0; i < st.ssrc_count; i++) {
-					const crypto::SrtpSsrcState& x = st.ssrcs[i];
-					if (x.has_rtp || x.has_srtcp)
-						out.push_back({ml->tag, m->index, outbound, x.ssrc,
-						               x.has_rtp, x.roc, x.highest_seq,
-						               x.has_srtcp, x.srtcp_index});
-				}
-			}
+		for (const auto& m : ml->medias) {
+			if (m->decrypt)
+				add_progress(out, ml->tag, m->index, false, *m->decrypt);
+			if (m->encrypt)
+				add_progress(out, ml->tag, m->index, true, *m->encrypt);
+		}
 	}
 	return out;
 }

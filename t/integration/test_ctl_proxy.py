@@ -5,6 +5,7 @@ call fails, a node at its session limit passes new calls on, SIP OPTIONS say whe
 node is up, statistics and list cover all nodes, and two proxies sharing a real Redis
 (one of them restarted) agree on where each call is."""
 
+import json
 import signal
 import time
 
@@ -13,8 +14,11 @@ from common import wait_for
 import daemon
 import ngclient
 from ctlproxy import Proxy
+from httpclient import free_tcp_port
 from redisserver import RedisServer
 from test_calls import answer_msg, offer_msg
+from test_cli import cli as cli_text
+from test_rtprelay_ctl import ctl
 from test_sip import options_request
 
 SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -225,6 +229,51 @@ class SingleProxyTest(ProxyTestCase):
         r = c.request_json({"command": "block media"})
         self.assertEqual(r["result"], "error")
         self.assertIn("names no call", r["error-reason"])
+
+
+class ProxyCliTest(ProxyTestCase):
+    def test_cli_lists_every_nodes_sessions(self):
+        nodes, clis = [], []
+        for i in range(3):
+            port = free_tcp_port()
+            nodes.append(self.node(i, "--listen-cli=127.0.0.1:%d" % port))
+            clis.append("--node-cli=n%d/127.0.0.1:%d" % (i, port))
+        cli_port = free_tcp_port()
+        p = self.proxy([self.spec("n%d" % i, d) for i, d in enumerate(nodes)],
+                       "--listen-cli=127.0.0.1:%d" % cli_port, *clis)
+        c = self.client(p)
+        self.wait_up(c, ["n0", "n1", "n2"])
+        cli = "--cli=127.0.0.1:%d" % cli_port
+        r = ctl(cli, "list", "sessions", "all")
+        self.assertEqual((r.returncode, r.stdout.strip()),
+                         (0, "No sessions on this media relay."), r)
+        cids = ["cli%d" % i for i in range(7)]
+        for cid in cids:
+            self.offer(c, cid)
+        self.assertEqual(len({n for n in range(3) if self.calls_on(nodes[n])}), 3)
+        r = ctl("--json", cli, "list", "sessions", "all")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(s["callid"] for s in json.loads(r.stdout)), cids)
+        r = ctl("--json", cli, "list", "numsessions")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        counts = json.loads(r.stdout)
+        self.assertEqual([v for k, v in counts.items() if "total" in k.lower()], [7], counts)
+        r = ctl(cli, "list", "sessions", "cli3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cli3", r.stdout)
+        r = ctl(cli, "list", "sessions", "nope")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("not found", r.stderr)
+        on_n1 = self.calls_on(nodes[1])
+        nodes[1].kill()  # a node that is down is left out, the others still answer
+        self.assertTrue(wait_for(lambda: not self.proxy_nodes(c)["n1"]["up"]))
+        r = ctl("--json", cli, "list", "sessions", "all")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(s["callid"] for s in json.loads(r.stdout)),
+                         sorted(set(cids) - on_n1))
+        table = cli_text(cli_port, "list nodes")
+        self.assertIn("n1", table)
+        self.assertRegex(table, r"n1\s+127\.0\.0\.1:\d+\s+no")
 
 
 class SharedMapTest(ProxyTestCase):
