@@ -170,6 +170,29 @@ Result<std::vector<DtlsKeys>> read_dtls(json_object* list)
 	return out;
 }
 
+Result<std::vector<IceSelection>> read_ice(json_object* list)
+{
+	std::vector<IceSelection> out;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object* e = json_object_array_get_idx(list, i);
+		json_object* tag = member(e, "tag", json_type_string);
+		json_object* address = member(e, "address", json_type_string);
+		json_object* nominated = member(e, "nominated", json_type_boolean);
+		auto media = int_in(e, "media", std::numeric_limits<int>::max());
+		auto component = int_in(e, "component", 2);
+		auto local = int_in(e, "local", std::numeric_limits<int>::max());
+		if (!tag || !address || !nominated || !media || *media == 0 || !component ||
+		    *component == 0 || !local)
+			return Error{"an ICE selection without a tag, an m= line, a component, a "
+			             "candidate, an address or nominated"};
+		out.push_back({std::string(text_of(tag)), static_cast<int>(*media),
+		               static_cast<int>(*component), static_cast<int>(*local),
+		               std::string(text_of(address)),
+		               json_object_get_boolean(nominated) != 0});
+	}
+	return out;
+}
+
 Result<std::vector<std::string>> read_secrets(json_object* list)
 {
 	std::vector<std::string> out;
@@ -256,6 +279,19 @@ std::string write_document(const CallDocument& doc)
 		json_object_array_add(dtls, o);
 	}
 	json_object_object_add(r, "dtls", dtls);
+	json_object* ice = json_object_new_array();
+	for (const auto& sel : doc.ice) {
+		json_object* o = json_object_new_object();
+		json_object_object_add(o, "tag", string_of(sel.tag));
+		json_object_object_add(o, "media", json_object_new_int(sel.media));
+		json_object_object_add(o, "component", json_object_new_int(sel.component));
+		json_object_object_add(o, "local", json_object_new_int(sel.local));
+		json_object_object_add(o, "address", string_of(sel.address));
+		json_object_object_add(o, "nominated",
+		                       json_object_new_boolean(sel.nominated ? 1 : 0));
+		json_object_array_add(ice, o);
+	}
+	json_object_object_add(r, "ice", ice);
 	return json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
 }
 
@@ -320,6 +356,12 @@ Result<CallDocument> read_document(std::string_view text)
 		if (!k)
 			return k.error();
 		doc.dtls = std::move(*k);
+	}
+	if (json_object* ice = member(r, "ice", json_type_array)) {
+		auto sel = read_ice(ice);
+		if (!sel)
+			return sel.error();
+		doc.ice = std::move(*sel);
 	}
 	return doc;
 }

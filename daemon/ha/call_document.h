@@ -53,6 +53,18 @@ struct DtlsKeys {
 	bool operator==(const DtlsKeys&) const = default;
 };
 
+// The pair a party's ICE checks had selected (ice/agent.h): a restarted relay lets its media
+// through at once instead of after the party's next check.
+struct IceSelection {
+	std::string tag;        // the party's
+	int media = 0;          // its m= line, 1-based
+	int component = 1;      // 1 RTP, 2 RTCP
+	int local = 0;          // the relay's candidate (its receiver index)
+	std::string address;    // the party's, ADDR:PORT
+	bool nominated = false; // by USE-CANDIDATE, not only a check
+	bool operator==(const IceSelection&) const = default;
+};
+
 struct CallDocument {
 	std::string call_id;
 	int64_t created_ms = 0;
@@ -63,6 +75,7 @@ struct CallDocument {
 	std::vector<LearnedEndpoint> endpoints; // absent from documents of older relays
 	std::vector<SrtpProgress> srtp;         // likewise
 	std::vector<DtlsKeys> dtls;             // likewise
+	std::vector<IceSelection> ice;          // likewise
 };
 
 // The Redis key of a call's document.

@@ -70,6 +70,27 @@ void restore_endpoints(call::Call& c, const std::vector<LearnedEndpoint>& endpoi
 	}
 }
 
+// The pairs the parties' ICE checks had selected; the streams follow them at once.
+void restore_ice(call::Call& c, const std::vector<IceSelection>& selections)
+{
+	int64_t now = util::now_ms();
+	for (const IceSelection& sel : selections) {
+		call::Monologue* ml = c.find(sel.tag);
+		auto ep = net::Endpoint::parse(sel.address, net::IpAddress::loopback_v4());
+		if (!ml || !ep)
+			continue;
+		for (auto& m : ml->medias) {
+			if (m->index != sel.media || !m->ice)
+				continue;
+			m->ice->restore(static_cast<unsigned>(sel.component),
+			                static_cast<size_t>(sel.local), *ep, sel.nominated, now);
+			for (call::Stream* s : {&m->rtp, &m->rtcp})
+				if (s->ice)
+					s->follow_ice_if_moved();
+		}
+	}
+}
+
 // The sessions of m= lines a DTLS association had keyed, keyed again with its keys.
 void restore_dtls(call::Call& c, const std::vector<DtlsKeys>& keys)
 {
@@ -132,6 +153,7 @@ Result<void> rebuild(call::Call& c, const CallDocument& doc, const call::SignalC
 	}
 	c.last_signal_ms = doc.last_signal_ms;
 	restore_endpoints(c, doc.endpoints);
+	restore_ice(c, doc.ice);
 	restore_dtls(c, doc.dtls); // before the SRTP progress: it continues these sessions
 	restore_srtp(c, doc.srtp);
 	if (c.journal.unused())

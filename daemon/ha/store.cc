@@ -78,6 +78,26 @@ std::vector<DtlsKeys> dtls_keys(const call::Call& call)
 	return out;
 }
 
+// What each party's ICE checks selected, per m= line and component.
+std::vector<IceSelection> ice_selections(const call::Call& call)
+{
+	std::vector<IceSelection> out;
+	for (const auto& ml : call.monologues()) {
+		if (ml->tag.empty())
+			continue;
+		for (const auto& m : ml->medias) {
+			if (!m->ice)
+				continue;
+			for (unsigned c = 1; c <= ice::Agent::kComponents; c++)
+				if (const auto& sel = m->ice->selected(c))
+					out.push_back({ml->tag, m->index, static_cast<int>(c),
+					               static_cast<int>(m->ice->selected_local(c)),
+					               sel->to_string(), m->ice->nominated(c)});
+		}
+	}
+	return out;
+}
+
 } // namespace
 
 CallDocument document_of(const call::Call& call)
@@ -90,7 +110,8 @@ CallDocument document_of(const call::Call& call)
 	        call.journal.secrets(),
 	        learned_endpoints(call),
 	        srtp_progress(call),
-	        dtls_keys(call)};
+	        dtls_keys(call),
+	        ice_selections(call)};
 }
 
 Store::Store(call::Registry& calls, RedisLink& link, int expires_s)

@@ -162,6 +162,24 @@ const std::optional<net::Endpoint>& Agent::selected(unsigned component) const
 	                                                  : kNone;
 }
 
+bool Agent::nominated(unsigned component) const
+{
+	return component >= 1 && component <= kComponents && components_[component - 1].nominated;
+}
+
+void Agent::restore(unsigned component, size_t local, const net::Endpoint& source, bool nominated,
+                    int64_t now_ms)
+{
+	if (component < 1 || component > kComponents)
+		return;
+	Component& c = components_[component - 1];
+	remember(c, source, now_ms);
+	c.selected = source;
+	c.selected_local = local;
+	c.nominated = nominated;
+	generation_++;
+}
+
 size_t Agent::selected_local(unsigned component) const
 {
 	return component >= 1 && component <= kComponents

@@ -72,6 +72,13 @@ public:
 	bool consent(unsigned component, int64_t now_ms) const;
 	// `source` passed a check on `component`: its media is the party's.
 	bool checked(unsigned component, const net::Endpoint& source) const;
+	// The selection on `component` came from a nomination (USE-CANDIDATE), not only a check.
+	bool nominated(unsigned component) const;
+	// A restarted relay (ha/restore.cc): the selection the party's checks had made before,
+	// `source` on the relay's candidate `local`, as if it had just passed a check (its consent
+	// runs from now_ms), so its media passes before the party's next check.
+	void restore(unsigned component, size_t local, const net::Endpoint& source, bool nominated,
+	             int64_t now_ms);
 	// Changes every time a nomination moves; the packet path compares it to what it last
 	// acted on, so that it re-reads selected() only then.
 	uint64_t generation() const { return generation_; }

@@ -6,6 +6,7 @@ neither signalling nor media, and the writes catch up when it answers again.
 
 redis-server comes from Debian's package (make deps); each test starts its own."""
 
+import asyncio
 import json
 import shutil
 import signal
@@ -24,6 +25,7 @@ from media import Party
 from redisserver import RedisServer
 from test_calls import answer_msg, offer_msg
 from test_dtls import SUITE as DTLS_SUITE, Certificate, OpenSslParty
+from test_ice import HOSTS as ICE_HOSTS, WEBRTC_OFFER, aioice, attr as ice_attr, ice_sdp
 from test_srtp import rtp
 
 PORTS = ["--port-min=38000", "--port-max=38999"]
@@ -295,6 +297,49 @@ class RestartTest(RedisTestCase):
         d.kill()
         self.relay()
         self.assertEqual(both_ways(10), want(10))
+
+
+    def test_ice_selection_survives_a_restart(self):
+        # aioice (a full agent, as a browser) checks the relay and nominates; after the kill
+        # the restarted relay knows the nominated pair, so media passes both ways at once,
+        # not only after aioice's next consent check.
+        loop = asyncio.new_event_loop()
+        self.addCleanup(loop.close)
+
+        def wait(coro, timeout=10.0):
+            return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+        ICE_HOSTS[:] = ["127.0.0.1"]
+        conn = aioice.Connection(ice_controlling=True, components=1)
+        wait(conn.gather_candidates())
+        self.addCleanup(lambda: wait(conn.close()))
+        d, c = self.relay(killed=True)
+        b = self.party()
+        cid = self.call_id()
+        to_b = self.ok(c, offer_msg(cid, "A", ice_sdp(conn), **WEBRTC_OFFER))[b"sdp"].decode()
+        to_a = self.ok(c, answer_msg(cid, "A", "B", b.sdp()))[b"sdp"].decode()
+        conn.remote_username = ice_attr(to_a, "ice-ufrag")[0]
+        conn.remote_password = ice_attr(to_a, "ice-pwd")[0]
+        conn.remote_is_lite = True
+        for cand in ice_attr(to_a, "candidate"):
+            wait(conn.add_remote_candidate(aioice.Candidate.from_sdp(cand)))
+        wait(conn.add_remote_candidate(None))
+        wait(conn.connect())
+        pb = media.media_port(to_b)
+
+        def both_ways(seq):
+            b.send(("127.0.0.1", pb), count=1, start=seq)
+            got = wait(conn.recvfrom(), timeout=1.0)
+            wait(conn.sendto(media.rtp_packet(seq, ssrc=0x77), 1))
+            return got[0], [p for p, _ in b.receive(want=1, timeout=1.0)]
+
+        self.assertEqual(both_ways(1), (media.rtp_packet(1), [media.rtp_packet(1, ssrc=0x77)]))
+        self.assertTrue(wait_for(lambda: any(s["nominated"] for s in
+                                             self.document(cid).get("ice", []))),
+                        self.document(cid))
+        d.kill()
+        self.relay()
+        self.assertEqual(both_ways(2), (media.rtp_packet(2), [media.rtp_packet(2, ssrc=0x77)]))
 
 
 class RedisAwayTest(RedisTestCase):

@@ -13,6 +13,7 @@ class CallDocumentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(learned_endpoints_round_trip_and_may_be_absent);
 	CPPUNIT_TEST(srtp_progress_round_trips);
 	CPPUNIT_TEST(dtls_keys_round_trip_as_base64);
+	CPPUNIT_TEST(ice_selections_round_trip);
 	CPPUNIT_TEST(key);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -131,6 +132,20 @@ public:
 		CPPUNIT_ASSERT(read_document(write_document(sample()))->dtls.empty());
 		std::string bad = text;
 		bad.replace(bad.find(R"("remote":")") + 10, 1, "*");
+		CPPUNIT_ASSERT(!read_document(bad));
+	}
+
+	void ice_selections_round_trip()
+	{
+		CallDocument d = sample();
+		d.ice = {{"A", 1, 1, 0, "192.0.2.7:50000", true},
+		         {"A", 1, 2, 3, "[2001:db8::9]:1", false}};
+		auto back = read_document(write_document(d));
+		CPPUNIT_ASSERT(back);
+		CPPUNIT_ASSERT(d.ice == back->ice);
+		CPPUNIT_ASSERT(read_document(write_document(sample()))->ice.empty());
+		std::string bad = write_document(d);
+		bad.replace(bad.find(R"("component":2)"), 13, R"("component":3)");
 		CPPUNIT_ASSERT(!read_document(bad));
 	}
 

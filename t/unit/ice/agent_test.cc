@@ -36,6 +36,7 @@ class IceAgentTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(nomination_names_the_relays_candidate);
 	CPPUNIT_TEST(remote_ufrag_unknown_yet);
 	CPPUNIT_TEST(sources_are_bounded);
+	CPPUNIT_TEST(a_restored_selection_passes_and_has_consent);
 	CPPUNIT_TEST_SUITE_END();
 
 	Agent agent;
@@ -54,6 +55,24 @@ public:
 	{
 		CPPUNIT_ASSERT(agent.set_local({"LOCALUFR", "localpasswordlocalpassw0"}));
 		agent.set_remote("remote", "remotepasswordremotepass");
+	}
+
+	// ha/restore.cc: the selection of before the restart, as if just checked.
+	void a_restored_selection_passes_and_has_consent()
+	{
+		uint64_t before = agent.generation();
+		agent.restore(1, 2, endpoint("203.0.113.9:4000"), true, 5000);
+		CPPUNIT_ASSERT(agent.generation() != before);
+		CPPUNIT_ASSERT(*agent.selected(1) == endpoint("203.0.113.9:4000"));
+		CPPUNIT_ASSERT_EQUAL(size_t{2}, agent.selected_local(1));
+		CPPUNIT_ASSERT(agent.nominated(1));
+		CPPUNIT_ASSERT(!agent.nominated(2));
+		CPPUNIT_ASSERT(agent.checked(1, endpoint("203.0.113.9:4000")));
+		CPPUNIT_ASSERT(!agent.checked(1, endpoint("203.0.113.9:4001")));
+		CPPUNIT_ASSERT(agent.consent(1, 5000 + Agent::kConsentMs));
+		CPPUNIT_ASSERT(!agent.consent(1, 5001 + Agent::kConsentMs));
+		agent.restore(3, 0, endpoint("203.0.113.9:4000"), true, 5000); // no such component
+		CPPUNIT_ASSERT(!agent.selected(2));
 	}
 
 	void credentials_are_ice_chars()
