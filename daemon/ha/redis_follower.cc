@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "util/log.h"
 #include "util/strings.h"
@@ -89,7 +90,10 @@ Result<void> RedisFollower::make_timers()
 	reconnect_timer_.reset(evtimer_new(base_, reconnect_timer_cb, this));
 	connect_timer_.reset(evtimer_new(base_, connect_timer_cb, this));
 	cmd_timer_.reset(evtimer_new(base_, cmd_timer_cb, this));
-	if (!reconnect_timer_ || !connect_timer_ || !cmd_timer_)
+	ping_timer_.reset(event_new(base_, -1, EV_PERSIST, ping_timer_cb, this));
+	timeval every{kPingMs / 1000, static_cast<suseconds_t>(kPingMs % 1000) * 1000};
+	if (!reconnect_timer_ || !connect_timer_ || !cmd_timer_ || !ping_timer_ ||
+	    event_add(ping_timer_.get(), &every) < 0)
 		return Error{"cannot create the Redis follower's timers"};
 	return {};
 }
@@ -171,6 +175,10 @@ void RedisFollower::on_cmd_reply(Cmd kind, const redisReply& r)
 	case Cmd::kRequired:
 		if (error)
 			fail("handshake refused: " + reply_text(r));
+		break;
+	case Cmd::kPing:
+		if (error)
+			fail("PING refused: " + reply_text(r));
 		break;
 	case Cmd::kConfigGet:
 		if (error) {
@@ -488,8 +496,9 @@ void RedisFollower::disconnect_cb(const redisAsyncContext* ac, int /*status*/)
 
 void* RedisFollower::cmd_tag(Cmd kind)
 {
-	static Cmd kinds[] = {Cmd::kRequired, Cmd::kConfigGet, Cmd::kConfigSet,
-	                      Cmd::kScan,     Cmd::kMget,      Cmd::kGet};
+	static Cmd kinds[] = {Cmd::kRequired, Cmd::kConfigGet, Cmd::kConfigSet, Cmd::kScan,
+	                      Cmd::kMget,     Cmd::kGet,       Cmd::kPing};
+	static_assert(std::size(kinds) == static_cast<size_t>(Cmd::kPing) + 1);
 	return &kinds[static_cast<size_t>(kind)];
 }
 
@@ -545,6 +554,15 @@ void RedisFollower::connect_timer_cb(evutil_socket_t /*fd*/, short /*what*/, voi
 {
 	auto* f = static_cast<RedisFollower*>(arg);
 	f->fail(strprintf("not following within %d ms", f->limits_.connect_timeout_ms));
+}
+
+void RedisFollower::ping_timer_cb(evutil_socket_t /*fd*/, short /*what*/, void* arg)
+{
+	auto* f = static_cast<RedisFollower*>(arg);
+	if (f->state_ != State::kFollowing || f->outstanding_ > 0 || !f->cmd_)
+		return; // a command in flight watches the connection already
+	Argv ping{"PING"};
+	f->send(ping, Cmd::kPing);
 }
 
 void RedisFollower::cmd_timer_cb(evutil_socket_t /*fd*/, short /*what*/, void* arg)

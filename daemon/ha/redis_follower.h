@@ -2,7 +2,8 @@
 // RedisFollower: mirrors every key matching a pattern in one Redis database, for a standby node
 // that follows the active node's call documents without owning them: a complete snapshot after
 // each (re)connect, then each change as Redis' keyspace notifications report it. Two hiredis
-// connections (one subscribed, one for commands) on the control loop; it lives on, and is used
+// connections (one subscribed, one for commands, which also carries a PING each second) on the
+// control loop; it lives on, and is used
 // from, the control thread only.
 #pragma once
 
@@ -63,7 +64,11 @@ private:
 	// For log lines: each change is logged once.
 	enum class Health { kStarting, kFollowing, kDown };
 	// What a reply on the command connection answers (its privdata).
-	enum class Cmd { kRequired, kConfigGet, kConfigSet, kScan, kMget, kGet };
+	enum class Cmd { kRequired, kConfigGet, kConfigSet, kScan, kMget, kGet, kPing };
+	// While following with nothing outstanding, a PING this often: a server that stopped
+	// answering (its host gone, the network cut: no connection is closed) is noticed within
+	// this plus cmd_timeout_ms, not at the next change, which may never come.
+	static constexpr int kPingMs = 1000;
 	using KeyValues = std::vector<std::pair<std::string, std::string>>;
 	// A notification's outcome waiting for its turn: a GET sent (get), or a removal that
 	// must not overtake the GETs sent before it.
@@ -103,6 +108,7 @@ private:
 	static void reconnect_timer_cb(evutil_socket_t fd, short what, void* arg);
 	static void connect_timer_cb(evutil_socket_t fd, short what, void* arg);
 	static void cmd_timer_cb(evutil_socket_t fd, short what, void* arg);
+	static void ping_timer_cb(evutil_socket_t fd, short what, void* arg);
 
 	event_base* base_;
 	RedisTarget target_;
@@ -143,6 +149,7 @@ private:
 	event::EventPtr reconnect_timer_{nullptr, event_free};
 	event::EventPtr connect_timer_{nullptr, event_free};
 	event::EventPtr cmd_timer_{nullptr, event_free};
+	event::EventPtr ping_timer_{nullptr, event_free};
 };
 
 } // namespace rtprelay::ha

@@ -43,6 +43,7 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 class RedisFollowerServerTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(RedisFollowerServerTest);
 	CPPUNIT_TEST(follows_snapshot_changes_and_restarts);
+	CPPUNIT_TEST(a_server_that_stops_answering_is_noticed);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -125,6 +126,25 @@ public:
 		CPPUNIT_ASSERT(redis({"SET", "call:e", "5"}));
 		CPPUNIT_ASSERT(run_until([&] { return !log_.empty(); }));
 		CPPUNIT_ASSERT(log_ == std::vector<std::string>{"stored call:e=5"});
+	}
+
+	// SIGSTOP: the connections stay open, nothing changes, nothing answers. Only the
+	// follower's own PING can tell; once the server answers again it follows again.
+	void a_server_that_stops_answering_is_noticed()
+	{
+		if (!server_)
+			return;
+		make_follower("call:*");
+		CPPUNIT_ASSERT(run_until([&] { return snapshots_.size() == 1; }));
+		server_->send_signal(SIGSTOP);
+		bool noticed = run_until([&] { return !follower_->stats().following; });
+		server_->send_signal(SIGCONT);
+		CPPUNIT_ASSERT(noticed);
+		CPPUNIT_ASSERT_MESSAGE(follower_->stats().last_error,
+		                       follower_->stats().last_error.find("no reply") !=
+		                               std::string::npos);
+		CPPUNIT_ASSERT(run_until([&] { return snapshots_.size() == 2; }));
+		CPPUNIT_ASSERT(follower_->stats().following);
 	}
 
 private:
