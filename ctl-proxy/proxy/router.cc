@@ -224,6 +224,12 @@ void Router::placed_reply(const std::shared_ptr<Job>& job, Node& node, Result<st
 		place(job);
 		return;
 	}
+	if (!reply || !is_ok(*reply)) {
+		// The node refused the offer itself (bad SDP, say): no call to keep a place for.
+		map_.forget(job->call_id);
+		finish(job, node, std::move(reply));
+		return;
+	}
 	stats_.placed++;
 	node.placed();
 	finish(job, node, std::move(reply));

@@ -222,6 +222,16 @@ class SingleProxyTest(ProxyTestCase):
         self.assertEqual(r["result"], "ok")
         self.assertTrue(wait_for(lambda: mapped() == 0, 5.0))
 
+    def test_a_failed_offer_leaves_no_trace_in_the_map(self):
+        d = self.node(0)
+        p = self.proxy([self.spec("only", d)])
+        c = self.client(p)
+        self.wait_up(c, ["only"])
+        r = c.request_json(offer_msg("bad", "A", "v=0\r\nnot sdp"))
+        self.assertEqual(r["result"], "error", r)
+        st = c.request_json({"command": "statistics"})["statistics"]["rtprelay-ctl-proxy"]
+        self.assertEqual((st["calls mapped"], st["calls placed"]), (0, 0), st)
+
     def test_command_without_call_id_is_refused(self):
         d = self.node(0)
         p = self.proxy([self.spec("only", d)])
