@@ -166,14 +166,15 @@ ng_ask() { # ng_ask ADDR BODY EXPECTED: BODY (bencode) to ADDR from inside the c
 		host, port = sys.argv[1].rsplit(":", 1)
 		s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
 		s.settimeout(1)
-		for _ in range(10):
-		    s.sendto(b"c0ffee " + sys.argv[2].encode(), (host.strip("[]"), int(port)))
+		for i in range(10):  # a new cookie each time: a repeated one gets the cached reply
+		    cookie = b"c0ffee%d " % i
+		    s.sendto(cookie + sys.argv[2].encode(), (host.strip("[]"), int(port)))
 		    try:
 		        data = s.recv(65536)
 		    except OSError:
 		        time.sleep(0.5)
 		        continue
-		    if data.startswith(b"c0ffee ") and sys.argv[3].encode() in data:
+		    if data.startswith(cookie) and sys.argv[3].encode() in data:
 		        sys.exit(0)
 		    time.sleep(0.5)
 		sys.exit(1)
