@@ -19,6 +19,7 @@ from redisserver import RedisServer
 from test_calls import answer_msg, offer_msg
 from test_cli import cli as cli_text
 from test_rtprelay_ctl import ctl
+from test_ng_tcp import NgTcp
 from test_sip import options_request
 
 SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -221,6 +222,22 @@ class SingleProxyTest(ProxyTestCase):
         r = c.request_json({"command": "delete", "call-id": "gone", "from-tag": "A"})
         self.assertEqual(r["result"], "ok")
         self.assertTrue(wait_for(lambda: mapped() == 0, 5.0))
+
+    def test_ng_over_tcp_like_the_daemon(self):
+        d = self.node(0)
+        tcp_port = free_tcp_port()
+        p = self.proxy([self.spec("only", d)], "--listen-tcp-ng=127.0.0.1:%d" % tcp_port)
+        self.wait_up(self.client(p), ["only"])
+        t = NgTcp(("127.0.0.1", tcp_port))
+        self.addCleanup(t.close)
+        self.assertEqual(t.request({"command": "ping"}), {b"result": b"pong"})
+        r = t.request(offer_msg("tcp", "A", SDP))
+        self.assertEqual(r[b"result"], b"ok", r)
+        r = t.request(answer_msg("tcp", "A", "B", SDP_B))
+        self.assertEqual(r[b"result"], b"ok", r)
+        self.assertEqual(self.calls_on(d), {"tcp"})
+        r = t.request({"command": "delete", "call-id": "tcp", "from-tag": "A"})
+        self.assertEqual(r[b"result"], b"ok", r)
 
     def test_a_failed_offer_leaves_no_trace_in_the_map(self):
         d = self.node(0)
