@@ -205,6 +205,36 @@ Result<std::vector<std::string>> read_secrets(json_object* list)
 	return out;
 }
 
+// The fields relays added after the first documents; each may be absent.
+Result<void> read_later_fields(json_object* r, CallDocument& doc)
+{
+	if (json_object* endpoints = member(r, "endpoints", json_type_array)) {
+		auto e = read_endpoints(endpoints);
+		if (!e)
+			return e.error();
+		doc.endpoints = std::move(*e);
+	}
+	if (json_object* srtp = member(r, "srtp", json_type_array)) {
+		auto p = read_srtp(srtp);
+		if (!p)
+			return p.error();
+		doc.srtp = std::move(*p);
+	}
+	if (json_object* dtls = member(r, "dtls", json_type_array)) {
+		auto k = read_dtls(dtls);
+		if (!k)
+			return k.error();
+		doc.dtls = std::move(*k);
+	}
+	if (json_object* ice = member(r, "ice", json_type_array)) {
+		auto sel = read_ice(ice);
+		if (!sel)
+			return sel.error();
+		doc.ice = std::move(*sel);
+	}
+	return {};
+}
+
 } // namespace
 
 std::string document_key(std::string_view call_id)
@@ -339,30 +369,8 @@ Result<CallDocument> read_document(std::string_view text)
 	if (!s)
 		return s.error();
 	doc.secrets = std::move(*s);
-	if (json_object* endpoints = member(r, "endpoints", json_type_array)) {
-		auto e = read_endpoints(endpoints);
-		if (!e)
-			return e.error();
-		doc.endpoints = std::move(*e);
-	}
-	if (json_object* srtp = member(r, "srtp", json_type_array)) {
-		auto p = read_srtp(srtp);
-		if (!p)
-			return p.error();
-		doc.srtp = std::move(*p);
-	}
-	if (json_object* dtls = member(r, "dtls", json_type_array)) {
-		auto k = read_dtls(dtls);
-		if (!k)
-			return k.error();
-		doc.dtls = std::move(*k);
-	}
-	if (json_object* ice = member(r, "ice", json_type_array)) {
-		auto sel = read_ice(ice);
-		if (!sel)
-			return sel.error();
-		doc.ice = std::move(*sel);
-	}
+	if (auto added = read_later_fields(r, doc); !added)
+		return added.error();
 	return doc;
 }
 
