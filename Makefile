@@ -5,7 +5,7 @@
 BUILD    ?= build
 CXX      ?= g++
 CLANGXX  ?= clang++
-PKGS     := libevent json-c libnftnl libmnl libssl libcrypto libsystemd hiredis
+PKGS     := libevent json-c libnftnl libmnl libssl libcrypto libsystemd hiredis liburing
 # libsrtp2 only for the unit tests: the independent SRTP implementation ours is checked against.
 TEST_PKGS := cppunit libsrtp2
 SANITIZE ?=

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/learning_mode.h"
+#include "config/media_io.h"
 #include "net/address.h"
 #include "util/log.h"
 
@@ -57,6 +58,7 @@ struct Config {
 	uint64_t max_bandwidth = 0; // relayed bytes per second
 
 	int num_threads = 0; // 0 = one media loop per CPU core
+	MediaIo media_io = MediaIo::kAuto;
 	LearningMode endpoint_learning = LearningMode::kDelayed;
 
 	log::Settings log;

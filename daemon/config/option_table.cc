@@ -277,6 +277,21 @@ Result<void> set_endpoint_learning(Config& c, std::string_view value)
 	return Error{"expected delayed, immediate, off or heuristic"};
 }
 
+Result<void> set_media_io(Config& c, std::string_view value)
+{
+	static constexpr std::pair<std::string_view, MediaIo> kEngines[] = {
+	        {"auto", MediaIo::kAuto},
+	        {"io_uring", MediaIo::kUring},
+	        {"epoll", MediaIo::kEpoll},
+	};
+	for (auto [name, engine] : kEngines)
+		if (iequals(trim(value), name)) {
+			c.media_io = engine;
+			return {};
+		}
+	return Error{"expected auto, io_uring or epoll"};
+}
+
 using K = OptionKind;
 using C = Config;
 
@@ -393,6 +408,12 @@ const std::array kOptions = {
                    set_endpoint_learning},
         OptionSpec{"num-threads", 0, K::kValue, "N", "0",
                    "Number of media threads; 0 = one per CPU core.", set_num_threads},
+        OptionSpec{"media-io", 0, K::kValue, "ENGINE", "auto",
+                   "What the media threads wait and move packets with: io_uring (multishot "
+                   "receives, every send of a wake-up in one system call; Linux 6.1+), epoll, "
+                   "or auto: io_uring unless the kernel or a seccomp profile refuses it. "
+                   "`statistics` says which runs and why.",
+                   set_media_io},
         OptionSpec{"log-level", 'L', K::kValue, "N", "6",
                    "Syslog level for all subsystems: 3 err, 4 warning, 5 notice, 6 info, 7 debug.",
                    set_all_log_levels},

@@ -30,6 +30,9 @@ public:
 	Loop& operator=(const Loop&) = delete;
 
 	event_base* base() const { return base_.get(); }
+	// The eventfd post() writes to, for a loop that waits on something else than libevent
+	// (media/uring_engine.h): readable while posted work waits.
+	int wakeup_fd() const { return wakeup_.get(); }
 	void run();
 	// Any thread: makes run() return once the closures posted before have run.
 	void stop();

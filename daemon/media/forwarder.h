@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The userspace packet path: reads a stream's socket in batches, applies endpoint learning,
-// counts, and sends each packet out of the peer party's socket (RTP/RTCP mux translated).
-// Runs on the call's media loop; never allocates, never blocks, and reads at most
+// Reading a stream's sockets on its media loop, with whichever engine the loop runs: io_uring
+// (media/uring_engine.h), or epoll here: reads a socket in batches (recvmmsg), takes each
+// datagram through the packet path (media/packet_path.h), and sends each batch's packets out
+// of their sink's socket (sendmmsg). Never allocates, never blocks, and reads at most
 // kMaxBatchesPerWakeup batches per wake-up so one flooded socket cannot starve the others.
 // Sockets are watched edge-triggered (no re-poll of idle sockets): a socket is always read
 // until it is empty or, past the cap, re-activated to be read again after the others.

@@ -3,26 +3,30 @@
 
 #include <pthread.h>
 
+#include <future>
 #include <system_error>
 #include <vector>
 
+#include "media/uring_engine.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace rtprelay::media {
 
 MediaLoop::MediaLoop(size_t index, const Config& config, EndCallback on_end,
-                     ChangeCallback on_change)
+                     ChangeCallback on_change, bool uring)
     : index_(index), config_(config), on_end_(std::move(on_end)), on_change_(std::move(on_change)),
-      traffic_(config.interfaces.size())
+      want_uring_(uring), traffic_(config.interfaces.size())
 {
 }
 
 Result<std::unique_ptr<MediaLoop>> MediaLoop::create(size_t index, const Config& config,
-                                                     EndCallback on_end, ChangeCallback on_change)
+                                                     EndCallback on_end, ChangeCallback on_change,
+                                                     bool uring)
 {
 	std::unique_ptr<MediaLoop> ml(
-	        new MediaLoop(index, config, std::move(on_end), std::move(on_change)));
+	        new MediaLoop(index, config, std::move(on_end), std::move(on_change), uring));
 	auto loop = event::Loop::create();
 	if (!loop)
 		return loop.error();
@@ -40,15 +44,36 @@ MediaLoop::~MediaLoop()
 {
 	stop_and_join();
 	timeout_timer_.reset();
+	uring_.reset();
 }
 
-void MediaLoop::start()
+Result<void> MediaLoop::start()
 {
-	thread_ = std::thread([this] {
+	std::promise<Result<void>> set_up;
+	auto ready = set_up.get_future();
+	thread_ = std::thread([this, &set_up] {
 		std::string name = "media-" + std::to_string(index_);
 		pthread_setname_np(pthread_self(), name.c_str());
-		loop_->run();
+		if (want_uring_) { // a ring with one submitter belongs to the thread creating it
+			auto e = UringEngine::create(*this);
+			if (!e) {
+				set_up.set_value(e.error());
+				return;
+			}
+			uring_ = std::move(e).value();
+		}
+		set_up.set_value({});
+		if (uring_)
+			uring_->run(*loop_);
+		else
+			loop_->run();
 	});
+	auto r = ready.get();
+	if (!r) {
+		thread_.join();
+		return Error{strprintf("media thread %zu: %s", index_, r.error().reason.c_str())};
+	}
+	return {};
 }
 
 void MediaLoop::stop_and_join()
@@ -112,10 +137,15 @@ Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
                                                        const MediaLoop::ChangeCallback& on_change)
 {
 	auto loops = std::make_unique<MediaLoops>();
+	auto io = choose_io(config.media_io);
+	if (!io)
+		return io.error();
+	loops->io_ = std::move(io).value();
+	log::notice(log::Subsystem::kCore, "media I/O: %s (%s)", loops->io_.name(), loops->io_.reason.c_str());
 	size_t n = config.num_threads > 0 ? static_cast<size_t>(config.num_threads)
 	                                  : std::max(1u, std::thread::hardware_concurrency());
 	for (size_t i = 0; i < n; i++) {
-		auto ml = MediaLoop::create(i, config, on_end, on_change);
+		auto ml = MediaLoop::create(i, config, on_end, on_change, loops->io_.uring);
 		if (!ml)
 			return ml.error();
 		loops->loops_.push_back(std::move(ml).value());
@@ -124,11 +154,27 @@ Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
 	// are stopped and joined by `loops` going out of scope.
 	try {
 		for (auto& l : loops->loops_)
-			l->start();
+			if (auto r = l->start(); !r)
+				return r.error();
 	} catch (const std::system_error& e) {
 		return Error{std::string("cannot start a media thread: ") + e.what()};
 	}
 	return loops;
+}
+
+Result<MediaIoChoice> MediaLoops::choose_io(MediaIo wanted)
+{
+	if (wanted == MediaIo::kEpoll)
+		return MediaIoChoice{false, "--media-io=epoll"};
+	auto probe = UringEngine::probe();
+	if (wanted == MediaIo::kUring) {
+		if (!probe)
+			return Error{"--media-io=io_uring: " + probe.error().reason};
+		return MediaIoChoice{true, "--media-io=io_uring"};
+	}
+	if (!probe)
+		return MediaIoChoice{false, "io_uring unavailable: " + probe.error().reason};
+	return MediaIoChoice{true, "available"};
 }
 
 MediaLoops::~MediaLoops()

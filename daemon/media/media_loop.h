@@ -28,6 +28,14 @@ class Channel;
 namespace rtprelay::media {
 
 class OwnEndpoints;
+class UringEngine;
+
+// The I/O engine the media loops run on, and why that one (`statistics`, the log).
+struct MediaIoChoice {
+	bool uring = false;
+	std::string reason;
+	const char* name() const { return uring ? "io_uring" : "epoll"; }
+};
 
 // What is pinned to a media loop and checked by it once a second: a call.
 class Pinned {
@@ -78,7 +86,8 @@ public:
 
 	static Result<std::unique_ptr<MediaLoop>> create(size_t index, const Config& config,
 	                                                 EndCallback on_end,
-	                                                 ChangeCallback on_change = {});
+	                                                 ChangeCallback on_change = {},
+	                                                 bool uring = false);
 	~MediaLoop();
 
 	size_t index() const { return index_; }
@@ -88,7 +97,10 @@ public:
 	kernel::Channel* kernel() const { return kernel_; }
 	// The relay's own endpoints, which media never comes from; null checks nothing.
 	OwnEndpoints* own_endpoints() const { return own_endpoints_; }
-	void start();
+	// The loop's io_uring engine; null where it runs on epoll. Loop thread only.
+	UringEngine* uring() const { return uring_.get(); }
+	// Starts the thread; with io_uring, once the thread has set up its ring.
+	Result<void> start();
 	void stop_and_join();
 
 	// Loop thread only.
@@ -105,7 +117,8 @@ public:
 	size_t assigned() const { return assigned_.load(std::memory_order_relaxed); }
 
 private:
-	MediaLoop(size_t index, const Config& config, EndCallback on_end, ChangeCallback on_change);
+	MediaLoop(size_t index, const Config& config, EndCallback on_end, ChangeCallback on_change,
+	          bool uring);
 	void tick();
 	void sample_rates();
 	void check_calls();
@@ -116,6 +129,8 @@ private:
 	EndCallback on_end_;
 	ChangeCallback on_change_;
 	std::unique_ptr<event::Loop> loop_;
+	bool want_uring_;
+	std::unique_ptr<UringEngine> uring_; // set up on the loop's thread
 	event::EventPtr timeout_timer_{nullptr, event_free};
 	std::thread thread_;
 	std::unordered_set<Pinned*> calls_;
@@ -141,6 +156,7 @@ public:
 	~MediaLoops();
 
 	size_t size() const { return loops_.size(); }
+	const MediaIoChoice& io() const { return io_; }
 	MediaLoop& at(size_t i) { return *loops_[i]; }
 	static constexpr size_t kCallsBeforeSpreading = 250;
 
@@ -160,7 +176,9 @@ public:
 	void stop_and_join();
 
 private:
+	static Result<MediaIoChoice> choose_io(MediaIo wanted);
 	std::vector<std::unique_ptr<MediaLoop>> loops_;
+	MediaIoChoice io_;
 };
 
 } // namespace rtprelay::media

@@ -34,7 +34,6 @@ struct PacketBatch {
 	static constexpr size_t kPaths = 2 * BundleDemux::kMaxLines;
 	std::array<std::array<mmsghdr, kSize>, kPaths> send;
 	std::array<std::array<iovec, kSize>, kPaths> send_iov;
-	std::array<sockaddr_storage, kPaths> destinations;
 
 	PacketBatch();
 	void prepare_receive();

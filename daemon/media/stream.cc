@@ -8,7 +8,7 @@ void Stream::attach(size_t i, BoundSocket* s)
 	Receiver& r = receivers[i];
 	if (r.socket == s)
 		return;
-	r.read_event.reset();
+	r.watch.reset();
 	r.socket = s;
 	r.overflows_seen = s ? s->drops_base : 0;
 	if (i == 0)

@@ -11,11 +11,11 @@
 #include <span>
 
 #include "crypto/srtp_session.h"
-#include "event/loop.h"
 #include "ice/agent.h"
 #include "media/bundle_demux.h"
 #include "media/learning.h"
 #include "media/port_pool.h"
+#include "media/read_watch.h"
 #include "media/stream_stats.h"
 
 namespace rtprelay::media {
@@ -51,12 +51,12 @@ public:
 	// The relay's sockets facing the party that this stream reads, leased by the call layer:
 	// [0] its own (null while rejected), then, towards a party doing ICE, one host candidate
 	// on each further address of the party's interface, in the order the SDP lists them
-	// (call/media_ice.h). `stream`: this one, for the read event.
+	// (call/media_ice.h). `stream`: this one, for the engine reading it.
 	static constexpr size_t kMaxCandidates = 4;
 	struct Receiver {
 		Stream* stream = nullptr;
 		BoundSocket* socket = nullptr;
-		event::EventPtr read_event{nullptr, event_free};
+		std::unique_ptr<ReadWatch> watch; // while the loop reads `socket`
 		uint32_t overflows_seen = 0; // the socket's SO_RXQ_OVFL count last read
 	};
 
@@ -78,7 +78,7 @@ public:
 	// Where media and replies to the party leave from: receivers[0]'s socket, or under ICE
 	// the one of the pair the party selected.
 	BoundSocket* socket = nullptr;
-	MediaLoop* loop = nullptr; // set while a read event is armed
+	MediaLoop* loop = nullptr; // set once a receiver is watched
 	EndpointLearning learning;
 	StreamStats stats; // userspace and kernel traffic together
 	// SRTP with this party, owned by the call layer and set from signalling: `decrypt`

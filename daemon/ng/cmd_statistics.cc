@@ -9,6 +9,7 @@
 
 #include "call/registry.h"
 #include "call/relay_totals.h"
+#include "media/media_loop.h"
 #include "ng/command.h"
 #include "ng/statistics_control.h"
 #include "util/strings.h"
@@ -216,6 +217,9 @@ void cmd_statistics(Request& request, Completion done)
 	Value own = rtprelay(a, t);
 	own.set("draining", num(request.calls->admission().draining() ? 1 : 0));
 	own.set("admission", admission_stats(request.calls->admission(), a));
+	const media::MediaIoChoice& io = request.calls->loops().io();
+	own.set("media io", Value::string(io.name()));
+	own.set("media io reason", Value::string(a.copy(io.reason)));
 	if (store)
 		own.set("redis", redis_stats(*store, a));
 	stats.set("rtprelay", own);

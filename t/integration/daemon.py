@@ -35,6 +35,15 @@ def binary():
     return path
 
 
+def media_io_args(extra):
+    """--media-io=$RTPRELAYD_MEDIA_IO where the environment names an engine and the test does
+    not choose one itself: make test runs the suites once on each (docs/architecture.md)."""
+    engine = os.environ.get("RTPRELAYD_MEDIA_IO")
+    if not engine or any(str(a).startswith("--media-io") for a in extra):
+        return []
+    return ["--media-io=" + engine]
+
+
 def free_udp_port(host="127.0.0.1"):
     """A UDP port that was free a moment ago (bind to port 0, read it, close)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -102,13 +111,15 @@ class Daemon:
     list (so extra ports can be picked again on a retry). `prepare(port)`, if given, runs
     before each attempt (to write a config file naming the port, for instance). With
     listen_ng=False no --listen-ng is passed and the caller's config must make the daemon
-    listen on 127.0.0.1:PORT.
+    listen on 127.0.0.1:PORT. `preexec_fn` runs in the child before the exec (a seccomp
+    filter, for instance).
 
     Use as a context manager or call start()/stop(). stop() checks the exit code is 0."""
 
     def __init__(self, extra_args=(), listen_ng=True, config_file="none", prepare=None,
-                 start_timeout=START_TIMEOUT):
+                 start_timeout=START_TIMEOUT, preexec_fn=None):
         self.extra_args = extra_args
+        self.preexec_fn = preexec_fn
         self.listen_ng = listen_ng
         self.config_file = config_file
         self.prepare = prepare
@@ -138,7 +149,7 @@ class Daemon:
                 "--log-stderr"]
         if self.listen_ng:
             args.append("--listen-ng=127.0.0.1:%d" % port)
-        return [binary()] + args + extra
+        return [binary()] + args + media_io_args(extra) + extra
 
     def start(self):
         last = ""
@@ -152,7 +163,7 @@ class Daemon:
             self.args = self.command_line(port)
             self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                          stdout=self._stderr_file, stderr=self._stderr_file,
-                                         cwd=REPO_ROOT)
+                                         cwd=REPO_ROOT, preexec_fn=self.preexec_fn)
             outcome = self._wait_ready()
             if outcome == "ready":
                 return self

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A media loop on io_uring: every watched socket has one multishot recvmsg armed, drawing
+// buffers from the loop's provided-buffer ring; each datagram goes through the same packet
+// path as with epoll (media/packet_path.h) and leaves as a sendmsg request from the buffer it
+// arrived in, which returns to the ring when the send completes. One io_uring_enter per turn
+// submits every send of every stream and waits for the next completions. The loop's libevent
+// base (posted work, timers, DTLS) is served between turns: at once when work is posted (its
+// eventfd is polled on the ring), else every kEventsEveryMs.
+//
+// A socket must never reach the next call with a request of the old one still armed on it:
+// destroying a watch cancels, synchronously, every request on the socket before the socket
+// can go back to its pool, and completions that arrive after carry a generation that no
+// longer matches, so they only return their buffers.
+#pragma once
+
+#include <liburing.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "event/loop.h"
+#include "media/packet_path.h"
+#include "media/read_watch.h"
+#include "media/stream.h"
+#include "media/traffic_counters.h"
+#include "util/result.h"
+
+namespace rtprelay::media {
+
+class MediaLoop;
+
+class UringEngine {
+public:
+	// Provided buffers per loop, and each one's size: room for a datagram as large as the
+	// epoll engine's buffers take, after the header, source and control messages io_uring
+	// puts in front of it.
+	static constexpr unsigned kBuffers = 1024; // a power of two (the ring's mask)
+	static constexpr size_t kControlSize = 64;
+	static constexpr size_t kBufferSize = PacketBatch::kBufferSize + 128;
+	static constexpr int kEventsEveryMs = 50;
+
+	// Whether this kernel and process can run media on io_uring as the engine does (a ring
+	// with one submitter, a provided-buffer ring, multishot recvmsg, synchronous
+	// cancellation): nothing, or why not. Tries each on a socket of its own.
+	static Result<void> probe();
+
+	// On the loop's own thread, which alone may then use it.
+	static Result<std::unique_ptr<UringEngine>> create(MediaLoop& loop);
+	~UringEngine();
+	UringEngine(const UringEngine&) = delete;
+	UringEngine& operator=(const UringEngine&) = delete;
+
+	// Loop thread: reads receiver r's socket until the watch is destroyed.
+	std::unique_ptr<ReadWatch> watch(Stream::Receiver& r);
+	// Runs the loop until `events` is stopped.
+	void run(event::Loop& events);
+
+private:
+	// A watched receiver; `generation` tells its completions from a former occupant's.
+	struct Slot {
+		uint32_t index = 0; // in slots_
+		Stream::Receiver* receiver = nullptr;
+		int fd = -1;
+		uint32_t generation = 0;
+		bool rearm = false; // its multishot receive ended and must be armed again
+	};
+	// What a send in flight needs until it completes: the message and where it goes, and
+	// whom to count it for.
+	struct Send {
+		msghdr msg;
+		iovec iov;
+		sockaddr_storage to;
+		uint32_t slot;
+		uint32_t generation;
+		uint32_t address; // the sink socket's, for the loop's traffic
+	};
+	class Watch;
+
+	explicit UringEngine(MediaLoop& loop);
+	Result<void> setup();
+	io_uring_sqe* sqe();
+	void arm_wakeup();
+	void arm(uint32_t slot);
+	void disarm(uint32_t slot);
+	uint8_t* buffer(unsigned id) { return buffers_.data() + size_t{id} * kBufferSize; }
+	void give_back(unsigned id);
+	void reap();
+	void complete_send(const io_uring_cqe& cqe);
+	void receive(const io_uring_cqe& cqe, int64_t now_ms);
+	void forward(Slot& slot, unsigned id, int len, int64_t now_ms);
+	void end_run();
+	void flush_sent();
+
+	MediaLoop& loop_;
+	io_uring ring_{};
+	bool ring_ready_ = false;
+	io_uring_buf_ring* buf_ring_ = nullptr;
+	std::vector<uint8_t> buffers_;
+	std::vector<Send> sends_; // per buffer
+	msghdr recv_shape_{};     // what each received buffer holds: name, control, payload
+	std::deque<Slot> slots_; // grows without moving: a Slot& outlives a watch()
+	std::vector<uint32_t> free_slots_;
+	bool events_due_ = false; // work was posted to the libevent base
+	int wakeup_fd_ = -1;
+	// The stream whose datagrams are being taken (consecutive completions of one socket):
+	// its sinks, its counters before, so the loop's traffic and after_packets() run once
+	// per run of datagrams rather than per datagram.
+	Slot* run_ = nullptr;
+	Outgoing run_out_;
+	Tally run_before_{};
+	// Sends completed in this turn, by local address, added to the loop's traffic at once.
+	std::vector<TrafficCount> sent_;
+};
+
+} // namespace rtprelay::media
