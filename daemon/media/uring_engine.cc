@@ -268,8 +268,8 @@ void UringEngine::arm(uint32_t slot)
 void UringEngine::disarm(uint32_t slot)
 {
 	Slot& s = slots_[slot];
-	if (run_ == &s)
-		end_run();
+	if (run_ == &s) // its stream is going: nothing may call into it any more
+		run_ = nullptr;
 	// Sends and the arming itself may still wait in the submission queue: out first, so
 	// that the cancellation below finds them.
 	io_uring_submit(&ring_);
