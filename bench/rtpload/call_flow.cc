@@ -112,6 +112,16 @@ void run_flows(NgClient& ng, size_t window, const FlowSource& next, const FlowSi
 	};
 
 	for (;;) {
+		// Finished calls leave first, so that their places are refilled before the wait:
+		// otherwise, with one call in flight, the next waited for poll()'s timeout.
+		for (auto it = active.begin(); it != active.end();) {
+			if (!it->finished) {
+				++it;
+				continue;
+			}
+			done(it->spec, std::move(it->out));
+			it = active.erase(it);
+		}
 		while (source_open && active.size() < window) {
 			if (mono_ns() >= stop_issuing_ns) {
 				source_open = false;
@@ -124,14 +134,6 @@ void run_flows(NgClient& ng, size_t window, const FlowSource& next, const FlowSi
 			}
 			active.push_back(ActiveFlow{std::move(*spec), {}, 0, false});
 			advance(active.back());
-		}
-		for (auto it = active.begin(); it != active.end();) {
-			if (!it->finished) {
-				++it;
-				continue;
-			}
-			done(it->spec, std::move(it->out));
-			it = active.erase(it);
 		}
 		if (active.empty() && !source_open)
 			return;
