@@ -40,6 +40,9 @@ public:
 	// Any thread: runs fn on this loop's thread, in posting order. Closures still queued when
 	// the Loop is destroyed are dropped without running.
 	void post(std::function<void()> fn);
+	// This loop's thread, for a loop that waits on something else than libevent and saw
+	// wakeup_fd() readable: runs what was posted, without a pass through libevent.
+	void run_posted() { drain_posted(); }
 
 	// Calls fn on this loop's thread when the signal arrives (libevent's self-pipe).
 	Result<void> on_signal(int signo, std::function<void()> fn);

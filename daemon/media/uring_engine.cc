@@ -290,17 +290,26 @@ void UringEngine::disarm(uint32_t slot)
 void UringEngine::run(event::Loop& events)
 {
 	event_base* base = events.base();
-	auto events_at = std::chrono::steady_clock::time_point();
-	while (!event_base_got_break(base)) {
+	auto events_at = std::chrono::steady_clock::now();
+	for (;;) {
 		__kernel_timespec ts{0, kEventsEveryMs * 1000000LL};
 		io_uring_cqe* cqe = nullptr;
 		io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
 		reap();
-		auto now = std::chrono::steady_clock::now();
-		if (events_due_ || now - events_at >= std::chrono::milliseconds(kEventsEveryMs)) {
+		// Posted work straight from the queue; libevent's own pass (timers) only every
+		// kEventsEveryMs. Each pass starts by clearing a break: checked after each.
+		if (events_due_) {
 			events_due_ = false;
+			events.run_posted();
+			if (event_base_got_break(base))
+				return;
+		}
+		auto now = std::chrono::steady_clock::now();
+		if (now - events_at >= std::chrono::milliseconds(kEventsEveryMs)) {
 			events_at = now;
 			event_base_loop(base, EVLOOP_NONBLOCK);
+			if (event_base_got_break(base))
+				return;
 		}
 	}
 }

@@ -3,9 +3,9 @@
 // buffers from the loop's provided-buffer ring; each datagram goes through the same packet
 // path as with epoll (media/packet_path.h) and leaves as a sendmsg request from the buffer it
 // arrived in, which returns to the ring when the send completes. One io_uring_enter per turn
-// submits every send of every stream and waits for the next completions. The loop's libevent
-// base (posted work, timers, DTLS) is served between turns: at once when work is posted (its
-// eventfd is polled on the ring), else every kEventsEveryMs.
+// submits every send of every stream and waits for the next completions. Work posted to the
+// loop runs as soon as its eventfd, polled on the ring, says so; the libevent base (timers,
+// DTLS) gets a pass every kEventsEveryMs.
 //
 // A socket must never reach the next call with a request of the old one still armed on it:
 // destroying a watch cancels, synchronously, every request on the socket before the socket

@@ -4,6 +4,8 @@
 // Control thread only; reads are non-blocking and bounded per wakeup.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -37,6 +39,7 @@ private:
 	explicit UdpListener(RequestCore& core);
 	static void on_readable(evutil_socket_t fd, short what, void* arg);
 	void read_all();
+	void take(const mmsghdr& m, const iovec& iov);
 	void handle(std::string_view data, const net::Endpoint& peer);
 	void handle_sip(std::string_view data, const net::Endpoint& peer);
 	void send(const net::Endpoint& peer, std::string_view data);
