@@ -141,7 +141,8 @@ Result<std::unique_ptr<MediaLoops>> MediaLoops::create(const Config& config,
 	if (!io)
 		return io.error();
 	loops->io_ = std::move(io).value();
-	log::notice(log::Subsystem::kCore, "media I/O: %s (%s)", loops->io_.name(), loops->io_.reason.c_str());
+	log::notice(log::Subsystem::kCore, "media I/O: %s (%s)", loops->io_.name(),
+	            loops->io_.reason.c_str());
 	size_t n = config.num_threads > 0 ? static_cast<size_t>(config.num_threads)
 	                                  : std::max(1u, std::thread::hardware_concurrency());
 	for (size_t i = 0; i < n; i++) {

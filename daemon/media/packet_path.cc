@@ -145,9 +145,8 @@ bool encrypt(Stream& s, Stream& sink, uint8_t* packet, size_t& len, size_t capac
              PacketKind kind, bool rtcp)
 {
 	using V = crypto::SrtpSession::Verdict;
-	V v = kind == PacketKind::kOther
-	              ? V::kMalformed // never encrypt what is not RTP or RTCP
-	              : sink.encrypt->protect(packet, len, capacity, rtcp);
+	V v = kind == PacketKind::kOther ? V::kMalformed // never encrypt what is not RTP or RTCP
+	                                 : sink.encrypt->protect(packet, len, capacity, rtcp);
 	if (v == V::kOk)
 		return true;
 	srtp_drop(s, v);
@@ -289,12 +288,12 @@ std::optional<size_t> take(Stream& s, size_t local, Datagram& d, int64_t now_ms,
 	return path;
 }
 
-
 void take_overflows(Stream& s, Stream::Receiver& r, const Outgoing& out)
 {
 	if (!out.have_overflows)
 		return;
-	s.stats.drops[static_cast<size_t>(DropReason::kOverload)] += out.overflows - r.overflows_seen;
+	s.stats.drops[static_cast<size_t>(DropReason::kOverload)] +=
+	        out.overflows - r.overflows_seen;
 	r.overflows_seen = out.overflows;
 }
 

@@ -60,7 +60,10 @@ void take_overflows(Stream& s, Stream::Receiver& r, const Outgoing& out);
 struct Tally {
 	uint64_t packets, bytes, errors;
 	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops;
-	static Tally of(const StreamStats& st) { return {st.packets, st.bytes, st.errors, st.drops}; }
+	static Tally of(const StreamStats& st)
+	{
+		return {st.packets, st.bytes, st.errors, st.drops};
+	}
 };
 
 // Adds what the stream received on `socket` since `before` to the loop's traffic;

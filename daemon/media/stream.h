@@ -57,7 +57,7 @@ public:
 		Stream* stream = nullptr;
 		BoundSocket* socket = nullptr;
 		std::unique_ptr<ReadWatch> watch; // while the loop reads `socket`
-		uint32_t overflows_seen = 0; // the socket's SO_RXQ_OVFL count last read
+		uint32_t overflows_seen = 0;      // the socket's SO_RXQ_OVFL count last read
 	};
 
 	// Gives receiver `i` its socket (null: none); [0]'s is also where media leaves from.

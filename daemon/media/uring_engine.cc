@@ -84,8 +84,8 @@ Result<void> probe_on_this_thread()
 	io_uring ring{};
 	if (int r = init_ring(ring); r < 0) {
 		if (r == -EPERM || r == -ENOSYS)
-			return uring_error("io_uring_setup refused (seccomp, or kernel.io_uring_disabled)",
-			                   r);
+			return uring_error(
+			        "io_uring_setup refused (seccomp, or kernel.io_uring_disabled)", r);
 		return uring_error("io_uring_setup (a kernel before 6.1 lacks DEFER_TASKRUN)", r);
 	}
 	struct Cleanup {
@@ -278,8 +278,9 @@ void UringEngine::disarm(uint32_t slot)
 	cancel.flags = IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL;
 	cancel.timeout = {-1, -1};
 	if (int r = io_uring_register_sync_cancel(&ring_, &cancel); r < 0 && r != -ENOENT)
-		log::err(log::Subsystem::kCore, "io_uring: cannot cancel the requests on a media socket: %s",
-		           strerror(-r));
+		log::err(log::Subsystem::kCore,
+		         "io_uring: cannot cancel the requests on a media socket: %s",
+		         strerror(-r));
 	s.receiver = nullptr;
 	s.fd = -1;
 	s.rearm = false;
@@ -383,7 +384,8 @@ void UringEngine::flush_sent()
 		TrafficCount& c = sent_[a];
 		if (!c.packets && !c.errors)
 			continue;
-		loop_.traffic().add(a, Direction::kOut, Path::kUserspace, c.packets, c.bytes, c.errors);
+		loop_.traffic().add(a, Direction::kOut, Path::kUserspace, c.packets, c.bytes,
+		                    c.errors);
 		total += c;
 		c = {};
 	}

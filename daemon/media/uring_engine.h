@@ -101,7 +101,7 @@ private:
 	std::vector<uint8_t> buffers_;
 	std::vector<Send> sends_; // per buffer
 	msghdr recv_shape_{};     // what each received buffer holds: name, control, payload
-	std::deque<Slot> slots_; // grows without moving: a Slot& outlives a watch()
+	std::deque<Slot> slots_;  // grows without moving: a Slot& outlives a watch()
 	std::vector<uint32_t> free_slots_;
 	bool events_due_ = false; // work was posted to the libevent base
 	int wakeup_fd_ = -1;
