@@ -230,6 +230,8 @@ if [ -x "$L/rtprelayd" ]; then
 	check "rtprelayd --table=0 --no-fallback starts" rd_start --table=0 --no-fallback
 	check "rtprelayd created table 0 and passed the ABI handshake" grep -q "kernel table 0 open" /tmp/rd.log
 	check "statistics says forwarding: kernel" sh -c "$(declare -f rd_stats); rd_stats | grep -q 10:forwarding6:kernel"
+	# Debian 12's own kernel (6.1) has what the io_uring engine needs; auto must take it.
+	check "statistics says media io: io_uring on Debian's kernel" sh -c "$(declare -f rd_stats); rd_stats | grep -q '8:media io8:io_uring'"
 	check "rtprelayd stops cleanly" rd_stop
 	check "rtprelayd deleted the table it created" test ! -e /proc/rtprelay/0
 	# Each part starts and stops its own daemon (rd_start/rd_stop) and leaves no table.
