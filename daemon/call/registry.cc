@@ -74,7 +74,8 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 		        CallSnapshot snap = snapshot(*c);
 		        delete c;
 		        log::CallScope cdr_scope(snap.call_id);
-		        log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
+		        if (log::enabled(kLog, log::kInfo)) // built only to be logged
+			        log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
 		        quality->add_call(snap, now);
 		        flows->add_call(snap);
 	        });
