@@ -6,6 +6,7 @@
 
 #include "call/registry.h"
 #include "kernel/channel.h"
+#include "media/media_loop.h"
 #include "media/own_endpoints.h"
 #include "version.h"
 
@@ -22,6 +23,15 @@ void write_process(Exposition& out, const call::Registry& reg)
 	out.family("rtprelay_process_start_time_seconds", Type::kGauge,
 	           "When rtprelayd started, in seconds since the Unix epoch.");
 	out.sample({}, static_cast<double>(reg.started_ms()) / 1000.0);
+}
+
+void write_media_io(Exposition& out, call::Registry& reg)
+{
+	const media::MediaIoChoice& io = reg.loops().io();
+	out.family("rtprelay_media_io_info", Type::kGauge,
+	           "Always 1; engine says what the media threads run on (io_uring or epoll), "
+	           "reason why (--media-io, or why io_uring is unavailable).");
+	out.sample({{"engine", io.name()}, {"reason", io.reason}}, uint64_t{1});
 }
 
 void write_sessions(Exposition& out, call::Registry& reg)
@@ -231,6 +241,7 @@ void write_redis(Exposition& out, const call::Registry& reg)
 void write_relay_metrics(Exposition& out, call::Registry& registry)
 {
 	write_process(out, registry);
+	write_media_io(out, registry);
 	write_sessions(out, registry);
 	write_traffic_families(out, registry);
 	write_drops(out, registry);

@@ -90,6 +90,10 @@ class MetricsTest(common.SharedDaemonTestCase):
     def test_build_info_and_start_time(self):
         s = self.scrape()
         self.assertEqual(value(s, "rtprelay_build_info"), 1)
+        engines = {dict(ls)["engine"] for (n, ls) in s if n == "rtprelay_media_io_info"}
+        self.assertEqual(len(engines), 1, engines)
+        self.assertIn(engines.pop(), ("io_uring", "epoll"))
+        self.assertEqual(value(s, "rtprelay_media_io_info"), 1)
         start = value(s, "rtprelay_process_start_time_seconds")
         self.assertLess(abs(start - time.time()), 3600)
         self.assertEqual(value(s, "rtprelay_forwarding", mode="userspace"), 1)
