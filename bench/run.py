@@ -168,6 +168,8 @@ def parse_args():
                    help="run rtpload SCHED_FIFO: offered load no longer yields to the relay")
     p.add_argument("--num-threads", type=int, default=0,
                    help="pass --num-threads=N to both relays (default: their own default)")
+    p.add_argument("--media-io", choices=["auto", "io_uring", "epoll"],
+                   help="rtprelayd's media engine (default: its own default, auto)")
     p.add_argument("--rtprelayd", default=os.path.join(ROOT, "build", "rtprelayd"))
     p.add_argument("--rtpengine", default=shutil.which("rtpengine") or "/usr/bin/rtpengine")
     p.add_argument("--rtpload", default=os.path.join(ROOT, "build", "bench", "rtpload"))
@@ -215,6 +217,8 @@ def relay_command(args, relay, ng_port, http_port):
         common.append(f"--num-threads={args.num_threads}")
     if http_port:
         common.append(f"--listen-http=127.0.0.1:{http_port}")
+    if relay == "rtprelayd" and args.media_io:
+        common.append(f"--media-io={args.media_io}")
     binary = args.rtprelayd if relay == "rtprelayd" else args.rtpengine
     return [binary] + common
 
