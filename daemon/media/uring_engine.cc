@@ -173,7 +173,9 @@ UringEngine::UringEngine(MediaLoop& loop)
     : loop_(loop), buffers_(size_t{kBuffers} * kBufferSize), sends_(kBuffers),
       sent_(loop.traffic().addresses())
 {
-	recv_shape_.msg_namelen = sizeof(sockaddr_in6);
+	// Room for an IPv6 source, rounded up so that the control messages behind it (at 16 +
+	// namelen in the buffer) start 8-byte aligned, as cmsghdr must.
+	recv_shape_.msg_namelen = (sizeof(sockaddr_in6) + 7) & ~size_t{7};
 	recv_shape_.msg_controllen = kControlSize;
 }
 
