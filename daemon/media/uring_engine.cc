@@ -346,11 +346,14 @@ void UringEngine::reap()
 			receive(at(i), now);
 	end_run();
 	io_uring_cq_advance(&ring_, ready);
-	for (Slot& slot : slots_)
-		if (slot.rearm) {
+	for (uint32_t index : to_rearm_) {
+		Slot& slot = slots_[index];
+		if (slot.rearm) { // not disarmed since
 			slot.rearm = false;
-			arm(slot.index);
+			arm(index);
 		}
+	}
+	to_rearm_.clear();
 }
 
 void UringEngine::complete_send(const io_uring_cqe& cqe)
@@ -408,8 +411,10 @@ void UringEngine::receive(const io_uring_cqe& cqe, int64_t now_ms)
 			give_back(id);
 		return;
 	}
-	if (!(cqe.flags & IORING_CQE_F_MORE))
-		slot->rearm = true; // ended: out of buffers, or an error the next one re-reports
+	if (!(cqe.flags & IORING_CQE_F_MORE)) { // ended: out of buffers, or an error the next
+		slot->rearm = true;             // one re-reports
+		to_rearm_.push_back(index);
+	}
 	if (!has_buffer)
 		return;
 	if (cqe.res < 0) {
@@ -460,11 +465,12 @@ void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 	}
 	Stream& sink = *run_out_.sinks[*path];
 	Send& send = sends_[id];
-	send.to = run_out_.destinations[*path];
+	socklen_t to_len = run_out_.destination_lens[*path];
+	memcpy(&send.to, &run_out_.destinations[*path], to_len);
 	send.iov = {d.data, d.len};
 	send.msg = {};
 	send.msg.msg_name = &send.to;
-	send.msg.msg_namelen = run_out_.destination_lens[*path];
+	send.msg.msg_namelen = to_len;
 	send.msg.msg_iov = &send.iov;
 	send.msg.msg_iovlen = 1;
 	send.slot = slot.index;

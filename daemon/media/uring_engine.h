@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "event/loop.h"
@@ -103,7 +102,8 @@ private:
 	msghdr recv_shape_{};     // what each received buffer holds: name, control, payload
 	std::deque<Slot> slots_;  // grows without moving: a Slot& outlives a watch()
 	std::vector<uint32_t> free_slots_;
-	bool events_due_ = false; // work was posted to the libevent base
+	std::vector<uint32_t> to_rearm_; // slots whose receive ended in this turn
+	bool events_due_ = false;        // work was posted to the libevent base
 	int wakeup_fd_ = -1;
 	// The stream whose datagrams are being taken (consecutive completions of one socket):
 	// its sinks, its counters before, so the loop's traffic and after_packets() run once
