@@ -44,6 +44,17 @@ struct Outgoing {
 	std::array<socklen_t, PacketBatch::kPaths> destination_lens{};
 	uint32_t overflows = 0;
 	bool have_overflows = false;
+
+	// Ready for the next read, as new: the destinations are written before they are read,
+	// so their kilobytes are left as they are.
+	void clear()
+	{
+		sinks = {};
+		counts = {};
+		destination_lens = {};
+		overflows = 0;
+		have_overflows = false;
+	}
 };
 
 // Datagram `d`, received on the stream's receiver `local`: the path (out.sinks[path],

@@ -433,7 +433,7 @@ void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 	if (run_ != &slot) {
 		end_run();
 		run_ = &slot;
-		run_out_ = Outgoing{};
+		run_out_.clear();
 		run_before_ = Tally::of(s.stats);
 	}
 	uint8_t* buf = buffer(id);
