@@ -11,7 +11,10 @@ namespace rtprelay::call {
 
 namespace {
 constexpr auto kLog = log::Subsystem::kControl;
-}
+// What a reply sent from a media loop left undone here (a call's persistence to Redis, the
+// reply cache entry its retransmissions get) waits at most this long.
+constexpr std::chrono::milliseconds kCatchUpEvery{100};
+} // namespace
 
 Registry::Registry(const Config& config, const media::Interfaces& interfaces,
                    media::MediaLoops& loops, event::Loop& control)
@@ -29,6 +32,11 @@ Registry::Registry(const Config& config, const media::Interfaces& interfaces,
 		          "load figures are not sampled (%s): max-load, max-cpu and "
 		          "max-bandwidth never refuse a call",
 		          timer.error().reason.c_str());
+	// Replies sent from media loops leave their bookkeeping (run_replying) for the next
+	// request; this bounds how late it is when none comes.
+	if (auto r = control.catch_up_every(kCatchUpEvery); !r)
+		log::warn(kLog, "bookkeeping after replies waits for the next request: %s",
+		          r.error().reason.c_str());
 }
 
 Registry::~Registry()
@@ -49,10 +57,11 @@ Registry::Handle& Registry::create(std::string_view call_id, int64_t created_ms)
 {
 	media::MediaLoop& loop = loops_.place();
 	// Built here, but from now on touched only on its loop, where it is registered first
-	// (posted work runs in order, so before anything else done to the call).
+	// (posted work runs in order, so before anything else done to the call). Quietly: the
+	// work that creates a call follows at once, and one wake-up runs both.
 	int64_t now = created_ms ? created_ms : util::now_ms();
 	auto* c = new Call(std::string(call_id), loop, limits_, now);
-	loop.loop().post([c, &loop] { loop.add_call(*c); });
+	loop.loop().post_quiet([c, &loop] { loop.add_call(*c); });
 	totals_.managed++;
 	Handle h{c, &loop, ++next_serial_};
 	h.created_ms = now;

@@ -152,12 +152,38 @@ public:
 		        });
 	}
 
+	// Like run(), for a command that replies from the call's loop: reply(result) runs there
+	// right after work and says whether it sent the reply (ng/command.h EarlyReply). Then
+	// done(result) follows here without waking this thread for it (event/loop.h post_after):
+	// with the next request, event or catch-up, before anything that heard the reply.
+	template <class R>
+	void run_replying(Handle& h, std::function<R(Call&)> work, std::function<bool(R&)> reply,
+	                  std::function<void(R)> done)
+	{
+		Call* c = h.call;
+		event::Loop* control = &control_;
+		h.loop->loop().post([c, work = std::move(work), reply = std::move(reply),
+		                     done = std::move(done), control]() mutable {
+			std::function<void()> back = Back<R>{std::move(done), work(*c)};
+			R& r = back.target<Back<R>>()->result; // stays put: post_after moves it last
+			control->post_after([&] { return reply(r); }, std::move(back));
+		});
+	}
+
 	// A media loop found the call timed out (delivered here on the control loop). Ignored
 	// while signalling is in flight: that may revive the call, and the loop reports a call
 	// that is still due again a second later.
 	void on_timeout(const std::string& call_id, const std::string& reason);
 
 private:
+	// A result carried back to the control thread.
+	template <class R>
+	struct Back {
+		std::function<void(R)> done;
+		R result;
+		void operator()() { done(std::move(result)); }
+	};
+
 	const Config& config_;
 	const media::Interfaces& interfaces_;
 	media::MediaLoops& loops_;

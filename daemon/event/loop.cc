@@ -28,7 +28,7 @@ Result<std::unique_ptr<Loop>> Loop::create()
 	if (!loop->wakeup_)
 		return Error{strprintf("eventfd: %s", strerror(errno))};
 	auto cb = [](evutil_socket_t, short, void* arg) {
-		static_cast<Loop*>(arg)->drain_posted();
+		static_cast<Loop*>(arg)->drain_posted(true);
 	};
 	loop->wakeup_ev_.reset(
 	        event_new(loop->base(), loop->wakeup_.get(), EV_READ | EV_PERSIST, cb, loop.get()));
@@ -41,6 +41,7 @@ Loop::~Loop()
 {
 	// Events go before the base they belong to.
 	wakeup_ev_.reset();
+	catch_up_ev_.reset();
 	signals_.clear();
 }
 
@@ -56,32 +57,80 @@ void Loop::stop()
 
 void Loop::post(std::function<void()> fn)
 {
-	bool first;
+	bool wake;
 	{
 		std::lock_guard lock(posted_mutex_);
-		first = posted_.empty();
 		posted_.push_back(std::move(fn));
+		wake = !signalled_;
+		signalled_ = true;
 	}
-	// Only the post that makes the queue non-empty wakes the loop: a non-empty queue already
-	// has a wake-up pending, or a drain_posted() about to swap it out. EAGAIN means the
-	// counter is already non-zero.
-	if (first) {
-		uint64_t one = 1;
-		(void)!write(wakeup_.get(), &one, sizeof one);
-	}
+	// One write per taking of the queue: a wake-up already pending, or a drain_posted() about
+	// to take the queue, runs this closure too.
+	if (wake)
+		signal();
 }
 
-void Loop::drain_posted()
+void Loop::signal()
 {
-	uint64_t n;
-	(void)!read(wakeup_.get(), &n, sizeof n);
+	uint64_t one = 1; // EAGAIN means the counter is already non-zero
+	(void)!write(wakeup_.get(), &one, sizeof one);
+}
+
+void Loop::post_quiet(std::function<void()> fn)
+{
+	std::lock_guard lock(posted_mutex_);
+	posted_.push_back(std::move(fn));
+}
+
+void Loop::post_after(const std::function<bool()>& first, std::function<void()>&& fn)
+{
+	bool wake;
+	{
+		std::lock_guard lock(posted_mutex_);
+		wake = !first() && !signalled_;
+		signalled_ = signalled_ || wake;
+		posted_.push_back(std::move(fn));
+	}
+	if (wake)
+		signal();
+}
+
+void Loop::drain_posted(bool woken)
+{
+	if (draining_)
+		return; // a closure's own catch-up would run later closures before it ends
 	std::deque<std::function<void()>> batch;
 	{
 		std::lock_guard lock(posted_mutex_);
+		if (!woken && posted_.empty())
+			return; // the common catch-up: nothing to take
+		// The counter is reset with the flag, under the lock: a post() after this takes
+		// the queue writes it anew. A catch-up resets it only when a post() wrote it, not
+		// to pay a read that says EAGAIN.
+		if (woken || signalled_) {
+			uint64_t n;
+			(void)!read(wakeup_.get(), &n, sizeof n);
+		}
+		signalled_ = false;
 		batch.swap(posted_);
 	}
+	draining_ = true;
 	for (auto& fn : batch)
 		fn();
+	draining_ = false;
+}
+
+Result<void> Loop::catch_up_every(std::chrono::milliseconds period)
+{
+	if (catch_up_ev_)
+		return {};
+	auto cb = [](evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->catch_up(); };
+	catch_up_ev_.reset(event_new(base_.get(), -1, EV_PERSIST, cb, this));
+	auto us = std::chrono::duration_cast<std::chrono::microseconds>(period).count();
+	timeval tv{us / 1000000, us % 1000000};
+	if (!catch_up_ev_ || event_add(catch_up_ev_.get(), &tv) != 0)
+		return Error{"cannot add a timer event"};
+	return {};
 }
 
 Result<void> Loop::on_signal(int signo, std::function<void()> fn)

@@ -5,6 +5,7 @@
 
 #include <event2/event.h>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -40,9 +41,27 @@ public:
 	// Any thread: runs fn on this loop's thread, in posting order. Closures still queued when
 	// the Loop is destroyed are dropped without running.
 	void post(std::function<void()> fn);
+	// Any thread: like post(), in the same order, but without waking the loop: fn runs with
+	// the next closure posted, or when the loop's own thread calls run_posted(). For work that
+	// may wait (bookkeeping after a reply already sent) where a wake-up would cost more than
+	// the work: each one is a thread switch.
+	void post_quiet(std::function<void()> fn);
+	// Any thread: runs `first` under the queue's lock, then queues fn: quietly when `first`
+	// returned true, else as post() does. `first` says whether it did what this loop's thread
+	// will hear of (a reply sent, whose client sends the next request): since fn is queued
+	// before the lock is free, whatever that thread does once it has heard (catch_up(), then
+	// the request), fn runs before. `first` must not post to this loop. fn is moved from only
+	// after `first` ran, so `first` may use what fn holds.
+	void post_after(const std::function<bool()>& first, std::function<void()>&& fn);
 	// This loop's thread, for a loop that waits on something else than libevent and saw
 	// wakeup_fd() readable: runs what was posted, without a pass through libevent.
-	void run_posted() { drain_posted(); }
+	void run_posted() { drain_posted(true); }
+	// This loop's thread: runs what was posted so far, quietly or not. For an event handler
+	// that must see the effects of quiet posts first (a request that may depend on them).
+	void catch_up() { drain_posted(false); }
+	// Bounds how late a quiet post runs when nothing else happens here: a catch_up() at
+	// least this often. For a loop that others post to quietly; idempotent.
+	Result<void> catch_up_every(std::chrono::milliseconds period);
 
 	// Calls fn on this loop's thread when the signal arrives (libevent's self-pipe).
 	Result<void> on_signal(int signo, std::function<void()> fn);
@@ -56,14 +75,18 @@ private:
 		EventPtr ev{nullptr, event_free};
 	};
 	explicit Loop(EventBasePtr base) : base_(std::move(base)) {}
-	void drain_posted();
+	void drain_posted(bool woken);
+	void signal();
 
 	EventBasePtr base_;
 	std::vector<std::unique_ptr<SignalHandler>> signals_;
 	UniqueFd wakeup_; // eventfd: post() writes, the loop reads and runs the queue
 	EventPtr wakeup_ev_{nullptr, event_free};
-	std::mutex posted_mutex_; // guards posted_
+	EventPtr catch_up_ev_{nullptr, event_free};
+	std::mutex posted_mutex_; // guards posted_ and signalled_
 	std::deque<std::function<void()>> posted_;
+	bool signalled_ = false; // the eventfd was written since the queue was last taken
+	bool draining_ = false;  // loop thread only: running taken closures
 };
 
 } // namespace rtprelay::event

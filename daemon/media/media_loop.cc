@@ -86,6 +86,7 @@ void MediaLoop::stop_and_join()
 
 void MediaLoop::tick()
 {
+	loop_->catch_up(); // what was posted quietly and not yet run by a later post
 	sample_rates();
 	check_calls();
 	count_paths();

@@ -17,7 +17,16 @@ namespace {
 struct DeleteOutcome {
 	call::CallSnapshot snap;
 	bool whole_call = true;
+	bool replied = false; // the reply went out from the loop (ng/command.h EarlyReply)
 };
+
+Value ok_reply(Arena& arena, const call::CallSnapshot& snap)
+{
+	Value reply = Value::dict(arena);
+	reply.set("result", Value::string("ok"));
+	add_call_stats(reply, snap, arena);
+	return reply;
+}
 
 // On the call's loop: take the statistics, then drop the party the tags name (one fork of
 // a forked call, say) if two others still talk, else mark the whole call (whose parties
@@ -76,10 +85,14 @@ void cmd_delete(Request& request, Completion done)
 	std::string journal;
 	if (reg.journaling())
 		json_encode(request.params, journal);
-	reg.run<DeleteOutcome>(
+	reg.run_replying<DeleteOutcome>(
 	        *h,
 	        [party = flags->options, delay, journal = std::move(journal)](
 	                call::Call& c) mutable { return delete_on_loop(c, party, delay, journal); },
+	        [early = request.early, arena](DeleteOutcome& out) {
+		        out.replied = early && early(ok_reply(*arena, out.snap));
+		        return out.replied;
+	        },
 	        [done, arena, &reg, call_id, delay](const DeleteOutcome& out) {
 		        if (out.whole_call) {
 			        reg.count_deleted();
@@ -97,10 +110,10 @@ void cmd_delete(Request& request, Completion done)
 		        } else {
 			        reg.changed(call_id);
 		        }
-		        Value reply = Value::dict(*arena);
-		        reply.set("result", Value::string("ok"));
-		        add_call_stats(reply, out.snap, *arena);
-		        done(reply);
+		        if (out.replied)
+			        done(Value()); // the Completion answers with what was sent
+		        else
+			        done(ok_reply(*arena, out.snap));
 	        });
 }
 

@@ -21,6 +21,13 @@ namespace rtprelay::ng {
 
 class CommandStats;
 
+// Sends the reply at once from the thread the command's work ran on (a media loop), where the
+// transport allows it, so that the control thread need not be woken to send it. The handler's
+// Completion still follows, on the control thread, for its bookkeeping; what it answers then
+// is not sent again: the reply sent here is the one cached, counted and timed. Returns false,
+// having sent nothing, where the reply must wait for the Completion.
+using EarlyReply = std::function<bool(const Value& reply)>;
+
 // Valid during the handler call; params and arena stay valid until `done` is called, so an
 // asynchronous handler keeps pointers to those, not to the Request.
 struct Request {
@@ -32,6 +39,8 @@ struct Request {
 	call::Registry* calls; // null only in tests that need no calls
 	// Where finished requests are counted (the table's recorder); null when not counted.
 	const CommandStats* command_stats = nullptr;
+	// Empty where the transport replies on the control thread only; copy it into the work.
+	EarlyReply early{};
 };
 
 // The reply dictionary, or an Error whose reason becomes `error-reason`. A reply without a

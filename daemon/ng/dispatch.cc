@@ -21,7 +21,7 @@ Value error_reply(Arena& arena, std::string_view reason)
 
 namespace {
 
-Value finalize(Arena& arena, Result<Value> outcome)
+Value finalize(Arena& arena, const Result<Value>& outcome)
 {
 	if (!outcome)
 		return error_reply(arena, outcome.error().reason);
@@ -42,19 +42,27 @@ Value finalize(Arena& arena, Result<Value> outcome)
 // Counted before the reply goes out, so a `statistics` reply does not include itself (nor
 // does rtpengine's).
 void record(CommandStats& stats, std::string_view command, const net::IpAddress& peer,
-            const Value& reply, std::chrono::steady_clock::time_point started)
+            const Value& reply, std::chrono::duration<double> took)
 {
 	const Value* result = reply.find("result");
 	bool ok = !(result && result->is_string() && result->as_string() == "error");
-	std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
 	stats.record(command, peer, ok, took.count());
 }
+
+// One request's answer: whether the Completion ran, and the reply an EarlyReply sent before
+// it (written on the thread that sent it, read by the Completion posted after).
+struct Answer {
+	bool answered = false;
+	bool sent_early = false;
+	Value early_reply;
+	std::chrono::duration<double> took{};
+};
 
 } // namespace
 
 void dispatch(const CommandTable& table, const Value& params, Arena& arena, std::string_view cookie,
               const net::Endpoint& peer, call::Registry* calls,
-              std::function<void(Value reply)> done)
+              std::function<void(Value reply)> done, EarlyReply early)
 {
 	CommandStats* stats = table.recorder();
 	auto command = params.get_string("command");
@@ -70,19 +78,33 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 		return;
 	}
 	// Guards against a handler answering twice or, after throwing, not at all.
-	auto answered = std::make_shared<bool>(false);
+	auto answer = std::make_shared<Answer>();
 	auto started = std::chrono::steady_clock::now();
-	Completion completion = [&arena, done = std::move(done), answered, stats, started,
+	Completion completion = [&arena, done = std::move(done), answer, stats, started,
 	                         name = *command, ip = peer.ip()](Result<Value> outcome) {
-		if (*answered)
+		if (answer->answered)
 			return;
-		*answered = true;
-		Value reply = finalize(arena, std::move(outcome));
+		answer->answered = true;
+		Value reply = answer->sent_early ? answer->early_reply : finalize(arena, outcome);
 		if (stats)
-			record(*stats, name, ip, reply, started);
+			record(*stats, name, ip, reply,
+			       answer->sent_early ? answer->took
+			                          : std::chrono::steady_clock::now() - started);
 		done(reply);
 	};
-	Request request{cookie, *command, params, arena, peer, calls, stats};
+	EarlyReply early_reply;
+	if (early)
+		early_reply = [&arena, early = std::move(early), answer,
+		               started](const Value& reply) {
+			Value final_reply = finalize(arena, reply);
+			if (answer->sent_early || !early(final_reply))
+				return false;
+			answer->sent_early = true;
+			answer->early_reply = final_reply;
+			answer->took = std::chrono::steady_clock::now() - started;
+			return true;
+		};
+	Request request{cookie, *command, params, arena, peer, calls, stats, std::move(early_reply)};
 	try {
 		(*handler)(request, completion);
 	} catch (const std::exception& e) {

@@ -15,8 +15,8 @@ namespace {
 constexpr auto kLog = log::Subsystem::kControl;
 } // namespace
 
-RequestCore::RequestCore(CommandTable commands, call::Registry* calls)
-    : commands_(std::move(commands)), calls_(calls),
+RequestCore::RequestCore(event::Loop& loop, CommandTable commands, call::Registry* calls)
+    : loop_(loop), commands_(std::move(commands)), calls_(calls),
       cache_(calls ? calls->config().reply_cache_bytes : Config{}.reply_cache_bytes)
 {
 }
@@ -26,7 +26,7 @@ RequestCore::~RequestCore() = default;
 Result<std::unique_ptr<RequestCore>> RequestCore::create(event::Loop& loop, CommandTable commands,
                                                          call::Registry* calls)
 {
-	std::unique_ptr<RequestCore> core(new RequestCore(std::move(commands), calls));
+	std::unique_ptr<RequestCore> core(new RequestCore(loop, std::move(commands), calls));
 	auto timer = loop.every(
 	        1,
 	        [](evutil_socket_t, short, void* arg) {
@@ -40,8 +40,11 @@ Result<std::unique_ptr<RequestCore>> RequestCore::create(event::Loop& loop, Comm
 }
 
 bool RequestCore::handle(std::string_view message, const net::Endpoint& peer, ReplyLimit limit,
-                         Sink sink)
+                         Sink sink, bool any_thread)
 {
+	// What replies sent from media loops left for this thread (the reply cache, the call
+	// registry) is done before a request that may depend on it.
+	loop_.catch_up();
 	auto framing = split_message(message);
 	if (!framing) {
 		stats_.no_cookie++;
@@ -72,6 +75,7 @@ bool RequestCore::handle(std::string_view message, const net::Endpoint& peer, Re
 	p->sink = std::move(sink);
 	p->limit = limit;
 	p->cached = true;
+	p->any_thread = any_thread;
 	pending_.emplace(id, std::move(p));
 	execute(id);
 	return true;
@@ -80,6 +84,7 @@ bool RequestCore::handle(std::string_view message, const net::Endpoint& peer, Re
 void RequestCore::handle_plain(std::string_view body, const net::Endpoint& peer, ReplyLimit limit,
                                Sink sink)
 {
+	loop_.catch_up();
 	uint64_t id = next_id_++;
 	auto p = std::make_unique<Pending>();
 	p->message.assign(body);
@@ -113,9 +118,19 @@ void RequestCore::execute(uint64_t id)
 		log::info(kLog, "received command '%s' from %s", printable(*command).c_str(),
 		          p.peer.to_string().c_str());
 
+	// The Pending stays put until complete() (which follows any early reply) releases it.
+	EarlyReply early;
+	if (p.any_thread && !p.statistics)
+		early = [this, pending = &p](const Value& reply) {
+			pending->sent = encode_sendable(*pending, reply);
+			pending->sink(pending->sent.bytes);
+			pending->sent_early = true;
+			return true;
+		};
 	p.dispatching = true;
-	dispatch(commands_, *params, p.arena, p.framing.cookie, p.peer, calls_,
-	         [this, id](Value reply) { complete(id, reply); });
+	dispatch(
+	        commands_, *params, p.arena, p.framing.cookie, p.peer, calls_,
+	        [this, id](Value reply) { complete(id, reply); }, std::move(early));
 	// A handler that answered synchronously left its request for us to release here, after
 	// dispatch() no longer uses the arena.
 	auto it = pending_.find(id);
@@ -133,18 +148,21 @@ void RequestCore::complete(uint64_t id, const Value& reply)
 		return;
 	// The Pending stays put while the sinks run; iterators may not (a sink may start requests).
 	Pending& p = *found->second;
-	std::string encoded = encode_sendable(p, reply);
-	Sink sink = std::move(p.sink);
-	sink(encoded);
+	Encoded encoded = p.sent_early ? std::move(p.sent) : encode_sendable(p, reply);
+	count(p, encoded);
+	if (!p.sent_early) {
+		Sink sink = std::move(p.sink);
+		sink(encoded.bytes);
+	}
 	if (p.cached) {
 		uint64_t dropped = cache_.dropped();
-		for (const auto& w : cache_.finish(p.framing.cookie, encoded)) {
+		for (const auto& w : cache_.finish(p.framing.cookie, encoded.bytes)) {
 			auto waiter = waiting_.find(w.sink);
 			if (waiter == waiting_.end())
 				continue;
 			Sink s = std::move(waiter->second);
 			waiting_.erase(waiter);
-			s(encoded);
+			s(encoded.bytes);
 		}
 		note_evictions(dropped);
 	}
@@ -161,31 +179,42 @@ std::string RequestCore::encode(const Pending& p, const Value& reply) const
 
 // The encoded reply, or, when the transport cannot carry it, a small error reply in its place:
 // cached like any reply, so a retransmission gets the same answer instead of silence.
-std::string RequestCore::encode_sendable(Pending& p, const Value& reply)
+RequestCore::Encoded RequestCore::encode_sendable(Pending& p, const Value& reply) const
 {
 	Value answer = reply;
 	if (p.statistics && reply.is_dict()) {
 		add_server_stats(answer, p.arena);
 		add_transport_stats(answer, p.arena);
 	}
-	std::string encoded = encode(p, answer);
-	if (encoded.size() > p.limit.bytes) {
-		stats_.replies_too_large++;
-		std::string reason = strprintf("reply too large for %s (%zu bytes)",
-		                               p.limit.carrier, encoded.size());
-		log::warn(kLog, "%s to %s; answering error instead", reason.c_str(),
-		          p.peer.to_string().c_str());
-		answer = error_reply(p.arena, reason);
-		encoded = encode(p, answer);
+	Encoded e;
+	e.bytes = encode(p, answer);
+	if (e.bytes.size() > p.limit.bytes) {
+		e.too_large = strprintf("reply too large for %s (%zu bytes)", p.limit.carrier,
+		                        e.bytes.size());
+		answer = error_reply(p.arena, e.too_large);
+		e.bytes = encode(p, answer);
 	}
 	if (const Value* result = answer.find("result");
 	    result && result->is_string() && result->as_string() == "error") {
-		stats_.errors++;
+		e.error = true;
 		auto reason = answer.get_string("error-reason");
-		log::info(kLog, "replying error to %s: %s", p.peer.to_string().c_str(),
-		          reason ? printable(*reason, 256).c_str() : "");
+		e.error_reason = reason ? printable(*reason, 256) : "";
 	}
-	return encoded;
+	return e;
+}
+
+void RequestCore::count(const Pending& p, const Encoded& e)
+{
+	if (!e.too_large.empty()) {
+		stats_.replies_too_large++;
+		log::warn(kLog, "%s to %s; answering error instead", e.too_large.c_str(),
+		          p.peer.to_string().c_str());
+	}
+	if (e.error) {
+		stats_.errors++;
+		log::info(kLog, "replying error to %s: %s", p.peer.to_string().c_str(),
+		          e.error_reason.c_str());
+	}
 }
 
 namespace {

@@ -2,7 +2,8 @@
 // The transport-neutral half of the ng server: takes one framed message from any transport
 // (UDP datagram, TCP stream, HTTP body), answers retransmissions from the reply cache (shared by
 // all transports), dispatches new ones into the command table and hands the encoded reply to
-// the transport's Sink. Control thread only; nothing here blocks.
+// the transport's Sink. Control thread only, but for a reply sent from the media loop where
+// its command's work ran (EarlyReply); nothing here blocks.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +48,11 @@ public:
 	// A message framed as "cookie SP dictionary" (bencode or JSON). Returns false, without
 	// calling `sink`, when it has no cookie to answer to (counted in no_cookie). A reply
 	// longer than the limit is replaced by a short error reply (and cached as such).
+	// `any_thread`: the sink may also be called on a media loop, where the command's work
+	// ran, while the control thread runs other code; it must touch nothing but its socket.
+	// The reply then goes out without waking the control thread (ng/command.h EarlyReply).
 	bool handle(std::string_view message, const net::Endpoint& peer, ReplyLimit limit,
-	            Sink sink);
+	            Sink sink, bool any_thread = false);
 	// A bare dictionary, answered without a cookie and not cached: with no cookie there is
 	// nothing to recognise a retransmission by.
 	void handle_plain(std::string_view body, const net::Endpoint& peer, ReplyLimit limit,
@@ -65,6 +69,14 @@ public:
 	}
 
 private:
+	// An encoded reply, and what the control thread counts and logs about it.
+	struct Encoded {
+		std::string bytes;
+		std::string too_large; // why the reply was replaced by an error; empty: it was not
+		bool error = false;    // result=error
+		std::string error_reason;
+	};
+
 	// One request from arrival to reply: owns the message its views point into.
 	struct Pending {
 		std::string message;
@@ -77,17 +89,24 @@ private:
 		bool statistics = false; // the server adds its own counters to that reply
 		bool dispatching = false;
 		bool finished = false;
+		bool any_thread = false; // the sink may be called on a media loop
+		// Sent by an EarlyReply, on the thread the work ran on: complete() sends nothing.
+		bool sent_early = false;
+		Encoded sent;
 	};
 
-	RequestCore(CommandTable commands, call::Registry* calls);
+	RequestCore(event::Loop& loop, CommandTable commands, call::Registry* calls);
 	void execute(uint64_t id);
 	void complete(uint64_t id, const Value& reply);
-	std::string encode_sendable(Pending& p, const Value& reply);
+	// Any thread but for `statistics`, whose reply takes the server's counters.
+	Encoded encode_sendable(Pending& p, const Value& reply) const;
+	void count(const Pending& p, const Encoded& e);
 	std::string encode(const Pending& p, const Value& reply) const;
 	void add_server_stats(Value& reply, Arena& arena) const;
 	void add_transport_stats(Value& reply, Arena& arena) const;
 	void note_evictions(uint64_t before);
 
+	event::Loop& loop_;
 	CommandTable commands_;
 	call::Registry* calls_;
 	std::function<bool()> refusing_;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The ng server's own counters, shared by the request core and its transports (UDP, TCP,
-// in-process). Control thread only.
+// in-process). Control thread only, but for send_errors: a UDP reply may go out from a media
+// loop (ng/command.h EarlyReply).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace rtprelay::ng {
@@ -18,7 +20,7 @@ struct ServerStats {
 	uint64_t sip_ignored = 0;       // other SIP requests, responses, OPTIONS without headers
 	uint64_t sip_too_large = 0;     // OPTIONS whose answer would be larger: not answered
 	uint64_t replies_too_large = 0; // replaced by an error: the transport could not carry them
-	uint64_t send_errors = 0;
+	std::atomic<uint64_t> send_errors{0};
 
 	// ng over TCP (--listen-tcp-ng)
 	uint64_t tcp_accepted = 0;

@@ -85,6 +85,23 @@ Result<void> settle(call::Registry& reg, const std::string& call_id, uint64_t se
 	return r.error();
 }
 
+// What an offer or answer's work on the call's loop gives back.
+struct Outcome {
+	Result<call::SignalResult> result;
+	bool replied = false; // the reply went out from the loop (ng/command.h EarlyReply)
+};
+
+Value ok_reply(Arena& arena, const call::SignalResult& r, const std::vector<std::string>& unknown)
+{
+	Value reply = Value::dict(arena);
+	reply.set("result", Value::string("ok"));
+	reply.set("sdp", Value::string(arena.copy(r.sdp)));
+	std::string warning = join_warnings(unknown, r.warnings);
+	if (!warning.empty())
+		reply.set("warning", Value::string(arena.copy(warning)));
+	return reply;
+}
+
 } // namespace
 
 bool supports_load_limit(const Value& params)
@@ -140,7 +157,7 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	std::string journal;
 	if (reg.journaling())
 		json_encode(request.params, journal);
-	reg.run<Result<call::SignalResult>>(
+	reg.run_replying<Outcome>(
 	        **handle,
 	        [options = flags->options, session = std::move(session).value(), config, interfaces,
 	         own, dtls, is_offer, journal = std::move(journal)](call::Call& c) mutable {
@@ -150,23 +167,31 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 		                          : call::answer(c, options, session, ctx);
 		        if (r && !journal.empty())
 			        c.journal.add_request(std::move(journal));
-		        return r;
+		        return Outcome{std::move(r)};
+	        },
+	        // A success is answered from the call's loop; a failure may yet remove the call
+	        // (settle), which only the control thread knows.
+	        [early = request.early, arena, unknown](Outcome& out) {
+		        if (!early || !out.result)
+			        return false;
+		        out.replied = early(ok_reply(*arena, *out.result, unknown));
+		        return out.replied;
 	        },
 	        [done, arena, &reg, call_id, serial = (*handle)->serial, unknown,
-	         is_offer](Result<call::SignalResult> r) {
+	         is_offer](Outcome out) {
 		        log::CallScope scope(call_id);
-		        if (auto settled = settle(reg, call_id, serial, r, is_offer); !settled) {
+		        // A reply already sent stands: the call was deleted after the work that
+		        // answered it, whatever settle() says.
+		        if (auto settled = settle(reg, call_id, serial, out.result, is_offer);
+		            !settled) {
 			        done(settled.error());
 			        return;
 		        }
 		        reg.changed(call_id);
-		        Value reply = Value::dict(*arena);
-		        reply.set("result", Value::string("ok"));
-		        reply.set("sdp", Value::string(arena->copy(r->sdp)));
-		        std::string warning = join_warnings(unknown, r->warnings);
-		        if (!warning.empty())
-			        reply.set("warning", Value::string(arena->copy(warning)));
-		        done(reply);
+		        if (out.replied)
+			        done(Value()); // the Completion answers with what was sent
+		        else
+			        done(ok_reply(*arena, *out.result, unknown));
 	        });
 }
 

@@ -127,9 +127,10 @@ void UdpListener::handle(std::string_view data, const net::Endpoint& peer)
 		handle_sip(data, peer);
 		return;
 	}
-	// The core drops such sinks unsent when it goes, and it goes before its listeners.
+	// The core drops such sinks unsent when it goes, and it goes before its listeners. A
+	// sendto() on the socket may come from any thread: so may this sink.
 	auto sink = [this, peer](std::string_view reply) { send(peer, reply); };
-	if (!core_.handle(data, peer, {kMaxReplySize, "one datagram"}, sink))
+	if (!core_.handle(data, peer, {kMaxReplySize, "one datagram"}, sink, true))
 		note_dropped("datagram without a cookie", peer);
 }
 

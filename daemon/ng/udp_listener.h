@@ -42,6 +42,7 @@ private:
 	void take(const mmsghdr& m, const iovec& iov);
 	void handle(std::string_view data, const net::Endpoint& peer);
 	void handle_sip(std::string_view data, const net::Endpoint& peer);
+	// Any thread (a reply sent from a media loop): the socket and an atomic counter only.
 	void send(const net::Endpoint& peer, std::string_view data);
 	void note_dropped(const char* why, const net::Endpoint& peer);
 

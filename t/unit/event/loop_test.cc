@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -13,6 +14,10 @@ class LoopTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST_SUITE(LoopTest);
 	CPPUNIT_TEST(post_from_other_threads_runs_in_order_on_the_loop);
 	CPPUNIT_TEST(stop_from_another_thread);
+	CPPUNIT_TEST(quiet_post_runs_with_the_next_post_in_order);
+	CPPUNIT_TEST(catch_up_runs_quiet_posts_on_the_loop_thread);
+	CPPUNIT_TEST(post_after_wakes_only_when_first_did_nothing);
+	CPPUNIT_TEST(catch_up_every_bounds_a_quiet_post);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -61,6 +66,80 @@ public:
 		loop->stop();
 		runner.join();
 		CPPUNIT_ASSERT(returned);
+	}
+
+	// Nothing but a post wakes a loop with no events of its own: what a quiet post left must
+	// still be queued after the loop had every chance to run it, and then run first.
+	void quiet_post_runs_with_the_next_post_in_order()
+	{
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
+		std::vector<int> seen;
+		std::atomic<int> ran{0};
+		std::thread runner([&] { loop->run(); });
+		loop->post_quiet([&] {
+			seen.push_back(1);
+			ran++;
+		});
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		CPPUNIT_ASSERT_EQUAL(0, ran.load());
+		loop->post([&] {
+			seen.push_back(2);
+			ran++;
+		});
+		loop->stop();
+		runner.join();
+		CPPUNIT_ASSERT_EQUAL(2, ran.load());
+		CPPUNIT_ASSERT(seen == std::vector<int>({1, 2}));
+	}
+
+	void catch_up_runs_quiet_posts_on_the_loop_thread()
+	{
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
+		int ran = 0;
+		std::thread poster([&] { loop->post_quiet([&] { ran++; }); });
+		poster.join();
+		CPPUNIT_ASSERT_EQUAL(0, ran);
+		loop->catch_up(); // this thread stands for the loop's: the loop is not running
+		CPPUNIT_ASSERT_EQUAL(1, ran);
+		loop->catch_up();
+		CPPUNIT_ASSERT_EQUAL(1, ran);
+	}
+
+	void post_after_wakes_only_when_first_did_nothing()
+	{
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
+		std::atomic<int> ran{0};
+		bool first_ran = false;
+		std::thread runner([&] { loop->run(); });
+		loop->post_after(
+		        [&] {
+			        first_ran = true;
+			        return true; // "sent": the loop will hear of it
+		        },
+		        [&] { ran++; });
+		CPPUNIT_ASSERT(first_ran);
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		CPPUNIT_ASSERT_EQUAL(0, ran.load());
+		loop->post_after([] { return false; }, [&] { ran++; });
+		for (int i = 0; i < 200 && ran.load() < 2; i++)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		CPPUNIT_ASSERT_EQUAL(2, ran.load());
+		loop->stop();
+		runner.join();
+	}
+
+	void catch_up_every_bounds_a_quiet_post()
+	{
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
+		CPPUNIT_ASSERT(loop->catch_up_every(std::chrono::milliseconds(20)));
+		std::atomic<int> ran{0};
+		std::thread runner([&] { loop->run(); });
+		loop->post_quiet([&] { ran++; });
+		for (int i = 0; i < 200 && ran.load() == 0; i++)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		CPPUNIT_ASSERT_EQUAL(1, ran.load());
+		loop->stop();
+		runner.join();
 	}
 };
 
