@@ -155,18 +155,21 @@ public:
 	// Like run(), for a command that replies from the call's loop: reply(result) runs there
 	// right after work and says whether it sent the reply (ng/command.h EarlyReply). Then
 	// done(result) follows here without waking this thread for it (event/loop.h post_after):
-	// with the next request, event or catch-up, before anything that heard the reply.
+	// with the next request, event or catch-up, before anything that heard the reply. With
+	// a store, done wakes this thread as before: what it persists would otherwise wait, and
+	// a crash meanwhile would lose it.
 	template <class R>
 	void run_replying(Handle& h, std::function<R(Call&)> work, std::function<bool(R&)> reply,
 	                  std::function<void(R)> done)
 	{
 		Call* c = h.call;
 		event::Loop* control = &control_;
+		bool wake = store_ != nullptr;
 		h.loop->loop().post([c, work = std::move(work), reply = std::move(reply),
-		                     done = std::move(done), control]() mutable {
+		                     done = std::move(done), control, wake]() mutable {
 			std::function<void()> back = Back<R>{std::move(done), work(*c)};
 			R& r = back.target<Back<R>>()->result; // stays put: post_after moves it last
-			control->post_after([&] { return reply(r); }, std::move(back));
+			control->post_after([&] { return reply(r) && !wake; }, std::move(back));
 		});
 	}
 

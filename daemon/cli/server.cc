@@ -150,6 +150,7 @@ void Server::execute(Connection& c, const std::string& line)
 {
 	uint64_t id = c.id;
 	log::debug(kLog, "CLI command: %s", line.c_str());
+	loop_.catch_up(); // the calls as the replies already sent left them
 	dispatch_(line, [this, id](std::string text) { answer(id, std::move(text)); });
 }
 

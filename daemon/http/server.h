@@ -45,11 +45,12 @@ public:
 
 private:
 	using EvhttpPtr = std::unique_ptr<evhttp, decltype(&evhttp_free)>;
-	Server(EvhttpPtr http, NgSubmit ng, MetricsSource metrics);
+	Server(event::Loop& loop, EvhttpPtr http, NgSubmit ng, MetricsSource metrics);
 	static void on_request(evhttp_request* req, void* arg);
 	void route(evhttp_request* req);
 	void submit_ng(evhttp_request* req, bool plain);
 
+	event::Loop& loop_;
 	EvhttpPtr http_;
 	NgSubmit ng_;
 	MetricsSource metrics_;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "util/strings.h"
 
@@ -241,15 +242,25 @@ Result<PortLease> PortPool::allocate()
 
 Result<PortLease> PortPool::allocate_port(uint16_t port)
 {
-	std::lock_guard lock(mutex_);
-	size_t i = (port - first_) / 2;
-	if (port < first_ || port % 2 != first_ % 2 || i >= used_.size())
-		return Error{strprintf("port %u on %s is not an RTP port of the range %u-%u", port,
-		                       address_.to_string().c_str(), first_, last_port())};
-	if (used_[i])
-		return Error{
-		        strprintf("port %u on %s is in use", port, address_.to_string().c_str())};
-	return take(i);
+	auto deadline = std::chrono::steady_clock::now() + kReleaseWait;
+	for (;;) {
+		{
+			std::lock_guard lock(mutex_);
+			size_t i = (port - first_) / 2;
+			if (port < first_ || port % 2 != first_ % 2 || i >= used_.size())
+				return Error{strprintf(
+				        "port %u on %s is not an RTP port of the range %u-%u", port,
+				        address_.to_string().c_str(), first_, last_port())};
+			if (used_[i])
+				return Error{strprintf("port %u on %s is in use", port,
+				                       address_.to_string().c_str())};
+			auto lease = take(i);
+			if (lease || errno != EADDRINUSE ||
+			    std::chrono::steady_clock::now() >= deadline)
+				return lease;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
 }
 
 void PortPool::give_back(uint16_t rtp_port, Parked sockets)

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -74,7 +75,12 @@ public:
 	uint32_t index() const { return index_; }
 	Result<PortLease> allocate();
 	// The pair whose RTP port is `port`, for a call rebuilt with the ports it had (ha/).
+	// A port still bound elsewhere is tried again for up to kReleaseWait: a relay that ran
+	// on io_uring and was killed keeps its sockets until the kernel has torn its ring down,
+	// a moment after the process is gone, and a relay restarted or taking over on the same
+	// host wants those very ports.
 	Result<PortLease> allocate_port(uint16_t port);
+	static constexpr std::chrono::milliseconds kReleaseWait{2000};
 	size_t free_pairs() const;
 	size_t total_pairs() const { return used_.size(); }
 	size_t parked_pairs() const;

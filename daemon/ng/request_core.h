@@ -58,6 +58,9 @@ public:
 	void handle_plain(std::string_view body, const net::Endpoint& peer, ReplyLimit limit,
 	                  Sink sink);
 
+	// Runs what replies sent from media loops left for this thread (the reply cache, the
+	// call registry), for a transport's request that the core does not see (SIP OPTIONS).
+	void catch_up() { loop_.catch_up(); }
 	ServerStats& stats() { return stats_; }
 	const ServerStats& stats() const { return stats_; }
 	// Whether health probes should hear "unavailable": a load limit is hit or the node drains,

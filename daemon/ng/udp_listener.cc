@@ -137,6 +137,7 @@ void UdpListener::handle(std::string_view data, const net::Endpoint& peer)
 void UdpListener::handle_sip(std::string_view data, const net::Endpoint& peer)
 {
 	if (classify_sip(data) == SipKind::kOptions) {
+		core_.catch_up(); // a delete answered just now frees its call for the count
 		bool too_large = false;
 		auto answer = answer_options(data, &too_large,
 		                             core_.refusing_new_calls() ? SipStatus::kUnavailable
