@@ -168,7 +168,8 @@ public:
 		h.loop->loop().post([c, work = std::move(work), reply = std::move(reply),
 		                     done = std::move(done), control, wake]() mutable {
 			std::function<void()> back = Back<R>{std::move(done), work(*c)};
-			R& r = back.target<Back<R>>()->result; // stays put: post_after moves it last
+			R& r = back.target<Back<R>>()
+			               ->result; // stays put: post_after moves it last
 			control->post_after([&] { return reply(r) && !wake; }, std::move(back));
 		});
 	}

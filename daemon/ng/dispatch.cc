@@ -104,7 +104,8 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 			answer->took = std::chrono::steady_clock::now() - started;
 			return true;
 		};
-	Request request{cookie, *command, params, arena, peer, calls, stats, std::move(early_reply)};
+	Request request{cookie, *command, params, arena,
+	                peer,   calls,    stats,  std::move(early_reply)};
 	try {
 		(*handler)(request, completion);
 	} catch (const std::exception& e) {
