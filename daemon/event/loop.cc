@@ -85,9 +85,10 @@ void Loop::post_quiet(std::function<void()> fn)
 void Loop::post_after(const std::function<bool()>& first, std::function<void()>&& fn)
 {
 	bool wake;
+	bool quiet = first();
 	{
 		std::lock_guard lock(posted_mutex_);
-		wake = !first() && !signalled_;
+		wake = !quiet && !signalled_;
 		signalled_ = signalled_ || wake;
 		posted_.push_back(std::move(fn));
 	}
