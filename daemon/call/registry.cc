@@ -68,7 +68,7 @@ Registry::Handle& Registry::create(std::string_view call_id, int64_t created_ms)
 	return calls_.emplace(std::string(call_id), h).first->second;
 }
 
-void Registry::destroy(std::string_view call_id, std::string_view reason)
+void Registry::destroy(std::string_view call_id, std::string_view reason, bool stopped)
 {
 	auto it = calls_.find(std::string(call_id));
 	if (it == calls_.end())
@@ -76,18 +76,23 @@ void Registry::destroy(std::string_view call_id, std::string_view reason)
 	log::CallScope scope(call_id);
 	log::info(kLog, "call ended: %.*s", static_cast<int>(reason.size()), reason.data());
 	Call* c = it->second.call;
-	it->second.loop->loop().post(
-	        [c, quality = quality_, flows = flows_, why = std::string(reason)] {
-		        // The last look at the call, on its loop, where its counters are.
-		        int64_t now = util::now_ms();
-		        CallSnapshot snap = snapshot(*c);
-		        delete c;
-		        log::CallScope cdr_scope(snap.call_id);
-		        if (log::enabled(kLog, log::kInfo)) // built only to be logged
-			        log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
-		        quality->add_call(snap, now);
-		        flows->add_call(snap);
-	        });
+	auto teardown = [c, quality = quality_, flows = flows_, why = std::string(reason)] {
+		// The last look at the call, on its loop, where its counters are.
+		int64_t now = util::now_ms();
+		CallSnapshot snap = snapshot(*c);
+		delete c;
+		log::CallScope cdr_scope(snap.call_id);
+		if (log::enabled(kLog, log::kInfo)) // built only to be logged
+			log::info(kLog, "%s", cdr_line(snap, why, now).c_str());
+		quality->add_call(snap, now);
+		flows->add_call(snap);
+	};
+	// A stopped call's teardown runs when its loop wakes next: for the next work posted to
+	// it (a lone command's next call), a packet or the tick, within a second.
+	if (stopped)
+		it->second.loop->loop().post_quiet(std::move(teardown));
+	else
+		it->second.loop->loop().post(std::move(teardown));
 	double seconds = static_cast<double>(util::now_ms() - it->second.created_ms) / 1000.0;
 	totals_.ended++;
 	totals_.duration_sum += seconds;

@@ -129,8 +129,9 @@ public:
 	// A new call, created now or, when rebuilt (ha/), at `created_ms`.
 	Handle& create(std::string_view call_id, int64_t created_ms = 0);
 	// Forgets the call and destroys it on its loop, logging why it ended and its CDR line,
-	// and adding its streams to quality() and flows().
-	void destroy(std::string_view call_id, std::string_view reason);
+	// and adding its streams to quality() and flows(). `stopped`: its loop has stopped its
+	// forwarding already (a delete), so the teardown may wait for the loop's next wake-up.
+	void destroy(std::string_view call_id, std::string_view reason, bool stopped = false);
 	size_t size() const { return calls_.size(); }
 	// Calls whose first offer succeeded; the others still wait for theirs.
 	// Calls a first offer succeeded for; kept as a count so a scrape does not walk every call.

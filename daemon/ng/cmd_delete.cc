@@ -97,7 +97,7 @@ void cmd_delete(Request& request, Completion done)
 		        if (out.whole_call) {
 			        reg.count_deleted();
 			        if (delay == 0)
-				        reg.destroy(call_id, "deleted");
+				        reg.destroy(call_id, "deleted", true);
 			        else {
 				        log::CallScope scope(call_id);
 				        log::info(log::Subsystem::kControl,
