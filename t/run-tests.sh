@@ -135,13 +135,14 @@ run_suite integration env RTPRELAYD=build/rtprelayd RTPRELAYD_MEDIA_IO=io_uring 
 	python3 t/integration/run.py
 run_suite integration-asan env RTPRELAYD=build/asan/rtprelayd RTPRELAYD_MEDIA_IO=io_uring \
 	python3 t/integration/run.py
-# The call tests under ThreadSanitizer: races between the control and media threads.
+# The call tests under ThreadSanitizer: races between the control and media threads (replies
+# leave from media loops: test_replies, test_limits).
 run_suite integration-tsan env RTPRELAYD=build/tsan/rtprelayd RTPRELAYD_MEDIA_IO=io_uring \
-	python3 t/integration/run.py test_calls test_stress test_media_io
+	python3 t/integration/run.py test_calls test_stress test_media_io test_replies test_limits
 run_suite integration-epoll env RTPRELAYD=build/rtprelayd RTPRELAYD_MEDIA_IO=epoll \
 	python3 t/integration/run.py
 run_suite integration-tsan-epoll env RTPRELAYD=build/tsan/rtprelayd RTPRELAYD_MEDIA_IO=epoll \
-	python3 t/integration/run.py test_calls test_stress test_media_io
+	python3 t/integration/run.py test_calls test_stress test_media_io test_replies test_limits
 # The Debian packages: built and checked by lintian, then installed, upgraded and purged in a
 # fresh Debian 12 booted by systemd-nspawn; the root stays installed for the kernel suite.
 PKGROOT=/var/tmp/rtprelay-pkgroot
