@@ -81,7 +81,7 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 	auto answer = std::make_shared<Answer>();
 	auto started = std::chrono::steady_clock::now();
 	Completion completion = [&arena, done = std::move(done), answer, stats, started,
-	                         name = *command, ip = peer.ip()](Result<Value> outcome) {
+	                         name = *command, ip = peer.ip()](const Result<Value>& outcome) {
 		if (answer->answered)
 			return;
 		answer->answered = true;
