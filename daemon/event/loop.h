@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A libevent event_base with RAII ownership, plus the owning handle types for events. A Loop is
-// run by exactly one thread; other threads hand it work only through post() and stop().
+// run by exactly one thread; other threads hand it work only through the post*() calls and
+// stop().
 #pragma once
 
 #include <event2/event.h>
