@@ -44,7 +44,7 @@ public:
 	// the Loop is destroyed are dropped without running.
 	void post(std::function<void()> fn);
 	// Any thread: like post(), in the same order, but without waking the loop: fn runs with
-	// the next closure posted, or when the loop's own thread calls run_posted(). For work that
+	// the next closure posted, or at the loop's next catch_up() or run_posted(). For work that
 	// may wait (bookkeeping after a reply already sent) where a wake-up would cost more than
 	// the work: each one is a thread switch.
 	void post_quiet(std::function<void()> fn);

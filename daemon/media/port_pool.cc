@@ -242,7 +242,6 @@ Result<PortLease> PortPool::allocate()
 
 Result<PortLease> PortPool::allocate_port(uint16_t port)
 {
-	auto deadline = std::chrono::steady_clock::now() + kReleaseWait;
 	for (;;) {
 		{
 			std::lock_guard lock(mutex_);
@@ -255,8 +254,12 @@ Result<PortLease> PortPool::allocate_port(uint16_t port)
 				return Error{strprintf("port %u on %s is in use", port,
 				                       address_.to_string().c_str())};
 			auto lease = take(i);
-			if (lease || errno != EADDRINUSE ||
-			    std::chrono::steady_clock::now() >= deadline)
+			if (lease || errno != EADDRINUSE) // take() leaves bind()'s errno
+				return lease;
+			auto now = std::chrono::steady_clock::now();
+			if (now >= release_wait_until_ + kReleaseWait) // a new burst
+				release_wait_until_ = now + kReleaseWait;
+			if (now >= release_wait_until_)
 				return lease;
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -75,7 +75,9 @@ public:
 	uint32_t index() const { return index_; }
 	Result<PortLease> allocate();
 	// The pair whose RTP port is `port`, for a call rebuilt with the ports it had (ha/).
-	// A port still bound elsewhere is tried again for up to kReleaseWait: a relay that ran
+	// A port still bound elsewhere is tried again until kReleaseWait after the first such
+	// failure of a burst (a restore fails its ports one after another: together they wait
+	// that long, not that long each, when another program holds them): a relay that ran
 	// on io_uring and was killed keeps its sockets until the kernel has torn its ring down,
 	// a moment after the process is gone, and a relay restarted or taking over on the same
 	// host wants those very ports.
@@ -111,7 +113,9 @@ private:
 	bool park_;
 	uint32_t index_;
 	mutable std::mutex mutex_; // guards the rest
-	std::vector<bool> used_;   // per pair
+	// allocate_port(): until when a port in use is tried again (the current burst's end).
+	std::chrono::steady_clock::time_point release_wait_until_{};
+	std::vector<bool> used_; // per pair
 	static constexpr size_t kRandomBlock = 64;
 	std::array<uint32_t, kRandomBlock> random_{};
 	size_t random_used_ = kRandomBlock; // none left: read a block first
