@@ -2,7 +2,7 @@
 # Scenario driver behind `make bench`: starts the relay under test (rtprelayd or rtpengine) on
 # loopback, runs rtpload through each scenario against a fresh relay process, and prints a
 # summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
-# the reference relay (floorrelay) through the calls scenarios. srtp100 is calls100 with the
+# the reference relay (floorrelay) through the calls scenarios and setup_one. srtp100 is calls100 with the
 # caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; dtls100 the
 # same keyed by a DTLS-SRTP handshake per call (rtpload is the DTLS client, as a browser that
 # answers actpass actively); the summary puts both beside calls100 of the same run. calls100scraped is calls100 with the relay serving
@@ -39,7 +39,14 @@ CTLPROXY_NG_PORTS = range(2440, 2450)
 # floorrelay (bench/floorrelay/floor.h) with each of its I/O loops: the least a userspace relay
 # can spend per packet with the system calls rtprelayd makes, and with io_uring.
 FLOOR_RELAYS = ["floor-epoll", "floor-uring"]
-FLOOR_SCENARIOS = ["calls100", "calls1000"]
+# scenario -> the RESULT key the floor bounds. In setup_one the floor is the control plane's:
+# floorrelay answers each command on a thread blocked in recvfrom (one wake-up per command),
+# with a reply built from the request and no port, socket or call state, so its CPU per call is
+# the least any relay can spend here on three lone commands (bench/floorrelay/ng_stub.cc).
+FLOOR_SCENARIOS = {"calls100": "cpu_s_per_mpkt", "calls1000": "cpu_s_per_mpkt",
+                   "setup_one": "cpu_ms_per_call"}
+FLOOR_LABELS = {"cpu_s_per_mpkt": "relay CPU s / M packets",
+                "cpu_ms_per_call": "relay CPU ms / call"}
 RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
 GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
 
@@ -441,20 +448,26 @@ def print_summary(results, relays, scenarios):
 
 
 def print_floor(results, scenarios):
-    """The reference relay's CPU per packet, and the ratio to rtpengine's it would score: no
-    relay making those system calls can do better here."""
+    """The reference relay's CPU per packet (per call in setup_one), rtprelayd's ratio to it,
+    and the ratio to rtpengine's each would score: no relay making those system calls (that
+    one wake-up per command) can do better here."""
     rows = [s for s in FLOOR_SCENARIOS if s in scenarios]
     if not rows:
         return
     print("\n==== floor: the reference relay (floorrelay), and its ratio to rtpengine")
-    print(f"{'scenario':<11} {'relay CPU s / M packets':<32}{'value':>12}{'/ rtpengine':>12}")
+    print(f"{'scenario':<11} {'metric':<26}{'relay':<14}{'value':>10}{'/ rtpengine':>12}"
+          f"{'/ floor':>9}")
     for scenario in rows:
-        engine = results.get("rtpengine", {}).get(scenario, {}).get("cpu_s_per_mpkt")
+        key = FLOOR_SCENARIOS[scenario]
+        engine = results.get("rtpengine", {}).get(scenario, {}).get(key)
+        floors = [results.get(f, {}).get(scenario, {}).get(key) for f in FLOOR_RELAYS]
+        floor = min((float(v) for v in floors if v is not None), default=None)
         for relay in ["rtprelayd"] + FLOOR_RELAYS:
             r = results.get(relay, {}).get(scenario, {})
             if relay in results:
-                print(f"{scenario:<11} {relay:<32}{fmt(r.get('cpu_s_per_mpkt')):>12}"
-                      f"{ratio(r.get('cpu_s_per_mpkt'), engine) if engine else '-':>12}")
+                print(f"{scenario:<11} {FLOOR_LABELS[key]:<26}{relay:<14}{fmt(r.get(key)):>10}"
+                      f"{ratio(r.get(key), engine) if engine else '-':>12}"
+                      f"{ratio(r.get(key), floor) if floor else '-':>9}")
 
 
 # srtp100's goal (issue 13): rtprelayd's CPU per packet at most half of rtpengine's, no loss.
