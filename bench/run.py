@@ -2,8 +2,8 @@
 # Scenario driver behind `make bench`: starts the relay under test (rtprelayd or rtpengine) on
 # loopback, runs rtpload through each scenario against a fresh relay process, and prints a
 # summary; --compare runs both relays and adds rtprelayd/rtpengine ratios; --floor also runs
-# the reference relay (floorrelay) through the calls scenarios and setup_one. srtp100 is calls100 with the
-# caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; dtls100 the
+# the reference relay (floorrelay) through the calls scenarios and setup_one. srtp100 is
+# calls100 with the caller side of every call speaking SDES-SRTP, so the relay translates SRTP<->RTP; dtls100 the
 # same keyed by a DTLS-SRTP handshake per call (rtpload is the DTLS client, as a browser that
 # answers actpass actively); the summary puts both beside calls100 of the same run. calls100scraped is calls100 with the relay serving
 # --listen-http and a GET /metrics every second for the whole scenario; the summary puts its
@@ -32,13 +32,18 @@ from guest import run_guest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NG_PORTS = {"rtprelayd": range(2400, 2450), "rtpengine": range(2450, 2500),
-            "floor-epoll": range(2500, 2525), "floor-uring": range(2525, 2550)}
+            "floor-epoll": range(2500, 2525), "floor-uring": range(2525, 2550),
+            "floor-hop": range(2550, 2575)}
 HTTP_PORTS = {"rtprelayd": range(2600, 2650), "rtpengine": range(2650, 2700)}
 # ctlproxy's node and proxy, at the top of rtprelayd's range: the other scenarios start at its foot.
 CTLPROXY_NG_PORTS = range(2440, 2450)
 # floorrelay (bench/floorrelay/floor.h) with each of its I/O loops: the least a userspace relay
 # can spend per packet with the system calls rtprelayd makes, and with io_uring.
-FLOOR_RELAYS = ["floor-epoll", "floor-uring"]
+# floor-hop answers each ng command from a second thread it wakes (--ng-hop): the least a relay
+# can spend per lone command when, like rtprelayd, one thread receives commands and another,
+# the one owning the call, does the work and replies. It means something only in setup_one.
+FLOOR_RELAYS = {"floor-epoll": ["--io=epoll"], "floor-uring": ["--io=uring"],
+                "floor-hop": ["--io=epoll", "--ng-hop"]}
 # scenario -> the RESULT key the floor bounds. In setup_one the floor is the control plane's:
 # floorrelay answers each command on a thread blocked in recvfrom (one wake-up per command),
 # with a reply built from the request and no port, socket or call state, so its CPU per call is
@@ -186,7 +191,8 @@ def parse_args():
                    help="N headless-Chromium calls through each relay (t/webrtc/run.py --bench)")
     p.add_argument("--floor", action="store_true",
                    help="also run the reference relay (floorrelay, epoll and io_uring) through "
-                        "the calls scenarios")
+                        "the calls scenarios and setup_one, and with --ng-hop through "
+                        "setup_one")
     p.add_argument("--floorrelay", default=os.path.join(ROOT, "build", "bench", "floorrelay"))
     p.add_argument("--guest", action="store_true",
                    help="also run the kernel vs userspace scenario in a QEMU guest (root)")
@@ -213,7 +219,7 @@ def free_port(ports, kind, purpose):
 
 def relay_command(args, relay, ng_port, http_port):
     if relay in FLOOR_RELAYS:
-        return [args.floorrelay, f"--io={relay.split('-')[1]}",
+        return [args.floorrelay] + FLOOR_RELAYS[relay] + [
                 f"--listen-ng=127.0.0.1:{ng_port}", f"--port-min={RELAY_PORT_MIN}",
                 "--pairs=1000"]
     common = ["--config-file=none", "--table=-1", "--foreground", "--interface=127.0.0.1",
@@ -460,11 +466,12 @@ def print_floor(results, scenarios):
     for scenario in rows:
         key = FLOOR_SCENARIOS[scenario]
         engine = results.get("rtpengine", {}).get(scenario, {}).get(key)
-        floors = [results.get(f, {}).get(scenario, {}).get(key) for f in FLOOR_RELAYS]
+        floors = [results.get(f, {}).get(scenario, {}).get(key) for f in FLOOR_RELAYS
+                  if f != "floor-hop"]
         floor = min((float(v) for v in floors if v is not None), default=None)
-        for relay in ["rtprelayd"] + FLOOR_RELAYS:
+        for relay in ["rtprelayd"] + list(FLOOR_RELAYS):
             r = results.get(relay, {}).get(scenario, {})
-            if relay in results:
+            if scenario in results.get(relay, {}):
                 print(f"{scenario:<11} {FLOOR_LABELS[key]:<26}{relay:<14}{fmt(r.get(key)):>10}"
                       f"{ratio(r.get(key), engine) if engine else '-':>12}"
                       f"{ratio(r.get(key), floor) if floor else '-':>9}")
@@ -586,7 +593,7 @@ def run_webrtc(args):
 def main():
     args = parse_args()
     relays = ["rtprelayd", "rtpengine"] if args.compare else [args.relay]
-    floors = FLOOR_RELAYS if args.floor else []
+    floors = list(FLOOR_RELAYS) if args.floor else []
     check_binaries(args, relays)
     print(f"rtprelay benchmark: relays {', '.join(relays)}; scenarios "
           f"{', '.join(args.scenarios)}; {os.cpu_count()} CPUs; load average "
@@ -596,7 +603,8 @@ def main():
     for relay in relays + floors:
         results[relay] = {}
         for scenario in args.scenarios:
-            if relay in floors and scenario not in FLOOR_SCENARIOS:
+            if relay in floors and (scenario not in FLOOR_SCENARIOS or
+                                    (relay == "floor-hop" and scenario != "setup_one")):
                 continue
             if relay != "rtprelayd" and scenario in RTPRELAYD_ONLY:
                 print(f"\n### {relay}: {scenario} skipped: rtprelayd only ({relay} has no "

@@ -34,7 +34,10 @@ int run_epoll(Sockets& s);
 int run_uring(Sockets& s);
 
 // Answers ng requests on fd forever (a thread of its own): ping, offer, answer, delete. The
-// SDPs it returns carry `address`, where the media sockets are bound.
-void serve_ng(int fd, std::string address, uint16_t port_min, size_t pairs);
+// SDPs it returns carry `address`, where the media sockets are bound. With `hop`, the thread
+// that receives a request hands it to a second thread (a queue and an eventfd), which answers:
+// the two wake-ups per command of a relay whose control thread passes each command to the
+// thread owning the call, as rtprelayd's does to a media loop.
+void serve_ng(int fd, std::string address, uint16_t port_min, size_t pairs, bool hop);
 
 } // namespace floorrelay

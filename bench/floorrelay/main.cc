@@ -1,4 +1,4 @@
-// floorrelay --io=epoll|uring --listen-ng=ADDR:PORT --port-min=N --pairs=N
+// floorrelay --io=epoll|uring --listen-ng=ADDR:PORT --port-min=N --pairs=N [--ng-hop]
 // A reference relay for the benchmark (floor.h says what it leaves out, and why). Its media
 // sockets are bound to ADDR too, ports port-min .. port-min + 2 * pairs - 1.
 #include <arpa/inet.h>
@@ -40,7 +40,7 @@ int udp_socket(const char* addr, uint16_t port, int type)
 [[noreturn]] void usage()
 {
 	fprintf(stderr, "usage: floorrelay --io=epoll|uring --listen-ng=ADDR:PORT "
-	                "--port-min=N --pairs=N\n");
+	                "--port-min=N --pairs=N [--ng-hop]\n");
 	exit(2);
 }
 
@@ -50,6 +50,7 @@ int main(int argc, char** argv)
 {
 	std::string io, ng;
 	long port_min = 0, pairs = 0;
+	bool hop = false;
 	for (int i = 1; i < argc; i++) {
 		std::string a = argv[i];
 		if (a.rfind("--io=", 0) == 0)
@@ -60,6 +61,8 @@ int main(int argc, char** argv)
 			port_min = atol(a.c_str() + 11);
 		else if (a.rfind("--pairs=", 0) == 0)
 			pairs = atol(a.c_str() + 8);
+		else if (a == "--ng-hop")
+			hop = true;
 		else
 			usage();
 	}
@@ -85,7 +88,7 @@ int main(int argc, char** argv)
 	int ng_fd = udp_socket(ng_addr.c_str(), static_cast<uint16_t>(atoi(ng.c_str() + colon + 1)),
 	                       SOCK_DGRAM);
 	std::thread(floorrelay::serve_ng, ng_fd, ng_addr, static_cast<uint16_t>(port_min),
-	            static_cast<size_t>(pairs))
+	            static_cast<size_t>(pairs), hop)
 	        .detach();
 	return io == "epoll" ? floorrelay::run_epoll(s) : floorrelay::run_uring(s);
 }

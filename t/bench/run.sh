@@ -37,6 +37,25 @@ for io in epoll uring; do
 		tail -5 <<< "$out" | sed 's/^/    # /'
 	fi
 done
+# setup_one's floors: lone commands answered by the receiving thread, and with --ng-hop by a
+# second thread it wakes (three threads then: media, ng, answering).
+for hop in "" --ng-hop; do
+	"$B/floorrelay" --io=epoll --listen-ng=127.0.0.1:2590 --port-min=43000 --pairs=4 $hop &
+	fr=$!
+	out=$("$B/rtpload" --ng=127.0.0.1:2590 --relay-pid=$fr --setup-rate --window=1 --duration=1 \
+		--port-min=53000 --port-max=53999 --relay-port-min=43000 --relay-port-max=43007 2>&1)
+	threads=$(ls /proc/$fr/task 2> /dev/null | wc -l)
+	kill $fr 2> /dev/null
+	wait $fr 2> /dev/null
+	result=$(grep '^RESULT ' <<< "$out")
+	calls=$(grep -o ' calls_ok=[0-9]*' <<< "$result" | cut -d= -f2)
+	want=$([ -n "$hop" ] && echo 3 || echo 2)
+	if [ "${calls:-0}" -gt 0 ] && grep -q ' errors=0 ' <<< "$result" && [ "$threads" = "$want" ]; then
+		ok "floorrelay ${hop:-without --ng-hop} sets up calls one command at a time ($calls, $threads threads)"
+	else
+		bad "floorrelay ${hop:-without --ng-hop}: $threads threads, ${result:-no RESULT}"
+	fi
+done
 # refused_by_floorrelay KIND PROTOCOL: floorrelay echoes the SRTP caller's offer (PROTOCOL) to
 # the callee, which is not the translation asked for: rtpload must fail every call's setup.
 refused_by_floorrelay() {
