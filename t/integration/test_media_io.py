@@ -1,10 +1,13 @@
 """The media loops' I/O engine (--media-io): io_uring where the kernel and the process allow
 it, epoll otherwise or when asked; `statistics` names the one running and why; a seccomp filter
 like a container runtime's makes auto fall back to epoll with the refusal as its reason, and
-makes a forced io_uring refuse to start; and on both engines a port that goes back to the pool
-reaches the next call with nothing of the old call's still reading it."""
+makes a forced io_uring refuse to start; on both engines a port that goes back to the pool
+reaches the next call with nothing of the old call's still reading it; and on io_uring a burst
+larger than the loop's provided buffers ends the socket's multishot receive, which the loop arms
+again, so the burst and what follows are relayed whole."""
 
 import resource
+import signal
 import subprocess
 import unittest
 
@@ -14,6 +17,11 @@ import seccomp
 from media import Party, media_port
 
 PACKETS = 40
+# Streams bursting at once, and datagrams each: a receive takes at most 32 per pass (the
+# kernel's retry limit), and BURST_CALLS times that is more than a media loop's buffer ring
+# holds (UringEngine::kBuffers, 1024).
+BURST_CALLS = 48
+BURST = 64
 IO_URING_CALLS = ["io_uring_setup", "io_uring_enter", "io_uring_register"]
 
 
@@ -137,6 +145,33 @@ class MediaIoTest(common.DaemonTestCase):
             self.skipTest("io_uring is not available here")
         self.reuse_ports("io_uring", park=True)
         self.reuse_ports("io_uring", park=False)
+
+    def test_a_burst_beyond_the_buffer_ring_is_relayed_whole_on_io_uring(self):
+        """The relay is stopped (SIGSTOP) while BURST datagrams queue on each of BURST_CALLS
+        sockets. Resumed, its loop's receives take up to 32 datagrams each per pass, more
+        than the buffer ring holds together: the receives that find it dry end (ENOBUFS).
+        Only receives armed again relay the rest of each burst and the packets after it."""
+        probe = self.start_daemon(["--media-io=auto"])
+        if stats(self.client(probe))[b"media io"] != b"io_uring":
+            self.skipTest("io_uring is not available here")
+        d = self.start_daemon(["--media-io=io_uring", "--socket-rcvbuf=%d" % (1 << 20)])
+        c = self.client(d)
+        calls = []
+        for n in range(BURST_CALLS):
+            a, b = self.parties()
+            _, to_b = self.call(c, "burst-%d" % n, a, b)
+            calls.append((a, b, to_b))
+        d.send_signal(signal.SIGSTOP)
+        try:
+            for a, _, to_b in calls:
+                a.send(("127.0.0.1", to_b), count=BURST)
+        finally:
+            d.send_signal(signal.SIGCONT)
+        for n, (_, b, _) in enumerate(calls):
+            self.assertEqual(len(b.receive(want=BURST, timeout=5)), BURST, "call %d" % n)
+        for n, (a, b, to_b) in enumerate(calls):
+            a.send(("127.0.0.1", to_b), count=1, start=BURST)
+            self.assertEqual(len(b.receive(want=1)), 1, "call %d after the burst" % n)
 
     def test_a_port_reaches_the_next_call_whole_on_epoll(self):
         self.reuse_ports("epoll", park=True)
