@@ -31,10 +31,17 @@ struct Media {
 	Media& operator=(const Media&) = delete;
 
 	Monologue& monologue;
-	int index;                // 1-based position of the m= line
-	std::string type;         // audio, video, ...
-	std::string protocol;     // what this party speaks (RTP/AVP, ...)
-	std::string mid;          // its a=mid (call/bundle.h); empty: none
+	int index; // 1-based position of the m= line
+
+	// First, together, what the packet path reads of an m= line per batch (Stream::sink(),
+	// dtls_after_packets()): a Media is kilobytes (its two streams), and with a thousand calls
+	// every further cache line it touches per packet is a miss. Declared before the streams
+	// and sessions using them, so destroyed after them.
+	media::Allocation allocation; // sockets facing this party; empty until allocated
+	Media* peer = nullptr;
+	Media* transport = nullptr;                // its BUNDLE transport (below); null: its own
+	std::unique_ptr<crypto::DtlsSession> dtls; // the association (DTLS-SRTP, below)
+
 	bool rejected = false;    // port 0
 	bool hold = false;        // c=0.0.0.0 (the old way to put a call on hold)
 	bool sends = true;        // effective direction allows this party to send
@@ -43,6 +50,10 @@ struct Media {
 	bool rtcp_mux = false;    // RTCP shares the RTP port with this party
 	bool accept_mux = false;  // rtcp-mux=accept was asked when this party offered
 	bool require_mux = false; // rtcp-mux=require was asked when the relay offered to it
+
+	std::string type;     // audio, video, ...
+	std::string protocol; // what this party speaks (RTP/AVP, ...)
+	std::string mid;      // its a=mid (call/bundle.h); empty: none
 
 	std::optional<net::Endpoint> sdp_rtp;    // where the party's SDP says it receives RTP
 	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP
@@ -69,7 +80,6 @@ struct Media {
 	// The role its last offer's DTLS-reverse asked for when the relay answers it; nullopt:
 	// the relay's default.
 	std::optional<crypto::DtlsSession::Role> dtls_answer_role;
-	std::unique_ptr<crypto::DtlsSession> dtls;
 	std::optional<net::Endpoint> dtls_peer; // where the association's datagrams go
 	size_t dtls_local = 0; // ... from the socket of this receiver of `rtp` (media/stream.h)
 	const crypto::DtlsIdentity* dtls_identity = nullptr; // the relay's, from signalling
@@ -88,22 +98,19 @@ struct Media {
 
 	// BUNDLE (call/bundle.h): the party's a=ssrc and its extmap id of the MID header
 	// extension, as its last SDP gave them; the m= line whose transport (sockets, ICE, DTLS,
-	// SRTP) carries this one, null while it has its own; and on that m= line, the lines it
+	// SRTP) carries this one (`transport`, above); and on that m= line, the lines it
 	// carries in order ([0]: itself) and the demultiplexer its streams ask.
 	std::vector<uint32_t> ssrcs;
 	uint8_t mid_extension = 0;
-	Media* transport = nullptr;
 	std::vector<Media*> bundled;
 	std::unique_ptr<media::BundleDemux> demux;
 
-	media::Allocation allocation; // sockets facing this party; empty until allocated
 	// Towards a party doing ICE, host candidates on the further addresses of the
 	// allocation's interface (call/media_ice.h): receivers 1.. of both streams, in the order
 	// the SDP lists them after the allocation's. Leased once, kept while ICE is on.
 	std::vector<media::Allocation> candidates;
 	Stream rtp{*this, Stream::Component::kRtp};
 	Stream rtcp{*this, Stream::Component::kRtcp};
-	Media* peer = nullptr;
 
 	bool allocated() const { return allocation.address != nullptr; }
 	// The m= line whose sockets, ICE and DTLS this one uses: its BUNDLE transport, else

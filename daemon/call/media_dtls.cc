@@ -339,7 +339,7 @@ bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t loca
 	return true;
 }
 
-void dtls_after_packets(Media& m)
+void dtls_after_signalling(Media& m)
 {
 	for (Stream* s : {&m.rtp, &m.rtcp}) {
 		s->dtls = speaks_dtls(m) && !m.rejected;
@@ -349,6 +349,11 @@ void dtls_after_packets(Media& m)
 		else if (!s->dtls || m.transport)
 			s->held.reset();
 	}
+	dtls_after_packets(m);
+}
+
+void dtls_after_packets(Media& m)
+{
 	// A bundled m= line's DTLS runs on its transport's association.
 	if (!m.dtls || m.dtls_started || m.dtls->role() != Role::kActive || m.transport)
 		return;

@@ -43,8 +43,11 @@ Result<void> write_dtls(sdp::Media& section, Media& to, const crypto::DtlsIdenti
 bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t local,
                    std::span<const uint8_t> datagram);
 
-// After signalling and after packets: the streams know whether to wait for DTLS keys, and
-// the active side starts its handshake once it knows where the party is.
+// After signalling: the streams know whether to wait for DTLS keys (only signalling changes
+// that: the protocol, a rejection, BUNDLE), and dtls_after_packets().
+void dtls_after_signalling(Media& m);
+// After packets (per batch, on the packet path): the active side starts its handshake once
+// it knows where the party is. Plain media costs one pointer test.
 void dtls_after_packets(Media& m);
 
 // A restarted relay (ha/restore.cc): `m`'s sessions keyed as its association had keyed them

@@ -509,8 +509,8 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 		                        ex.kind == OfferAnswer::kAnswer);
 		    !r)
 			return r.error();
-		dtls_after_packets(sm);
-		dtls_after_packets(rm);
+		dtls_after_signalling(sm);
+		dtls_after_signalling(rm);
 	}
 	if (any_ice)
 		session.add_flag("ice-lite");
@@ -520,6 +520,17 @@ Result<SignalResult> rewrite_sdp(const Exchange& ex, sdp::Session& session,
 	             ex.options.generate_mid);
 	result.sdp = write_versioned(session, ex.receiver, ex.options);
 	return result;
+}
+
+// An exchange that failed after changing m= lines: rewrite_sdp() settles whether each line's
+// streams wait for DTLS keys, and the packet path does not check it again, so the lines it
+// did not reach are settled here.
+Error failed(Exchange& ex, Error e)
+{
+	for (Monologue* party : {&ex.sender, &ex.receiver})
+		for (auto& m : party->medias)
+			dtls_after_signalling(*m);
+	return e;
 }
 
 // The work common to offer and answer.
@@ -543,13 +554,13 @@ Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 	for (const sdp::Media& section : session.media()) {
 		auto a = update_media(ex, session, section, ++index);
 		if (!a)
-			return a.error();
+			return failed(ex, a.error());
 		announced.push_back(std::move(*a));
 	}
 	apply_bundle(ex.sender);
 	auto rewritten = rewrite_sdp(ex, session, announced);
 	if (!rewritten)
-		return rewritten.error();
+		return failed(ex, rewritten.error());
 	SignalResult result = std::move(*rewritten);
 	ex.call.last_signal_ms = ex.ctx.now_ms;
 	// As in rtpengine, signalling revives a call deleted with a delay: a proxy that
