@@ -454,9 +454,9 @@ def print_summary(results, relays, scenarios):
 
 
 def print_floor(results, scenarios):
-    """The reference relay's CPU per packet (per call in setup_one), rtprelayd's ratio to it,
-    and the ratio to rtpengine's each would score: no relay making those system calls (that
-    one wake-up per command) can do better here."""
+    """The reference relay's CPU per packet (per call in setup_one), and each relay's ratio
+    to rtpengine's and to the lowest floor: no relay making those system calls (in setup_one,
+    those wake-ups per command) can do better here."""
     rows = [s for s in FLOOR_SCENARIOS if s in scenarios]
     if not rows:
         return

@@ -67,10 +67,6 @@ BValue reply(const BValue& req, std::map<std::string, size_t>& calls, size_t& ne
 	return r;
 }
 
-} // namespace
-
-namespace {
-
 struct Request {
 	std::string bytes;
 	sockaddr_storage from;
