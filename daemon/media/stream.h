@@ -72,43 +72,47 @@ public:
 	// one media leaves from (the candidates were leased anew since).
 	void follow_ice_if_moved();
 
+	// What the packet path reads of both the stream a datagram came to and the one it goes
+	// to comes first, on the object's first two cache lines; the receivers, the learning
+	// and the counters follow, the per-SSRC detail last.
 	const Component component;
+	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
+	// nothing it sends is forwarded and nothing is sent to it, except that the newest packet
+	// for it is held (`held`: one slot, made by the call layer with the association) and
+	// sent as soon as the keys exist, so that the first media does not wait for the next
+	// packet.
+	bool dtls = false;
 	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer
-	std::array<Receiver, kMaxCandidates> receivers;
 	// Where media and replies to the party leave from: receivers[0]'s socket, or under ICE
 	// the one of the pair the party selected.
 	BoundSocket* socket = nullptr;
 	MediaLoop* loop = nullptr; // set once a receiver is watched
-	EndpointLearning learning;
-	StreamStats stats; // userspace and kernel traffic together
 	// SRTP with this party, owned by the call layer and set from signalling: `decrypt`
 	// unprotects what the party sends, `encrypt` protects what the relay sends it. Null:
 	// plain RTP, or SRTP passed through untouched.
 	crypto::SrtpSession* decrypt = nullptr;
 	crypto::SrtpSession* encrypt = nullptr;
-	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
-	// nothing it sends is forwarded and nothing is sent to it, except that the newest packet
-	// for it is held (one slot, made by the call layer with the association) and sent as soon
-	// as the keys exist, so that the first media does not wait for the next packet.
-	bool dtls = false;
-	struct Held {
-		std::array<uint8_t, 2048> data;
-		size_t len = 0; // 0: empty
-		bool rtcp = false;
-	};
-	std::unique_ptr<Held> held;
 	// ICE with this party (ice/agent.h), owned by the call layer and set from signalling;
 	// null when the party does no ICE. `ice_generation`: the agent's generation the learning
 	// last followed.
 	ice::Agent* ice = nullptr;
-	uint64_t ice_generation = 0;
-	unsigned ice_component() const { return component == Component::kRtp ? 1 : 2; }
 	// BUNDLE (RFC 9143), owned by the call layer: the party sends several m= lines to this
 	// socket and `bundle` tells which a packet belongs to; null: one m= line. And the line
 	// this stream's packets take where its sink carries a party's BUNDLE (0 where not), so
 	// that the party's RTCP about them finds its way back (BundleDemux::sent).
 	BundleDemux* bundle = nullptr;
 	size_t line_in_sink = 0;
+	struct Held {
+		std::array<uint8_t, 2048> data;
+		size_t len = 0; // 0: empty
+		bool rtcp = false;
+	};
+	std::unique_ptr<Held> held;
+	uint64_t ice_generation = 0;
+	unsigned ice_component() const { return component == Component::kRtp ? 1 : 2; }
+	std::array<Receiver, kMaxCandidates> receivers;
+	EndpointLearning learning;
+	StreamStats stats; // userspace and kernel traffic together
 };
 
 } // namespace rtprelay::media
