@@ -8,6 +8,7 @@
 
 #include "call/media.h"
 #include "call/media_dtls.h"
+#include "call/party.h"
 
 namespace rtprelay::call {
 namespace {
@@ -210,10 +211,11 @@ void apply_bundle(Monologue& party)
 		m.transport = &t;
 		// The transport's streams time what arrives on every line (payload types are
 		// unique across a bundle unless the codecs are the same, RFC 9143 9.1).
-		for (size_t pt = 0; pt < t.clock_rates.size(); pt++)
-			if (!t.clock_rates[pt])
-				t.clock_rates[pt] = m.clock_rates[pt];
+		for (size_t pt = 0; pt < t.clock_rates.by_type.size(); pt++)
+			if (!t.clock_rates.by_type[pt])
+				t.clock_rates.by_type[pt] = m.clock_rates.by_type[pt];
 	}
+	clock_rates_changed(t);
 	t.bundled = members;
 	if (!t.demux)
 		t.demux = std::make_unique<media::BundleDemux>();

@@ -38,14 +38,6 @@ bool add_payload_types(kernel::TargetInput& in, const Media& a, const Media& b)
 	return true;
 }
 
-uint32_t first_clock_rate(const Media& m)
-{
-	for (uint8_t pt : m.payload_types)
-		if (m.clock_rates[pt])
-			return m.clock_rates[pt];
-	return 0;
-}
-
 // `m`, or where it is a BUNDLE transport every m= line it carries (itself first).
 template <typename F>
 void for_each_carried(Media& m, F f)
@@ -412,9 +404,9 @@ void put_ssrcs(const Stream& s, kernel::TargetInput& in)
 // outputs' lines differ (audio and video on one transport).
 uint32_t clock_rate_of(const Stream& s, const kernel::TargetInput& in)
 {
-	uint32_t rate = first_clock_rate(line_of_tag(s, in.output().tag));
+	uint32_t rate = line_of_tag(s, in.output().tag).clock_rates.first;
 	for (size_t i = 1; i < in.num_outputs; i++)
-		if (first_clock_rate(line_of_tag(s, in.outputs[i].tag)) != rate)
+		if (line_of_tag(s, in.outputs[i].tag).clock_rates.first != rate)
 			return 0;
 	return rate;
 }

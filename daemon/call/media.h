@@ -57,8 +57,8 @@ struct Media {
 
 	std::optional<net::Endpoint> sdp_rtp;    // where the party's SDP says it receives RTP
 	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP
-	media::Stream::ClockRates clock_rates{}; // per payload type; 0 = unknown
-	std::vector<uint8_t> payload_types;      // the m= line's formats, in order
+	media::Stream::ClockRates clock_rates; // call/party.h's clock_rates_changed after a change
+	std::vector<uint8_t> payload_types;    // the m= line's formats, in order
 
 	// SDES (call/media_crypto.h): the party's a=crypto lines as it last sent them, the lines
 	// the relay last wrote to it, the keys the relay made for it (one per suite, kept for the

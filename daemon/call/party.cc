@@ -19,9 +19,9 @@ constexpr std::pair<int, uint32_t> kStaticRates[] = {
 
 void read_clock_rates(Media& m, const sdp::Media& section)
 {
-	m.clock_rates.fill(0);
+	m.clock_rates.by_type.fill(0);
 	for (auto [pt, rate] : kStaticRates)
-		m.clock_rates[static_cast<size_t>(pt)] = rate;
+		m.clock_rates.by_type[static_cast<size_t>(pt)] = rate;
 	// a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]
 	for (std::string_view v : section.attrs("rtpmap")) {
 		unsigned pt = 0, rate = 0;
@@ -31,7 +31,7 @@ void read_clock_rates(Media& m, const sdp::Media& section)
 			continue;
 		std::string_view r = v.substr(slash + 1);
 		if (std::from_chars(r.data(), r.data() + r.size(), rate).ec == std::errc())
-			m.clock_rates[pt] = rate;
+			m.clock_rates.by_type[pt] = rate;
 	}
 }
 
@@ -73,6 +73,7 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 		if (ec == std::errc() && p == f.data() + f.size() && pt < 128)
 			m.payload_types.push_back(static_cast<uint8_t>(pt));
 	}
+	clock_rates_changed(m);
 
 	std::optional<net::IpAddress> ip;
 	auto conn = session.effective_connection(section);
@@ -103,6 +104,16 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 	m.sdp_rtp = rtp;
 	m.sdp_rtcp = rtcp;
 	return changed;
+}
+
+void clock_rates_changed(Media& m)
+{
+	m.clock_rates.first = 0;
+	for (uint8_t pt : m.payload_types)
+		if ((m.clock_rates.first = m.clock_rates.by_type[pt]))
+			break;
+	m.rtp.stats.forget_clock_rates();
+	m.rtcp.stats.forget_clock_rates();
 }
 
 } // namespace rtprelay::call

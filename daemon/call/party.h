@@ -29,4 +29,8 @@ struct OwnCheck {
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
                 const SignalOptions& options, const OwnCheck& check);
 
+// After `m`'s clock rates or payload types changed: its first clock rate settled again, and
+// its streams' SSRCs read their rates anew.
+void clock_rates_changed(Media& m);
+
 } // namespace rtprelay::call

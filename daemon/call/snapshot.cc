@@ -38,12 +38,7 @@ StreamSnapshot stream_snapshot(const Stream& s, const Media& m)
 
 	// Jitter is kept in timestamp units; report ms at the media's first clock rate (audio 8
 	// kHz unless its payload types say otherwise).
-	uint32_t rate = 8000;
-	for (uint8_t pt : m.payload_types)
-		if (m.clock_rates[pt]) {
-			rate = m.clock_rates[pt];
-			break;
-		}
+	uint32_t rate = m.clock_rates.first ? m.clock_rates.first : 8000;
 	auto ms = [rate](uint32_t units) {
 		return static_cast<uint32_t>(uint64_t{units} * 1000 / rate);
 	};

@@ -36,9 +36,9 @@ void read_control(const Datagram& d, int64_t& rx_ns, uint32_t& overflows, bool& 
 
 void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 {
-	uint32_t rate = s.clock_rates[h.payload_type];
-	uint64_t arrival = rate ? static_cast<uint64_t>(rx_ns / 1000) * rate / 1000000 : 0;
 	SsrcStats& st = s.stats.ssrc(h.ssrc);
+	uint32_t rate = st.clock_rate(h.payload_type, s.clock_rates.by_type);
+	uint64_t arrival = rate ? static_cast<uint64_t>(rx_ns / 1000) * rate / 1000000 : 0;
 	st.on_packet(h.sequence, h.timestamp, arrival);
 	if (!st.sample_due())
 		return;
@@ -51,17 +51,13 @@ void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 }
 
 // The party's RTCP, read for quality after decryption. Its jitter figures are in the units of
-// the party's media clock: the first clock rate its m= line lists (RTCP names no payload type).
+// the party's media clock (Stream::ClockRates::first).
 void track_rtcp(Stream& s, const Stream& sink, std::span<const uint8_t> packet, int64_t rx_ns)
 {
 	RtcpCompound c;
 	if (!parse_rtcp(packet, c))
 		return; // still forwarded: the relay does not judge the parties' RTCP
-	uint32_t rate = 0;
-	for (uint32_t r : s.clock_rates)
-		if ((rate = r))
-			break;
-	s.stats.rtcp.on_packet(c, rx_ns / 1000, &sink.stats.rtcp, rate);
+	s.stats.rtcp.on_packet(c, rx_ns / 1000, &sink.stats.rtcp, s.clock_rates.first);
 }
 
 // Finds the sink of `path` once per batch and addresses the batch's group to it; false (with

@@ -5,6 +5,7 @@
 // owned by a stream and touched only on its media loop.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "media/mos.h"
@@ -20,6 +21,19 @@ public:
 	void on_packet(uint16_t seq, uint32_t rtp_timestamp, uint64_t arrival_ts_units);
 
 	uint32_t ssrc() const { return ssrc_; }
+
+	// The clock rate of payload type `pt` in `by_type`, remembered with the last payload type
+	// it was read for: the table sits with the call's m= line, on cache lines the packet path
+	// touches for nothing else. Signalling that changes the table calls forget_clock_rate.
+	uint32_t clock_rate(uint8_t pt, const std::array<uint32_t, 128>& by_type)
+	{
+		if (pt != rate_type_) {
+			rate_type_ = pt;
+			rate_ = by_type[pt & 0x7f];
+		}
+		return rate_;
+	}
+	void forget_clock_rate() { rate_type_ = kNoType; }
 	uint64_t packets() const { return packets_; } // every packet, probation and copies too
 	uint32_t extended_highest() const { return rp_seq_ext_max(&seq_); }
 	uint64_t expected() const { return rp_seq_expected(&seq_); } // 0 until valid
@@ -38,7 +52,10 @@ public:
 	const MosHistory& estimated() const { return estimated_; }
 
 private:
+	static constexpr uint16_t kNoType = 0xffff; // no payload type is this
 	uint32_t ssrc_;
+	uint16_t rate_type_ = kNoType;
+	uint32_t rate_ = 0;
 	uint64_t packets_ = 0;
 	rp_seq_state seq_{};
 	uint64_t sampled_packets_ = 0, sampled_expected_ = 0;

@@ -25,7 +25,13 @@ class MediaLoop;
 class Stream {
 public:
 	enum class Component { kRtp, kRtcp };
-	using ClockRates = std::array<uint32_t, 128>; // per payload type; 0 = unknown
+	// The clock rates of the party's m= line, owned by the call layer.
+	struct ClockRates {
+		std::array<uint32_t, 128> by_type{}; // per payload type; 0 = unknown
+		// Of the first payload type the m= line lists that has one (0: none): RTCP names
+		// no payload type, and the party's jitter figures count in its media's clock.
+		uint32_t first = 0;
+	};
 
 	Stream(Component c, const ClockRates& rates) : component(c), clock_rates(rates)
 	{
@@ -82,7 +88,7 @@ public:
 	// sent as soon as the keys exist, so that the first media does not wait for the next
 	// packet.
 	bool dtls = false;
-	const ClockRates& clock_rates; // of the party's m= line, owned by the call layer
+	const ClockRates& clock_rates;
 	// Where media and replies to the party leave from: receivers[0]'s socket, or under ICE
 	// the one of the pair the party selected.
 	BoundSocket* socket = nullptr;

@@ -56,6 +56,12 @@ struct StreamStats {
 
 	// The tracker for ssrc; a new SSRC takes a free slot or replaces the least active one.
 	SsrcStats& ssrc(uint32_t ssrc);
+	// After signalling changed the clock rates: no SSRC keeps one it read before.
+	void forget_clock_rates()
+	{
+		for (SsrcStats& s : ssrcs)
+			s.forget_clock_rate();
+	}
 };
 
 } // namespace rtprelay::media

@@ -60,12 +60,12 @@ class QualityTest(SharedDaemonTestCase):
         self.addCleanup(self.a.close)
         self.addCleanup(self.b.close)
 
-    def establish(self, cid):
+    def establish(self, cid, media="m=audio {port} RTP/AVP 0 8\r\n"):
         r = self.c.request({"command": "offer", "call-id": cid, "from-tag": "A",
-                            "sdp": self.a.sdp()})
+                            "sdp": self.a.sdp(media)})
         to_b = int(re.search(rb"m=audio (\d+)", r[b"sdp"]).group(1))
         r = self.c.request({"command": "answer", "call-id": cid, "from-tag": "A",
-                            "to-tag": "B", "sdp": self.b.sdp()})
+                            "to-tag": "B", "sdp": self.b.sdp(media)})
         to_a = int(re.search(rb"m=audio (\d+)", r[b"sdp"]).group(1))
         return ("127.0.0.1", to_b), ("127.0.0.1", to_a)
 
@@ -122,17 +122,18 @@ class QualityTest(SharedDaemonTestCase):
         self.assertRegex(lines[0], r"ml0_packets=\d+, ml0_bytes=\d+, ml0_errors=0")
         self.assertRegex(lines[0], r"mos_min=\d\.\d, ml\d_mos_avg=\d\.\d, ml\d_mos_max=\d\.\d")
 
-    def rtcp_round(self, to_b, to_a, cumulative):
-        """A's SR answered by B's RR (10 % lost, 10 ms jitter), then the other way round."""
+    def rtcp_round(self, to_b, to_a, cumulative, jitter=(80, 40)):
+        """A's SR answered by B's RR (10 % lost, `jitter[0]` units), then the other way
+        round (`jitter[1]`)."""
         sr, mid = sender_report(A_SSRC)
         self.a.rtcp.sendto(sr, (to_b[0], to_b[1] + 1))
         time.sleep(HOLD)
-        self.b.rtcp.sendto(receiver_report(B_SSRC, A_SSRC, 26, cumulative, 80, mid, DLSR),
+        self.b.rtcp.sendto(receiver_report(B_SSRC, A_SSRC, 26, cumulative, jitter[0], mid, DLSR),
                            (to_a[0], to_a[1] + 1))
         sr, mid = sender_report(B_SSRC)
         self.b.rtcp.sendto(sr, (to_a[0], to_a[1] + 1))
         time.sleep(HOLD)
-        self.a.rtcp.sendto(receiver_report(A_SSRC, B_SSRC, 0, 0, 40, mid, DLSR),
+        self.a.rtcp.sendto(receiver_report(A_SSRC, B_SSRC, 0, 0, jitter[1], mid, DLSR),
                            (to_b[0], to_b[1] + 1))
         time.sleep(0.05)
 
@@ -163,6 +164,19 @@ class QualityTest(SharedDaemonTestCase):
         self.assertEqual(b[b"highest MOS"][b"jitter"], 5)
         self.c.request({"command": "delete", "call-id": cid, "from-tag": "A"})
         self.assertCdr(cid)
+
+    def test_rtcp_jitter_by_the_clock_of_the_first_codec_listed(self):
+        """An Opus call: the report blocks count jitter in 48 kHz units, and the reply gives
+        it in ms by that clock, not by the 8 kHz of a static payload type listed after it."""
+        cid = "quality-opus-%d" % time.monotonic_ns()
+        to_b, to_a = self.establish(
+            cid, "m=audio {port} RTP/AVP 111 0\r\na=rtpmap:111 opus/48000/2\r\n")
+        self.talk(to_b, to_a, 50)
+        self.rtcp_round(to_b, to_a, 5, jitter=(480, 240))
+        q = self.c.request({"command": "query", "call-id": cid})
+        self.assertEqual(self.entry(q, A_SSRC)[b"highest MOS"][b"jitter"], 10)
+        self.assertEqual(self.entry(q, B_SSRC)[b"highest MOS"][b"jitter"], 5)
+        self.c.request({"command": "delete", "call-id": cid, "from-tag": "A"})
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ public:
 		CPPUNIT_ASSERT(!b(2).demux && !b(2).rtp.bundle);
 		CPPUNIT_ASSERT_EQUAL(size_t(2), b(1).demux->lines());
 		// The transport's streams time video too.
-		CPPUNIT_ASSERT_EQUAL(90000u, b(1).rtp.clock_rates[96]);
+		CPPUNIT_ASSERT_EQUAL(90000u, b(1).rtp.clock_rates.by_type[96]);
 		// The phone's video feeds line 1 of the browser's bundle.
 		CPPUNIT_ASSERT_EQUAL(size_t(1), p(2).rtp.line_in_sink);
 		CPPUNIT_ASSERT_EQUAL(size_t(0), p(1).rtp.line_in_sink);

@@ -6,6 +6,7 @@
 
 #include "../ice/browser_check.h"
 #include "../net/endpoint_literal.h"
+#include "call/party.h"
 #include "media/interfaces.h"
 
 using namespace rtprelay;
@@ -98,8 +99,10 @@ public:
 		bind(*b_, "10.0.0.1:30002", "10.0.0.1:30003", address_);
 		a_->payload_types = {0, 101};
 		b_->payload_types = {0, 101};
-		a_->clock_rates[0] = 8000;
-		a_->clock_rates[101] = 8000;
+		a_->clock_rates.by_type[0] = 8000;
+		a_->clock_rates.by_type[101] = 8000;
+		clock_rates_changed(*a_);
+		clock_rates_changed(*b_);
 	}
 
 	void unconfirmed_stays_in_userspace()
@@ -270,9 +273,11 @@ public:
 	{
 		auto [av, bv] = bundle_video();
 		bv.payload_types = {96};
-		bv.clock_rates[96] = 90000;
+		bv.clock_rates.by_type[96] = 90000;
+		clock_rates_changed(bv);
 		av.payload_types = {96};
-		av.clock_rates[96] = 90000;
+		av.clock_rates.by_type[96] = 90000;
+		clock_rates_changed(av);
 		media::BundleDemux demux;
 		std::vector<media::BundleDemux::Line> lines{{"0", {0, 101}, {0xA0}},
 		                                            {"1", {96}, {0xB0}}};

@@ -6,6 +6,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "../net/endpoint_literal.h"
+#include "call/party.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
 
@@ -62,7 +63,8 @@ public:
 		media_->allocation.lease.rtp.local = ep("10.0.0.1:30000");
 		media_->allocation.lease.rtcp.local = ep("10.0.0.1:30001");
 		media_->payload_types = {0};
-		media_->clock_rates[0] = 8000;
+		media_->clock_rates.by_type[0] = 8000;
+		clock_rates_changed(*media_);
 	}
 
 	void tearDown() override

@@ -4,6 +4,7 @@
 
 #include "../net/endpoint_literal.h"
 #include "call/call.h"
+#include "call/party.h"
 
 using namespace rtprelay;
 using namespace rtprelay::call;
@@ -18,6 +19,7 @@ class StreamTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(rtcp_goes_to_peer_rtcp_unless_peer_muxes);
 	CPPUNIT_TEST(unallocated_or_rejected_peer_no_sink);
 	CPPUNIT_TEST(clock_rates_are_the_media_lines);
+	CPPUNIT_TEST(the_first_clock_rate_is_the_first_listed_type_that_has_one);
 	CPPUNIT_TEST_SUITE_END();
 
 	media::LocalAddress address_;
@@ -75,10 +77,27 @@ public:
 
 	void clock_rates_are_the_media_lines()
 	{
-		a_->clock_rates[8] = 8000;
-		CPPUNIT_ASSERT_EQUAL(8000u, a_->rtp.clock_rates[8]);
-		CPPUNIT_ASSERT_EQUAL(8000u, a_->rtcp.clock_rates[8]);
-		CPPUNIT_ASSERT_EQUAL(0u, b_->rtp.clock_rates[8]);
+		a_->clock_rates.by_type[8] = 8000;
+		CPPUNIT_ASSERT_EQUAL(8000u, a_->rtp.clock_rates.by_type[8]);
+		CPPUNIT_ASSERT_EQUAL(8000u, a_->rtcp.clock_rates.by_type[8]);
+		CPPUNIT_ASSERT_EQUAL(0u, b_->rtp.clock_rates.by_type[8]);
+	}
+
+	void the_first_clock_rate_is_the_first_listed_type_that_has_one()
+	{
+		a_->payload_types = {97, 111, 0};
+		a_->clock_rates.by_type[0] = 8000;
+		a_->clock_rates.by_type[111] = 48000;
+		a_->rtp.stats.ssrc(5).clock_rate(0, a_->clock_rates.by_type);
+		a_->clock_rates.by_type[0] = 16000;
+		clock_rates_changed(*a_);
+		CPPUNIT_ASSERT_EQUAL(48000u, a_->rtp.clock_rates.first);
+		// The streams' SSRCs read the table anew.
+		CPPUNIT_ASSERT_EQUAL(16000u,
+		                     a_->rtp.stats.ssrc(5).clock_rate(0, a_->clock_rates.by_type));
+		a_->payload_types = {97};
+		clock_rates_changed(*a_);
+		CPPUNIT_ASSERT_EQUAL(0u, a_->rtp.clock_rates.first);
 	}
 };
 

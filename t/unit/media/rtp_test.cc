@@ -2,6 +2,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <array>
 #include <vector>
 
 #include "media/ssrc_stats.h"
@@ -18,6 +19,7 @@ class RtpTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(duplicates_are_not_received_twice);
 	CPPUNIT_TEST(jitter_of_steady_stream_is_zero_and_grows_with_variance);
 	CPPUNIT_TEST(no_clock_rate_no_jitter);
+	CPPUNIT_TEST(clock_rate_is_read_again_for_another_type_or_after_forgetting);
 	CPPUNIT_TEST(padding_is_checked);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -130,6 +132,21 @@ public:
 			s.on_packet(static_cast<uint16_t>(i), i * 160, 0);
 		CPPUNIT_ASSERT_EQUAL(uint32_t(0), s.jitter());
 		CPPUNIT_ASSERT_EQUAL(uint64_t(10), s.expected());
+	}
+
+	void clock_rate_is_read_again_for_another_type_or_after_forgetting()
+	{
+		std::array<uint32_t, 128> rates{};
+		rates[0] = 8000;
+		rates[96] = 48000;
+		SsrcStats s(4);
+		CPPUNIT_ASSERT_EQUAL(8000u, s.clock_rate(0, rates));
+		CPPUNIT_ASSERT_EQUAL(48000u, s.clock_rate(96, rates));
+		rates[96] = 16000; // a re-INVITE maps 96 to another codec
+		CPPUNIT_ASSERT_EQUAL(48000u, s.clock_rate(96, rates)); // remembered ...
+		s.forget_clock_rate();                                 // ... until signalling says
+		CPPUNIT_ASSERT_EQUAL(16000u, s.clock_rate(96, rates));
+		CPPUNIT_ASSERT_EQUAL(8000u, s.clock_rate(0, rates));
 	}
 
 	void padding_is_checked()
