@@ -55,8 +55,8 @@ struct Media {
 	std::string protocol; // what this party speaks (RTP/AVP, ...)
 	std::string mid;      // its a=mid (call/bundle.h); empty: none
 
-	std::optional<net::Endpoint> sdp_rtp;    // where the party's SDP says it receives RTP
-	std::optional<net::Endpoint> sdp_rtcp;   // ... and RTCP
+	std::optional<net::Endpoint> sdp_rtp;  // where the party's SDP says it receives RTP
+	std::optional<net::Endpoint> sdp_rtcp; // ... and RTCP
 	media::Stream::ClockRates clock_rates; // call/party.h's clock_rates_changed after a change
 	std::vector<uint8_t> payload_types;    // the m= line's formats, in order
 
