@@ -108,6 +108,7 @@ Result<BoundSocket> PortPool::bind_port(uint16_t port) const
 	BoundSocket s;
 	s.local = net::Endpoint(address_, port);
 	s.address = index_;
+	s.parks = park_;
 	s.fd.reset(socket(address_.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	if (!s.fd)
 		return Error{std::string(kNoSocket) + strerror(errno)};

@@ -23,9 +23,18 @@
 namespace rtprelay::media {
 
 class PortPool;
+class UringEngine;
 
 struct BoundSocket {
 	UniqueFd fd;
+	// Its index in the registered-file table of the io_uring loop reading it, which sends
+	// from it without looking the descriptor up (media/uring_engine.h); -1: none.
+	int fixed = -1;
+	const UringEngine* fixed_in = nullptr;
+	// Its pool parks it when its lease ends, rather than closing it: only such a socket
+	// takes a place in a file table. Linux before 6.4 lets go of a removed file a second
+	// late, and a closed socket's port would stay bound that second.
+	bool parks = false;
 	net::Endpoint local;
 	// The socket's count of datagrams the kernel dropped (SO_RXQ_OVFL) when this lease got
 	// it; nonzero only for a parked socket.

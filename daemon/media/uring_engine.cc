@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,11 +24,15 @@ namespace {
 
 // A completion's user_data: what it completes, in the top two bits; a receive's slot and its
 // generation, or a send's buffer.
-enum class Tag : uint64_t { kReceive = 0, kSend = 1, kWakeup = 2 };
+enum class Tag : uint64_t { kReceive = 0, kSend = 1, kWakeup = 2, kFiles = 3 };
 constexpr int kTagShift = 62;
 constexpr int kGroup = 0; // the provided-buffer group
 constexpr unsigned kQueueDepth = 1024;
 constexpr unsigned kCompletions = 8192;
+// Slots with a place in the file table: sockets watched by one loop at a time, beyond which
+// sends look their socket up. The kernel holds 8 bytes per place.
+constexpr unsigned kFixedFiles = 16384;
+constexpr int kNoFile = -1; // what a cleared place holds
 
 uint64_t receive_tag(uint32_t slot, uint32_t generation)
 {
@@ -198,6 +203,18 @@ Result<void> UringEngine::setup()
 	buf_ring_ = *br;
 	for (unsigned id = 0; id < kBuffers; id++)
 		give_back(id);
+	// No more places than descriptors the process may have open (the kernel's own limit).
+	rlimit nofile{};
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	auto places = static_cast<unsigned>(std::min<rlim_t>(kFixedFiles, nofile.rlim_cur));
+	if (int r = io_uring_register_files_sparse(&ring_, places); r == 0) {
+		fixed_count_ = places;
+		fixed_fds_ = std::make_unique<int[]>(places);
+	} else {
+		log::warn(log::Subsystem::kCore,
+		          "io_uring: no registered-file table (%s): sends look sockets up",
+		          strerror(-r));
+	}
 	wakeup_fd_ = loop_.loop().wakeup_fd();
 	arm_wakeup();
 	return {};
@@ -244,10 +261,56 @@ std::unique_ptr<ReadWatch> UringEngine::watch(Stream::Receiver& r)
 	}
 	Slot& s = slots_[slot];
 	s.receiver = &r;
+	s.socket = r.socket;
 	s.fd = r.socket->fd.get();
 	s.rearm = false;
 	arm(slot);
+	register_file(slot);
 	return std::make_unique<Watch>(*this, slot);
+}
+
+void UringEngine::register_file(uint32_t slot)
+{
+	Slot& s = slots_[slot];
+	if (slot >= fixed_count_ || !s.socket->parks)
+		return;
+	fixed_fds_[slot] = s.fd;
+	io_uring_sqe* e = sqe();
+	io_uring_prep_files_update(e, &fixed_fds_[slot], 1, static_cast<int>(slot));
+	e->flags |= IOSQE_CQE_SKIP_SUCCESS;
+	io_uring_sqe_set_data64(e, tagged(Tag::kFiles, receive_tag(slot, s.generation)));
+	s.socket->fixed = static_cast<int>(slot);
+	s.socket->fixed_in = this;
+}
+
+void UringEngine::unregister_file(uint32_t slot)
+{
+	Slot& s = slots_[slot];
+	if (s.socket->fixed_in != this)
+		return;
+	s.socket->fixed = -1;
+	s.socket->fixed_in = nullptr;
+	io_uring_sqe* e = sqe();
+	io_uring_prep_files_update(e, const_cast<int*>(&kNoFile), 1, static_cast<int>(slot));
+	e->flags |= IOSQE_CQE_SKIP_SUCCESS;
+	// The generation that is leaving: a failure never touches the slot's next socket.
+	io_uring_sqe_set_data64(e, tagged(Tag::kFiles, receive_tag(slot, s.generation)));
+}
+
+// An update of the file table failed (the kernel found no memory for it): the socket sends
+// without its place; a place that could not be cleared is taken over by the next install.
+void UringEngine::file_update_failed(const io_uring_cqe& cqe)
+{
+	uint64_t data = io_uring_cqe_get_data64(&cqe);
+	auto index = static_cast<uint32_t>(data & 0xffffff);
+	auto generation = static_cast<uint32_t>((data >> 24) & 0xffffffff);
+	log::err(log::Subsystem::kCore, "io_uring: cannot update the file table at %u: %s", index,
+	         strerror(-cqe.res));
+	Slot& s = slots_[index];
+	if (s.generation == generation && s.socket && s.socket->fixed_in == this) {
+		s.socket->fixed = -1;
+		s.socket->fixed_in = nullptr;
+	}
 }
 
 void UringEngine::arm_wakeup()
@@ -272,6 +335,7 @@ void UringEngine::disarm(uint32_t slot)
 	Slot& s = slots_[slot];
 	if (run_ == &s) // its stream is going: nothing may call into it any more
 		run_ = nullptr;
+	unregister_file(slot);
 	// The arming may still wait in the submission queue: out first, so that the
 	// cancellation below finds it. Sends carry MSG_DONTWAIT: they end when submitted (a full
 	// socket buffer fails them), so the receive is the one request that keeps the socket.
@@ -288,6 +352,7 @@ void UringEngine::disarm(uint32_t slot)
 		         "io_uring: cannot cancel the requests on a media socket: %s",
 		         strerror(-r));
 	s.receiver = nullptr;
+	s.socket = nullptr;
 	s.fd = -1;
 	s.rearm = false;
 	s.generation++;
@@ -341,6 +406,8 @@ void UringEngine::reap()
 			events_due_ = true;
 			if (!(cqe.flags & IORING_CQE_F_MORE)) // the poll ended: arm it again
 				arm_wakeup();
+		} else if (t == Tag::kFiles) {
+			file_update_failed(cqe);
 		}
 	}
 	flush_sent();
@@ -481,7 +548,12 @@ void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 	send.generation = slot.generation;
 	send.address = sink.socket->address;
 	io_uring_sqe* e = sqe();
-	io_uring_prep_sendmsg(e, sink.socket->fd.get(), &send.msg, MSG_DONTWAIT);
+	if (sink.socket->fixed_in == this) {
+		io_uring_prep_sendmsg(e, sink.socket->fixed, &send.msg, MSG_DONTWAIT);
+		e->flags |= IOSQE_FIXED_FILE;
+	} else {
+		io_uring_prep_sendmsg(e, sink.socket->fd.get(), &send.msg, MSG_DONTWAIT);
+	}
 	io_uring_sqe_set_data64(e, tagged(Tag::kSend, id));
 }
 

@@ -11,6 +11,14 @@
 // destroying a watch cancels, synchronously, every request on the socket before the socket
 // can go back to its pool, and completions that arrive after carry a generation that no
 // longer matches, so they only return their buffers.
+//
+// Sends go out through registered files: a watched socket its pool parks (BoundSocket::parks)
+// takes its slot's place in the ring's file table, so that a send skips the descriptor
+// lookup and the reference count on the socket's file (fget() alone was 2.9% of the relay's
+// samples at 1,000 calls).
+// The table's updates ride in the ring with the next submission, no system call of their
+// own; the one that clears a slot is submitted before the watch's cancellation, so the
+// socket leaves the table before it goes back to its pool.
 #pragma once
 
 #include <liburing.h>
@@ -60,8 +68,9 @@ public:
 private:
 	// A watched receiver; `generation` tells its completions from a former occupant's.
 	struct Slot {
-		uint32_t index = 0; // in slots_
+		uint32_t index = 0; // in slots_, and in the file table when below fixed_count_
 		Stream::Receiver* receiver = nullptr;
+		BoundSocket* socket = nullptr; // the receiver's, when watched
 		int fd = -1;
 		uint32_t generation = 0;
 		bool rearm = false; // its multishot receive ended and must be armed again
@@ -83,6 +92,9 @@ private:
 	io_uring_sqe* sqe();
 	void arm_wakeup();
 	void arm(uint32_t slot);
+	void register_file(uint32_t slot);
+	void unregister_file(uint32_t slot);
+	void file_update_failed(const io_uring_cqe& cqe);
 	void disarm(uint32_t slot);
 	uint8_t* buffer(unsigned id) { return buffers_.data() + size_t{id} * kBufferSize; }
 	void give_back(unsigned id);
@@ -102,6 +114,10 @@ private:
 	msghdr recv_shape_{};     // what each received buffer holds: name, control, payload
 	std::deque<Slot> slots_;  // grows without moving: a Slot& outlives a watch()
 	std::vector<uint32_t> free_slots_;
+	// The file table: the descriptor each update reads (stable until submitted) and how
+	// many slots have a place (0: the kernel refused a table, and sends look sockets up).
+	std::unique_ptr<int[]> fixed_fds_;
+	uint32_t fixed_count_ = 0;
 	std::vector<uint32_t> to_rearm_; // slots whose receive ended in this turn
 	bool events_due_ = false;        // work was posted to the libevent base
 	int wakeup_fd_ = -1;
