@@ -44,14 +44,20 @@ CTLPROXY_NG_PORTS = range(2440, 2450)
 # the one owning the call, does the work and replies. It means something only in setup_one.
 FLOOR_RELAYS = {"floor-epoll": ["--io=epoll"], "floor-uring": ["--io=uring"],
                 "floor-hop": ["--io=epoll", "--ng-hop"]}
-# scenario -> the RESULT key the floor bounds. In setup_one the floor is the control plane's:
-# floorrelay answers each command on a thread blocked in recvfrom (one wake-up per command),
-# with a reply built from the request and no port, socket or call state, so its CPU per call is
-# the least any relay can spend here on three lone commands (bench/floorrelay/ng_stub.cc).
-FLOOR_SCENARIOS = {"calls100": "cpu_s_per_mpkt", "calls1000": "cpu_s_per_mpkt",
-                   "setup_one": "cpu_ms_per_call"}
+# scenario -> the RESULT key the floor bounds, and whether lower or higher is better. In
+# setup_one and setup_rate the floor is the control plane's: floorrelay answers each command on
+# a thread blocked in recvfrom, with a reply built from the request and no port, socket or call
+# state, so its CPU per call is the least any relay can spend here on three lone commands, and
+# its rate with 16 in flight the most this generator and machine let any relay reach
+# (bench/floorrelay/ng_stub.cc).
+FLOOR_SCENARIOS = {"calls100": ("cpu_s_per_mpkt", "lower"),
+                   "calls1000": ("cpu_s_per_mpkt", "lower"),
+                   "setup_one": ("cpu_ms_per_call", "lower"),
+                   "setup_rate": ("calls_per_s", "higher")}
 FLOOR_LABELS = {"cpu_s_per_mpkt": "relay CPU s / M packets",
-                "cpu_ms_per_call": "relay CPU ms / call"}
+                "cpu_ms_per_call": "relay CPU ms / call", "calls_per_s": "calls / s"}
+# floor-hop has the control thread's hand-off of rtprelayd: it matters only for call setup.
+HOP_SCENARIOS = {"setup_one", "setup_rate"}
 RELAY_PORT_MIN, RELAY_PORT_MAX = 40000, 49999
 GEN_PORT_MIN, GEN_PORT_MAX = 50000, 59999
 
@@ -454,9 +460,9 @@ def print_summary(results, relays, scenarios):
 
 
 def print_floor(results, scenarios):
-    """The reference relay's CPU per packet (per call in setup_one), and each relay's ratio
-    to rtpengine's and to the lowest floor: no relay making those system calls (in setup_one,
-    those wake-ups per command) can do better here."""
+    """The reference relay's CPU per packet (per call in setup_one, its rate in setup_rate),
+    and each relay's ratio to rtpengine's and to the best floor: no relay making those system
+    calls (in call setup, those wake-ups per command) can do better here."""
     rows = [s for s in FLOOR_SCENARIOS if s in scenarios]
     if not rows:
         return
@@ -464,11 +470,12 @@ def print_floor(results, scenarios):
     print(f"{'scenario':<11} {'metric':<26}{'relay':<14}{'value':>10}{'/ rtpengine':>12}"
           f"{'/ floor':>9}")
     for scenario in rows:
-        key = FLOOR_SCENARIOS[scenario]
+        key, better = FLOOR_SCENARIOS[scenario]
         engine = results.get("rtpengine", {}).get(scenario, {}).get(key)
         floors = [results.get(f, {}).get(scenario, {}).get(key) for f in FLOOR_RELAYS
                   if f != "floor-hop"]
-        floor = min((float(v) for v in floors if v is not None), default=None)
+        best = min if better == "lower" else max
+        floor = best((float(v) for v in floors if v is not None), default=None)
         for relay in ["rtprelayd"] + list(FLOOR_RELAYS):
             r = results.get(relay, {}).get(scenario, {})
             if scenario in results.get(relay, {}):
@@ -604,7 +611,7 @@ def main():
         results[relay] = {}
         for scenario in args.scenarios:
             if relay in floors and (scenario not in FLOOR_SCENARIOS or
-                                    (relay == "floor-hop" and scenario != "setup_one")):
+                                    (relay == "floor-hop" and scenario not in HOP_SCENARIOS)):
                 continue
             if relay != "rtprelayd" and scenario in RTPRELAYD_ONLY:
                 print(f"\n### {relay}: {scenario} skipped: rtprelayd only ({relay} has no "
