@@ -262,7 +262,6 @@ std::unique_ptr<ReadWatch> UringEngine::watch(Stream::Receiver& r)
 	Slot& s = slots_[slot];
 	s.receiver = &r;
 	s.socket = r.socket;
-	s.fd = r.socket->fd.get();
 	s.rearm = false;
 	arm(slot);
 	register_file(slot);
@@ -274,7 +273,7 @@ void UringEngine::register_file(uint32_t slot)
 	Slot& s = slots_[slot];
 	if (slot >= fixed_count_ || !s.socket->parks)
 		return;
-	fixed_fds_[slot] = s.fd;
+	fixed_fds_[slot] = s.socket->fd.get();
 	io_uring_sqe* e = sqe();
 	io_uring_prep_files_update(e, &fixed_fds_[slot], 1, static_cast<int>(slot));
 	e->flags |= IOSQE_CQE_SKIP_SUCCESS;
@@ -324,7 +323,7 @@ void UringEngine::arm(uint32_t slot)
 {
 	Slot& s = slots_[slot];
 	io_uring_sqe* e = sqe();
-	io_uring_prep_recvmsg_multishot(e, s.fd, &recv_shape_, 0);
+	io_uring_prep_recvmsg_multishot(e, s.socket->fd.get(), &recv_shape_, 0);
 	e->flags |= IOSQE_BUFFER_SELECT;
 	e->buf_group = kGroup;
 	io_uring_sqe_set_data64(e, tagged(Tag::kReceive, receive_tag(slot, s.generation)));
@@ -353,7 +352,6 @@ void UringEngine::disarm(uint32_t slot)
 		         strerror(-r));
 	s.receiver = nullptr;
 	s.socket = nullptr;
-	s.fd = -1;
 	s.rearm = false;
 	s.generation++;
 	free_slots_.push_back(slot);

@@ -71,7 +71,6 @@ private:
 		uint32_t index = 0; // in slots_, and in the file table when below fixed_count_
 		Stream::Receiver* receiver = nullptr;
 		BoundSocket* socket = nullptr; // the receiver's, when watched
-		int fd = -1;
 		uint32_t generation = 0;
 		bool rearm = false; // its multishot receive ended and must be armed again
 	};
