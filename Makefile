@@ -133,7 +133,7 @@ clang:
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined \
-		build/asan/rtprelayd build/asan/unit-tests
+		build/asan/rtprelayd build/asan/rtprelay-ctl-proxy build/asan/unit-tests
 	build/asan/unit-tests
 	RTPRELAYD=build/asan/rtprelayd python3 t/integration/run.py
 
