@@ -32,8 +32,8 @@ struct BoundSocket {
 	int fixed = -1;
 	const UringEngine* fixed_in = nullptr;
 	// Its pool parks it when its lease ends, rather than closing it: only such a socket
-	// takes a place in a file table. Linux before 6.4 lets go of a removed file a second
-	// late, and a closed socket's port would stay bound that second.
+	// takes a place in a file table. Older kernels (Debian 12's 6.1) let go of a removed
+	// file a second late, and a closed socket's port would stay bound that second.
 	bool parks = false;
 	net::Endpoint local;
 	// The socket's count of datagrams the kernel dropped (SO_RXQ_OVFL) when this lease got
