@@ -311,6 +311,9 @@ Result<void> serve(const Config& config, event::Loop& l, kernel::Channel* kernel
 		l.run();
 		(*service)->stopping();
 		registry = nullptr;
+		// Commands still at work on a media loop reply from there through the servers
+		// about to go.
+		(*loops)->settle();
 	}
 	(*loops)->stop_and_join();
 	return {};

@@ -154,13 +154,15 @@ public:
 	}
 
 	// Like run(), for a command that replies from the call's loop: reply(result) runs there
-	// right after work and says whether it sent the reply (ng/command.h EarlyReply). Then
-	// done(result) follows here without waking this thread for it (event/loop.h post_after):
-	// with the next request, event or catch-up, before anything that heard the reply. With
-	// a store, done wakes this thread as before: what it persists would otherwise wait, and
-	// a crash meanwhile would lose it.
+	// right after work and encodes the reply, giving back what sends it (empty: nothing to
+	// send there). done(result) is queued here first, without waking this thread for it, and
+	// the reply goes out after (event/loop.h post_then): whatever the client does once it
+	// has heard the reply finds done queued before it, and runs it first (catch_up()). With
+	// a store, done wakes this thread as before: what it persists would otherwise wait, and a
+	// crash meanwhile would lose it.
 	template <class R>
-	void run_replying(Handle& h, std::function<R(Call&)> work, std::function<bool(R&)> reply,
+	void run_replying(Handle& h, std::function<R(Call&)> work,
+	                  std::function<std::function<void()>(R&)> reply,
 	                  std::function<void(R)> done)
 	{
 		Call* c = h.call;
@@ -168,10 +170,10 @@ public:
 		bool wake = store_ != nullptr;
 		h.loop->loop().post([c, work = std::move(work), reply = std::move(reply),
 		                     done = std::move(done), control, wake]() mutable {
-			std::function<void()> back = Back<R>{std::move(done), work(*c)};
-			R& r = back.target<Back<R>>()
-			               ->result; // stays put: post_after moves it last
-			control->post_after([&] { return reply(r) && !wake; }, std::move(back));
+			R result = work(*c);
+			std::function<void()> send = reply(result);
+			control->post_then(Back<R>{std::move(done), std::move(result)},
+			                   send && !wake, send);
 		});
 	}
 

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include "util/strings.h"
 
@@ -83,30 +82,14 @@ void Loop::post_quiet(std::function<void()> fn)
 	posted_.push_back(std::move(fn));
 }
 
-void Loop::post_after(const std::function<bool()>& first, std::function<void()>&& fn)
+void Loop::post_then(std::function<void()> fn, bool quiet, const std::function<void()>& then)
 {
-	// Not under the queue's lock: a catch_up() on this loop's thread would sleep on it
-	// for as long as `first` takes (a send), and be woken again. It waits for `replying_`
-	// instead, which it finds raised only in the moments between `first` and the queueing.
-	replying_.fetch_add(1);
-	bool quiet = first();
-	bool wake;
-	{
-		std::lock_guard lock(posted_mutex_);
-		wake = !quiet && !signalled_;
-		signalled_ = signalled_ || wake;
-		posted_.push_back(std::move(fn));
-	}
-	replying_.fetch_sub(1);
-	if (wake)
-		signal();
-}
-
-void Loop::catch_up()
-{
-	while (replying_.load() > 0)
-		std::this_thread::yield();
-	drain_posted(false);
+	if (quiet)
+		post_quiet(std::move(fn));
+	else
+		post(std::move(fn));
+	if (then)
+		then();
 }
 
 void Loop::drain_posted(bool woken)

@@ -6,7 +6,6 @@
 
 #include <event2/event.h>
 
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -48,20 +47,18 @@ public:
 	// may wait (bookkeeping after a reply already sent) where a wake-up would cost more than
 	// the work: each one is a thread switch.
 	void post_quiet(std::function<void()> fn);
-	// Any thread: runs `first`, then queues fn: quietly when `first` returned true, else as
-	// post() does. `first` says whether it did what this loop's thread will hear of (a reply
-	// sent, whose client sends the next request): a catch_up() there waits for fn to be
-	// queued, so whatever that thread does once it has heard (catch_up(), then the request),
-	// fn runs before. `first` must be short and must not post to this loop. fn is moved from
-	// only after `first` ran, so `first` may use what fn holds.
-	void post_after(const std::function<bool()>& first, std::function<void()>&& fn);
+	// Any thread: queues fn, quietly (post_quiet()) when `quiet`, else as post() does, and
+	// then runs `then` (if any) on the calling thread. For a reply sent from another thread
+	// whose bookkeeping fn does here: whatever this thread does once its client has heard
+	// the reply (catch_up(), then the next request) runs fn first. fn may run here while
+	// `then` runs: they share nothing.
+	void post_then(std::function<void()> fn, bool quiet, const std::function<void()>& then);
 	// This loop's thread, for a loop that waits on something else than libevent and saw
 	// wakeup_fd() readable: runs what was posted, without a pass through libevent.
 	void run_posted() { drain_posted(true); }
-	// This loop's thread: runs what was posted so far, quietly or not, after waiting for the
-	// post_after() calls under way. For an event handler that must see the effects of quiet
-	// posts first (a request that may depend on them).
-	void catch_up();
+	// This loop's thread: runs what was posted so far, quietly or not. For an event handler
+	// that must see the effects of quiet posts first (a request that may depend on them).
+	void catch_up() { drain_posted(false); }
 	// Bounds how late a quiet post runs when nothing else happens here: a catch_up() at
 	// least this often. For a loop that others post to quietly; idempotent.
 	Result<void> catch_up_every(std::chrono::milliseconds period);
@@ -88,9 +85,8 @@ private:
 	EventPtr catch_up_ev_{nullptr, event_free};
 	std::mutex posted_mutex_; // guards posted_ and signalled_
 	std::deque<std::function<void()>> posted_;
-	bool signalled_ = false;       // the eventfd was written since the queue was last taken
-	std::atomic<int> replying_{0}; // post_after() calls between their `first` and queueing
-	bool draining_ = false;        // loop thread only: running taken closures
+	bool signalled_ = false; // the eventfd was written since the queue was last taken
+	bool draining_ = false;  // loop thread only: running taken closures
 };
 
 } // namespace rtprelay::event

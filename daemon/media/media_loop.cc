@@ -199,6 +199,20 @@ MediaLoop& MediaLoops::place()
 	return *best;
 }
 
+void MediaLoops::settle()
+{
+	std::vector<std::future<void>> settled;
+	for (auto& l : loops_) {
+		if (!l->thread_.joinable())
+			continue;
+		auto done = std::make_shared<std::promise<void>>();
+		settled.push_back(done->get_future());
+		l->loop_->post([done] { done->set_value(); });
+	}
+	for (auto& f : settled)
+		f.wait();
+}
+
 void MediaLoops::stop_and_join()
 {
 	for (auto& l : loops_)

@@ -173,6 +173,9 @@ public:
 		for (auto& l : loops_)
 			l->own_endpoints_ = own;
 	}
+	// Returns once every loop has run what was posted to it before: work that may still
+	// use what the control thread owns (a reply's sink, its request) is over.
+	void settle();
 	void stop_and_join();
 
 private:

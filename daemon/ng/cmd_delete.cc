@@ -90,8 +90,9 @@ void cmd_delete(Request& request, Completion done)
 	        [party = flags->options, delay, journal = std::move(journal)](
 	                call::Call& c) mutable { return delete_on_loop(c, party, delay, journal); },
 	        [early = request.early, arena](DeleteOutcome& out) {
-		        out.replied = early && early(ok_reply(*arena, out.snap));
-		        return out.replied;
+		        SendReply send = early ? early(ok_reply(*arena, out.snap)) : SendReply();
+		        out.replied = static_cast<bool>(send);
+		        return send;
 	        },
 	        [done, arena, &reg, call_id, delay](const DeleteOutcome& out) {
 		        if (out.whole_call) {

@@ -21,12 +21,15 @@ namespace rtprelay::ng {
 
 class CommandStats;
 
-// Sends the reply at once from the thread the command's work ran on (a media loop), where the
-// transport allows it, so that the control thread need not be woken to send it. The handler's
-// Completion still follows, on the control thread, for its bookkeeping; what it answers then
-// is not sent again: the reply sent here is the one cached, counted and timed. Returns false,
-// having sent nothing, where the reply must wait for the Completion.
-using EarlyReply = std::function<bool(const Value& reply)>;
+// Encodes the reply on the thread the command's work ran on (a media loop), where the transport
+// allows sending from there, so that the control thread need not be woken to send it; returns
+// what sends it, which the caller runs once the Completion is queued (call/registry.h
+// run_replying). The handler's Completion still follows, on the control thread, for its
+// bookkeeping; what it answers then is not sent again: the reply sent here is the one cached,
+// counted and timed. Returns an empty function, having encoded nothing, where the reply must
+// wait for the Completion.
+using SendReply = std::function<void()>;
+using EarlyReply = std::function<SendReply(const Value& reply)>;
 
 // Valid during the handler call; params and arena stay valid until `done` is called, so an
 // asynchronous handler keeps pointers to those, not to the Request.

@@ -96,13 +96,16 @@ void dispatch(const CommandTable& table, const Value& params, Arena& arena, std:
 	if (early)
 		early_reply = [&arena, early = std::move(early), answer,
 		               started](const Value& reply) {
+			if (answer->sent_early)
+				return SendReply();
 			Value final_reply = finalize(arena, reply);
-			if (answer->sent_early || !early(final_reply))
-				return false;
+			SendReply send = early(final_reply);
+			if (!send)
+				return send;
 			answer->sent_early = true;
 			answer->early_reply = final_reply;
 			answer->took = std::chrono::steady_clock::now() - started;
-			return true;
+			return send;
 		};
 	Request request{cookie, *command, params, arena,
 	                peer,   calls,    stats,  std::move(early_reply)};

@@ -121,11 +121,12 @@ void RequestCore::execute(uint64_t id)
 	// The Pending stays put until complete() (which follows any early reply) releases it.
 	EarlyReply early;
 	if (p.any_thread && !p.statistics)
-		early = [this, pending = &p](const Value& reply) {
+		// What sends runs after the Completion is queued, which may by then have released
+		// the Pending: it holds its own copies of the bytes and the sink.
+		early = [this, pending = &p](const Value& reply) -> SendReply {
 			pending->sent = encode_sendable(*pending, reply);
-			pending->sink(pending->sent.bytes);
 			pending->sent_early = true;
-			return true;
+			return [sink = pending->sink, bytes = pending->sent.bytes] { sink(bytes); };
 		};
 	p.dispatching = true;
 	dispatch(

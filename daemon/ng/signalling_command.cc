@@ -173,9 +173,10 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	        // (settle), which only the control thread knows.
 	        [early = request.early, arena, unknown](Outcome& out) {
 		        if (!early || !out.result)
-			        return false;
-		        out.replied = early(ok_reply(*arena, *out.result, unknown));
-		        return out.replied;
+			        return SendReply();
+		        SendReply send = early(ok_reply(*arena, *out.result, unknown));
+		        out.replied = static_cast<bool>(send);
+		        return send;
 	        },
 	        [done, arena, &reg, call_id, serial = (*handle)->serial, unknown,
 	         is_offer](Outcome out) {

@@ -16,7 +16,8 @@ class LoopTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(stop_from_another_thread);
 	CPPUNIT_TEST(quiet_post_runs_with_the_next_post_in_order);
 	CPPUNIT_TEST(catch_up_runs_quiet_posts_on_the_loop_thread);
-	CPPUNIT_TEST(post_after_wakes_only_when_first_did_nothing);
+	CPPUNIT_TEST(post_then_queues_before_it_runs_then);
+	CPPUNIT_TEST(post_then_wakes_only_when_not_quiet);
 	CPPUNIT_TEST(catch_up_every_bounds_a_quiet_post);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -105,22 +106,34 @@ public:
 		CPPUNIT_ASSERT_EQUAL(1, ran);
 	}
 
-	void post_after_wakes_only_when_first_did_nothing()
+	// What a client does on hearing a reply sent by `then` must find fn queued: here the
+	// test thread stands for the loop's, and catches up from within `then`.
+	void post_then_queues_before_it_runs_then()
+	{
+		auto loop = std::move(rtprelay::event::Loop::create()).value();
+		int ran = 0;
+		int ran_when_heard = -1;
+		loop->post_then([&] { ran++; }, true,
+		                [&] {
+			                loop->catch_up();
+			                ran_when_heard = ran;
+		                });
+		CPPUNIT_ASSERT_EQUAL(1, ran_when_heard);
+		loop->post_then([&] { ran++; }, true, {}); // nothing to send: just queued
+		CPPUNIT_ASSERT_EQUAL(1, ran);
+		loop->catch_up();
+		CPPUNIT_ASSERT_EQUAL(2, ran);
+	}
+
+	void post_then_wakes_only_when_not_quiet()
 	{
 		auto loop = std::move(rtprelay::event::Loop::create()).value();
 		std::atomic<int> ran{0};
-		bool first_ran = false;
 		std::thread runner([&] { loop->run(); });
-		loop->post_after(
-		        [&] {
-			        first_ran = true;
-			        return true; // "sent": the loop will hear of it
-		        },
-		        [&] { ran++; });
-		CPPUNIT_ASSERT(first_ran);
+		loop->post_then([&] { ran++; }, true, {});
 		std::this_thread::sleep_for(std::chrono::milliseconds(50));
 		CPPUNIT_ASSERT_EQUAL(0, ran.load());
-		loop->post_after([] { return false; }, [&] { ran++; });
+		loop->post_then([&] { ran++; }, false, {});
 		for (int i = 0; i < 200 && ran.load() < 2; i++)
 			std::this_thread::sleep_for(std::chrono::milliseconds(10));
 		CPPUNIT_ASSERT_EQUAL(2, ran.load());
