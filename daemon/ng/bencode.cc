@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ng/bencode.h"
 
+#include <charconv>
 #include <limits>
 
 #include "util/strings.h"
@@ -177,6 +178,21 @@ private:
 	Error error_;
 };
 
+// Decimal digits without a temporary string: a large reply has hundreds of numbers.
+void append_decimal(int64_t n, std::string& out)
+{
+	char digits[24];
+	auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+	out.append(digits, end);
+}
+
+void append_string(std::string_view s, std::string& out)
+{
+	append_decimal(static_cast<int64_t>(s.size()), out);
+	out += ':';
+	out += s;
+}
+
 } // namespace
 
 Result<Value> bencode_decode(std::string_view in, Arena& arena)
@@ -189,14 +205,10 @@ void bencode_encode(const Value& v, std::string& out)
 	switch (v.type()) {
 	case Value::Type::kInt:
 		out += 'i';
-		out += std::to_string(v.as_int());
+		append_decimal(v.as_int(), out);
 		out += 'e';
 		return;
-	case Value::Type::kString:
-		out += std::to_string(v.as_string().size());
-		out += ':';
-		out += v.as_string();
-		return;
+	case Value::Type::kString: append_string(v.as_string(), out); return;
 	case Value::Type::kList:
 		out += 'l';
 		for (const auto& item : v.as_list())
@@ -206,9 +218,7 @@ void bencode_encode(const Value& v, std::string& out)
 	case Value::Type::kDict:
 		out += 'd';
 		for (const auto& m : v.as_dict()) {
-			out += std::to_string(m.key.size());
-			out += ':';
-			out += m.key;
+			append_string(m.key, out);
 			bencode_encode(m.value, out);
 		}
 		out += 'e';

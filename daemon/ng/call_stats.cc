@@ -16,33 +16,33 @@ Value str(Arena& arena, std::string_view s)
 Value endpoint_value(Arena& arena, const net::Endpoint& ep)
 {
 	Value v = Value::dict(arena);
-	v.set("family", Value::string(ep.ip().is_v6() ? "IPv6" : "IPv4"));
-	v.set("address", str(arena, ep.ip().to_string()));
-	v.set("port", Value::integer(ep.port()));
+	v.append("family", Value::string(ep.ip().is_v6() ? "IPv6" : "IPv4"));
+	v.append("address", str(arena, ep.ip().to_string()));
+	v.append("port", Value::integer(ep.port()));
 	return v;
 }
 
 Value counters(Arena& arena, uint64_t packets, uint64_t bytes, uint64_t errors)
 {
 	Value v = Value::dict(arena);
-	v.set("packets", Value::integer(static_cast<int64_t>(packets)));
-	v.set("bytes", Value::integer(static_cast<int64_t>(bytes)));
-	v.set("errors", Value::integer(static_cast<int64_t>(errors)));
+	v.append("packets", Value::integer(static_cast<int64_t>(packets)));
+	v.append("bytes", Value::integer(static_cast<int64_t>(bytes)));
+	v.append("errors", Value::integer(static_cast<int64_t>(errors)));
 	return v;
 }
 
 Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 {
-	Value v = Value::dict(arena);
-	v.set("local port", Value::integer(s.local.port()));
-	v.set("local address", str(arena, s.local.ip().to_string()));
-	v.set("family", Value::string(s.local.ip().is_v6() ? "IPv6" : "IPv4"));
+	Value v = Value::dict(arena, 16); // the most keys it gets below
+	v.append("local port", Value::integer(s.local.port()));
+	v.append("local address", str(arena, s.local.ip().to_string()));
+	v.append("family", Value::string(s.local.ip().is_v6() ? "IPv6" : "IPv4"));
 	if (s.endpoint)
-		v.set("endpoint", endpoint_value(arena, *s.endpoint));
+		v.append("endpoint", endpoint_value(arena, *s.endpoint));
 	if (s.advertised)
-		v.set("advertised endpoint", endpoint_value(arena, *s.advertised));
-	v.set("last packet", Value::integer(s.last_packet_ms / 1000));
-	v.set("last kernel packet", Value::integer(s.last_kernel_packet_ms / 1000));
+		v.append("advertised endpoint", endpoint_value(arena, *s.advertised));
+	v.append("last packet", Value::integer(s.last_packet_ms / 1000));
+	v.append("last kernel packet", Value::integer(s.last_kernel_packet_ms / 1000));
 	Value flags = Value::list(arena);
 	flags.push(Value::string(s.rtcp ? "RTCP" : "RTP"));
 	if (s.endpoint)
@@ -51,44 +51,45 @@ Value stream_value(Arena& arena, const call::StreamSnapshot& s)
 		flags.push(Value::string("confirmed"));
 	if (s.kernelized)
 		flags.push(Value::string("kernelized"));
-	v.set("flags", flags);
+	v.append("flags", flags);
 	if (s.userspace_only)
-		v.set("userspace only", Value::string(s.userspace_only));
+		v.append("userspace only", Value::string(s.userspace_only));
 	// rtpengine's key: the suite of what the relay sends this party.
 	if (!s.encrypt_suite.empty())
-		v.set("crypto suite", Value::string(s.encrypt_suite));
+		v.append("crypto suite", Value::string(s.encrypt_suite));
 	Value srtp = Value::dict(arena);
-	srtp.set("decrypt",
-	         s.decrypt_suite.empty() ? Value::string("none") : Value::string(s.decrypt_suite));
-	srtp.set("encrypt",
-	         s.encrypt_suite.empty() ? Value::string("none") : Value::string(s.encrypt_suite));
-	v.set("SRTP", srtp);
+	srtp.append("decrypt", s.decrypt_suite.empty() ? Value::string("none")
+	                                               : Value::string(s.decrypt_suite));
+	srtp.append("encrypt", s.encrypt_suite.empty() ? Value::string("none")
+	                                               : Value::string(s.encrypt_suite));
+	v.append("SRTP", srtp);
 	if (!s.ssrcs.empty())
-		v.set("SSRC", Value::integer(s.ssrcs.front().ssrc));
+		v.append("SSRC", Value::integer(s.ssrcs.front().ssrc));
 	Value stats = counters(arena, s.packets, s.bytes, s.errors);
-	stats.set("forwarded", Value::integer(static_cast<int64_t>(s.forwarded)));
-	v.set("stats", stats);
-	v.set("kernel stats", counters(arena, s.kernel_packets, s.kernel_bytes, s.kernel_errors));
-	Value drops = Value::dict(arena);
+	stats.append("forwarded", Value::integer(static_cast<int64_t>(s.forwarded)));
+	v.append("stats", stats);
+	v.append("kernel stats",
+	         counters(arena, s.kernel_packets, s.kernel_bytes, s.kernel_errors));
+	Value drops = Value::dict(arena, s.drops.size());
 	for (size_t i = 0; i < s.drops.size(); i++)
-		drops.set(media::kDropReasonNames[i],
-		          Value::integer(static_cast<int64_t>(s.drops[i])));
-	v.set("drops", drops);
+		drops.append(media::kDropReasonNames[i],
+		             Value::integer(static_cast<int64_t>(s.drops[i])));
+	v.append("drops", drops);
 	// Someone else sent to this port while the party's address was being learned.
-	v.set("learning contested", Value::integer(static_cast<int64_t>(s.learning_contested)));
+	v.append("learning contested", Value::integer(static_cast<int64_t>(s.learning_contested)));
 	return v;
 }
 
 Value media_value(Arena& arena, const call::MediaSnapshot& m)
 {
 	Value v = Value::dict(arena);
-	v.set("index", Value::integer(m.index));
-	v.set("type", str(arena, m.type));
-	v.set("protocol", str(arena, m.protocol));
+	v.append("index", Value::integer(m.index));
+	v.append("type", str(arena, m.type));
+	v.append("protocol", str(arena, m.protocol));
 	Value streams = Value::list(arena);
 	for (const auto& s : m.streams)
 		streams.push(stream_value(arena, s));
-	v.set("streams", streams);
+	v.append("streams", streams);
 	Value flags = Value::list(arena);
 	flags.push(Value::string("initialized"));
 	if (m.sends)
@@ -103,7 +104,7 @@ Value media_value(Arena& arena, const call::MediaSnapshot& m)
 		flags.push(Value::string("hold"));
 	if (m.sdes)
 		flags.push(Value::string("SDES"));
-	v.set("flags", flags);
+	v.append("flags", flags);
 	return v;
 }
 
@@ -112,12 +113,12 @@ Value media_value(Arena& arena, const call::MediaSnapshot& m)
 Value sample_value(Arena& arena, const media::QualitySample& q, const char* last, int64_t value)
 {
 	Value v = Value::dict(arena);
-	v.set("MOS", Value::integer(q.mos));
-	v.set("round-trip time", Value::integer(q.rtt_us));
-	v.set("round-trip time leg", Value::integer(q.rtt_leg_us));
-	v.set("jitter", Value::integer(q.jitter_ms));
-	v.set("packet loss", Value::integer(q.loss_percent));
-	v.set(last, Value::integer(value));
+	v.append("MOS", Value::integer(q.mos));
+	v.append("round-trip time", Value::integer(q.rtt_us));
+	v.append("round-trip time leg", Value::integer(q.rtt_leg_us));
+	v.append("jitter", Value::integer(q.jitter_ms));
+	v.append("packet loss", Value::integer(q.loss_percent));
+	v.append(last, Value::integer(value));
 	return v;
 }
 
@@ -125,30 +126,30 @@ Value ssrc_value(Arena& arena, const call::SsrcSnapshot& ss, int64_t now, bool p
 {
 	media::MosHistory h = ss.mos(now);
 	Value entry = Value::dict(arena);
-	entry.set("cumulative loss", Value::integer(ss.cumulative_lost));
-	entry.set("average MOS",
-	          sample_value(arena, h.average(), "samples", static_cast<int64_t>(h.samples())));
-	entry.set("lowest MOS",
-	          sample_value(arena, h.lowest(), "reported at", h.lowest().at_ms / 1000));
-	entry.set("highest MOS",
-	          sample_value(arena, h.highest(), "reported at", h.highest().at_ms / 1000));
+	entry.append("cumulative loss", Value::integer(ss.cumulative_lost));
+	entry.append("average MOS", sample_value(arena, h.average(), "samples",
+	                                         static_cast<int64_t>(h.samples())));
+	entry.append("lowest MOS",
+	             sample_value(arena, h.lowest(), "reported at", h.lowest().at_ms / 1000));
+	entry.append("highest MOS",
+	             sample_value(arena, h.highest(), "reported at", h.highest().at_ms / 1000));
 	if (!progress)
 		return entry;
 	Value progression = Value::dict(arena);
 	// rtpengine 10.5 prints 0 when it samples per RTCP report, as this relay does (or per
 	// SsrcStats::kSamplePackets packets): there is no fixed interval.
-	progression.set("interval", Value::integer(0));
+	progression.append("interval", Value::integer(0));
 	Value entries = Value::list(arena);
 	for (size_t i = 0; i < h.progression_size(); i++) {
 		const media::QualitySample& q = h.progression(i);
 		entries.push(sample_value(arena, q, "reported at", q.at_ms / 1000));
 	}
-	progression.set("entries", entries);
-	entry.set("MOS progression", progression);
+	progression.append("entries", entries);
+	entry.append("MOS progression", progression);
 	// Ours: what the relay itself received of this SSRC, and where the figures come from.
-	entry.set("packets", Value::integer(static_cast<int64_t>(ss.packets)));
-	entry.set("lost", Value::integer(static_cast<int64_t>(ss.lost)));
-	entry.set("source", Value::string(ss.reported ? "RTCP" : "estimated"));
+	entry.append("packets", Value::integer(static_cast<int64_t>(ss.packets)));
+	entry.append("lost", Value::integer(static_cast<int64_t>(ss.lost)));
+	entry.append("source", Value::string(ss.reported ? "RTCP" : "estimated"));
 	return entry;
 }
 
@@ -235,25 +236,25 @@ void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
 	for (size_t i = 0; i < snap.monologues.size(); i++) {
 		const auto& ml = snap.monologues[i];
 		Value tag = Value::dict(arena);
-		tag.set("tag", str(arena, ml.tag));
+		tag.append("tag", str(arena, ml.tag));
 		if (!ml.label.empty())
-			tag.set("label", str(arena, ml.label));
-		tag.set("created", Value::integer(ml.created_ms / 1000));
+			tag.append("label", str(arena, ml.label));
+		tag.append("created", Value::integer(ml.created_ms / 1000));
 		if (!ml.peer_tag.empty())
-			tag.set("in dialogue with", str(arena, ml.peer_tag));
+			tag.append("in dialogue with", str(arena, ml.peer_tag));
 		Value medias = Value::list(arena);
 		for (size_t j = 0; j < listed[i]; j++)
 			medias.push(media_value(arena, ml.medias[j]));
 		omitted_medias += ml.medias.size() - listed[i];
-		tag.set("medias", medias);
+		tag.append("medias", medias);
 		tags.set(arena.copy(ml.tag), tag);
 	}
 	Value ssrcs = listed_ssrcs(snap, listed, now, arena);
 	reply.set("SSRC", ssrcs);
 	reply.set("tags", tags);
 	Value total = Value::dict(arena);
-	total.set("RTP", counters(arena, totals[0][0], totals[0][1], totals[0][2]));
-	total.set("RTCP", counters(arena, totals[1][0], totals[1][1], totals[1][2]));
+	total.append("RTP", counters(arena, totals[0][0], totals[0][1], totals[0][2]));
+	total.append("RTCP", counters(arena, totals[1][0], totals[1][1], totals[1][2]));
 	reply.set("totals", total);
 
 	std::sort(all_ssrcs.begin(), all_ssrcs.end());
@@ -262,8 +263,8 @@ void add_call_stats(Value& reply, const call::CallSnapshot& snap, Arena& arena)
 	size_t omitted_ssrcs = distinct - ssrcs.as_dict().size();
 	if (omitted_medias || omitted_ssrcs) {
 		Value truncated = Value::dict(arena);
-		truncated.set("medias", Value::integer(static_cast<int64_t>(omitted_medias)));
-		truncated.set("SSRC", Value::integer(static_cast<int64_t>(omitted_ssrcs)));
+		truncated.append("medias", Value::integer(static_cast<int64_t>(omitted_medias)));
+		truncated.append("SSRC", Value::integer(static_cast<int64_t>(omitted_ssrcs)));
 		reply.set("truncated", truncated);
 	}
 }

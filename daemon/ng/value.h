@@ -31,7 +31,13 @@ public:
 	// Borrows s: it must live as long as the Value (copy it into the arena if it does not).
 	static Value string(std::string_view s) { return Value(s); }
 	static Value list(Arena& arena) { return Value(arena.make<List>(arena.resource())); }
-	static Value dict(Arena& arena) { return Value(arena.make<Dict>(arena.resource())); }
+	// `capacity`: the members it will hold, where the builder knows (one allocation).
+	static Value dict(Arena& arena, size_t capacity = 0)
+	{
+		Dict* d = arena.make<Dict>(arena.resource());
+		d->reserve(capacity);
+		return Value(d);
+	}
 
 	Type type() const { return static_cast<Type>(v_.index()); }
 	bool is_int() const { return type() == Type::kInt; }
@@ -48,7 +54,8 @@ public:
 	// List: append. Dict: replace the value of key, or append it.
 	void push(Value v) { std::get<List*>(v_)->push_back(v); }
 	void set(std::string_view key, Value v);
-	// Dict: append without looking for an existing key (decoders; keeps decoding linear).
+	// Dict: append without looking for an existing key (decoders, and builders whose keys
+	// are distinct: keeps them linear).
 	void append(std::string_view key, Value v);
 
 	// Dict lookups; the last occurrence of a key wins, as json-c decides for JSON.
