@@ -58,16 +58,19 @@ std::optional<net::Endpoint> refuse_own(const std::optional<net::Endpoint>& ep, 
 bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section,
                 const SignalOptions& options, const OwnCheck& check)
 {
-	m.type = section.type();
-	m.protocol = section.protocol();
+	// Parsed once here: each of the section's own accessors parses the m= line anew.
+	sdp::MediaLine line = section.media_line();
+	m.type = line.type;
+	m.protocol = line.protocol;
 	// Port 0 with a=bundle-only is an m= line offered only within a BUNDLE (RFC 9143 7.2).
-	m.rejected = section.is_rejected() && !section.has_attr("bundle-only");
+	m.rejected = line.port == 0 && !section.has_attr("bundle-only");
 	m.offered_mux = section.rtcp_mux();
-	m.sends = sdp::sends(session.effective_direction(section));
-	m.receives = sdp::receives(session.effective_direction(section));
+	sdp::Direction direction = session.effective_direction(section);
+	m.sends = sdp::sends(direction);
+	m.receives = sdp::receives(direction);
 	read_clock_rates(m, section);
 	m.payload_types.clear();
-	for (const std::string& f : section.formats()) {
+	for (const std::string& f : line.formats) {
 		unsigned pt = 0;
 		auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), pt);
 		if (ec == std::errc() && p == f.data() + f.size() && pt < 128)
@@ -89,9 +92,9 @@ bool read_party(Media& m, const sdp::Session& session, const sdp::Media& section
 		ip = options.received_from;
 
 	std::optional<net::Endpoint> rtp, rtcp;
-	if (ip && !m.hold && !m.rejected && section.port()) {
-		rtp = net::Endpoint(*ip, section.port());
-		rtcp = net::Endpoint(*ip, static_cast<uint16_t>(section.port() + 1));
+	if (ip && !m.hold && !m.rejected && line.port) {
+		rtp = net::Endpoint(*ip, line.port);
+		rtcp = net::Endpoint(*ip, static_cast<uint16_t>(line.port + 1));
 		if (auto attr = section.rtcp()) {
 			auto rtcp_ip = attr->connection ? attr->connection->ip() : std::nullopt;
 			rtcp = net::Endpoint(rtcp_ip && !options.media_address ? *rtcp_ip : *ip,

@@ -49,7 +49,7 @@ Registry::~Registry()
 
 Registry::Handle* Registry::find(std::string_view call_id)
 {
-	auto it = calls_.find(std::string(call_id));
+	auto it = calls_.find(call_id);
 	return it == calls_.end() ? nullptr : &it->second;
 }
 
@@ -70,7 +70,7 @@ Registry::Handle& Registry::create(std::string_view call_id, int64_t created_ms)
 
 void Registry::destroy(std::string_view call_id, std::string_view reason, bool stopped)
 {
-	auto it = calls_.find(std::string(call_id));
+	auto it = calls_.find(call_id);
 	if (it == calls_.end())
 		return;
 	log::CallScope scope(call_id);

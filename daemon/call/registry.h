@@ -25,6 +25,7 @@
 #include "event/loop.h"
 #include "media/interfaces.h"
 #include "media/media_loop.h"
+#include "util/string_hash.h"
 
 namespace rtprelay::kernel {
 class Channel;
@@ -195,7 +196,7 @@ private:
 	const media::Interfaces& interfaces_;
 	media::MediaLoops& loops_;
 	event::Loop& control_;
-	std::unordered_map<std::string, Handle> calls_;
+	std::unordered_map<std::string, Handle, StringHash, std::equal_to<>> calls_;
 	Totals totals_;
 	size_t established_ = 0;
 	RuntimeLimits limits_;

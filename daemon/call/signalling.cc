@@ -181,11 +181,13 @@ void rewrite_media(sdp::Session& session, sdp::Media& section, const Media& from
 		keep_formats(section, to);
 	}
 	const Media& out = to.carrier();
-	section.set_port(out.allocation.lease.rtp.local.port());
+	sdp::MediaLine line = section.media_line(); // one parse and one write for its fields
+	line.port = out.allocation.lease.rtp.local.port();
+	line.port_count = 1;
+	if (!protocol.empty() && sdp::is_rtp(line.protocol_kind()))
+		line.protocol = protocol;
+	section.set_media_line(line);
 	section.remove_attr("bundle-only"); // a port that is not 0 makes it no bundle-only line
-	section.set_port_count(1);
-	if (!protocol.empty() && sdp::is_rtp(section.protocol_kind()))
-		section.set_protocol(protocol);
 	section.set_rtcp_mux(mux);
 	uint16_t rtcp_port = mux ? out.allocation.lease.rtp.local.port()
 	                         : out.allocation.lease.rtcp.local.port();

@@ -163,8 +163,9 @@ void run_signalling(Request& request, Completion done, bool is_offer)
 	         own, dtls, is_offer, journal = std::move(journal)](call::Call& c) mutable {
 		        log::CallScope scope(c.id());
 		        call::SignalContext ctx{*config, *interfaces, util::now_ms(), own, dtls};
-		        auto r = is_offer ? call::offer(c, options, session, ctx)
-		                          : call::answer(c, options, session, ctx);
+		        // The work runs once: the parsed SDP moves into the exchange.
+		        auto r = is_offer ? call::offer(c, options, std::move(session), ctx)
+		                          : call::answer(c, options, std::move(session), ctx);
 		        if (r && !journal.empty())
 			        c.journal.add_request(std::move(journal));
 		        return Outcome{std::move(r)};

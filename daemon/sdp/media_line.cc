@@ -87,6 +87,7 @@ Result<MediaLine> MediaLine::parse(std::string_view value)
 		return Error{strprintf("m= port '%s' is larger than 65535", quote(port).c_str())};
 	m.port = *p;
 	m.protocol = std::string(f[2]);
+	m.formats.reserve(f.size() - 3);
 	for (size_t i = 3; i < f.size(); i++)
 		m.formats.emplace_back(f[i]);
 	return m;

@@ -5,7 +5,13 @@ namespace rtprelay::sdp {
 
 std::vector<std::string_view> split_fields(std::string_view s)
 {
+	// Counted first, for one allocation: an m= line's many formats would otherwise grow
+	// the vector several times, and signalling parses lines often.
+	size_t count = 0;
+	for (size_t i = 0; i < s.size(); i++)
+		count += s[i] != ' ' && (i == 0 || s[i - 1] == ' ');
 	std::vector<std::string_view> out;
+	out.reserve(count);
 	size_t i = 0;
 	while (i < s.size()) {
 		while (i < s.size() && s[i] == ' ')

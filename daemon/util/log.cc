@@ -103,14 +103,16 @@ RTPRELAY_LOG_FN(info, LOG_INFO)
 RTPRELAY_LOG_FN(debug, LOG_DEBUG)
 #undef RTPRELAY_LOG_FN
 
-CallScope::CallScope(std::string_view call_id) : previous_(std::move(t_call_id))
+// Copies, not moves: the thread's string keeps its buffer for the next scope, and the copy of
+// an empty one (the usual outer scope) allocates nothing.
+CallScope::CallScope(std::string_view call_id) : previous_(t_call_id)
 {
 	t_call_id.assign(call_id);
 }
 
 CallScope::~CallScope()
 {
-	t_call_id = std::move(previous_);
+	t_call_id.assign(previous_);
 }
 
 int facility_from_name(std::string_view name)
