@@ -186,6 +186,17 @@ void append_decimal(int64_t n, std::string& out)
 	out.append(digits, end);
 }
 
+size_t decimal_size(int64_t n)
+{
+	char digits[24];
+	return static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits);
+}
+
+size_t string_size(std::string_view s)
+{
+	return decimal_size(static_cast<int64_t>(s.size())) + 1 + s.size();
+}
+
 void append_string(std::string_view s, std::string& out)
 {
 	append_decimal(static_cast<int64_t>(s.size()), out);
@@ -198,6 +209,27 @@ void append_string(std::string_view s, std::string& out)
 Result<Value> bencode_decode(std::string_view in, Arena& arena)
 {
 	return Decoder(in, arena).decode_all();
+}
+
+size_t bencode_size(const Value& v)
+{
+	switch (v.type()) {
+	case Value::Type::kInt: return decimal_size(v.as_int()) + 2;
+	case Value::Type::kString: return string_size(v.as_string());
+	case Value::Type::kList: {
+		size_t n = 2;
+		for (const auto& item : v.as_list())
+			n += bencode_size(item);
+		return n;
+	}
+	case Value::Type::kDict: {
+		size_t n = 2;
+		for (const auto& m : v.as_dict())
+			n += string_size(m.key) + bencode_size(m.value);
+		return n;
+	}
+	}
+	return 0;
 }
 
 void bencode_encode(const Value& v, std::string& out)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Bencode (BEP 3) as the ng protocol uses it: decoded in place into Values whose strings point
-// into the input, and encoded from Values. Control thread only.
+// into the input, and encoded from Values. Any thread: nothing here is shared.
 #pragma once
 
 #include <string>
@@ -17,6 +17,9 @@ namespace rtprelay::ng {
 // truncation and trailing bytes, with the offset of the problem in the reason.
 Result<Value> bencode_decode(std::string_view in, Arena& arena);
 
+// Appends v's encoding to out.
 void bencode_encode(const Value& v, std::string& out);
+// The length of that encoding, to size `out` once (a delete's reply runs to kilobytes).
+size_t bencode_size(const Value& v);
 
 } // namespace rtprelay::ng

@@ -47,10 +47,12 @@ Result<Value> decode_body(const Framing& framing, Arena& arena)
 namespace {
 void append_body(const Value& reply, Encoding encoding, std::string& out)
 {
-	if (encoding == Encoding::kJson)
+	if (encoding == Encoding::kJson) {
 		json_encode(reply, out);
-	else
-		bencode_encode(reply, out);
+		return;
+	}
+	out.reserve(out.size() + bencode_size(reply));
+	bencode_encode(reply, out);
 }
 } // namespace
 

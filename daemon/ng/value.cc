@@ -16,6 +16,13 @@ std::string_view Value::type_name() const
 	return "?";
 }
 
+Value Value::dict(Arena& arena, size_t capacity)
+{
+	Dict* d = arena.make<Dict>(arena.resource());
+	d->reserve(capacity);
+	return Value(d);
+}
+
 void Value::set(std::string_view key, Value v)
 {
 	Dict& d = *std::get<Dict*>(v_);

@@ -32,12 +32,7 @@ public:
 	static Value string(std::string_view s) { return Value(s); }
 	static Value list(Arena& arena) { return Value(arena.make<List>(arena.resource())); }
 	// `capacity`: the members it will hold, where the builder knows (one allocation).
-	static Value dict(Arena& arena, size_t capacity = 0)
-	{
-		Dict* d = arena.make<Dict>(arena.resource());
-		d->reserve(capacity);
-		return Value(d);
-	}
+	static Value dict(Arena& arena, size_t capacity = 0);
 
 	Type type() const { return static_cast<Type>(v_.index()); }
 	bool is_int() const { return type() == Type::kInt; }

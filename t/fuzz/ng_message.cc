@@ -1,11 +1,12 @@
 // libFuzzer target for everything a datagram on the ng port goes through before a command
 // handler: SIP OPTIONS detection and answer, cookie framing, bencode/JSON decoding, dispatch,
 // and reply encoding. A decoded message must re-encode to something that decodes to the same
-// value (bencode: to the same bytes).
+// value (bencode: to the same bytes, whose length bencode_size() gives beforehand).
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "ng/bencode.h"
 #include "ng/dispatch.h"
 #include "ng/message.h"
 #include "ng/sip_options.h"
@@ -40,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
 	std::string encoded = encode_reply(framing->cookie, *value, framing->encoding);
 	if (framing->encoding == Encoding::kBencode &&
-	    std::string_view(encoded).substr(framing->cookie.size() + 1) != framing->body)
+	    (std::string_view(encoded).substr(framing->cookie.size() + 1) != framing->body ||
+	     bencode_size(*value) != framing->body.size()))
 		__builtin_trap();
 	auto again = split_message(encoded);
 	if (!again)

@@ -2,6 +2,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstring>
 #include <string>
 
 using namespace rtprelay;
@@ -115,6 +116,8 @@ public:
 			auto v = bencode_decode(m, arena);
 			CPPUNIT_ASSERT_MESSAGE(m, v);
 			CPPUNIT_ASSERT_EQUAL(std::string(m), encode(*v));
+			// What sizes the reply before encoding it must be its exact length.
+			CPPUNIT_ASSERT_EQUAL(strlen(m), bencode_size(*v));
 		}
 	}
 
