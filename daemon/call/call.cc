@@ -7,6 +7,7 @@
 #include "call/kernelizer.h"
 #include "call/timeouts.h"
 #include "media/forwarder.h"
+#include "media/uring_engine.h"
 
 namespace rtprelay::call {
 
@@ -175,6 +176,7 @@ void Call::remove(Monologue& gone)
 
 void Call::stop_forwarding()
 {
+	media::UringEngine::DisarmBatch batch(loop_); // one submission for every socket
 	for (auto& m : monologues_)
 		for (auto& media : m->medias) {
 			kernel_take_back(*media);

@@ -8,9 +8,10 @@
 // DTLS) gets a pass every kEventsEveryMs.
 //
 // A socket must never reach the next call with a request of the old one still armed on it:
-// destroying a watch cancels, synchronously, every request on the socket before the socket
-// can go back to its pool, and completions that arrive after carry a generation that no
-// longer matches, so they only return their buffers.
+// destroying a watch (or the end of the DisarmBatch it was destroyed in) cancels,
+// synchronously, every request on the socket before the socket can go back to its pool, and
+// completions that arrive after carry a generation that no longer matches, so they only return
+// their buffers.
 //
 // Sends go out through registered files: a watched socket its pool parks (BoundSocket::parks)
 // takes its slot's place in the ring's file table, so that a send skips the descriptor
@@ -65,6 +66,21 @@ public:
 	// Runs the loop until `events` is stopped.
 	void run(event::Loop& events);
 
+	// While one lives on the loop's thread, destroying a watch takes its socket out of the
+	// file table and leaves the rest for the batch's end, which submits once for all of
+	// them and then cancels each receive: a call's teardown makes one submission, not one
+	// per socket. The watched sockets must outlive the batch. Nothing with epoll.
+	class DisarmBatch {
+	public:
+		explicit DisarmBatch(const MediaLoop& loop);
+		~DisarmBatch();
+		DisarmBatch(const DisarmBatch&) = delete;
+		DisarmBatch& operator=(const DisarmBatch&) = delete;
+
+	private:
+		UringEngine* engine_;
+	};
+
 private:
 	// A watched receiver; `generation` tells its completions from a former occupant's.
 	struct Slot {
@@ -95,6 +111,7 @@ private:
 	void unregister_file(uint32_t slot);
 	void file_update_failed(const io_uring_cqe& cqe);
 	void disarm(uint32_t slot);
+	void cancel_receive(uint32_t slot);
 	uint8_t* buffer(unsigned id) { return buffers_.data() + size_t{id} * kBufferSize; }
 	void give_back(unsigned id);
 	void reap();
@@ -117,8 +134,10 @@ private:
 	// many slots have a place (0: the kernel refused a table, and sends look sockets up).
 	std::unique_ptr<int[]> fixed_fds_;
 	uint32_t fixed_count_ = 0;
-	std::vector<uint32_t> to_rearm_; // slots whose receive ended in this turn
-	bool events_due_ = false;        // work was posted to the libevent base
+	std::vector<uint32_t> to_rearm_;  // slots whose receive ended in this turn
+	int batching_ = 0;                // DisarmBatches alive
+	std::vector<uint32_t> disarming_; // their slots, to cancel at the end
+	bool events_due_ = false;         // work was posted to the libevent base
 	int wakeup_fd_ = -1;
 	// The stream whose datagrams are being taken (consecutive completions of one socket):
 	// its sinks, its counters before, so the loop's traffic and after_packets() run once
