@@ -172,6 +172,16 @@ void Call::remove(Monologue& gone)
 	}
 	progress_removed_ += progress_of(gone); // keeps take_change()'s sum growing
 	std::erase_if(monologues_, [&](const auto& m) { return m.get() == &gone; });
+	reroute();
+}
+
+void Call::reroute()
+{
+	for (auto& m : monologues_)
+		for (auto& media : m->medias) {
+			media->rtp.reroute();
+			media->rtcp.reroute();
+		}
 }
 
 void Call::stop_forwarding()

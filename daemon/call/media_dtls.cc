@@ -313,14 +313,14 @@ bool dtls_datagram(Media& m, Stream& s, const net::Endpoint& source, size_t loca
 	if (s.component != Stream::Component::kRtp || !m.dtls) {
 		// Before the party's SDP settled the roles (its answer may still be on the way),
 		// or on the RTCP port: the party retransmits.
-		s.stats.drop(media::DropReason::kDtlsPending);
+		s.drop(media::DropReason::kDtlsPending);
 		return true;
 	}
 	// From the party only: an address that passed an ICE check (checked before), else the
 	// address learning has for it, once it has one.
 	const auto& learned = s.learning.destination();
 	if (!s.ice && learned && *learned != source) {
-		s.stats.drop(media::DropReason::kStrictSource);
+		s.drop(media::DropReason::kStrictSource);
 		return true;
 	}
 	using State = crypto::DtlsSession::State;

@@ -535,9 +535,22 @@ Error failed(Exchange& ex, Error e)
 	return e;
 }
 
+// However far an exchange got, the streams' sinks follow what it changed.
+class Rerouted {
+public:
+	explicit Rerouted(Call& c) : call_(c) {}
+	Rerouted(const Rerouted&) = delete;
+	Rerouted& operator=(const Rerouted&) = delete;
+	~Rerouted() { call_.reroute(); }
+
+private:
+	Call& call_;
+};
+
 // The work common to offer and answer.
 Result<SignalResult> process(Exchange& ex, sdp::Session& session)
 {
+	Rerouted rerouted{ex.call};
 	if (auto r = choose_interfaces(ex); !r)
 		return r.error();
 	if (ex.kind == OfferAnswer::kOffer) {

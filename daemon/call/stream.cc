@@ -21,7 +21,10 @@ media::Stream* Stream::sink(bool rtcp, size_t line)
 
 void Stream::after_packets()
 {
-	dtls_after_packets(media);
+	// `dtls` is set wherever the m= line can have an association (dtls_after_signalling):
+	// without it, packets need not touch the m= line's cache lines.
+	if (dtls)
+		dtls_after_packets(media);
 	kernel_sync_after_packets(*this);
 }
 

@@ -18,6 +18,8 @@ struct Stream final : media::Stream {
 	// RTCP stream when RTCP is not muxed on the peer's side, else its RTP stream; where
 	// the peer's party bundles that m= line, to its transport's.
 	media::Stream* sink(bool rtcp, size_t line) override;
+	// Sets `sinks` from signalling as it stands (Call::reroute).
+	void reroute() { sinks = {sink(false, 0), sink(true, 0)}; }
 	void after_packets() override;
 	// To the m= line's DTLS association (call/media_dtls.h).
 	bool take_dtls(const net::Endpoint& source, size_t local,

@@ -60,7 +60,7 @@ uint64_t send_out(Stream& s, Stream::Receiver& r, MediaLoop& loop, PacketBatch& 
 		bytes += path_bytes;
 		unsigned failed = out.counts[path] - ok;
 		for (unsigned k = 0; k < failed; k++)
-			s.stats.drop(DropReason::kSendError);
+			s.drop(DropReason::kSendError);
 		s.stats.errors += failed;
 		errors += failed;
 		loop.traffic().add(out.sinks[path]->socket->address, Direction::kOut,
@@ -90,7 +90,7 @@ uint64_t forward_batches(Stream& s, size_t local, MediaLoop& loop)
 			// Never forwarded cut. Like a datagram the kernel shed, not counted as
 			// received: it is not what the sender sent.
 			if (b.truncated(i)) {
-				s.stats.drop(DropReason::kOversize);
+				s.drop(DropReason::kOversize);
 				continue;
 			}
 			auto& h = b.recv[i].msg_hdr;

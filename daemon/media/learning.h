@@ -94,9 +94,8 @@ private:
 	void contest(int64_t now_ms);
 	void watch_before_answer(const net::Endpoint& source, int64_t now_ms);
 
-	std::optional<net::Endpoint> sdp_;
-	std::optional<net::Endpoint> destination_;
-	const EndpointLearning* rtp_ = nullptr;
+	// What a confirmed stream's packets read, and what its sink's read, first: one cache
+	// line where the owner aligns the object to one.
 	LearningMode mode_ = LearningMode::kDelayed;
 	bool asymmetric_ = false;
 	bool strict_ = false;
@@ -104,6 +103,9 @@ private:
 	bool ice_ = false;
 	bool confirmed_ = false;
 	bool learned_ = false;
+	std::optional<net::Endpoint> destination_;
+	std::optional<net::Endpoint> sdp_;
+	const EndpointLearning* rtp_ = nullptr;
 	std::optional<Candidate> candidate_;
 	std::optional<net::Endpoint> early_source_; // the last unknown source before the answer
 	int64_t early_ms_ = 0;

@@ -197,7 +197,7 @@ bool drop_own_media(OwnEndpoints& own, Stream& s, const net::Endpoint& source, s
 		return false;
 	s.stats.packets++;
 	s.stats.bytes += len;
-	s.stats.drop(DropReason::kRelayLoop);
+	s.drop(DropReason::kRelayLoop);
 	own.count_loop_drop();
 	return true;
 }

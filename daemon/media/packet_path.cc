@@ -45,7 +45,7 @@ void track_rtp(Stream& s, const RtpHeader& h, int64_t rx_ns)
 	// The round trip is timed where the receiver's reports about this media arrive: on the
 	// stream facing the other party, this stream's RTCP sink (every few seconds, not per
 	// packet).
-	const Stream* reports = s.sink(true, 0);
+	const Stream* reports = s.route(true, 0);
 	st.sample(rx_ns / 1000000, rate, reports ? reports->stats.rtcp.rtt_us() : 0,
 	          reports ? reports->stats.rtcp.rtt_leg_us() : 0);
 }
@@ -67,7 +67,7 @@ bool open_path(Stream& s, Outgoing& out, size_t path, int64_t now_ms, DropReason
 {
 	if (out.sinks[path])
 		return true;
-	Stream* t = s.sink(Outgoing::is_rtcp(path), Outgoing::line(path));
+	Stream* t = s.route(Outgoing::is_rtcp(path), Outgoing::line(path));
 	why = DropReason::kNoDestination;
 	if (!t || !t->socket || !t->learning.destination())
 		return false;
@@ -88,12 +88,12 @@ bool open_path(Stream& s, Outgoing& out, size_t path, int64_t now_ms, DropReason
 // (and dropping) an older one; false if the sink holds nothing.
 bool hold_for_keys(Stream& s, size_t path, const uint8_t* packet, size_t len, PacketKind kind)
 {
-	Stream* t = s.sink(Outgoing::is_rtcp(path), Outgoing::line(path));
+	Stream* t = s.route(Outgoing::is_rtcp(path), Outgoing::line(path));
 	if (!t || !t->held || kind == PacketKind::kOther ||
 	    len > t->held->data.size() - crypto::SrtpSession::kMaxTrailer)
 		return false;
 	if (t->held->len)
-		s.stats.drop(DropReason::kDtlsPending); // the older one gives way
+		s.drop(DropReason::kDtlsPending); // the older one gives way
 	memcpy(t->held->data.data(), packet, len);
 	t->held->len = len;
 	t->held->rtcp = Outgoing::is_rtcp(path);
@@ -106,15 +106,15 @@ void srtp_drop(Stream& s, crypto::SrtpSession::Verdict v)
 	auto& totals = s.loop->counters();
 	switch (v) {
 	case crypto::SrtpSession::Verdict::kAuthFailed:
-		s.stats.drop(DropReason::kSrtpAuth);
+		s.drop(DropReason::kSrtpAuth);
 		totals.srtp_auth_failed.fetch_add(1, std::memory_order_relaxed);
 		return;
 	case crypto::SrtpSession::Verdict::kReplay:
-		s.stats.drop(DropReason::kSrtpReplay);
+		s.drop(DropReason::kSrtpReplay);
 		totals.srtp_replay.fetch_add(1, std::memory_order_relaxed);
 		return;
 	default:
-		s.stats.drop(DropReason::kSrtpError);
+		s.drop(DropReason::kSrtpError);
 		s.stats.errors++;
 		totals.srtp_errors.fetch_add(1, std::memory_order_relaxed);
 		return;
@@ -166,14 +166,14 @@ bool take_stun(Stream& s, size_t local, const net::Endpoint& source, std::span<c
 		socklen_t to_len = source.to_sockaddr(to);
 		if (sendto(s.receivers[local].socket->fd.get(), reply.data(), n, MSG_DONTWAIT,
 		           reinterpret_cast<const sockaddr*>(&to), to_len) < 0) {
-			s.stats.drop(DropReason::kSendError);
+			s.drop(DropReason::kSendError);
 			s.stats.errors++;
 		}
 		break;
 	}
-	case V::kUnauthorized: s.stats.drop(DropReason::kIceUnauthorized); break;
+	case V::kUnauthorized: s.drop(DropReason::kIceUnauthorized); break;
 	case V::kMalformed:
-	case V::kNoRoom: s.stats.drop(DropReason::kStunMalformed); break;
+	case V::kNoRoom: s.drop(DropReason::kStunMalformed); break;
 	}
 	s.follow_ice_if_moved();
 	return true;
@@ -187,21 +187,21 @@ bool take_handshakes(Stream& s, size_t local, const net::Endpoint& source,
                      std::span<const uint8_t> p, int64_t now_ms)
 {
 	if (local && !s.ice) {
-		s.stats.drop(DropReason::kIceUnchecked);
+		s.drop(DropReason::kIceUnchecked);
 		return true;
 	}
 	if (s.ice) {
 		if (take_stun(s, local, source, p, now_ms))
 			return true;
 		if (!s.ice->checked(s.ice_component(), source)) {
-			s.stats.drop(DropReason::kIceUnchecked);
+			s.drop(DropReason::kIceUnchecked);
 			return true;
 		}
 	}
 	if (!p.empty() && p[0] >= 20 && p[0] <= 63 && s.take_dtls(source, local, p))
 		return true;
 	if (s.dtls && !s.decrypt) {
-		s.stats.drop(DropReason::kDtlsPending);
+		s.drop(DropReason::kDtlsPending);
 		return true;
 	}
 	return false;
@@ -215,7 +215,7 @@ bool bundle_line(Stream& s, std::span<const uint8_t> packet, PacketKind kind,
 	if (rtp) {
 		auto found = s.bundle->rtp(packet, *rtp);
 		if (!found) {
-			s.stats.drop(DropReason::kBundleUnmatched);
+			s.drop(DropReason::kBundleUnmatched);
 			return false;
 		}
 		line = *found;
@@ -258,7 +258,7 @@ std::optional<size_t> take(Stream& s, size_t local, Datagram& d, int64_t now_ms,
 	if (rtp)
 		seen = {true, rtp->ssrc, rtp->sequence};
 	if (s.learning.on_packet(source, seen, now_ms) == EndpointLearning::Verdict::kDrop) {
-		s.stats.drop(DropReason::kStrictSource);
+		s.drop(DropReason::kStrictSource);
 		return {};
 	}
 	if (rtp)
@@ -271,7 +271,7 @@ std::optional<size_t> take(Stream& s, size_t local, Datagram& d, int64_t now_ms,
 	size_t path = Outgoing::path(line, rtcp);
 	if (DropReason why; !open_path(s, out, path, now_ms, why)) {
 		if (why != DropReason::kDtlsPending || !hold_for_keys(s, path, packet, len, kind))
-			s.stats.drop(why);
+			s.drop(why);
 		return {};
 	}
 	Stream& sink = *out.sinks[path];
@@ -288,8 +288,8 @@ void take_overflows(Stream& s, Stream::Receiver& r, const Outgoing& out)
 {
 	if (!out.have_overflows)
 		return;
-	s.stats.drops[static_cast<size_t>(DropReason::kOverload)] +=
-	        out.overflows - r.overflows_seen;
+	if (uint32_t shed = out.overflows - r.overflows_seen) // a running count
+		s.drop(DropReason::kOverload, shed);
 	r.overflows_seen = out.overflows;
 }
 
@@ -300,10 +300,6 @@ void count_received(const Stream& s, const BoundSocket& socket, MediaLoop& loop,
 	loop.traffic().add(socket.address, Direction::kIn, Path::kUserspace,
 	                   now.packets - before.packets, now.bytes - before.bytes,
 	                   now.errors - before.errors - send_errors);
-	for (size_t r = 0; r < now.drops.size(); r++)
-		if (now.drops[r] > before.drops[r]) // overload is a socket's reading, not a sum
-			loop.traffic().drop(static_cast<DropReason>(r),
-			                    now.drops[r] - before.drops[r]);
 }
 
 } // namespace rtprelay::media

@@ -14,7 +14,6 @@ void SsrcStats::on_packet(uint16_t seq, uint32_t rtp_timestamp, uint64_t arrival
 
 void SsrcStats::sample(int64_t now_ms, uint32_t clock_rate, uint32_t rtt_us, uint32_t rtt_leg_us)
 {
-	sampled_packets_ = packets_;
 	uint64_t expected = this->expected();
 	int64_t lost = this->lost();
 	uint64_t interval = expected - sampled_expected_;

@@ -47,18 +47,19 @@ public:
 	// of 20 ms audio) one sample from the loss of that interval (A.3's expected and lost
 	// since the previous sample), the current jitter, and the round trip RTCP timed, if any.
 	static constexpr uint64_t kSamplePackets = 250;
-	bool sample_due() const { return packets_ - sampled_packets_ >= kSamplePackets; }
+	bool sample_due() const { return packets_ % kSamplePackets == 0; } // after on_packet
 	void sample(int64_t now_ms, uint32_t clock_rate, uint32_t rtt_us, uint32_t rtt_leg_us);
 	const MosHistory& estimated() const { return estimated_; }
 
 private:
 	static constexpr uint16_t kNoType = 0xffff; // no payload type is this
+	// What each packet reads first, 80 bytes; the rest is touched every 250.
 	uint32_t ssrc_;
 	uint16_t rate_type_ = kNoType;
 	uint32_t rate_ = 0;
 	uint64_t packets_ = 0;
 	rp_seq_state seq_{};
-	uint64_t sampled_packets_ = 0, sampled_expected_ = 0;
+	uint64_t sampled_expected_ = 0;
 	int64_t sampled_lost_ = 0;
 	MosHistory estimated_;
 };

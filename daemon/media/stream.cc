@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "media/stream.h"
 
+#include "media/media_loop.h"
+
 namespace rtprelay::media {
+
+void Stream::drop(DropReason r, uint64_t n)
+{
+	stats.drops[static_cast<size_t>(r)] += n;
+	if (loop) // streams of the call model's unit tests have none
+		loop->traffic().drop(r, n);
+}
 
 void Stream::attach(size_t i, BoundSocket* s)
 {

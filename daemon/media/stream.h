@@ -22,7 +22,8 @@ namespace rtprelay::media {
 
 class MediaLoop;
 
-class Stream {
+// Aligned to a cache line, so that its first two lines are two, not three.
+class alignas(64) Stream {
 public:
 	enum class Component { kRtp, kRtcp };
 	// The clock rates of the party's m= line, owned by the call layer.
@@ -31,6 +32,17 @@ public:
 		// Of the first payload type the m= line lists that has one (0: none): RTCP names
 		// no payload type, and the party's jitter figures count in its media's clock.
 		uint32_t first = 0;
+	};
+	// The relay's sockets facing the party that this stream reads, leased by the call layer:
+	// [0] its own (null while rejected), then, towards a party doing ICE, one host candidate
+	// on each further address of the party's interface, in the order the SDP lists them
+	// (call/media_ice.h). `stream`: this one, for the engine reading it.
+	static constexpr size_t kMaxCandidates = 4;
+	struct Receiver {
+		Stream* stream = nullptr;
+		BoundSocket* socket = nullptr;
+		std::unique_ptr<ReadWatch> watch; // while the loop reads `socket`
+		uint32_t overflows_seen = 0;      // the socket's SO_RXQ_OVFL count last read
 	};
 
 	Stream(Component c, const ClockRates& rates) : component(c), clock_rates(rates)
@@ -44,8 +56,12 @@ public:
 
 	// Where packets received here go: the peer's stream for RTP (`rtcp` false) or RTCP, or
 	// null while signalling has not given one. `line`: the m= line of the party's BUNDLE
-	// that `bundle` found for the packet (0 without one). Called once per path and batch.
+	// that `bundle` found for the packet (0 without one). The packet path asks route().
 	virtual Stream* sink(bool rtcp, size_t line) = 0;
+	// sink(), from `sinks` where there is no BUNDLE line: once per path and batch.
+	Stream* route(bool rtcp, size_t line) { return line ? sink(rtcp, line) : sinks[rtcp]; }
+	// Counts a datagram dropped for `r` on the stream and in its loop's traffic.
+	void drop(DropReason r, uint64_t n = 1);
 	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
 	// change what the kernel should do for this stream and its peer's.
 	virtual void after_packets() = 0;
@@ -53,18 +69,6 @@ public:
 	// if this stream's party speaks no DTLS, and the datagram goes the way of media.
 	virtual bool take_dtls(const net::Endpoint& source, size_t local,
 	                       std::span<const uint8_t> datagram) = 0;
-
-	// The relay's sockets facing the party that this stream reads, leased by the call layer:
-	// [0] its own (null while rejected), then, towards a party doing ICE, one host candidate
-	// on each further address of the party's interface, in the order the SDP lists them
-	// (call/media_ice.h). `stream`: this one, for the engine reading it.
-	static constexpr size_t kMaxCandidates = 4;
-	struct Receiver {
-		Stream* stream = nullptr;
-		BoundSocket* socket = nullptr;
-		std::unique_ptr<ReadWatch> watch; // while the loop reads `socket`
-		uint32_t overflows_seen = 0;      // the socket's SO_RXQ_OVFL count last read
-	};
 
 	// Gives receiver `i` its socket (null: none); [0]'s is also where media leaves from.
 	void attach(size_t i, BoundSocket* s);
@@ -79,8 +83,8 @@ public:
 	void follow_ice_if_moved();
 
 	// What the packet path reads of both the stream a datagram came to and the one it goes
-	// to comes first, on the object's first two cache lines; the receivers, the learning
-	// and the counters follow, the per-SSRC detail last.
+	// to comes first, on the object's first two cache lines, the first receiver with them;
+	// the learning and the counters follow, the per-SSRC detail last.
 	const Component component;
 	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
 	// nothing it sends is forwarded and nothing is sent to it, except that the newest packet
@@ -103,10 +107,16 @@ public:
 	// last followed.
 	ice::Agent* ice = nullptr;
 	// BUNDLE (RFC 9143), owned by the call layer: the party sends several m= lines to this
-	// socket and `bundle` tells which a packet belongs to; null: one m= line. And the line
-	// this stream's packets take where its sink carries a party's BUNDLE (0 where not), so
-	// that the party's RTCP about them finds its way back (BundleDemux::sent).
+	// socket and `bundle` tells which a packet belongs to; null: one m= line.
 	BundleDemux* bundle = nullptr;
+	// sink(false, 0) and sink(true, 0) as signalling last left them, set by the call layer
+	// after each change: finding them per packet took three cache misses (the stream's
+	// m= line, the peer's, the peer's transport).
+	std::array<Stream*, 2> sinks{};
+	// The relay's sockets facing the party (above); [0] ends the second cache line.
+	std::array<Receiver, kMaxCandidates> receivers;
+	// The line this stream's packets take where its sink carries a party's BUNDLE (0 where
+	// not), so that the party's RTCP about them finds its way back (BundleDemux::sent).
 	size_t line_in_sink = 0;
 	struct Held {
 		std::array<uint8_t, 2048> data;
@@ -116,9 +126,9 @@ public:
 	std::unique_ptr<Held> held;
 	uint64_t ice_generation = 0;
 	unsigned ice_component() const { return component == Component::kRtp ? 1 : 2; }
-	std::array<Receiver, kMaxCandidates> receivers;
-	EndpointLearning learning;
-	StreamStats stats; // userspace and kernel traffic together
+	// Each on lines of its own: what packets read of them is at their start.
+	alignas(64) EndpointLearning learning;
+	alignas(64) StreamStats stats; // userspace and kernel traffic together
 };
 
 } // namespace rtprelay::media

@@ -42,14 +42,16 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kC
 struct StreamStats {
 	static constexpr size_t kMaxSsrcs = 4;
 
+	// What a packet touches first: with the first SSRC's counts, two cache lines where the
+	// owner aligns the object to one. What is rare after.
 	uint64_t packets = 0; // received
 	uint64_t bytes = 0;
 	uint64_t errors = 0; // malformed + send errors
 	uint64_t forwarded = 0;
 	int64_t last_packet_ms = 0; // CLOCK_REALTIME ms of the last packet received
-	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
-	std::array<SsrcStats, kMaxSsrcs> ssrcs;
 	size_t ssrc_count = 0;
+	std::array<SsrcStats, kMaxSsrcs> ssrcs;
+	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
 	RtcpStats rtcp; // what the party's RTCP reported, received on this socket
 
 	void drop(DropReason r) { drops[static_cast<size_t>(r)]++; }

@@ -472,9 +472,8 @@ void UringEngine::complete_send(const io_uring_cqe& cqe)
 	if (ok) {
 		s.stats.forwarded++;
 	} else {
-		s.stats.drop(DropReason::kSendError);
+		s.drop(DropReason::kSendError);
 		s.stats.errors++;
-		loop_.traffic().drop(DropReason::kSendError, 1);
 	}
 }
 
@@ -539,7 +538,7 @@ void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 		return;
 	}
 	if (m->flags & MSG_TRUNC) { // never forwarded cut, nor counted as received
-		s.stats.drop(DropReason::kOversize);
+		s.drop(DropReason::kOversize);
 		give_back(id);
 		return;
 	}

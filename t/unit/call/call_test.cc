@@ -1,5 +1,5 @@
 // Call's party bookkeeping without sockets: which party answers (forks), which one a delete
-// names, and whether two parties still talk.
+// names, whether two parties still talk, and where their streams send.
 #include "call/call.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -18,7 +18,10 @@ class CallTest : public test::CallFixture {
 	CPPUNIT_TEST(delete_names_the_to_tag_else_the_from_tag);
 	CPPUNIT_TEST(delete_by_via_branch_and_of_an_unanswered_offer);
 	CPPUNIT_TEST(talking_pair_ignores_fork_records_and_the_excluded_party);
+	CPPUNIT_TEST(streams_route_as_rerouted_and_forget_a_removed_party);
 	CPPUNIT_TEST_SUITE_END();
+
+	media::LocalAddress address_; // outlives the call's m= lines
 
 	// What an offer from `tag` leaves: the offerer and an untagged party with one m= line
 	// each, talking to each other.
@@ -105,6 +108,30 @@ public:
 		CPPUNIT_ASSERT(call_->has_talking_pair());
 		call_->remove(*call_->find("B2"));
 		CPPUNIT_ASSERT(!call_->has_talking_pair());
+	}
+
+	// The packet path reads each stream's sinks as the call layer last set them: only
+	// reroute() (after an exchange) and remove() change them.
+	void streams_route_as_rerouted_and_forget_a_removed_party()
+	{
+		Monologue& a = pair("A", "B");
+		Monologue& b = *a.peer;
+		Media& am = *a.medias[0];
+		Media& bm = *b.medias[0];
+		am.allocation.address = &address_;
+		bm.allocation.address = &address_;
+		am.peer = &bm;
+		bm.peer = &am;
+		bm.rtcp_mux = true;
+		CPPUNIT_ASSERT(am.rtp.route(false, 0) == nullptr); // not before a reroute
+		call_->reroute();
+		CPPUNIT_ASSERT(am.rtp.route(false, 0) == &bm.rtp);
+		CPPUNIT_ASSERT(am.rtcp.route(true, 0) == &bm.rtp); // B muxes
+		CPPUNIT_ASSERT(bm.rtp.route(false, 0) == &am.rtp);
+		CPPUNIT_ASSERT(bm.rtcp.route(true, 0) == &am.rtcp);
+		call_->remove(b);
+		for (media::Stream* s : {&am.rtp, &am.rtcp})
+			CPPUNIT_ASSERT(!s->route(false, 0) && !s->route(true, 0));
 	}
 };
 
