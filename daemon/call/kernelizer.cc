@@ -454,9 +454,9 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 	return in;
 }
 
-void kernel_sync_after_packets(Stream& s)
+void kernel_sync_after_packets(Stream& s, const media::MediaLoop& loop)
 {
-	if (!s.loop || !s.loop->kernel())
+	if (!loop.kernel()) // without reading the stream's loop, on its second cache line
 		return;
 	sync(s);
 	// The peers' streams send to this stream's endpoint, which these packets may have moved:

@@ -28,9 +28,9 @@ std::optional<kernel::TargetInput> kernel_decision(const Stream& s, int tos, int
 // nullptr if nothing but the stream's state (learning, signalling) keeps them there.
 const char* userspace_only(const Stream& s);
 
-// After userspace handled packets of `s`: brings the targets of `s`, and of the peer streams
-// that send to `s`'s endpoint, in line with their decisions.
-void kernel_sync_after_packets(Stream& s);
+// After `loop` handled packets of `s` in userspace: brings the targets of `s`, and of the
+// peer streams that send to `s`'s endpoint, in line with their decisions.
+void kernel_sync_after_packets(Stream& s, const media::MediaLoop& loop);
 
 // Reads the counters of the stream's target and folds what is new into its counters.
 void kernel_refresh(Stream& s);

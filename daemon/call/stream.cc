@@ -19,13 +19,13 @@ media::Stream* Stream::sink(bool rtcp, size_t line)
 	return rtcp && !to.rtcp_mux ? &to.rtcp : &to.rtp;
 }
 
-void Stream::after_packets()
+void Stream::after_packets(media::MediaLoop& reader)
 {
 	// `dtls` is set wherever the m= line can have an association (dtls_after_signalling):
 	// without it, packets need not touch the m= line's cache lines.
 	if (dtls)
 		dtls_after_packets(media);
-	kernel_sync_after_packets(*this);
+	kernel_sync_after_packets(*this, reader);
 }
 
 bool Stream::take_dtls(const net::Endpoint& source, size_t local, std::span<const uint8_t> datagram)

@@ -20,7 +20,7 @@ struct Stream final : media::Stream {
 	media::Stream* sink(bool rtcp, size_t line) override;
 	// Sets `sinks` from signalling as it stands (Call::reroute).
 	void reroute() { sinks = {sink(false, 0), sink(true, 0)}; }
-	void after_packets() override;
+	void after_packets(media::MediaLoop& reader) override;
 	// To the m= line's DTLS association (call/media_dtls.h).
 	bool take_dtls(const net::Endpoint& source, size_t local,
 	               std::span<const uint8_t> datagram) override;

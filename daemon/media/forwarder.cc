@@ -101,7 +101,7 @@ uint64_t forward_batches(Stream& s, size_t local, MediaLoop& loop)
 			           h.msg_namelen,
 			           h.msg_control,
 			           h.msg_controllen};
-			if (auto path = take(s, local, d, now, out))
+			if (auto path = take(s, loop, local, d, now, out))
 				queue(b, out, *path, i, d.len);
 		}
 		send_errors += send_out(s, r, loop, b, out);
@@ -146,8 +146,8 @@ void forward_ready(Stream& s, MediaLoop& loop, size_t local)
 {
 	Tally before = Tally::of(s.stats);
 	uint64_t send_errors = forward_batches(s, local, loop);
-	count_received(s, *s.receivers[local].socket, loop, before, send_errors);
-	s.after_packets();
+	count_received(s, s.receivers[local].socket->address, loop, before, send_errors);
+	s.after_packets(loop);
 }
 
 } // namespace rtprelay::media

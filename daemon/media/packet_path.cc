@@ -230,13 +230,14 @@ bool bundle_line(Stream& s, std::span<const uint8_t> packet, PacketKind kind,
 // One received datagram: counted, decrypted if the party speaks SRTP, checked against the
 // learned source, classified (RTP is tracked per SSRC), encrypted if the sink's party speaks
 // SRTP, and given its path or dropped with a reason. `local`: the receiver it came to.
-std::optional<size_t> take(Stream& s, size_t local, Datagram& d, int64_t now_ms, Outgoing& out)
+std::optional<size_t> take(Stream& s, MediaLoop& loop, size_t local, Datagram& d, int64_t now_ms,
+                           Outgoing& out)
 {
 	size_t& len = d.len;
 	int64_t rx_ns = now_ms * 1000000;
 	read_control(d, rx_ns, out.overflows, out.have_overflows);
 	auto source = net::Endpoint::from_sockaddr(d.source, d.source_len);
-	if (drop_relay_loop(s.loop->own_endpoints(), s, source, len))
+	if (drop_relay_loop(loop.own_endpoints(), s, source, len))
 		return {}; // from one of the relay's own sockets: never forwarded, learned or timed
 	uint8_t* packet = d.data;
 	s.stats.packets++;
@@ -293,13 +294,12 @@ void take_overflows(Stream& s, Stream::Receiver& r, const Outgoing& out)
 	r.overflows_seen = out.overflows;
 }
 
-void count_received(const Stream& s, const BoundSocket& socket, MediaLoop& loop,
-                    const Tally& before, uint64_t send_errors)
+void count_received(const Stream& s, uint32_t address, MediaLoop& loop, const Tally& before,
+                    uint64_t send_errors)
 {
 	const StreamStats& now = s.stats;
-	loop.traffic().add(socket.address, Direction::kIn, Path::kUserspace,
-	                   now.packets - before.packets, now.bytes - before.bytes,
-	                   now.errors - before.errors - send_errors);
+	loop.traffic().add(address, Direction::kIn, Path::kUserspace, now.packets - before.packets,
+	                   now.bytes - before.bytes, now.errors - before.errors - send_errors);
 }
 
 } // namespace rtprelay::media

@@ -57,10 +57,12 @@ struct Outgoing {
 	}
 };
 
-// Datagram `d`, received on the stream's receiver `local`: the path (out.sinks[path],
-// out.destinations[path]) it leaves by, its bytes possibly rewritten in place and d.len
-// updated; nullopt when it was dropped (and counted) or consumed (STUN, DTLS).
-std::optional<size_t> take(Stream& s, size_t local, Datagram& d, int64_t now_ms, Outgoing& out);
+// Datagram `d`, received on the stream's receiver `local` by `loop`: the path
+// (out.sinks[path], out.destinations[path]) it leaves by, its bytes possibly rewritten in
+// place and d.len updated; nullopt when it was dropped (and counted) or consumed (STUN,
+// DTLS).
+std::optional<size_t> take(Stream& s, MediaLoop& loop, size_t local, Datagram& d, int64_t now_ms,
+                           Outgoing& out);
 
 // The socket's kernel drops as the last datagram read reported them, into the stream's
 // overload drops (a running count, which a parked socket had begun).
@@ -74,9 +76,10 @@ struct Tally {
 	static Tally of(const StreamStats& st) { return {st.packets, st.bytes, st.errors}; }
 };
 
-// Adds what the stream received on `socket` since `before` to the loop's traffic;
+// Adds what the stream received on the socket of `address` (BoundSocket::address) since
+// `before` to the loop's traffic;
 // `send_errors`: the stream's errors since that were sends, which count outgoing.
-void count_received(const Stream& s, const BoundSocket& socket, MediaLoop& loop,
-                    const Tally& before, uint64_t send_errors);
+void count_received(const Stream& s, uint32_t address, MediaLoop& loop, const Tally& before,
+                    uint64_t send_errors);
 
 } // namespace rtprelay::media

@@ -62,9 +62,9 @@ public:
 	Stream* route(bool rtcp, size_t line) { return line ? sink(rtcp, line) : sinks[rtcp]; }
 	// Counts a datagram dropped for `r` on the stream and in its loop's traffic.
 	void drop(DropReason r, uint64_t n = 1);
-	// After a wake-up's packets: what they taught (a confirmed endpoint, a new SSRC) may
-	// change what the kernel should do for this stream and its peer's.
-	virtual void after_packets() = 0;
+	// After a wake-up's packets, read by `reader`: what they taught (a confirmed endpoint, a
+	// new SSRC) may change what the kernel should do for this stream and its peer's.
+	virtual void after_packets(MediaLoop& reader) = 0;
 	// A DTLS datagram (RFC 7983: first byte 20-63) from `source` to receiver `local`; false
 	// if this stream's party speaks no DTLS, and the datagram goes the way of media.
 	virtual bool take_dtls(const net::Endpoint& source, size_t local,
@@ -82,9 +82,11 @@ public:
 	// one media leaves from (the candidates were leased anew since).
 	void follow_ice_if_moved();
 
-	// What the packet path reads of both the stream a datagram came to and the one it goes
-	// to comes first, on the object's first two cache lines, the first receiver with them;
-	// the learning and the counters follow, the per-SSRC detail last.
+	// What a datagram reads of the stream it came to and of the one it goes to is the
+	// object's first cache line (after the vtable pointer): with a thousand calls each is a
+	// miss. The loop that reads the stream is passed to the packet path rather than read
+	// here, for the same reason. The learning and the counters follow on lines of their
+	// own, the per-SSRC detail last.
 	const Component component;
 	// The party speaks DTLS-SRTP: until its association has keyed `decrypt` and `encrypt`,
 	// nothing it sends is forwarded and nothing is sent to it, except that the newest packet
@@ -92,11 +94,9 @@ public:
 	// sent as soon as the keys exist, so that the first media does not wait for the next
 	// packet.
 	bool dtls = false;
-	const ClockRates& clock_rates;
 	// Where media and replies to the party leave from: receivers[0]'s socket, or under ICE
 	// the one of the pair the party selected.
 	BoundSocket* socket = nullptr;
-	MediaLoop* loop = nullptr; // set once a receiver is watched
 	// SRTP with this party, owned by the call layer and set from signalling: `decrypt`
 	// unprotects what the party sends, `encrypt` protects what the relay sends it. Null:
 	// plain RTP, or SRTP passed through untouched.
@@ -111,9 +111,11 @@ public:
 	BundleDemux* bundle = nullptr;
 	// sink(false, 0) and sink(true, 0) as signalling last left them, set by the call layer
 	// after each change: finding them per packet took three cache misses (the stream's
-	// m= line, the peer's, the peer's transport).
+	// m= line, the peer's, the peer's transport). RTP's ends the first line.
 	std::array<Stream*, 2> sinks{};
-	// The relay's sockets facing the party (above); [0] ends the second cache line.
+	MediaLoop* loop = nullptr; // set once a receiver is watched
+	const ClockRates& clock_rates;
+	// The relay's sockets facing the party (above).
 	std::array<Receiver, kMaxCandidates> receivers;
 	// The line this stream's packets take where its sink carries a party's BUNDLE (0 where
 	// not), so that the party's RTCP about them finds its way back (BundleDemux::sent).

@@ -261,7 +261,9 @@ std::unique_ptr<ReadWatch> UringEngine::watch(Stream::Receiver& r)
 	}
 	Slot& s = slots_[slot];
 	s.receiver = &r;
+	s.stream = r.stream;
 	s.socket = r.socket;
+	s.address = r.socket->address;
 	s.rearm = false;
 	arm(slot);
 	register_file(slot);
@@ -362,6 +364,7 @@ void UringEngine::cancel_receive(uint32_t slot)
 		         "io_uring: cannot cancel the requests on a media socket: %s",
 		         strerror(-r));
 	s.receiver = nullptr;
+	s.stream = nullptr;
 	s.socket = nullptr;
 	s.rearm = false;
 	s.generation++;
@@ -466,9 +469,9 @@ void UringEngine::complete_send(const io_uring_cqe& cqe)
 		by_address.errors++;
 	}
 	Slot& slot = slots_[send.slot];
-	if (slot.generation != send.generation || !slot.receiver)
+	if (slot.generation != send.generation || !slot.stream)
 		return; // the stream has gone since; the loop's traffic still counts it
-	Stream& s = *slot.receiver->stream;
+	Stream& s = *slot.stream;
 	if (ok) {
 		s.stats.forwarded++;
 	} else {
@@ -523,8 +526,7 @@ void UringEngine::receive(const io_uring_cqe& cqe, int64_t now_ms)
 // buffer, or its buffer back at once.
 void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 {
-	Stream::Receiver& r = *slot.receiver;
-	Stream& s = *r.stream;
+	Stream& s = *slot.stream;
 	if (run_ != &slot) {
 		end_run();
 		run_ = &slot;
@@ -552,8 +554,8 @@ void UringEngine::forward(Slot& slot, unsigned id, int len, int64_t now_ms)
 	// io_uring puts the control messages right after the room for the source.
 	d.control = static_cast<uint8_t*>(io_uring_recvmsg_name(m)) + recv_shape_.msg_namelen;
 	d.control_len = m->controllen;
-	size_t local = static_cast<size_t>(&r - s.receivers.data());
-	auto path = take(s, local, d, now_ms, run_out_);
+	auto local = static_cast<size_t>(slot.receiver - s.receivers.data());
+	auto path = take(s, loop_, local, d, now_ms, run_out_);
 	if (!path) {
 		give_back(id);
 		return;
@@ -589,11 +591,10 @@ void UringEngine::end_run()
 		return;
 	Slot& slot = *run_;
 	run_ = nullptr;
-	Stream::Receiver& r = *slot.receiver;
-	Stream& s = *r.stream;
-	take_overflows(s, r, run_out_);
-	count_received(s, *r.socket, loop_, run_before_, 0);
-	s.after_packets();
+	Stream& s = *slot.stream;
+	take_overflows(s, *slot.receiver, run_out_);
+	count_received(s, slot.address, loop_, run_before_, 0);
+	s.after_packets(loop_);
 }
 
 } // namespace rtprelay::media

@@ -82,12 +82,16 @@ public:
 	};
 
 private:
-	// A watched receiver; `generation` tells its completions from a former occupant's.
+	// A watched receiver; `generation` tells its completions from a former occupant's. Its
+	// stream and its socket's address are kept here too: the receiver is on the stream's
+	// second cache line and the address on the socket's, which a datagram need not touch.
 	struct Slot {
 		uint32_t index = 0; // in slots_, and in the file table when below fixed_count_
-		Stream::Receiver* receiver = nullptr;
-		BoundSocket* socket = nullptr; // the receiver's, when watched
 		uint32_t generation = 0;
+		Stream::Receiver* receiver = nullptr;
+		Stream* stream = nullptr;      // the receiver's
+		BoundSocket* socket = nullptr; // the receiver's, when watched
+		uint32_t address = 0;          // ... and its address, for the loop's traffic
 		bool rearm = false; // its multishot receive ended and must be armed again
 	};
 	// What a send in flight needs until it completes: the message and where it goes, and

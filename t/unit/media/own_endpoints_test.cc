@@ -30,7 +30,7 @@ class TestStream : public Stream {
 public:
 	TestStream() : Stream(Component::kRtp, rates_) {}
 	Stream* sink(bool, size_t) override { return nullptr; }
-	void after_packets() override {}
+	void after_packets(media::MediaLoop&) override {}
 	bool take_dtls(const net::Endpoint&, size_t, std::span<const uint8_t>) override
 	{
 		return false;
