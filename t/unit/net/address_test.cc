@@ -1,6 +1,9 @@
 #include "net/address.h"
 
+#include <arpa/inet.h>
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <vector>
 
 using namespace rtprelay;
 using namespace rtprelay::net;
@@ -10,6 +13,7 @@ class AddressTest : public CppUnit::TestFixture {
 	CPPUNIT_TEST(parses_ip_literals);
 	CPPUNIT_TEST(parses_endpoints);
 	CPPUNIT_TEST(sockaddr_round_trip);
+	CPPUNIT_TEST(ipv4_text_is_inet_ntops);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -51,6 +55,30 @@ public:
 			        Endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len);
 			CPPUNIT_ASSERT(back == *ep);
 			CPPUNIT_ASSERT_EQUAL(std::string(text), back.to_string());
+		}
+	}
+
+	// The relay formats IPv4 itself: the same text as libc's inet_ntop, for the edges of
+	// each octet's width and a spread of others.
+	void ipv4_text_is_inet_ntops()
+	{
+		std::vector<uint32_t> addresses{0, 0xffffffff, 0x7f000001, 0x0a000001, 0xc0a86464};
+		for (uint32_t octet : {0u, 9u, 10u, 99u, 100u, 199u, 200u, 255u})
+			addresses.push_back(octet * 0x01010101u);
+		uint32_t x = 2463534242u; // xorshift32
+		for (int i = 0; i < 100000; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			addresses.push_back(x);
+		}
+		for (uint32_t a : addresses) {
+			in_addr in{htonl(a)};
+			char want[INET_ADDRSTRLEN];
+			inet_ntop(AF_INET, &in, want, sizeof want);
+			CPPUNIT_ASSERT_EQUAL(std::string(want), IpAddress::from_v4(in).to_string());
+			CPPUNIT_ASSERT_EQUAL(std::string(want) + ":65535",
+			                     Endpoint(IpAddress::from_v4(in), 65535).to_string());
 		}
 	}
 };
