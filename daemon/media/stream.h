@@ -22,7 +22,7 @@ namespace rtprelay::media {
 
 class MediaLoop;
 
-// Aligned to a cache line, so that its first two lines are two, not three.
+// Aligned to a cache line: what a datagram reads of it is its first (below).
 class alignas(64) Stream {
 public:
 	enum class Component { kRtp, kRtcp };
@@ -60,7 +60,8 @@ public:
 	virtual Stream* sink(bool rtcp, size_t line) = 0;
 	// sink(), from `sinks` where there is no BUNDLE line: once per path and batch.
 	Stream* route(bool rtcp, size_t line) { return line ? sink(rtcp, line) : sinks[rtcp]; }
-	// Counts a datagram dropped for `r` on the stream and in its loop's traffic.
+	// Counts `n` datagrams dropped for `r`, on the stream and in its loop's traffic (at
+	// once: the packet path copies no drop counters to compare).
 	void drop(DropReason r, uint64_t n = 1);
 	// After a wake-up's packets, read by `reader`: what they taught (a confirmed endpoint, a
 	// new SSRC) may change what the kernel should do for this stream and its peer's.

@@ -54,8 +54,6 @@ struct StreamStats {
 	std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> drops{};
 	RtcpStats rtcp; // what the party's RTCP reported, received on this socket
 
-	void drop(DropReason r) { drops[static_cast<size_t>(r)]++; }
-
 	// The tracker for ssrc; a new SSRC takes a free slot or replaces the least active one.
 	SsrcStats& ssrc(uint32_t ssrc);
 	// After signalling changed the clock rates: no SSRC keeps one it read before.
