@@ -85,7 +85,8 @@ public:
 	// Removes a monologue and every reference to it; the kernel no longer forwards to it.
 	void remove(Monologue& m);
 	// After signalling changed who sends to whom (offer, answer, remove): every stream's
-	// `sinks` anew. Nothing else changes them, so the packet path reads them as they are.
+	// `sinks` anew. The packet path reads them as they are, so whatever changes an m= line's
+	// peer, rejection, BUNDLE transport, rtcp-mux or allocation must call this.
 	void reroute();
 	// Ends all forwarding for a call about to be destroyed: kernel targets go now and the
 	// sockets are no longer read, so no packet brings a target back before the call goes.
