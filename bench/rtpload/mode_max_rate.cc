@@ -136,20 +136,21 @@ int run_max_rate(Context& ctx)
 	std::string limited_by = "rate-limit";
 	for (double rate = o.start_rate; rate <= o.rate_limit; rate *= 2) {
 		Trial t = search.run(rate);
-		if (t.setup_failed || t.generator_limited) {
-			limited_by = t.setup_failed ? "setup-error" : "generator";
-			if (t.lossless && !t.setup_failed)
-				good = t; // what was sent got through: the relay managed at least
-				          // that
+		if (t.setup_failed) {
+			limited_by = "setup-error";
 			break;
 		}
-		if (!t.lossless) {
+		if (t.lossless)
+			good = t; // what was sent got through, even where the generator fell short
+		else
 			bad = t;
-			limited_by = "relay";
+		if (t.generator_limited || !t.lossless)
 			break;
-		}
-		good = t;
 	}
+	// Between the last lossless rate and the first lossy one, also when the generator fell
+	// short at that one: the doubling overshoots by up to 2x, and a relay that loses nothing
+	// at 64k and meets a generator that cannot do 128k must not be reported at 64k beside
+	// another that was bisected.
 	for (long i = 0; bad && good && i < o.bisect; i++) {
 		Trial t = search.run(std::round((good->rate + bad->rate) / 2));
 		if (t.lossless && !t.generator_limited && !t.setup_failed)
@@ -157,17 +158,26 @@ int run_max_rate(Context& ctx)
 		else
 			bad = t;
 	}
+	// Who ended the search: the first rate that failed, if one did; a lossless rate the
+	// generator could not offer in full ends it too.
+	const Trial* last = bad ? &*bad : good ? &*good : nullptr;
+	if (limited_by != "setup-error" && last) {
+		if (last->generator_limited)
+			limited_by = "generator";
+		else if (bad)
+			limited_by = "relay";
+	}
 
 	// The rate actually sent in the best lossless trial, not its target.
 	double best = good ? good->achieved : 0;
 	r.add("max_pps_per_dir", "max lossless pps per direction", best, 0);
 	r.add("max_pps_total", "relayed pps at that rate", 2 * best, 0);
 	r.add("limited_by", "search stopped by", limited_by);
-	r.add("first_lossy_pps", "lowest lossy rate tried", bad ? bad->achieved : std::nan(""), 0);
+	r.add("first_lossy_pps", "lowest failed rate tried", bad ? bad->achieved : std::nan(""), 0);
 	if (good)
 		report_best(r, *good);
 	if (bad) {
-		r.add("lost_at_first_lossy", "packets lost at lowest lossy rate",
+		r.add("lost_at_first_lossy", "packets lost at lowest failed rate",
 		      std::to_string(bad->totals.lost));
 		r.add("relay_sock_drops", "of which dropped at relay sockets",
 		      std::to_string(bad->measure.relay_drops));
